@@ -1,0 +1,352 @@
+"""The Scan document and its records: the contract between crawl, classify, policy and reports.
+
+Every stage reads and writes these immutable pydantic models; `scan.json` is
+`Scan.model_dump_json()`. The JSON Schema in `schemas/scan.schema.json` is generated from
+them (`make schema`), and a test fails when the two drift apart.
+
+Bump `SCHEMA_VERSION` (minor for additive fields, major for anything a reader could trip on).
+Stable for scripts: top-level `phases[]` with `name`, `banner`, `pages`, `cookies`, and cookie
+items with at least `name`, `domain`, `path`, `expires`, `party`, `set_by`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Record(BaseModel):
+    """Base of every record: immutable, unknown fields refused (typos fail loudly)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- closed vocabularies -------------------------------------------------------------------
+
+
+class Phase(StrEnum):
+    """The three consent states a site is visited in, each in a fresh browser profile."""
+
+    NONE = "none"  # banner untouched
+    REJECT = "reject"  # "reject all" clicked
+    ACCEPT = "accept"  # "accept all" clicked
+
+
+class Party(StrEnum):
+    FIRST = "first"
+    THIRD = "third"
+
+
+class Category(StrEnum):
+    """The categories of the seed policy (In2cloud, Article 10) plus other analytics and unknown."""
+
+    TECHNICAL = "technical"
+    SESSION = "session"
+    TRACKING = "tracking"
+    GOOGLE_ANALYTICS = "google_analytics"
+    ANALYTICS = "analytics"
+    UNKNOWN = "unknown"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.INFO: 0,
+    Severity.LOW: 1,
+    Severity.MEDIUM: 2,
+    Severity.HIGH: 3,
+    Severity.CRITICAL: 4,
+}
+
+
+class ValueShape(StrEnum):
+    """What a cookie or storage value looks like, kept instead of the value itself."""
+
+    EMPTY = "empty"
+    BOOLEAN = "boolean"  # true/false/yes/no/0/1
+    NUMERIC = "numeric"
+    TIMESTAMP = "timestamp"  # 10 or 13 digit epoch
+    UUID = "uuid"
+    HEX = "hex"
+    BASE64 = "base64"
+    JWT = "jwt"
+    JSON = "json"
+    URLENCODED = "urlencoded"
+    GA = "ga"  # GA1.1.123456789.1700000000 and GS1/GS2 session strings
+    FB = "fb"  # fb.1.1700000000000.123456789
+    TEXT = "text"
+
+
+class SetByKind(StrEnum):
+    HTTP = "http"  # a Set-Cookie response header: set_by is the response URL
+    SCRIPT = "script"  # document.cookie or CookieStore: set_by is the script URL
+    UNKNOWN = "unknown"
+
+
+class StorageKind(StrEnum):
+    LOCAL = "local"
+    SESSION = "session"
+
+
+class BannerStatus(StrEnum):
+    NOT_ATTEMPTED = "not_attempted"  # phase `none`: the banner is left alone on purpose
+    NO_BANNER = "no_banner"  # no consent banner found: nothing was clicked
+    SUCCEEDED = "succeeded"  # the click was made and the banner went away
+    FAILED = "failed"  # a banner was found but the click did not work
+
+
+class SkipReason(StrEnum):
+    DNS = "dns"
+    TLS = "tls"
+    CONNECTION = "connection"
+    TIMEOUT = "timeout"
+    CRASH = "crash"
+    DOWNLOAD = "download"
+    HTTP_ERROR = "http_error"
+    REDIRECT_LOOP = "redirect_loop"
+    NOT_HTML = "not_html"
+    TOO_LARGE = "too_large"
+    BUDGET = "budget"  # the whole-scan timeout ran out before this page
+    INTERRUPTED = "interrupted"  # Ctrl-C
+    OTHER = "other"
+
+
+class ScanStatus(StrEnum):
+    COMPLETE = "complete"
+    PARTIAL = "partial"  # some pages skipped, time budget hit, or interrupted
+    FAILED = "failed"  # the start URL could not be visited at all
+
+
+# --- observations ------------------------------------------------------------------------
+
+
+class ValueInfo(Record):
+    """A value reduced to what an audit needs; the value itself only with --keep-values."""
+
+    length: int
+    entropy: float = Field(description="Shannon entropy in bits per character")
+    shape: ValueShape
+    value: str | None = None
+
+
+class Cookie(Record):
+    """One cookie as the browser stored it, seen in one phase."""
+
+    name: str
+    domain: str = Field(description="as the browser stores it: '.example.com' for domain cookies")
+    path: str = "/"
+    host_only: bool
+    expires: datetime | None = Field(description="None for a browser-session cookie")
+    lifetime_days: float | None = Field(
+        description="expiry as stored minus time first seen; None for a session cookie"
+    )
+    requested_lifetime_days: float | None = Field(
+        default=None,
+        description="what the site asked for (Max-Age/Expires) before Chrome's 400-day cap",
+    )
+    http_only: bool = False
+    secure: bool = False
+    same_site: str | None = None  # Strict | Lax | None | null when unset
+    partitioned: bool = False
+    party: Party
+    set_by: str | None = Field(description="response URL (HTTP) or script URL (JS)")
+    set_by_kind: SetByKind = SetByKind.UNKNOWN
+    first_seen_page: str | None = None
+    value: ValueInfo
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Identity of a cookie across phases and scans."""
+        return (self.name, self.domain.lstrip(".").lower(), self.path)
+
+
+class StorageEntry(Record):
+    origin: str
+    kind: StorageKind
+    key: str
+    value: ValueInfo
+    first_seen_page: str | None = None
+
+
+class ThirdPartyHost(Record):
+    host: str
+    registrable_domain: str
+    requests: int
+    first_seen_page: str | None = None
+    resource_types: list[str] = Field(default_factory=list)
+
+
+class PageVisit(Record):
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    title: str | None = None
+    depth: int = 0
+    load_ms: float | None = None
+
+
+class SkippedPage(Record):
+    """A page that could not be visited: recorded, never an exception that ends the scan."""
+
+    url: str
+    reason: SkipReason
+    detail: str = ""
+
+
+class Banner(Record):
+    detected: bool = False
+    cmp: str | None = Field(default=None, description="consent platform found, e.g. 'Klaro'")
+    action: Phase
+    status: BannerStatus
+    first_layer_reject: bool | None = Field(
+        default=None, description="a reject button is on the first layer (None: not known)"
+    )
+    detail: str = ""
+
+
+class PhaseResult(Record):
+    name: Phase
+    banner: Banner
+    pages: list[PageVisit] = Field(default_factory=list)
+    skipped: list[SkippedPage] = Field(default_factory=list)
+    cookies: list[Cookie] = Field(default_factory=list)
+    storage: list[StorageEntry] = Field(default_factory=list)
+    third_party_hosts: list[ThirdPartyHost] = Field(default_factory=list)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+# --- judgements --------------------------------------------------------------------------
+
+
+class Classification(Record):
+    category: Category
+    vendor: str | None = None
+    purpose: str | None = None
+    exempt: bool = Field(description="may be set without consent (technical, session, ...)")
+    confidence: float = Field(ge=0.0, le=1.0)
+    reason: str = Field(description="which knowledge entry or rule decided, in words")
+    source: str | None = Field(default=None, description="where the fact comes from (URL, doc)")
+
+
+class ClassifiedCookie(Record):
+    """One distinct cookie (name, domain, path) of the scan, across phases, with its verdict."""
+
+    name: str
+    domain: str
+    path: str = "/"
+    party: Party
+    phases: list[Phase]
+    lifetime_days: float | None
+    requested_lifetime_days: float | None = None
+    set_by: str | None = None
+    first_seen_page: str | None = None
+    classification: Classification
+
+
+class Evidence(Record):
+    kind: str = Field(description="cookie | request | banner | page | policy | storage")
+    phase: Phase | None = None
+    cookie: str | None = Field(default=None, description="name@domain")
+    url: str | None = None
+    page: str | None = None
+    quote: str | None = Field(default=None, description="the policy sentence relied on")
+    detail: str | None = None
+
+
+class Finding(Record):
+    rule_id: str
+    severity: Severity
+    title: str
+    explanation: str
+    legal_reference: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+# --- the document ------------------------------------------------------------------------
+
+
+class ToolInfo(Record):
+    name: str = "cookie-audit"
+    version: str
+    autoconsent_version: str | None = None
+    knowledge_base_version: str | None = None
+
+
+class BrowserInfo(Record):
+    name: str = "chromium"
+    version: str | None = None
+    executable: str | None = None
+    user_agent: str | None = None
+
+
+class Summary(Record):
+    status: ScanStatus
+    pages_visited: int = 0
+    pages_skipped: int = 0
+    cookies_by_phase: dict[str, int] = Field(default_factory=dict)
+    categories_by_phase: dict[str, dict[str, int]] = Field(default_factory=dict)
+    third_party_hosts: int = 0
+    findings_by_severity: dict[str, int] = Field(default_factory=dict)
+    verdict: str = ""
+
+
+class Scan(Record):
+    schema_version: str = SCHEMA_VERSION
+    target: str
+    site: str = Field(description="registrable domain of the target")
+    options: dict[str, Any] = Field(default_factory=dict)
+    tool: ToolInfo
+    browser: BrowserInfo
+    started_at: datetime
+    finished_at: datetime | None = None
+    duration_s: float | None = None
+    interrupted: bool = False
+    phases: list[PhaseResult] = Field(default_factory=list)
+    cookies: list[ClassifiedCookie] = Field(default_factory=list)
+    policy_pages: list[str] = Field(default_factory=list)
+    declared_policy: dict[str, Any] | None = Field(
+        default=None, description="scanner.policy.DeclaredPolicy, as understood (model_dump)"
+    )
+    findings: list[Finding] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="what was skipped or degraded")
+    summary: Summary | None = None
+
+    def phase(self, name: Phase) -> PhaseResult | None:
+        return next((p for p in self.phases if p.name == name), None)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a crash or Ctrl-C never leaves a half-written scan.json."""
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Scan:
+        return cls.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Scan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://cookie-audit.invalid/schemas/scan-{SCHEMA_VERSION}.json"
+    return schema

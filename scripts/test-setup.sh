@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# What the tests need beyond the virtualenv: the real consent banners from npm, pinned, cached
+# in .cache/npm (never committed). Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CACHE=.cache/npm
+PACKAGES=(tarteaucitronjs@1.34.0 klaro@0.7.22 vanilla-cookieconsent@3.1.0 cookieconsent@3.1.1)
+if [ ! -f "$CACHE/.done-${#PACKAGES[@]}" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch the consent banners the tests use" >&2; exit 1; }
+  mkdir -p "$CACHE"
+  echo "==> fetching consent banners from npm: ${PACKAGES[*]}"
+  [ -f "$CACHE/package.json" ] || echo '{"name":"cookie-audit-test-banners","private":true}' > "$CACHE/package.json"
+  (cd "$CACHE" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error "${PACKAGES[@]}")
+  touch "$CACHE/.done-${#PACKAGES[@]}"
+fi
