@@ -1,0 +1,1 @@
+"""The consent API: filled in by its owner."""

@@ -1,0 +1,1 @@
+"""Renderers of saved scans: filled in by its owner."""
