@@ -82,13 +82,23 @@ def find_chromium(playwright: Playwright, explicit: str | None = None) -> str | 
 def launch_args(resolve: Sequence[str] = (), extra: Sequence[str] = ()) -> list[str]:
     """Command-line flags; `resolve` are curl-style HOST:PORT:ADDRESS overrides."""
     args = list(BASE_ARGS)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if needs_no_sandbox():
         args.append("--no-sandbox")
     rules = host_resolver_rules(resolve)
     if rules:
         args.append(f"--host-resolver-rules={rules}")
     args.extend(extra)
     return args
+
+
+def needs_no_sandbox() -> bool:
+    """Chromium's sandbox cannot start as root, nor in most containers (no user namespaces).
+
+    The Docker image sets COOKIE_AUDIT_NO_SANDBOX=1; read at launch, not at import.
+    """
+    if os.environ.get("COOKIE_AUDIT_NO_SANDBOX", "").lower() in {"1", "true", "yes"}:
+        return True
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def host_resolver_rules(resolve: Sequence[str]) -> str:

@@ -29,10 +29,10 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
 
-    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_error(self, format: str, *args: Any) -> None:
         pass
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -77,7 +77,9 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
 def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     host = environ.get("HTTP_HOST", "?")
     body = f"no site named {host} on this local web".encode()
-    start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    start_response(
+        "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
+    )
     return [body]
 
 
@@ -127,7 +129,7 @@ class LocalWeb:
     @property
     def resolve(self) -> tuple[str, ...]:
         """Resolver overrides: every name to this server, and `*.invalid` to a DNS failure."""
-        return (f"*.invalid:443:~NOTFOUND", f"*:443:127.0.0.1:{self.port}")
+        return ("*.invalid:443:~NOTFOUND", f"*:443:127.0.0.1:{self.port}")
 
     def start(self) -> LocalWeb:
         self._tmp = tempfile.TemporaryDirectory(prefix="cookie-audit-web-")
