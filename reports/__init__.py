@@ -1,1 +1,30 @@
-"""Renderers of saved scans: filled in by its owner."""
+"""Renderers of saved scans: HTML, JSON, CSV and PDF, and what changed between two scans.
+
+Never imports Playwright or Flask: PDF printing comes in as a callable (`pdf_printer`).
+"""
+
+from __future__ import annotations
+
+from reports.diff import CookieChange, CookieRef, FieldChange, ScanDiff, compare
+from reports.errors import ReportError
+from reports.formats import PdfPrinter, Renderer, ReportFormat
+from reports.i18n import Lang
+from reports.render import render, render_diff
+from reports.tabular import DIFF_COLUMNS, SCAN_COLUMNS
+
+__all__ = [
+    "DIFF_COLUMNS",
+    "SCAN_COLUMNS",
+    "CookieChange",
+    "CookieRef",
+    "FieldChange",
+    "Lang",
+    "PdfPrinter",
+    "Renderer",
+    "ReportError",
+    "ReportFormat",
+    "ScanDiff",
+    "compare",
+    "render",
+    "render_diff",
+]

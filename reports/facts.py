@@ -1,0 +1,146 @@
+"""Facts every format needs, derived from a saved scan the same way everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scanner.model import (
+    Category,
+    Classification,
+    ClassifiedCookie,
+    Cookie,
+    Finding,
+    Phase,
+    Scan,
+    ScanStatus,
+    Severity,
+)
+
+PHASE_ORDER: tuple[Phase, ...] = (Phase.NONE, Phase.REJECT, Phase.ACCEPT)
+CATEGORY_ORDER: tuple[Category, ...] = (
+    Category.TECHNICAL,
+    Category.SESSION,
+    Category.ANALYTICS,
+    Category.GOOGLE_ANALYTICS,
+    Category.TRACKING,
+    Category.UNKNOWN,
+)
+
+_UNCLASSIFIED = Classification(
+    category=Category.UNKNOWN,
+    exempt=False,
+    confidence=0.0,
+    reason="not classified (the scan has no classification)",
+)
+
+
+def cookie_key(name: str, domain: str, path: str) -> tuple[str, str, str]:
+    """Identity of a cookie across phases and scans (same rule as `Cookie.key`)."""
+    return (name, domain.lstrip(".").lower(), path)
+
+
+def distinct_cookies(scan: Scan) -> list[ClassifiedCookie]:
+    """The scan's classified cookies; for an unclassified scan, the phases' cookies as unknown."""
+    if scan.cookies:
+        return sorted(scan.cookies, key=lambda c: cookie_key(c.name, c.domain, c.path))
+    seen: dict[tuple[str, str, str], tuple[Cookie, list[Phase]]] = {}
+    for phase in scan.phases:
+        for cookie in phase.cookies:
+            entry = seen.setdefault(cookie.key, (cookie, []))
+            if phase.name not in entry[1]:
+                entry[1].append(phase.name)
+    return [
+        ClassifiedCookie(
+            name=c.name,
+            domain=c.domain,
+            path=c.path,
+            party=c.party,
+            phases=sorted(phases, key=PHASE_ORDER.index),
+            lifetime_days=c.lifetime_days,
+            requested_lifetime_days=c.requested_lifetime_days,
+            set_by=c.set_by,
+            first_seen_page=c.first_seen_page,
+            classification=_UNCLASSIFIED,
+        )
+        for key, (c, phases) in sorted(seen.items())
+    ]
+
+
+def classification_index(scan: Scan) -> dict[tuple[str, str, str], ClassifiedCookie]:
+    return {cookie_key(c.name, c.domain, c.path): c for c in distinct_cookies(scan)}
+
+
+@dataclass(frozen=True)
+class HostTotal:
+    host: str
+    registrable_domain: str
+    requests: int
+    phases: tuple[Phase, ...]
+    resource_types: tuple[str, ...] = field(default_factory=tuple)
+
+
+def third_party_hosts(scan: Scan) -> list[HostTotal]:
+    """Third-party hosts over all phases, most-contacted first."""
+    totals: dict[str, tuple[str, int, set[Phase], set[str]]] = {}
+    for phase in scan.phases:
+        for h in phase.third_party_hosts:
+            reg, n, phases, types = totals.get(h.host, (h.registrable_domain, 0, set(), set()))
+            phases.add(phase.name)
+            types.update(h.resource_types)
+            totals[h.host] = (reg, n + h.requests, phases, types)
+    hosts = [
+        HostTotal(
+            host=host,
+            registrable_domain=reg,
+            requests=n,
+            phases=tuple(p for p in PHASE_ORDER if p in phases),
+            resource_types=tuple(sorted(types)),
+        )
+        for host, (reg, n, phases, types) in totals.items()
+    ]
+    return sorted(hosts, key=lambda h: (-h.requests, h.host))
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    """Most serious first; stable within a severity (the checker's order)."""
+    return sorted(findings, key=lambda f: -f.severity.rank)
+
+
+def overall_status(scan: Scan) -> str:
+    """problems (a high or critical finding), attention (low/medium), ok, or failed."""
+    if scan.summary is not None and scan.summary.status == ScanStatus.FAILED:
+        return "failed"
+    if not scan.phases and scan.summary is None:
+        return "failed"
+    worst = max((f.severity.rank for f in scan.findings), default=-1)
+    if worst >= Severity.HIGH.rank:
+        return "problems"
+    if worst >= Severity.LOW.rank:
+        return "attention"
+    return "ok"
+
+
+def scan_status(scan: Scan) -> ScanStatus:
+    if scan.summary is not None:
+        return scan.summary.status
+    if scan.interrupted or any(p.skipped for p in scan.phases):
+        return ScanStatus.PARTIAL
+    return ScanStatus.COMPLETE if scan.phases else ScanStatus.FAILED
+
+
+def categories_by_phase(scan: Scan) -> dict[Phase, dict[Category, int]]:
+    """How many distinct cookies of each category exist in each phase."""
+    index = classification_index(scan)
+    counts: dict[Phase, dict[Category, int]] = {
+        p: dict.fromkeys(CATEGORY_ORDER, 0) for p in PHASE_ORDER
+    }
+    for phase in scan.phases:
+        seen: set[tuple[str, str, str]] = set()
+        for cookie in phase.cookies:
+            if cookie.key in seen:
+                continue
+            seen.add(cookie.key)
+            classified = index.get(cookie.key)
+            category = classified.classification.category if classified else Category.UNKNOWN
+            counts[phase.name][category] += 1
+    return counts

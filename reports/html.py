@@ -1,0 +1,135 @@
+"""The HTML report: one self-contained file (inline CSS, JS and SVG) a non-engineer can read.
+
+Autoescape is on for every template: everything a scanned site controls (cookie names,
+URLs, titles, policy quotes, storage keys) is text, never markup. The inline script only
+reads the DOM and sets `textContent`/`hidden`; it never builds HTML from site data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from reports.assets import asset
+from reports.diff import ScanDiff
+from reports.facts import (
+    CATEGORY_ORDER,
+    PHASE_ORDER,
+    categories_by_phase,
+    distinct_cookies,
+    overall_status,
+    scan_status,
+    sorted_findings,
+    third_party_hosts,
+)
+from reports.i18n import Lang, Translator
+from reports.present import (
+    CATEGORY_COLOURS,
+    cookie_lifetime,
+    format_date,
+    format_days,
+    sort_days,
+)
+from scanner.model import Phase, Scan, StorageEntry
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = format_date
+    return env
+
+
+@dataclass(frozen=True)
+class StorageRow:
+    origin: str
+    kind: str
+    key: str
+    phases: tuple[Phase, ...]
+    shape: str
+    length: int
+    value: str | None
+
+
+def _storage(scan: Scan) -> list[StorageRow]:
+    rows: dict[tuple[str, str, str], tuple[StorageEntry, list[Phase]]] = {}
+    for phase in scan.phases:
+        for entry in phase.storage:
+            item = rows.setdefault((entry.origin, entry.kind.value, entry.key), (entry, []))
+            if phase.name not in item[1]:
+                item[1].append(phase.name)
+    return [
+        StorageRow(
+            origin=e.origin,
+            kind=e.kind.value,
+            key=e.key,
+            phases=tuple(p for p in PHASE_ORDER if p in phases),
+            shape=e.value.shape.value,
+            length=e.value.length,
+            value=e.value.value,
+        )
+        for (_, _, _), (e, phases) in sorted(rows.items())
+    ]
+
+
+def _chart(scan: Scan) -> dict[str, Any]:
+    counts = categories_by_phase(scan)
+    totals = {p: sum(counts[p].values()) for p in PHASE_ORDER}
+    scale = max([*totals.values(), 1])
+    return {"counts": counts, "totals": totals, "scale": scale}
+
+
+def _common(lang: Lang) -> dict[str, Any]:
+    t = Translator(lang)
+    return {
+        "t": t,
+        "lang": lang.value,
+        "css": asset("report.css"),
+        "js": asset("report.js"),
+        "phases": PHASE_ORDER,
+        "categories": CATEGORY_ORDER,
+        "colours": CATEGORY_COLOURS,
+        "days": lambda d: format_days(d, t),
+    }
+
+
+def render_scan_html(scan: Scan, lang: Lang) -> str:
+    t = Translator(lang)
+    cookies = distinct_cookies(scan)
+    findings = sorted_findings(scan.findings)
+    pages = {(v.final_url or v.url): v for p in scan.phases for v in p.pages}
+    skipped = {(s.url, s.reason.value): s for p in scan.phases for s in p.skipped}
+    context = _common(lang) | {
+        "scan": scan,
+        "status": overall_status(scan),
+        "scan_status": scan_status(scan).value,
+        "findings": findings,
+        "top_findings": findings[:3],
+        "cookies": cookies,
+        "lifetime": lambda c: cookie_lifetime(c, t),
+        "sort_days": sort_days,
+        "chart": _chart(scan),
+        "hosts": third_party_hosts(scan),
+        "storage": _storage(scan),
+        "pages": list(pages.values()),
+        "skipped": list(skipped.values()),
+        "banners": {p.name: p.banner for p in scan.phases},
+        "before_consent": sum(
+            1 for c in cookies if Phase.NONE in c.phases and not c.classification.exempt
+        ),
+    }
+    return environment().get_template("report.html.j2").render(context)
+
+
+def render_diff_html(diff: ScanDiff, lang: Lang) -> str:
+    context = _common(lang) | {"diff": diff}
+    return environment().get_template("diff.html.j2").render(context)
