@@ -1,0 +1,150 @@
+"""The application factory (flaskr style)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, send_file
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from sqlalchemy import Engine
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from consent_api import db
+from consent_api.errors import ApiError, error_body
+from consent_api.settings import DEFAULTS, Settings, load_settings
+
+log = logging.getLogger("consent_api")
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+
+#: Werkzeug's names are prose ("Request Entity Too Large"); ours are stable snake_case codes.
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    408: "request_timeout",
+    409: "conflict",
+    411: "length_required",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+    422: "unprocessable_entity",
+    429: "rate_limited",
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the API: defaults, then ``COOKIE_AUDIT_*`` environment variables, then ``config``.
+
+    Migrations run at start when ``AUTO_MIGRATE`` is true (serialised between processes, so
+    several gunicorn workers may start at once).
+    """
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("COOKIE_AUDIT")
+    if config:
+        app.config.update(config)
+    default_db = f"sqlite:///{Path(app.instance_path) / 'consent.db'}"
+    settings = load_settings(app.config, default_db)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if settings.proxy_fix_x_for:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_fix_x_for)  # type: ignore[method-assign]
+
+    engine = db.make_engine(settings)
+    if settings.auto_migrate:
+        db.upgrade(engine)
+    app.extensions["consent_api"] = State(settings, engine)
+
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=settings.ratelimit_storage_uri,
+        enabled=settings.ratelimit_enabled,
+        headers_enabled=False,
+    )
+    from consent_api.admin import admin
+    from consent_api.public import public
+
+    limiter.limit(settings.ratelimit_public)(public)
+    limiter.limit(settings.ratelimit_admin)(admin)
+    app.register_blueprint(public)
+    app.register_blueprint(admin)
+    _register_errors(app)
+    _register_meta(app)
+    return app
+
+
+class State:
+    """What the blueprints need from the app: settings and the engine."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+
+
+def state() -> State:
+    from flask import current_app
+
+    value = current_app.extensions["consent_api"]
+    assert isinstance(value, State)
+    return value
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
+    response = jsonify(error_body(status, code, message, **extra))
+    response.status_code = status
+    return response
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError) -> Response:
+        response = jsonify(exc.body())
+        response.status_code = exc.status
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="cookie-audit admin"'
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        code = HTTP_CODES.get(status, "http_error")
+        message = exc.description or exc.name
+        if status == 413:
+            message = "The request body is too large."
+        elif status == 429:
+            message = f"Too many requests: {exc.description}."
+        response = error_response(status, code, message)
+        if status == 405 and exc.response is None:
+            allowed = getattr(exc, "valid_methods", None)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+        return response
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception) -> Response:
+        log.exception("unhandled error", exc_info=exc)
+        return error_response(500, "internal_error", "The server failed; the error is logged.")
+
+
+def _register_meta(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz() -> Response:
+        from sqlalchemy import text
+
+        with state().engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return jsonify({"status": "ok"})
+
+    @app.get("/openapi.json")
+    def openapi() -> Response:
+        return send_file(OPENAPI, mimetype="application/json", max_age=300)
