@@ -7,14 +7,12 @@ returned once by ``POST /v1/admin/sites``) only touches its own site.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
+from consent_api import export as export_format
 from consent_api import ledger
 from consent_api.app import state
 from consent_api.errors import ApiError
@@ -98,13 +96,6 @@ def patch_site(site_key: str) -> Response:
     return jsonify(updated.admin_json())
 
 
-def _csv_cell(value: Any) -> Any:
-    """Spreadsheet formula injection: a visitor-controlled text starting with = + - @ is quoted."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
 @admin.get("/sites/<site_key>/export")
 def export(site_key: str) -> Response:
     site = _site(site_key)
@@ -115,26 +106,9 @@ def export(site_key: str) -> Response:
     end = ledger.parse_day(request.args.get("to"), "to")
     engine = state().engine
 
-    def jsonl() -> Iterator[str]:
-        for record in ledger.iter_records(engine, site, start, end):
-            yield json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(ledger.EXPORT_FIELDS)
-        for record in ledger.iter_records(engine, site, start, end):
-            record["choices"] = json.dumps(record["choices"], sort_keys=True)
-            writer.writerow(_csv_cell(record[f]) for f in ledger.EXPORT_FIELDS)
-            if buffer.tell() > 65536:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
     name = f"consents-{site.site_key}.{fmt}"
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
-    body = rows() if fmt == "csv" else jsonl()
+    body = export_format.render(fmt, ledger.iter_records(engine, site, start, end))
     response = Response(stream_with_context(body), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,0 +1,151 @@
+"""Fixtures for the consent API: the same tests run on SQLite and on PostgreSQL.
+
+PostgreSQL gets one fresh database per test session (``cookie_audit_test_<random>``, dropped at
+the end), so parallel pytest workers never share tables. Every test registers its own sites
+(random keys), so tests sharing that database do not see each other's records.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from consent_api import create_app
+from consent_api.app import State
+from consent_api.sites import create_admin_key, create_site
+
+ORIGIN = "https://www.shop.test"
+
+
+@pytest.fixture(scope="session")
+def pg_database(postgres_url: str) -> Iterator[str]:
+    base = make_url(postgres_url)
+    name = f"cookie_audit_test_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'consent.db'}"
+    url = request.getfixturevalue("pg_database")
+    assert isinstance(url, str)
+    return url
+
+
+def make_app(database_url: str, **config: Any) -> Flask:
+    return create_app({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": False, **config})
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    yield app
+    app.extensions["consent_api"].engine.dispose()
+
+
+def engine_of(app: Flask) -> Any:
+    state = app.extensions["consent_api"]
+    assert isinstance(state, State)
+    return state.engine
+
+
+@dataclass
+class Api:
+    """A test client plus one registered site and keys for it."""
+
+    app: Flask
+    client: FlaskClient
+    site_key: str
+    site_admin_key: str
+    global_key: str
+    origin: str = ORIGIN
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def engine(self) -> Any:
+        return engine_of(self.app)
+
+    def body(self, **overrides: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "consent_id": str(uuid.uuid4()),
+            "choices": {"analytics": True, "marketing": False},
+            "action": "custom",
+            "policy_version": "1",
+            "banner_revision": 1,
+            "language": "fr-FR",
+            "page_url": "https://www.shop.test/products",
+        }
+        body.update(overrides)
+        return body
+
+    def post(self, body: Any, *, site_key: str | None = None, **kwargs: Any) -> Any:
+        headers = {"Origin": self.origin, **kwargs.pop("headers", {})}
+        return self.client.post(
+            f"/v1/sites/{site_key or self.site_key}/consents", json=body, headers=headers, **kwargs
+        )
+
+    def admin(self, method: str, path: str, key: str | None = None, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {key or self.site_admin_key}"}
+        return self.client.open(f"/v1/admin{path}", method=method, headers=headers, **kwargs)
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM consent_records r JOIN sites s ON s.id = r.site_id"
+                        " WHERE s.site_key = :k"
+                    ),
+                    {"k": self.site_key},
+                ).scalar_one()
+            )
+
+
+def register(app: Flask, **settings: Any) -> tuple[str, str, str]:
+    data = {"name": "Shop", "origins": [ORIGIN], **settings}
+    with engine_of(app).begin() as conn:
+        site = create_site(conn, data)
+        site_key_admin = create_admin_key(conn, site.id, "test site")
+        global_key = create_admin_key(conn, None, "test global")
+    return site.site_key, site_key_admin, global_key
+
+
+@pytest.fixture
+def api(app: Flask) -> Api:
+    site_key, site_admin, global_key = register(app)
+    return Api(app, app.test_client(), site_key, site_admin, global_key)
+
+
+def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """The one error shape, checked on every failure path."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert {"code", "message", "status"} <= set(error)
+    assert error["status"] == status
+    assert isinstance(error["message"], str) and error["message"]
+    assert error["code"].replace("_", "").isalpha() and error["code"].islower()
+    if code is not None:
+        assert error["code"] == code
+    return error
