@@ -1,0 +1,675 @@
+"""Read a privacy / cookie policy (HTML, markdown or text) into a DeclaredPolicy.
+
+Written for the language of policies rather than for particular files: each declaration is a
+small pattern over one normalised sentence (French and English first, German, Spanish and
+Italian keywords where they are cheap), and each keeps the sentence as its quote. What cannot
+be read (a PDF, an empty page, an unknown language, a huge page) becomes a note, never an
+exception: a scan must complete whatever its policy page looks like.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scanner.model import Category
+from scanner.policy.cookie_tables import cookies_from_html_tables, cookies_from_markdown
+from scanner.policy.declared import (
+    DeclaredCategory,
+    DeclaredContact,
+    DeclaredCookie,
+    DeclaredPolicy,
+    DeclaredRetention,
+    DeclaredRight,
+    DeclaredTransfer,
+    DeclaredVendor,
+    Flag,
+    Origin,
+    TransferKind,
+)
+from scanner.policy.text import (
+    MAX_DOCUMENT_CHARS,
+    MAX_TEXT_CHARS,
+    Sentence,
+    detect_language,
+    html_to_lines,
+    looks_like_pdf,
+    normalise,
+    sentences,
+    text_to_lines,
+)
+from scanner.policy.vendors import vendors_in_text
+from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
+
+# --- vocabulary (on normalised text: lower case, no accents) -------------------------------
+
+COOKIE_WORD = (
+    r"(?:cookies?|traceurs?|temoins?(?: de connexion)?|trackers?|galletas|"
+    r"\w*-?cookies?)"
+)
+_COOKIE_CONTEXT = re.compile(
+    r"\bcookies?\b|\btraceurs?\b|temoins? de connexion|\btrackers?\b|\bpixels?\b|"
+    r"\bcookie-|-cookies?\b|\btags?\b"
+)
+
+#: adjectives (and noun complements) naming a cookie kind, per category
+_KIND_WORDS = KIND_WORDS
+_KIND_RES: dict[Category, re.Pattern[str]] = {
+    cat: re.compile(
+        rf"\b{COOKIE_WORD}\s+(?:dits?\s+|de type\s+|type\s+)?(?:{words})\b"
+        rf"|\b(?:{words})[\s-]+{COOKIE_WORD}"
+    )
+    for cat, words in _KIND_WORDS.items()
+}
+#: category statements that do not need the word "cookie"
+_AUDIENCE = re.compile(
+    r"mesure d'audience|mesure de (?:l')?audience|audience measurement|web analytics|"
+    r"outil d'analyse|analytics tool|reichweitenmessung|medicion de audiencia|"
+    r"misurazione dell'audience|statistiques de (?:visite|frequentation)|"
+    r"nombre de visites|number of visits|visitor statistics"
+)
+_ADS = re.compile(
+    r"publicite ciblee|publicites? personnalisees?|targeted advertising|personali[sz]ed "
+    r"(?:ads|advertising)|interest-based advertising|retargeting|reciblage|"
+    r"personalisierte werbung|publicidad personalizada|pubblicita personalizzata"
+)
+
+# --- personal data, anonymisation, exemption ---------------------------------------------
+
+_PERSONAL = (
+    r"(?:donnees?|informations?) (?:a caractere |de nature )?personnel(?:le)?s?|"
+    r"(?:donnees|informations) nominatives|personal (?:data|information)|"
+    r"personally identifiable|personenbezogene\w* daten|datos (?:de caracter )?personales|"
+    r"dati personali"
+)
+_NO_PERSONAL = re.compile(
+    r"(?:ne|n') ?(?:\w+ ){0,2}(?:collecte|recueille|traite|stocke|enregistre|conserve|"
+    r"utilise)\w* (?:aucune?|pas de|jamais de?)\s(?:\w+ ){0,2}(?:" + _PERSONAL + r")"
+    r"|aucune? (?:" + _PERSONAL + r") n'(?:est|sont)"
+    r"|(?:does|do|will|shall) not (?:\w+ ){0,2}(?:collect|store|process|record|gather|use)"
+    r"\w* (?:any )?(?:" + _PERSONAL + r")"
+    r"|(?:collects?|stores?|processes) no (?:" + _PERSONAL + r")"
+    r"|\bno (?:" + _PERSONAL + r") (?:is|are|will be) (?:\w+ )?(?:collected|stored|processed)"
+    r"|keine (?:" + _PERSONAL + r")"
+    r"|(?:no|non) (?:\w+ ){0,2}(?:recoge|recopila|trata|raccoglie|tratta)\w* "
+    r"(?:ningun\w*|alcun\w*) (?:" + _PERSONAL + r"|dato personale|dato personal)"
+)
+_UNLESS = re.compile(
+    r"\b(?:sans|sauf|unless|without|except|other than|autres? que|ohne|sin|senza|hors)\b"
+)
+_COLLECTS = re.compile(
+    r"\b(?:nous (?:\w+ )?(?:collectons|recueillons|traitons)|nous pouvons (?:\w+ ){0,3}"
+    r"(?:collecter|recueillir|traiter)|we (?:may )?(?:\w+ )?(?:collect|process|gather)|"
+    r"(?:sont|seront|is|are) (?:\w+ )?(?:collectees?|recueillies?|collected|processed)|"
+    r"wir (?:\w+ )?(?:erheben|verarbeiten)|recopilamos|raccogliamo|trattiamo)\b"
+)
+_ANON = re.compile(r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert")
+_MEASURE = re.compile(
+    r"audience|analytic|statisti|mesure|measur|visit|frequentation|reichweite|"
+    r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic"
+)
+_EXEMPT = re.compile(
+    r"exempt\w*|dispense\w* (?:de|du|from)|exoner\w*|"
+    r"(?:ne (?:\w+ )?(?:necessite\w*|requiert|requierent)|sans) (?:\w+ )?(?:votre |le |de |"
+    r"du )?(?:consentement|accord)|"
+    r"(?:do|does) not require (?:your |prior |the )?(?:\w+ )?consent|"
+    r"einwilligungsfrei|keine einwilligung|no requieren? (?:tu |su )?consentimiento|"
+    r"non richied\w* (?:il )?(?:tuo )?consenso|esenti dal consenso|"
+    r"prior authori[sz]ation|autorisation prealable"
+)
+
+# --- transfers ------------------------------------------------------------------------------
+
+_OUTSIDE_EU = re.compile(
+    r"hors (?:de )?(?:l')?(?:ue|union europeenne|eee|espace economique)|"
+    r"(?:en )?dehors de (?:l')?(?:ue|union europeenne|eee|espace economique)|"
+    r"outside (?:of )?(?:the )?(?:eu|european union|eea|european economic area)|"
+    r"pays tiers|third countr|drittla\w*|ausserhalb (?:der )?(?:eu|europaischen union|des ewr)|"
+    r"fuera de (?:la )?(?:ue|union europea|eee)|terceros paises|"
+    r"(?:al di )?fuori dell?'?(?:ue|unione europea|see)|paesi terzi|non-eu|non eu\b"
+)
+_TRANSFER = re.compile(
+    r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|transmit\w*|trasferi\w*|"
+    r"\bsent\b|envoy\w*|stock\w*|stored|heberg\w*|hosted|serveurs?|servers?"
+)
+_NEGATION = re.compile(
+    r"(?:\bne\b|\bn'|\bpas\b|\baucun\w*|\bjamais|\bno\b|\bnot\b|n't|\bnever|\bnone\b|"
+    r"\bkein\w*|\bnicht\b|\bningun\w*|\bnunca\b|\bnon\b|\bnessun\w*|\bmai\b)"
+)
+_TABLE_NO = re.compile(
+    r"(?:transfert|transfer)[^.]{0,40}(?:hors|outside|dehors)[^.]{0,30}\|\s*(?:non|no|aucun|none)"
+    r"\b"
+)
+_SAFEGUARDS: dict[str, re.Pattern[str]] = {
+    "scc": re.compile(
+        r"clauses contractuelles types|clauses contractuelles standard|standard contractual "
+        r"clauses|model clauses|\bsccs?\b|standardvertragsklauseln|clausulas contractuales "
+        r"tipo|clausole contrattuali (?:tipo|standard)"
+    ),
+    "adequacy": re.compile(
+        r"adequa\w*|niveau de protection (?:adequat|suffisant)|adequate level|"
+        r"angemessen\w* (?:schutz|datenschutz)niveau|nivel de proteccion adecuado|"
+        r"livello di protezione adeguato"
+    ),
+    "bcr": re.compile(r"binding corporate rules|regles d'entreprise contraignantes|\bbcrs?\b"),
+    "dpf": re.compile(r"data privacy framework|privacy shield|cadre de protection des donnees"),
+}
+_COUNTRIES: dict[str, re.Pattern[str]] = {
+    "US": re.compile(
+        r"etats[- ]unis|united states|\busa\b|\bu\.s\.a?\.?|vereinigte\w* staaten|"
+        r"estados unidos|stati uniti|\baux us\b|in the us\b"
+    ),
+    "GB": re.compile(
+        r"royaume[- ]uni|united kingdom|\buk\b|grande[- ]bretagne|vereinigte\w* konig"
+    ),
+    "CH": re.compile(r"\bsuisse\b|switzerland|\bschweiz\b|\bsuiza\b|\bsvizzera\b"),
+    "CA": re.compile(r"\bcanada\b|\bkanada\b"),
+    "IN": re.compile(r"\binde\b|\bindia\b|\bindien\b"),
+    "CN": re.compile(r"\bchine\b|\bchina\b"),
+    "JP": re.compile(r"\bjapon\b|\bjapan\b"),
+    "IL": re.compile(r"\bisrael\b"),
+    "AU": re.compile(r"australi\w*"),
+    "SG": re.compile(r"singap\w*"),
+    "BR": re.compile(r"\bbresil\b|\bbrazil\b|\bbrasil\b"),
+}
+_IN_EU = re.compile(
+    r"(?:situes?|localises?|heberges?|stockees?|located|hosted|stored|based|befinden sich|"
+    r"ubicados|situati|ospitati)\b[^.]{0,60}(?:union europeenne|\bue\b|european union|\beu\b|"
+    r"en europe|in europe|\beee\b|\beea\b|in der eu|europaischen union|union europea|unione "
+    r"europea|en france|in france)"
+)
+
+# --- retention ------------------------------------------------------------------------------
+
+_RETENTION_WORD = re.compile(
+    r"conserv\w*|retention|retain\w*|\bkept\b|\bkeep\w*|stored for|store\w* for|archiv\w*|"
+    r"sauvegard\w*|backups?|supprim\w*|effac\w*|deleted|erased|purg\w*|duree|duration|"
+    r"expir\w*|\bgarde\w*|aufbewahr\w*|speicher\w*|gespeichert|geloscht|loschung|"
+    r"plazo|conservad\w*|conservati|conservazione|lifetime|validite|validity|"
+    r"ne (?:sont|seront) (?:\w+ )?(?:gardees|stockees)|pendant|for a period"
+)
+_NOT_RETENTION = re.compile(
+    r"\b(?:moins de|under|aged|ages de|age de|younger than|mineurs?|minors?|enfants?|children)"
+    r"\b[^.]{0,20}$"
+)
+_DATA_NOUN = re.compile(
+    r"\b(donnees|donnee|informations|information|data|logs?|traces|journaux|sauvegardes|"
+    r"backups|copies|cookies?|enregistrements|records|videos|images|tickets|factures|"
+    r"candidatures|cv|daten|datos|dati|profils?|comptes?|accounts?|"
+    r"candidats?|prospects?|clients?|commandes|contrats|photographies?|adresses? ip|"
+    r"ip address\w*)\b"
+)
+_STOP = re.compile(
+    r"\b(sont|est|seront|sera|ont|a|are|is|will|be|were|was|pour|for|pendant|during|sur|"
+    r"jusqu|until|qui|que|which|that|we|nous|dont|durant|a compter|from|after|apres|"
+    r"n'excedant|not exceeding|peuvent|can|may)\b|[,.;:()]"
+)
+_PRONOUN_START = re.compile(
+    r"^(?:elles|ils|celles-ci|ceux-ci|they|these|those|it|sie|diese|ellos|ellas|esse|essi)\b"
+)
+_RETENTION_KIND: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("backups", re.compile(r"sauvegard|backup|plans? de recup|copie de secours")),
+    ("cctv", re.compile(r"video|cctv|camera")),
+    ("access_control", re.compile(r"badge|controle d'acces|access control|piece d'identite")),
+    ("cookies", re.compile(r"\bcookies?\b|traceurs?|consentement|consent choice")),
+    ("billing", re.compile(r"factur|billing|invoice|comptab|accounting|fiscal|commandes")),
+    ("litigation", re.compile(r"litige|preuve|probatoire|litigation|evidence|prescription")),
+    ("recruitment", re.compile(r"candidat|recrut|\bcv\b|applicant|job applica")),
+    ("marketing", re.compile(r"marketing|newsletter|prospect|emailing|prospection|promotion")),
+    ("support", re.compile(r"ticket|support|assistance|incident")),
+    (
+        "technical",
+        re.compile(
+            r"\blogs?\b|traces|journaux|technique|technical|routage|routing|connexion|"
+            r"connection data|adresses? ip|ip address|navigateur|browser|server logs"
+        ),
+    ),
+    ("customer", re.compile(r"\bclients?\b|customer|contrat|contract|abonnement|subscription")),
+)
+
+# --- contacts and rights ----------------------------------------------------------------
+
+_EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+_DPO = re.compile(
+    r"\bdpo\b|\bdpd\b|delegue a la protection|data protection officer|data privacy officer|"
+    r"datenschutzbeauftragt\w*|delegado de proteccion|responsabile (?:della )?protezione|"
+    r"responsable des donnees personnelles"
+)
+_AUTHORITY_DOMAINS = (
+    "cnil.fr",
+    "privacycommission.be",
+    "autoriteprotectiondonnees.be",
+    "edpb.europa.eu",
+    "ico.org.uk",
+    "aepd.es",
+    "garanteprivacy.it",
+    "bfdi.bund.de",
+    "cnpd.lu",
+    "edoeb.admin.ch",
+)
+_RIGHTS: dict[str, re.Pattern[str]] = {
+    "access": re.compile(
+        r"droits? d'acces|right (?:of|to) access|auskunft|derecho de acceso|"
+        r"diritto di accesso|acceder (?:a vos|aux) (?:donnees|informations)"
+        r"|\baccess(?:er)? (?:to )?(?:your|vos)"
+    ),
+    "rectification": re.compile(r"rectifi\w*|berichtigung|rettifica"),
+    "erasure": re.compile(
+        r"effacement|suppression|supprimer|erasure|\bdelet\w*|to be forgotten|"
+        r"droit a l'oubli|loschung|supresion|cancellazione"
+    ),
+    "restriction": re.compile(
+        r"limitation du traitement|restriction|einschrankung|limitacion|"
+        r"limitazione"
+    ),
+    "portability": re.compile(
+        r"portabilit\w*|ubertragbarkeit|transferer vos donnees|"
+        r"consulter, transferer"
+    ),
+    "objection": re.compile(
+        r"droit d'opposition|opposer|right to object|\bobject to\b|"
+        r"widerspruch|oposicion|opposizione"
+    ),
+    "withdraw_consent": re.compile(
+        r"retirer (?:votre|son) consentement|withdraw (?:your )?"
+        r"consent|widerruf|retirar (?:su|tu) consentimiento|"
+        r"revocare il consenso"
+    ),
+    "complaint": re.compile(
+        r"reclamation|plainte|complaint|beschwerde|reclamacion|reclamo|"
+        r"autorite de controle|supervisory authority|\bcnil\b"
+    ),
+    "post_mortem": re.compile(
+        r"apres (?:votre|son) deces|directives (?:generales et "
+        r"particulieres|relatives)|after (?:your )?death"
+    ),
+}
+_DATA_CONTEXT = re.compile(
+    r"donnees|\bdata\b|informations|vous concernant|about you|personal|personnel|\bdaten\b|"
+    r"\bdatos\b|\bdati\b|vos droits|your rights"
+)
+_RIGHTS_CONTEXT = re.compile(
+    r"\bdroits?\b|\brights?\b|\brecht\w*|\bderechos?\b|\bdiritt\w*|vous pouvez|you (?:may|can)|"
+    r"vous disposez|you have"
+)
+
+
+def extract_policy(
+    document: str, url: str | None = None, content_type: str = "text/html"
+) -> DeclaredPolicy:
+    """What a policy document declares; never raises on odd input (it adds a note instead)."""
+    source = url
+    notes: list[str] = []
+    if looks_like_pdf(document, content_type):
+        notes.append(
+            f"{url or 'document'}: PDF policies are not read (save it as text or HTML, or "
+            "write a YAML declaration)"
+        )
+        return DeclaredPolicy(sources=[source] if source else [], notes=notes)
+    if not document.strip():
+        notes.append(f"{url or 'document'}: the policy page is empty")
+        return DeclaredPolicy(sources=[source] if source else [], notes=notes)
+    if len(document) > MAX_DOCUMENT_CHARS:
+        notes.append(
+            f"{url or 'document'}: {len(document):,} characters; only the first "
+            f"{MAX_DOCUMENT_CHARS:,} were read"
+        )
+        document = document[:MAX_DOCUMENT_CHARS]
+    is_html = "html" in content_type.lower() or document.lstrip()[:1] == "<"
+    lines = html_to_lines(document) if is_html else text_to_lines(document)
+    total = 0
+    kept: list[str] = []
+    for line in lines:
+        total += len(line) + 1
+        if total > MAX_TEXT_CHARS:
+            notes.append(
+                f"{url or 'document'}: the text is longer than {MAX_TEXT_CHARS:,} characters; "
+                "the rest was not read"
+            )
+            break
+        kept.append(line)
+    sents = sentences(kept)
+    if not sents:
+        notes.append(f"{url or 'document'}: no readable text in the policy page")
+        return DeclaredPolicy(sources=[source] if source else [], notes=notes)
+    full_norm = " ".join(s.norm for s in sents)
+    language = detect_language(full_norm)
+    if language is None:
+        notes.append(
+            f"{url or 'document'}: the policy's language was not recognised (French, English, "
+            "German, Spanish and Italian are read); little or nothing could be extracted"
+        )
+    reader = _Reader(sents, source)
+    table_cookies = (
+        cookies_from_html_tables(document, source)
+        if is_html
+        else cookies_from_markdown(kept, source)
+    )
+    return DeclaredPolicy(
+        origin=Origin.EXTRACTED,
+        sources=[source] if source else [],
+        language=language,
+        mentions_cookies=bool(_COOKIE_CONTEXT.search(full_norm)) or bool(table_cookies),
+        categories=reader.categories(table_cookies),
+        vendors=reader.vendors(),
+        cookies=table_cookies,
+        collects_personal_data=reader.personal_data(),
+        audience_anonymised=reader.anonymised(),
+        consent_exemption=reader.exemption(),
+        storage_in_eu=reader.storage_in_eu(),
+        transfers=reader.transfers(),
+        retention=reader.retention(),
+        contacts=reader.contacts(),
+        rights=reader.rights(),
+        notes=notes,
+    )
+
+
+class _Reader:
+    """One pass per kind of declaration over the sentences of one document."""
+
+    def __init__(self, sents: list[Sentence], source: str | None) -> None:
+        self.sents = [s for s in sents if not s.is_heading]
+        self.all = sents
+        self.source = source
+
+    def _window(self, i: int, before: int, after: int) -> list[Sentence]:
+        return self.sents[max(0, i - before) : i + after + 1]
+
+    def _cookie_context(self, s: Sentence) -> bool:
+        return bool(_COOKIE_CONTEXT.search(s.norm) or _COOKIE_CONTEXT.search(normalise(s.heading)))
+
+    def categories(self, table_cookies: list[DeclaredCookie]) -> list[DeclaredCategory]:
+        found: dict[Category, DeclaredCategory] = {}
+        for s in self.sents:
+            for cat, pattern in _KIND_RES.items():
+                if cat not in found and pattern.search(s.norm):
+                    found[cat] = DeclaredCategory(category=cat, quote=s.text, source=self.source)
+            if Category.ANALYTICS not in found and _AUDIENCE.search(s.norm):
+                found[Category.ANALYTICS] = DeclaredCategory(
+                    category=Category.ANALYTICS, quote=s.text, source=self.source
+                )
+            if Category.TRACKING not in found and _ADS.search(s.norm):
+                found[Category.TRACKING] = DeclaredCategory(
+                    category=Category.TRACKING, quote=s.text, source=self.source
+                )
+            if Category.GOOGLE_ANALYTICS not in found and re.search(
+                r"google\s*analytics|\bga4\b", s.norm
+            ):
+                found[Category.GOOGLE_ANALYTICS] = DeclaredCategory(
+                    category=Category.GOOGLE_ANALYTICS, quote=s.text, source=self.source
+                )
+        for cookie in table_cookies:
+            if cookie.category is not None and cookie.category not in found:
+                found[cookie.category] = DeclaredCategory(
+                    category=cookie.category, quote=cookie.quote, source=self.source
+                )
+        order = list(Category)
+        return sorted(found.values(), key=lambda c: order.index(c.category))
+
+    def vendors(self) -> list[DeclaredVendor]:
+        found: dict[str, DeclaredVendor] = {}
+        for s in self.sents:
+            for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
+                if vendor.name not in found:
+                    found[vendor.name] = DeclaredVendor(
+                        name=vendor.name, country=vendor.country, quote=s.text, source=self.source
+                    )
+        return sorted(found.values(), key=lambda v: v.name)
+
+    def personal_data(self) -> Flag | None:
+        positive: Flag | None = None
+        for s in self.sents:
+            match = _NO_PERSONAL.search(s.norm)
+            if match and not _UNLESS.search(s.norm[match.end() : match.end() + 40]):
+                return Flag(value=False, quote=s.text, source=self.source)
+            if (
+                positive is None
+                and _COLLECTS.search(s.norm)
+                and re.search(_PERSONAL + r"|\bdonnees\b|\bdata\b|nom|name|e-?mail", s.norm)
+            ):
+                positive = Flag(value=True, quote=s.text, source=self.source)
+        return positive
+
+    def anonymised(self) -> Flag | None:
+        for i, s in enumerate(self.sents):
+            if not _ANON.search(s.norm):
+                continue
+            if re.search(r"\b(?:pas|not|nicht|no|non)\b[^.]{0,25}anonym", s.norm):
+                continue
+            context = " ".join(x.norm for x in self._window(i, 1, 1)) + " " + normalise(s.heading)
+            if _MEASURE.search(context) or re.search(r"adresses? ip|ip address", s.norm):
+                return Flag(value=True, quote=s.text, source=self.source)
+        return None
+
+    def exemption(self) -> Flag | None:
+        """A claim that audience measurement needs no consent (claims for technical cookies,
+        which the law exempts anyway, are not what this records)."""
+        for i, s in enumerate(self.sents):
+            if not _EXEMPT.search(s.norm):
+                continue
+            if re.search(r"\bexempt\w* (?:d'impot|tax)", s.norm):
+                continue
+            near = " ".join(x.norm for x in self._window(i, 3, 0)) + " " + normalise(s.heading)
+            own_technical = _KIND_RES[Category.TECHNICAL].search(s.norm) and not _MEASURE.search(
+                s.norm
+            )
+            if own_technical:
+                continue
+            if (_MEASURE.search(near) and _COOKIE_CONTEXT.search(near)) or re.search(
+                r"\bcnil\b", s.norm
+            ):
+                return Flag(value=True, quote=s.text, source=self.source)
+        return None
+
+    def storage_in_eu(self) -> Flag | None:
+        for s in self.sents:
+            if _IN_EU.search(s.norm) and not _OUTSIDE_EU.search(s.norm):
+                return Flag(value=True, quote=s.text, source=self.source)
+        return None
+
+    def transfers(self) -> list[DeclaredTransfer]:
+        out: list[DeclaredTransfer] = []
+        seen: set[tuple[TransferKind, str]] = set()
+
+        def add(t: DeclaredTransfer) -> None:
+            key = (t.kind, t.quote or "")
+            if key not in seen:
+                seen.add(key)
+                out.append(t)
+
+        for i, s in enumerate(self.sents):
+            norm = s.norm
+            heading = normalise(s.heading)
+            outside = _OUTSIDE_EU.search(norm)
+            countries = [code for code, rx in _COUNTRIES.items() if rx.search(norm)]
+            transfer_words = list(_TRANSFER.finditer(norm))
+            if outside and (
+                _TABLE_NO.search(norm)
+                or re.search(r"\bpas de transfert|\baucun transfert|\bno transfer", norm)
+            ):
+                add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=self.source))
+                continue
+            if (
+                not outside
+                and re.fullmatch(
+                    r"(?:pas de transfert|aucun transfert|no transfers?|none|non|no)\.?", norm
+                )
+                and _OUTSIDE_EU.search(heading + " " + self._previous_norm(i))
+            ):
+                add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=self.source))
+                continue
+            if outside and transfer_words:
+                negated = any(
+                    _NEGATION.search(norm[max(0, m.start() - 45) : m.start()])
+                    for m in transfer_words
+                )
+                if negated and not re.search(r"\bsauf\b|\bexcept\b|\bunless\b", norm):
+                    add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=self.source))
+                    continue
+                safeguards, quote = self._safeguards(i)
+                kind = (
+                    TransferKind.SAFEGUARDS
+                    if safeguards
+                    else TransferKind.COUNTRIES
+                    if countries
+                    else TransferKind.OUTSIDE_EU
+                )
+                add(
+                    DeclaredTransfer(
+                        kind=kind,
+                        countries=countries,
+                        safeguards=safeguards,
+                        quote=quote,
+                        source=self.source,
+                    )
+                )
+                continue
+            if countries and transfer_words:
+                negated = any(
+                    _NEGATION.search(norm[max(0, m.start() - 30) : m.start()])
+                    for m in transfer_words
+                )
+                if negated:
+                    continue
+                safeguards, quote = self._safeguards(i)
+                add(
+                    DeclaredTransfer(
+                        kind=TransferKind.SAFEGUARDS if safeguards else TransferKind.COUNTRIES,
+                        countries=countries,
+                        safeguards=safeguards,
+                        quote=quote,
+                        source=self.source,
+                    )
+                )
+        return out
+
+    def _previous_norm(self, i: int) -> str:
+        return self.sents[i - 1].norm if i > 0 else ""
+
+    def _safeguards(self, i: int) -> tuple[list[str], str]:
+        """Safeguards named in this sentence or the next three (lists often follow a colon)."""
+        found: list[str] = []
+        quotes = [self.sents[i].text]
+        for j, s in enumerate(self._window(i, 0, 3)):
+            names = [name for name, rx in _SAFEGUARDS.items() if rx.search(s.norm)]
+            if j > 0 and names and not any(n in found for n in names):
+                quotes.append(s.text)
+            found.extend(n for n in names if n not in found)
+        return found, " … ".join(quotes)
+
+    def retention(self) -> list[DeclaredRetention]:
+        out: list[DeclaredRetention] = []
+        seen: set[tuple[str, float]] = set()
+        for i, s in enumerate(self.sents):
+            matches = list(DURATION.finditer(s.norm))
+            if not matches:
+                continue
+            context = " ".join([normalise(s.heading), *(x.norm for x in self._window(i, 2, 0))])
+            if not _RETENTION_WORD.search(context):
+                continue
+            start = 0
+            for m in matches:
+                days = duration_days(m)
+                if days is None:
+                    start = m.end()
+                    continue
+                segment = s.norm[start : m.start()]
+                start = m.end()
+                if _NOT_RETENTION.search(segment):
+                    continue
+                if re.search(r"(?:delai|within|dans les|sous)\s*$", segment) and not re.search(
+                    r"conserv|retention|kept|supprim|delet", segment
+                ):
+                    continue
+                data = self._retained_thing(i, segment)
+                kind = self._retention_kind(segment, s, data)
+                key = (data, days)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(
+                    DeclaredRetention(
+                        data=data, kind=kind, days=days, quote=s.text, source=self.source
+                    )
+                )
+        return out
+
+    def _retained_thing(self, i: int, segment: str) -> str:
+        """What a duration applies to: "Logs : 1 an", "les sauvegardes ... 28 jours", or the
+        noun of an earlier sentence when this one starts with a pronoun ("Elles sont ...")."""
+        if ":" in segment:
+            label = segment.rsplit(":", 1)[0]
+            pieces = re.split(r"\s[-|]\s|\||\)\s", label.strip())
+            label = next((p for p in reversed(pieces) if p.strip(" -|")), "").strip(" -|")
+            label = re.sub(r"^(?:duree de conservation|retention period)\s*", "", label)
+            if len(label) > 120:
+                label = label[:120].rsplit(" ", 1)[0]
+            if len(label) >= 2:
+                return label
+        phrase = _noun_phrase(segment)
+        if phrase:
+            return phrase
+        if _PRONOUN_START.match(self.sents[i].norm):
+            for s in reversed(self.sents[max(0, i - 5) : i]):
+                phrase = _noun_phrase(s.norm, skip_demonstrative=True)
+                if phrase:
+                    return phrase
+        heading = normalise(self.sents[i].heading)
+        heading = re.sub(
+            r"^[\d.\s]+|^(?:activite de traitement|processing activity)\s*:\s*", "", heading
+        )
+        return heading or "personal data"
+
+    def _retention_kind(self, segment: str, s: Sentence, data: str) -> str:
+        for text in (data, segment, s.norm, normalise(s.heading)):
+            for kind, rx in _RETENTION_KIND:
+                if rx.search(text):
+                    return kind
+        return "personal_data"
+
+    def contacts(self) -> list[DeclaredContact]:
+        found: dict[str, DeclaredContact] = {}
+        for i, s in enumerate(self.sents):
+            for email in _EMAIL.findall(s.norm):
+                if email in found:
+                    continue
+                near = " ".join(x.norm for x in self._window(i, 2, 0)) + " " + normalise(s.heading)
+                domain = email.rsplit("@", 1)[1]
+                if any(domain == d or domain.endswith("." + d) for d in _AUTHORITY_DOMAINS):
+                    role = "authority"
+                elif _DPO.search(near):
+                    role = "dpo"
+                else:
+                    role = "contact"
+                found[email] = DeclaredContact(
+                    email=email, role=role, quote=s.text, source=self.source
+                )
+        return list(found.values())
+
+    def rights(self) -> list[DeclaredRight]:
+        found: dict[str, DeclaredRight] = {}
+        for s in self.sents:
+            context = s.norm + " " + normalise(s.heading)
+            if not _RIGHTS_CONTEXT.search(context) or not _DATA_CONTEXT.search(s.norm):
+                continue
+            for right, rx in _RIGHTS.items():
+                if right not in found and rx.search(s.norm):
+                    found[right] = DeclaredRight(right=right, quote=s.text, source=self.source)
+        order = list(_RIGHTS)
+        return sorted(found.values(), key=lambda r: order.index(r.right))
+
+
+def _noun_phrase(text: str, *, skip_demonstrative: bool = False) -> str | None:
+    """The last data noun of `text` with up to five following words (stopping at a verb)."""
+    matches = list(_DATA_NOUN.finditer(text))
+    for m in reversed(matches):
+        before = text[max(0, m.start() - 8) : m.start()]
+        if skip_demonstrative and re.search(r"\b(?:ces|cette|these|this|those|ses)\s$", before):
+            continue
+        rest = text[m.end() : m.end() + 80]
+        stop = _STOP.search(rest)
+        tail = rest[: stop.start()] if stop else rest
+        words = tail.split()[:5]
+        phrase = " ".join([m.group(0), *words]).strip()
+        return phrase
+    return None

@@ -1,0 +1,198 @@
+"""From a policy document (HTML, markdown or plain text) to sentences under their headings.
+
+Patterns run on a normalised copy of each sentence (lower case, accents removed, typographic
+quotes and markdown emphasis flattened) while quotes keep the original words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: the text a policy is read from is capped: a 5 MB page must not stall a scan
+MAX_TEXT_CHARS = 300_000
+#: raw HTML is capped before parsing for the same reason
+MAX_DOCUMENT_CHARS = 2_000_000
+
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "address",
+    "figcaption",
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_DROP = ("script", "style", "noscript", "nav", "svg", "template", "iframe", "button", "select")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # as written (whitespace collapsed), used as the quote
+    norm: str  # normalised, for matching
+    heading: str  # the nearest heading above it ("" if none)
+    index: int
+    is_heading: bool = False
+    bullet: bool = False
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("\u00ab", '"').replace("\u00bb", '"')
+    text = text.replace("\u0153", "oe").replace("\u00e6", "ae")
+    text = re.sub(r"[*_]{1,3}", " ", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def looks_like_pdf(document: str, content_type: str) -> bool:
+    return "pdf" in content_type.lower() or document.lstrip()[:5] == "%PDF-"
+
+
+def html_to_lines(document: str) -> list[str]:
+    """HTML to lines of text; headings become markdown `#` lines, table rows one line each."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(document, "lxml")
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    for tag in soup.find_all(True, attrs={"aria-hidden": "true"}):
+        tag.decompose()
+    for tag in soup.find_all("br"):
+        tag.replace_with("\n")
+    for tag in soup.find_all(_HEADINGS):
+        text = " ".join(tag.get_text(" ").split())
+        tag.replace_with(f"\n# {text}\n" if text else "\n")
+    for tag in soup.find_all(("td", "th")):
+        tag.insert_after(" \t ")
+    for tag in soup.find_all("li"):
+        tag.insert_before("\n- ")
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    body = soup.body or soup
+    return body.get_text("").splitlines()
+
+
+_INLINE_TAG = re.compile(r"</?(span|strong|em|b|i|a|u|small|sup|sub|code)\b[^>]*>", re.I)
+_LI_TAG = re.compile(r"<li\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(r"</?[a-z][a-z0-9]*\b[^>]*>", re.I)
+
+
+def text_to_lines(document: str) -> list[str]:
+    """Plain text or markdown; stray HTML tags (tables pasted from a PDF) are flattened."""
+    if "<" in document and ">" in document:
+        document = _INLINE_TAG.sub("", document)
+        document = _LI_TAG.sub("\n- ", document)
+        document = _BLOCK_TAG.sub("\n", document)
+    return document.splitlines()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"«(\[A-ZÀ-ÖØ-Þ0-9])")
+_BULLET = re.compile(r"^\s*(?:[-*•●○▪◦–]|\d{1,2}[.)])\s+")
+_INLINE_BULLET = re.compile(r"(?<=\S)\s*(?:[•●○▪◦]|(?<=[a-zà-ÿ.)])-(?=\s[A-ZÀ-Þ]))\s*")
+_NUMBERED_HEADING = re.compile(r"^(?:article\s+\d+|\d+(?:\.\d+)*\.?)\s*[-–.:)]?\s+\S", re.I)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _is_heading(line: str) -> bool:
+    if line.startswith("#"):
+        return True
+    if re.match(r"(?i)^(activit[ée] de traitement|processing activity|traitement)\s*:", line):
+        return True
+    if len(line) > 90 or (line.endswith((".", ",", ";", ":")) and not line.isupper()):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 3:
+        return False
+    if sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return True
+    return bool(_NUMBERED_HEADING.match(line)) and len(line.split()) <= 10
+
+
+def _joined(lines: list[str]) -> list[str]:
+    """Clean lines, re-joining a sentence that a hard wrap cut in two (next line lower case)."""
+    out: list[str] = []
+    previous_blank = True
+    for raw in lines:
+        line = _MD_LINK.sub(r"\1", raw).replace("\t", " | ")
+        line = " ".join(line.split()).strip(" |")
+        if not line or line in {"---", "***"}:
+            previous_blank = True
+            continue
+        if (
+            out
+            and not previous_blank
+            and line[0].islower()
+            and not out[-1].endswith((".", "!", "?", ":", ";", "|"))
+            and not out[-1].startswith("#")
+        ):
+            out[-1] = out[-1] + " " + line
+        else:
+            out.append(line)
+        previous_blank = False
+    return out
+
+
+_LABEL_SPLIT = re.compile(r"(?<=[a-zà-ÿ)])\s+(?=[A-ZÀ-Þ][\w/'’-]*(?:\s[\w/'’-]+){0,3}\s:\s)")
+
+
+def sentences(lines: list[str]) -> list[Sentence]:
+    """Split lines into sentences, each remembering the heading it sits under."""
+    out: list[Sentence] = []
+    heading = ""
+    for line in _joined(lines):
+        if line.lower().startswith("title:"):
+            line = line[6:].strip()
+        if _is_heading(line):
+            heading = line.lstrip("#").strip(" *_")
+            out.append(Sentence(heading, normalise(heading), heading, len(out), is_heading=True))
+            continue
+        bullet = bool(_BULLET.match(line))
+        line = _BULLET.sub("", line)
+        for piece in _INLINE_BULLET.split(line):
+            for part in (
+                p for chunk in _SENTENCE_END.split(piece) for p in _LABEL_SPLIT.split(chunk)
+            ):
+                part = part.strip(" -|")
+                if len(part) < 2:
+                    continue
+                out.append(Sentence(part, normalise(part), heading, len(out), bullet=bullet))
+    return out
+
+
+_STOPWORDS = {
+    "fr": {"le", "la", "les", "des", "est", "et", "vos", "nous", "pour", "une", "du", "sont"},
+    "en": {"the", "and", "of", "to", "is", "your", "we", "are", "our", "for", "with", "this"},
+    "de": {"der", "die", "und", "das", "ist", "ihre", "wir", "nicht", "mit", "sie", "den", "zu"},
+    "es": {"el", "los", "las", "y", "que", "sus", "para", "con", "por", "una", "del", "datos"},
+    "it": {"il", "gli", "che", "di", "per", "sono", "della", "dei", "con", "non", "una", "dati"},
+}
+
+
+def detect_language(norm_text: str) -> str | None:
+    """The language with most stop words among fr/en/de/es/it, or None when too few match."""
+    words = re.findall(r"[a-z]+", norm_text[:50_000])
+    if not words:
+        return None
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    lang, best = max(scores.items(), key=lambda kv: kv[1])
+    if best < 5 or best / len(words) < 0.05:
+        return None
+    return lang

@@ -1,0 +1,152 @@
+"""Shared vocabulary: durations ("13 mois", "vingt-huit (28) jours", "2 years") and the words
+that name a cookie category, in French, English, German, Spanish and Italian (normalised:
+lower case, no accents)."""
+
+from __future__ import annotations
+
+import re
+
+from scanner.model import Category
+
+_NUMBER_WORDS = {
+    "un": 1,
+    "une": 1,
+    "one": 1,
+    "deux": 2,
+    "two": 2,
+    "trois": 3,
+    "three": 3,
+    "quatre": 4,
+    "four": 4,
+    "cinq": 5,
+    "five": 5,
+    "six": 6,
+    "sept": 7,
+    "seven": 7,
+    "huit": 8,
+    "eight": 8,
+    "neuf": 9,
+    "nine": 9,
+    "dix": 10,
+    "ten": 10,
+    "onze": 11,
+    "eleven": 11,
+    "douze": 12,
+    "twelve": 12,
+    "treize": 13,
+    "thirteen": 13,
+    "quatorze": 14,
+    "fourteen": 14,
+    "quinze": 15,
+    "fifteen": 15,
+    "seize": 16,
+    "dix-huit": 18,
+    "eighteen": 18,
+    "vingt": 20,
+    "twenty": 20,
+    "vingt-quatre": 24,
+    "vingt-huit": 28,
+    "trente": 30,
+    "thirty": 30,
+    "soixante": 60,
+    "sixty": 60,
+    "quatre-vingt-dix": 90,
+    "ninety": 90,
+    "cent": 100,
+    "zwei": 2,
+    "drei": 3,
+    "dos": 2,
+    "tres": 3,
+    "due": 2,
+    "tre": 3,
+    "cinque": 5,
+    "dieci": 10,
+    "zehn": 10,
+    "diez": 10,
+}
+_UNIT_DAYS: tuple[tuple[str, float], ...] = (
+    (r"ans?|annees?|years?|yrs?|jahren?|jahre|anos?|anni|anno", 365.0),
+    (r"mois|months?|monaten?|monate|mes(?:es)?|mesi|mese", 30.44),
+    (r"semaines?|weeks?|wochen?|semanas?|settimane?", 7.0),
+    (r"jours?|days?|tagen?|tage|dias?|giorni|giorno", 1.0),
+    (r"heures?|hours?|stunden?|horas?|\bore\b|h", 1 / 24),
+    (r"minutes?|mins?|minuten?|minutos?|minuti", 1 / 1440),
+)
+_WORDS = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
+_UNITS = "|".join(u for u, _ in _UNIT_DAYS)
+DURATION = re.compile(
+    rf"(?<![\w.,/-])(?P<num>\d{{1,4}}(?:[.,]\d+)?|{_WORDS})"
+    rf"(?:\s*\((?P<paren>\d{{1,4}})\))?\s*(?P<unit>{_UNITS})(?![\w-])"
+)
+
+
+def duration_days(match: re.Match[str]) -> float | None:
+    """Days for a DURATION match; None for hour/minute counts that are not retention-like."""
+    raw = match.group("paren") or match.group("num")
+    if raw in _NUMBER_WORDS:
+        number = float(_NUMBER_WORDS[raw])
+    else:
+        try:
+            number = float(raw.replace(",", "."))
+        except ValueError:
+            return None
+    unit = match.group("unit")
+    for pattern, days in _UNIT_DAYS:
+        if re.fullmatch(pattern, unit):
+            if unit == "h" and not match.group("num").isdigit():
+                return None
+            return round(number * days, 4)
+    return None
+
+
+def parse_lifetime(text: str) -> tuple[float | None, bool]:
+    """(days, is_session) from a cookie-table cell: "Session", "13 mois", "2 years"."""
+    from scanner.policy.text import normalise
+
+    norm = normalise(text)
+    if re.search(r"\bsession\b|sitzung|sesion|sessione|fermeture du navigateur|browser clos", norm):
+        return None, True
+    m = DURATION.search(norm)
+    if m:
+        return duration_days(m), False
+    return None, False
+
+
+KIND_WORDS: dict[Category, str] = {
+    Category.TECHNICAL: (
+        r"techniques?|technical|technisch\w*|tecnic[oia]s?|"
+        r"fonctionnels?|fonctionnalite|functional(?:ity)?|funktional\w*|funcional\w*|"
+        r"funzional\w*|(?:strictement |strictly |absolument )?necessaires?|"
+        r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
+        r"erforderlich\w*|necesari[oa]s|necessari|indispensables?|"
+        r"de preferences?|preferences?|required|obligatoires?"
+    ),
+    Category.SESSION: r"de session|session|sitzungs|de sesion|di sessione",
+    Category.TRACKING: (
+        r"de tracage|tracage|de suivi|tracking|de ciblage|ciblage|targeting|"
+        r"publicitaires?|de publicite|advertising|advertisement|ads?|"
+        r"marketing|de reseaux sociaux|social media|sociaux|social|comportementa\w*|"
+        r"behaviou?ral|de profilage|profilazione|di profilazione|werbe\w*|"
+        r"publicitari[oa]s|de publicidad|pubblicitari|third[- ]party advertising"
+    ),
+    Category.ANALYTICS: (
+        r"analytiques?|analytics?|d'analyse|analysis|de mesure d'audience|"
+        r"de mesure de l'audience|mesure d'audience|audience measurement|statistiques?|"
+        r"statisti(?:cs|cal)|statistik\w*|analyse\w*|de performance|performance|"
+        r"analitic[oia]s?|estadistic[oa]s|statistici|di statistica|de rendimiento"
+    ),
+}
+_LABEL_RES = {cat: re.compile(rf"\b(?:{words})\b") for cat, words in KIND_WORDS.items()}
+
+
+def category_from_label(text: str) -> Category | None:
+    """A cookie-table "type"/"purpose" cell to a category (Google Analytics by name first)."""
+    from scanner.policy.text import normalise
+
+    norm = normalise(text)
+    if re.search(r"google\s*analytics", norm):
+        return Category.GOOGLE_ANALYTICS
+    for cat in (Category.TRACKING, Category.ANALYTICS, Category.SESSION, Category.TECHNICAL):
+        if _LABEL_RES[cat].search(norm):
+            return cat
+    return None
