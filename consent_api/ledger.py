@@ -570,6 +570,16 @@ def verify(engine: Engine, site_key: str, max_problems: int = 100) -> dict[str, 
     }
 
 
+def _anchor_hash(conn: Connection, site_id: int) -> str:
+    value = conn.execute(
+        select(PURGES.c.anchor_hash)
+        .where(PURGES.c.site_id == site_id)
+        .order_by(PURGES.c.up_to_seq.desc())
+        .limit(1)
+    ).scalar_one()
+    return str(value)
+
+
 def purge(engine: Engine, site_key: str, now: datetime | None = None) -> dict[str, Any]:
     """Delete the records older than the site's retention, oldest first (a prefix of the
     chain), after logging the hash of the last deleted one as the new anchor."""
@@ -589,14 +599,28 @@ def purge(engine: Engine, site_key: str, now: datetime | None = None) -> dict[st
         result = {"site_key": site.site_key, "cutoff": cutoff, "deleted": 0, "up_to_seq": None}
         if up_to <= (previous or 0):
             return result
-        anchor = conn.execute(
-            select(RECORDS.c.hash).where(RECORDS.c.site_id == site.id, RECORDS.c.seq == up_to)
-        ).scalar_one_or_none()
-        if anchor is None:
+        # A purge must never erase the evidence of tampering: check the prefix it deletes.
+        expected_seq = (previous or 0) + 1
+        expected_prev = _anchor_hash(conn, site.id) if previous else GENESIS_HASH
+        anchor: str | None = None
+        for row in conn.execute(
+            select(RECORDS)
+            .where(RECORDS.c.site_id == site.id, RECORDS.c.seq <= up_to)
+            .order_by(RECORDS.c.seq)
+        ).mappings():
+            if (
+                row["seq"] != expected_seq
+                or row["prev_hash"] != expected_prev
+                or record_hash(dict(row)) != row["hash"]
+            ):
+                anchor = None
+                break
+            expected_seq, expected_prev, anchor = row["seq"] + 1, row["hash"], row["hash"]
+        if anchor is None or expected_seq != up_to + 1:
             raise ApiError(
                 409,
                 "chain_broken",
-                f"Record {up_to} is missing: run verify before purging.",
+                "The records to purge do not verify; run verify and investigate first.",
             )
         deleted = conn.execute(
             delete(RECORDS).where(RECORDS.c.site_id == site.id, RECORDS.c.seq <= up_to)
