@@ -382,13 +382,22 @@ class _Reader:
         found: dict[Category, DeclaredCategory] = {}
         for s in self.sents:
             for cat, pattern in _KIND_RES.items():
-                if cat not in found and pattern.search(s.norm):
+                if cat in found:
+                    continue
+                hits = [m for m in pattern.finditer(s.norm) if not _negated(s.norm, m.start())]
+                if hits:
                     found[cat] = DeclaredCategory(category=cat, quote=s.text, source=self.source)
-            if Category.ANALYTICS not in found and _AUDIENCE.search(s.norm):
+            audience = _AUDIENCE.search(s.norm)
+            if (
+                Category.ANALYTICS not in found
+                and audience
+                and not _negated(s.norm, audience.start())
+            ):
                 found[Category.ANALYTICS] = DeclaredCategory(
                     category=Category.ANALYTICS, quote=s.text, source=self.source
                 )
-            if Category.TRACKING not in found and _ADS.search(s.norm):
+            ads = _ADS.search(s.norm)
+            if Category.TRACKING not in found and ads and not _negated(s.norm, ads.start()):
                 found[Category.TRACKING] = DeclaredCategory(
                     category=Category.TRACKING, quote=s.text, source=self.source
                 )
@@ -657,6 +666,21 @@ class _Reader:
                     found[right] = DeclaredRight(right=right, quote=s.text, source=self.source)
         order = list(_RIGHTS)
         return sorted(found.values(), key=lambda r: order.index(r.right))
+
+
+_STRONG_NEGATION = re.compile(
+    r"\b(?:aucun\w*|pas de|pas d'|jamais|ni|no|not|never|neither|nor|don't|doesn't|kein\w*|"
+    r"nessun\w*|ningun\w*|nunca)\b"
+)
+
+
+def _negated(norm: str, start: int) -> bool:
+    """ "n'utilise aucun cookie publicitaire" / "we do not use advertising cookies", but not
+    "n'utilise que des cookies techniques" (ne ... que = only)."""
+    window = norm[max(0, start - 40) : start]
+    if _STRONG_NEGATION.search(window):
+        return True
+    return bool(re.search(r"\bn'|\bne\b", window)) and not re.search(r"\bque\b|\bqu'", window)
 
 
 def _noun_phrase(text: str, *, skip_demonstrative: bool = False) -> str | None:

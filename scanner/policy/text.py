@@ -150,6 +150,7 @@ def _joined(lines: list[str]) -> list[str]:
     return out
 
 
+_EMPHASIS = re.compile(r"(?:(?<=\s)|^)[*_]{2,3}|[*_]{2,3}(?=\s|$|[.,;:!?])")
 _LABEL_SPLIT = re.compile(r"(?<=[a-zà-ÿ)])\s+(?=[A-ZÀ-Þ][\w/'’-]*(?:\s[\w/'’-]+){0,3}\s:\s)")
 
 
@@ -173,7 +174,8 @@ def sentences(lines: list[str]) -> list[Sentence]:
                 part = part.strip(" -|")
                 if len(part) < 2:
                     continue
-                out.append(Sentence(part, normalise(part), heading, len(out), bullet=bullet))
+                quote = _EMPHASIS.sub("", part).strip()
+                out.append(Sentence(quote, normalise(part), heading, len(out), bullet=bullet))
     return out
 
 

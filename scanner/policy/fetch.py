@@ -1,0 +1,79 @@
+"""Fetch one policy page for `cookie-audit policy extract URL`: bounded in time and size, and
+refusing private addresses unless asked (the command must not become a way to probe an
+internal network)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from scanner.errors import UsageError
+
+MAX_BYTES = 5_000_000
+TIMEOUT_S = 15.0
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str
+    content_type: str
+    text: str
+    truncated: bool
+
+
+def _check_address(host: str, port: int) -> None:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UsageError(f"{host}: the name does not resolve ({exc.strerror})") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise UsageError(
+                f"{host} resolves to the non-public address {address}; "
+                "pass --allow-private to fetch it anyway"
+            )
+
+
+def fetch_policy(url: str, *, allow_private: bool = False, verify: bool = True) -> Fetched:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{url}: not an http(s) URL")
+    if not allow_private:
+        _check_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    chunks: list[bytes] = []
+    size = 0
+    truncated = False
+    try:
+        with (
+            httpx.Client(
+                timeout=httpx.Timeout(TIMEOUT_S),
+                follow_redirects=True,
+                verify=verify,
+                max_redirects=5,
+                headers={"User-Agent": "cookie-audit policy reader"},
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code >= 400:
+                raise UsageError(f"{url}: HTTP {response.status_code}")
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= MAX_BYTES:
+                    truncated = True
+                    break
+            content_type = response.headers.get("content-type", "text/html")
+            encoding = response.encoding or "utf-8"
+            final_url = str(response.url)
+    except httpx.HTTPError as exc:
+        raise UsageError(f"{url}: could not be fetched: {exc}") from exc
+    body = b"".join(chunks)[:MAX_BYTES]
+    if body[:5] == b"%PDF-":
+        content_type = "application/pdf"
+    text = body.decode(encoding, errors="replace")
+    return Fetched(url=final_url, content_type=content_type, text=text, truncated=truncated)
