@@ -37,6 +37,9 @@ EN: dict[str, str] = {
     "scan_incomplete": "This scan is incomplete: some pages could not be visited.",
     "scan_failed": "The site could not be visited: the results below are empty.",
     "top_findings": "Most serious findings",
+    "kpi.before_consent": "cookies that need consent, set before any choice",
+    "kpi.cookies": "cookies in total",
+    "kpi.hosts": "third-party hosts contacted",
     "no_findings": "No finding: every cookie set before consent is allowed without consent.",
     "phases": "What happens in each consent state",
     "phases_intro": "The site is visited three times in a fresh browser: without touching the "
@@ -188,6 +191,9 @@ FR: dict[str, str] = {
     "visitées.",
     "scan_failed": "Le site n\u2019a pas pu être visité : les résultats ci-dessous sont vides.",
     "top_findings": "Constats les plus graves",
+    "kpi.before_consent": "cookies soumis au consentement, déposés avant tout choix",
+    "kpi.cookies": "cookies au total",
+    "kpi.hosts": "hôtes tiers contactés",
     "no_findings": "Aucun constat : chaque cookie déposé avant le consentement est dispensé "
     "de consentement.",
     "phases": "Ce qui se passe selon le choix de consentement",

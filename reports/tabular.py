@@ -39,8 +39,9 @@ SCAN_COLUMNS: tuple[str, ...] = (
     "classification_reason",
 )
 
-#: Column order of the diff CSV: one row per added/removed cookie, per changed field, per
-#: added/removed host and per new/resolved finding.
+#: Column order of the diff CSV: one row per added/removed cookie (field "category", detail =
+#: the consent states it appears in), per changed cookie field, per added/removed host and per
+#: new/resolved finding (name = rule id, field "severity", detail = title).
 DIFF_COLUMNS: tuple[str, ...] = (
     "change",
     "subject",
@@ -114,9 +115,13 @@ def scan_csv(scan: Scan) -> bytes:
 def diff_csv(diff: ScanDiff) -> bytes:
     rows: list[tuple[object, ...]] = []
     for c in diff.cookies_added:
-        rows.append(("added", "cookie", c.name, c.domain, "", "", c.category, " ".join(c.phases)))
+        rows.append(
+            ("added", "cookie", c.name, c.domain, "category", "", c.category, " ".join(c.phases))
+        )
     for c in diff.cookies_removed:
-        rows.append(("removed", "cookie", c.name, c.domain, "", c.category, "", " ".join(c.phases)))
+        rows.append(
+            ("removed", "cookie", c.name, c.domain, "category", c.category, "", " ".join(c.phases))
+        )
     for change in diff.cookies_changed:
         for f in change.changes:
             rows.append(

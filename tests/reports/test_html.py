@@ -1,0 +1,193 @@
+"""The HTML report's structure, parsed with BeautifulSoup: order, headings, escaping, i18n."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+import reports
+from reports.i18n import EN, FR
+from tests.reports.sample_scans import (
+    HOSTILE,
+    HOSTILE_ATTR,
+    HOSTILE_SCRIPT,
+    before_after,
+    hostile_scan,
+    shop_scan,
+)
+
+
+def soup_of(data: bytes) -> BeautifulSoup:
+    return BeautifulSoup(data.decode("utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def shop_en() -> BeautifulSoup:
+    return soup_of(reports.render(shop_scan(), "html"))
+
+
+def test_verdict_comes_first_with_status_and_serious_findings(shop_en: BeautifulSoup) -> None:
+    assert shop_en.html is not None and shop_en.html["lang"] == "en"
+    sections = [s["id"] for s in shop_en.find_all("section")]
+    assert sections == ["verdict", "phases", "cookies", "hosts", "storage", "findings", "metadata"]
+    verdict = shop_en.find(id="verdict")
+    assert verdict is not None
+    assert verdict.h2 is not None and verdict.h2.get_text() == "Verdict: Problems found"
+    top = [li.strong.get_text() for li in verdict.select("ol.top-findings li")]
+    assert top[0] == "Google Analytics cookies are set before the visitor chooses"  # high first
+    assert len(top) == 3
+    assert "Google Analytics and YouTube set cookies" in verdict.get_text()
+
+
+def test_headings_and_table_headers(shop_en: BeautifulSoup) -> None:
+    assert len(shop_en.find_all("h1")) == 1
+    levels = [int(h.name[1]) for h in shop_en.find_all(re.compile(r"^h[1-6]$"))]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
+    for th in shop_en.find_all("th"):
+        assert th.get("scope") in {"col", "row"}, th
+    for table in shop_en.find_all("table"):
+        assert table.find("thead") or table.find_parent(id="summary"), table
+
+
+def test_self_contained_no_external_resources(shop_en: BeautifulSoup) -> None:
+    for tag in shop_en.find_all(["script", "img", "link", "iframe"]):
+        assert not tag.get("src") and not tag.get("href"), tag
+    for a in shop_en.find_all("a"):
+        assert a["href"].startswith("#")
+    assert len(shop_en.find_all("style")) == 1 and len(shop_en.find_all("script")) == 1
+    assert shop_en.find("svg") is not None
+
+
+def test_phase_chart_and_matrix(shop_en: BeautifulSoup) -> None:
+    counts = shop_en.select_one("table.counts")
+    assert counts is not None
+    rows = {
+        tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
+        for tr in counts.select("tbody tr")
+    }
+    # technical, session, audience, GA, tracking, unknown, banner
+    assert rows["Before any choice"] == ["0", "1", "0", "2", "2", "0", "left untouched (Klaro)"]
+    assert rows["After accept"] == ["1", "1", "0", "2", "4", "0", "clicked (Klaro)"]
+    bars = shop_en.select("svg rect title")
+    assert "Google Analytics: 2" in [b.get_text() for b in bars]
+    matrix = shop_en.select_one("table.matrix")
+    assert matrix is not None
+    klaro = next(tr for tr in matrix.select("tbody tr") if tr.th.get_text() == "klaro")
+    assert [td.get_text() for td in klaro.select("td")[1:]] == ["–absent", "●present", "●present"]
+
+
+def test_cookie_table_columns_and_rows(shop_en: BeautifulSoup) -> None:
+    table = shop_en.find(id="cookie-table")
+    assert table is not None
+    headers = [th.get_text() for th in table.select("thead th")]
+    assert headers == [
+        "Name",
+        "Vendor",
+        "Category",
+        "Party",
+        "Lifetime",
+        "Consent states",
+        "Set by",
+        "First page",
+    ]
+    rows = table.select("tbody tr")
+    assert len(rows) == 8
+    ga = next(r for r in rows if r.code and r.code.get_text() == "_ga")
+    cells = [td.get_text(" ", strip=True) for td in ga.find_all("td")]
+    assert cells[1] == "Google distinguishes users"
+    assert cells[2] == "Google Analytics needs consent"
+    assert cells[4] == "13 months (asked for 2 years)"
+    assert cells[5] == "Before any choice After reject After accept"
+    assert ga["data-category"] == "google_analytics"
+    assert shop_en.find(id="cookie-controls").has_attr("hidden")  # shown by JS only
+
+
+def test_findings_show_evidence_and_quoted_policy(shop_en: BeautifulSoup) -> None:
+    quotes = [q.get_text() for q in shop_en.select("#findings blockquote")]
+    assert quotes == [
+        "Les cookies de mesure d'audience ne sont déposés qu'après votre consentement."
+    ]
+    assert "CNIL, délibération 2020-091" in shop_en.find(id="findings").get_text()
+
+
+def test_metadata(shop_en: BeautifulSoup) -> None:
+    meta = shop_en.find(id="metadata")
+    assert meta is not None
+    text = meta.get_text(" ", strip=True)
+    for expected in (
+        "chromium 131.0.6778.85",
+        "2026-11-02 09:30 UTC",
+        "partial",
+        "a download, not a page",
+        "host name not found",
+        "net::ERR_NAME_NOT_RESOLVED",
+        "max_pages",
+        "catalogue.pdf is a download",
+    ):
+        assert expected in text
+
+
+def test_hostile_strings_are_text_everywhere() -> None:
+    html = reports.render(hostile_scan(), "html").decode()
+    soup = soup_of(html.encode())
+    assert soup.find("img") is None
+    assert len(soup.find_all("script")) == 1
+    assert "alert" not in soup.find("script").get_text()
+    assert HOSTILE not in html and HOSTILE_SCRIPT not in html and HOSTILE_ATTR not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    names = [c.get_text() for c in soup.select("#cookie-table code.cookie-name")]
+    assert sorted(names) == sorted(
+        [HOSTILE, HOSTILE_SCRIPT, HOSTILE_ATTR, '=HYPERLINK("https://evil.example")']
+    )
+    for tag in soup.find_all(True):
+        assert not any(attr.startswith("on") for attr in tag.attrs), tag
+
+
+def test_french_report_translates_every_ui_string() -> None:
+    assert set(FR) == set(EN)
+    soup = soup_of(reports.render(shop_scan(), "html", lang="fr"))
+    assert soup.html is not None and soup.html["lang"] == "fr"
+    text = soup.get_text(" ", strip=True)
+    for word in (
+        "Verdict : Problèmes détectés",
+        "Avant tout choix",
+        "Après refus",
+        "Après acceptation",
+        "technique",
+        "traçage",
+        "mesure d’audience",
+        "inconnu",
+        "13 mois (demandé : 2 ans)",
+        "tiers",
+        "La politique indique",
+    ):
+        assert word in text.replace("Verdict: ", "Verdict : "), word
+    for data in soup.select("#findings article, ol.top-findings, p.lead"):
+        data.decompose()  # finding texts come from the checker, not from the catalogue
+    text = soup.get_text(" ", strip=True)
+    english_only = {v for k, v in EN.items() if FR[k] != v and len(v) > 12 and "{" not in v}
+    leftovers = [v for v in english_only if v in text]
+    assert leftovers == []
+
+
+def test_diff_html_sections() -> None:
+    old, new = before_after()
+    soup = soup_of(reports.render_diff(reports.compare(old, new), "html", lang="en"))
+    summary = {tr.th.get_text(): tr.td.get_text() for tr in soup.select("table.diff-summary tr")}
+    assert summary == {
+        "New findings": "1",
+        "Resolved findings": "2",
+        "Cookies added": "2",
+        "Cookies removed": "2",
+        "Cookies changed": "0",
+        "Third-party hosts added": "1",
+        "Third-party hosts removed": "2",
+    }
+    added = [c.get_text() for c in soup.select("#cookies-added tbody th code")]
+    assert added == ["_hjSessionUser_42", "_hjSession_42"]
+    assert "Hotjar cookies are not declared" in soup.find(id="findings-new").get_text()
+    assert "Nous utilisons Google Analytics" in soup.find(id="findings-new").get_text()
