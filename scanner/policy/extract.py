@@ -250,7 +250,7 @@ _RIGHTS: dict[str, re.Pattern[str]] = {
     "access": re.compile(
         r"droits? d'acces|right (?:of|to) access|auskunft|derecho de acceso|"
         r"diritto di accesso|acceder (?:a vos|aux) (?:donnees|informations)"
-        r"|\baccess(?:er)? (?:to )?(?:your|vos)"
+        r"|\baccess(?:er)? (?:to )?(?:your|vos)|\by acceder\b|\bacceder\b"
     ),
     "rectification": re.compile(r"rectifi\w*|berichtigung|rettifica"),
     "erasure": re.compile(
@@ -287,6 +287,8 @@ _DATA_CONTEXT = re.compile(
     r"donnees|\bdata\b|informations|vous concernant|about you|personal|personnel|\bdaten\b|"
     r"\bdatos\b|\bdati\b|vos droits|your rights"
 )
+#: rights whose words also describe other things ("droits d'accès" to an API, a building)
+_AMBIGUOUS_RIGHTS = {"access", "erasure", "restriction", "portability"}
 _RIGHTS_CONTEXT = re.compile(
     r"\bdroits?\b|\brights?\b|\brecht\w*|\bderechos?\b|\bdiritt\w*|vous pouvez|you (?:may|can)|"
     r"vous disposez|you have"
@@ -657,11 +659,14 @@ class _Reader:
 
     def rights(self) -> list[DeclaredRight]:
         found: dict[str, DeclaredRight] = {}
-        for s in self.sents:
+        for i, s in enumerate(self.sents):
             context = s.norm + " " + normalise(s.heading)
-            if not _RIGHTS_CONTEXT.search(context) or not _DATA_CONTEXT.search(s.norm):
+            if not _RIGHTS_CONTEXT.search(context):
                 continue
+            about_data = bool(_DATA_CONTEXT.search(s.norm + " " + self._previous_norm(i)))
             for right, rx in _RIGHTS.items():
+                if right in _AMBIGUOUS_RIGHTS and not about_data:
+                    continue
                 if right not in found and rx.search(s.norm):
                     found[right] = DeclaredRight(right=right, quote=s.text, source=self.source)
         order = list(_RIGHTS)

@@ -146,8 +146,8 @@ _BANNER = """
     if (choice === 'accept') {
       window.dataLayer = window.dataLayer || [];
       window.gtag = function () { dataLayer.push(arguments); };
-      gtag('js', new Date()); gtag('config', '%(ga)s');
-      load('https://www.googletagmanager.com/gtag/js?id=%(ga)s');
+      gtag('js', new Date()); gtag('config', '__GA__');
+      load('https://www.googletagmanager.com/gtag/js?id=__GA__');
     }
     // the defect this site exists for: the Meta pixel loads whatever the visitor chose
     load('https://connect.facebook.net/en_US/fbevents.js');
@@ -161,7 +161,7 @@ _BANNER = """
   on('cookie-reject', 'reject');
 })();
 </script>
-""" % {"ga": GA_ID_IN2}
+""".replace("__GA__", GA_ID_IN2)
 
 in2cloud = Flask("in2cloud")
 
