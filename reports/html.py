@@ -33,7 +33,7 @@ from reports.present import (
     format_days,
     sort_days,
 )
-from scanner.model import Phase, Scan, StorageEntry
+from scanner.model import ClassifiedCookie, Phase, Scan, StorageEntry
 
 
 @cache
@@ -88,6 +88,10 @@ def _chart(scan: Scan) -> dict[str, Any]:
     return {"counts": counts, "totals": totals, "scale": scale}
 
 
+def _needing_consent(cookies: list[ClassifiedCookie], phase: Phase) -> list[str]:
+    return [c.name for c in cookies if phase in c.phases and not c.classification.exempt]
+
+
 def _common(lang: Lang) -> dict[str, Any]:
     t = Translator(lang)
     return {
@@ -123,9 +127,9 @@ def render_scan_html(scan: Scan, lang: Lang) -> str:
         "pages": list(pages.values()),
         "skipped": list(skipped.values()),
         "banners": {p.name: p.banner for p in scan.phases},
-        "before_consent": sum(
-            1 for c in cookies if Phase.NONE in c.phases and not c.classification.exempt
-        ),
+        "before_consent": _needing_consent(cookies, Phase.NONE),
+        "after_reject": _needing_consent(cookies, Phase.REJECT),
+        "has_reject": any(p.name == Phase.REJECT for p in scan.phases),
     }
     return environment().get_template("report.html.j2").render(context)
 

@@ -38,6 +38,12 @@ EN: dict[str, str] = {
     "scan_failed": "The site could not be visited: the results below are empty.",
     "top_findings": "Most serious findings",
     "kpi.before_consent": "cookies that need consent, set before any choice",
+    "colon": ": ",
+    "verdict.before": "{n} cookies that need consent are set before the visitor chooses: {names}.",
+    "verdict.before_none": "No cookie that needs consent is set before the visitor chooses.",
+    "verdict.reject": "After \u201creject all\u201d, {n} cookies that need consent are still "
+    "set: {names}.",
+    "verdict.reject_none": "After \u201creject all\u201d, no cookie that needs consent is set.",
     "kpi.cookies": "cookies in total",
     "kpi.hosts": "third-party hosts contacted",
     "no_findings": "No finding: every cookie set before consent is allowed without consent.",
@@ -192,6 +198,15 @@ FR: dict[str, str] = {
     "scan_failed": "Le site n\u2019a pas pu être visité : les résultats ci-dessous sont vides.",
     "top_findings": "Constats les plus graves",
     "kpi.before_consent": "cookies soumis au consentement, déposés avant tout choix",
+    "colon": "\u00a0: ",
+    "verdict.before": "{n} cookies soumis au consentement sont déposés avant tout choix du "
+    "visiteur : {names}.",
+    "verdict.before_none": "Aucun cookie soumis au consentement n\u2019est déposé avant le choix "
+    "du visiteur.",
+    "verdict.reject": "Après « tout refuser », {n} cookies soumis au consentement sont encore "
+    "déposés : {names}.",
+    "verdict.reject_none": "Après « tout refuser », aucun cookie soumis au consentement n\u2019est "
+    "déposé.",
     "kpi.cookies": "cookies au total",
     "kpi.hosts": "hôtes tiers contactés",
     "no_findings": "Aucun constat : chaque cookie déposé avant le consentement est dispensé "
