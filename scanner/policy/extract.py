@@ -254,7 +254,7 @@ _RIGHTS: dict[str, re.Pattern[str]] = {
     ),
     "rectification": re.compile(r"rectifi\w*|berichtigung|rettifica"),
     "erasure": re.compile(
-        r"effacement|suppression|supprimer|erasure|\bdelet\w*|to be forgotten|"
+        r"effacement|effacer|suppression|supprimer|erasure|\berase\b|\bdelet\w*|to be forgotten|"
         r"droit a l'oubli|loschung|supresion|cancellazione"
     ),
     "restriction": re.compile(

@@ -66,28 +66,48 @@ def looks_like_pdf(document: str, content_type: str) -> bool:
 
 
 def html_to_lines(document: str) -> list[str]:
-    """HTML to lines of text; headings become markdown `#` lines, table rows one line each."""
+    """HTML to lines of text; headings become markdown `#` lines, table rows one line each.
+
+    One iterative walk over the tree (no tree edits: bs4's insert_before is linear in the
+    number of siblings, which made a 5 MB page quadratic)."""
     from bs4 import BeautifulSoup
+    from bs4.element import NavigableString, PreformattedString, Tag
 
     soup = BeautifulSoup(document, "lxml")
-    for tag in soup.find_all(_DROP):
-        tag.decompose()
-    for tag in soup.find_all(True, attrs={"aria-hidden": "true"}):
-        tag.decompose()
-    for tag in soup.find_all("br"):
-        tag.replace_with("\n")
-    for tag in soup.find_all(_HEADINGS):
-        text = " ".join(tag.get_text(" ").split())
-        tag.replace_with(f"\n# {text}\n" if text else "\n")
-    for tag in soup.find_all(("td", "th")):
-        tag.insert_after(" \t ")
-    for tag in soup.find_all("li"):
-        tag.insert_before("\n- ")
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    body = soup.body or soup
-    return body.get_text("").splitlines()
+    root = soup.body or soup
+    parts: list[str] = []
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        if isinstance(node, NavigableString):
+            if not isinstance(node, PreformattedString):
+                parts.append(str(node))
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        if closing:
+            if name in ("td", "th"):
+                parts.append(" \t ")
+            elif name in _BLOCK_TAGS:
+                parts.append("\n")
+            continue
+        if name in _DROP or node.get("aria-hidden") == "true":
+            continue
+        if name == "br":
+            parts.append("\n")
+            continue
+        if name in _HEADINGS:
+            text = " ".join(node.get_text(" ").split())
+            parts.append(f"\n# {text}\n" if text else "\n")
+            continue
+        if name == "li":
+            parts.append("\n- ")
+        elif name in _BLOCK_TAGS:
+            parts.append("\n")
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node.contents))
+    return "".join(parts).splitlines()
 
 
 _INLINE_TAG = re.compile(r"</?(span|strong|em|b|i|a|u|small|sup|sub|code)\b[^>]*>", re.I)
