@@ -235,13 +235,23 @@ def declaration_to_policy(data: DeclarationFile, source: str) -> DeclaredPolicy:
     )
 
 
+def _is_branch_tag(part: object) -> bool:
+    """pydantic names union branches in error paths ("CategoryEntry", "list[...]")."""
+    text = str(part)
+    return text[:1].isupper() or "[" in text or text in ("str", "float", "int", "bool")
+
+
 def _field_errors(exc: ValidationError) -> str:
+    seen: set[str] = set()
     parts = []
-    for err in exc.errors()[:5]:
-        loc = ".".join(str(x) for x in err["loc"] if not str(x).startswith(("function-", "str")))
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"] if not _is_branch_tag(x))
+        if loc in seen:
+            continue
+        seen.add(loc)
         parts.append(f"field '{loc or '(top level)'}': {err['msg']}")
-    more = len(exc.errors()) - 5
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+    more = len(parts) - 5
+    return "; ".join(parts[:5]) + (f"; and {more} more" if more > 0 else "")
 
 
 def parse_declaration(text: str, source: str) -> DeclaredPolicy:
@@ -250,7 +260,8 @@ def parse_declaration(text: str, source: str) -> DeclaredPolicy:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise DeclarationError(f"{source}: not valid YAML{where}: {exc}") from exc
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DeclarationError(f"{source}: not valid YAML{where}: {problem}") from exc
     if raw is None:
         raise DeclarationError(f"{source}: the declaration is empty")
     if not isinstance(raw, dict):
