@@ -46,6 +46,7 @@ EN: dict[str, str] = {
     "verdict.reject_none": "After \u201creject all\u201d, no cookie that needs consent is set.",
     "kpi.cookies": "cookies in total",
     "kpi.hosts": "third-party hosts contacted",
+    "kpi.findings": "findings",
     "no_findings": "No finding: every cookie set before consent is allowed without consent.",
     "phases": "What happens in each consent state",
     "phases_intro": "The site is visited three times in a fresh browser: without touching the "
@@ -209,6 +210,7 @@ FR: dict[str, str] = {
     "déposé.",
     "kpi.cookies": "cookies au total",
     "kpi.hosts": "hôtes tiers contactés",
+    "kpi.findings": "constats",
     "no_findings": "Aucun constat : chaque cookie déposé avant le consentement est dispensé "
     "de consentement.",
     "phases": "Ce qui se passe selon le choix de consentement",

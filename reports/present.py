@@ -13,7 +13,7 @@ CATEGORY_COLOURS: dict[str, str] = {
     "technical": "#2f6f3e",
     "session": "#4a7fb5",
     "analytics": "#b06a00",
-    "google_analytics": "#c2410c",
+    "google_analytics": "#7b3fb0",
     "tracking": "#b3261e",
     "unknown": "#6b6b6b",
 }
