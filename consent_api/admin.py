@@ -15,6 +15,7 @@ from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 from consent_api import export as export_format
 from consent_api import ledger
 from consent_api.app import state
+from consent_api.db import write_transaction
 from consent_api.errors import ApiError
 from consent_api.sites import (
     AdminIdentity,
@@ -91,7 +92,7 @@ def patch_site(site_key: str) -> Response:
     _site(site_key)
     body = _body()
     engine = state().engine
-    with ledger._write_conn(engine) as conn, conn.begin():
+    with write_transaction(engine) as conn:
         updated = update_site(conn, site_key, body)
     return jsonify(updated.admin_json())
 

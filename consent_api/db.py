@@ -8,6 +8,11 @@ read, so two gunicorn workers can never chain onto the same head). PostgreSQL ta
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +41,12 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _sqlite_events(engine, settings.sqlite_synchronous.value)
         return engine
+    # No pool_pre_ping (a round trip per checkout); stale connections are recycled instead.
     return create_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
+        pool_recycle=1800,
     )
 
 
@@ -59,6 +65,62 @@ def _sqlite_events(engine: Engine, synchronous: str) -> None:
     def on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+class _WriterQueue:
+    """Queues SQLite writers on a lock file before ``BEGIN IMMEDIATE``.
+
+    SQLite's own busy handler polls with sleeps of up to 100 ms, which makes the slowest
+    appends wait far longer than the write itself; a blocking ``flock`` (plus a thread lock,
+    since flock is shared by threads of one process) wakes the next writer as soon as the
+    previous one commits. ``BEGIN IMMEDIATE`` stays the actual guarantee.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path + "-writer.lock"
+        self.thread_lock = threading.Lock()
+        self.fd: int | None = None
+        self.pid = 0
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self.thread_lock:
+            if self.fd is None or self.pid != os.getpid():  # re-open after a fork
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                self.pid = os.getpid()
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+_QUEUES: dict[str, _WriterQueue] = {}
+_QUEUES_LOCK = threading.Lock()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction, serialised with every other writer of the database (SQLite) or
+    left to row locks taken inside it (PostgreSQL)."""
+    if not is_sqlite(engine):
+        with engine.begin() as conn:
+            yield conn
+        return
+    database = engine.url.database
+    queue = None
+    if database and database != ":memory:":
+        with _QUEUES_LOCK:
+            queue = _QUEUES.setdefault(database, _WriterQueue(database))
+    with queue.hold() if queue else _nothing(), engine.connect() as conn:
+        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

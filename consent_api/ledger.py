@@ -14,7 +14,7 @@ import hashlib
 import ipaddress
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from consent_api.db import is_sqlite
+from consent_api.db import is_sqlite, write_transaction
 from consent_api.errors import ApiError
 from consent_api.models import GENESIS_HASH, Action, ConsentRecord, Impression, IpPolicy, PurgeLog
 from consent_api.sites import SITES, SiteView, dumps, get_site
@@ -230,13 +230,6 @@ class Receipt:
         }
 
 
-def _write_conn(engine: Engine) -> Connection:
-    conn = engine.connect()
-    if is_sqlite(conn):
-        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-    return conn
-
-
 def append(
     engine: Engine,
     site_key: str,
@@ -247,10 +240,17 @@ def append(
     user_agent_max: int,
     replay_window: float,
     now: datetime | None = None,
+    check_site: Callable[[SiteView], None] | None = None,
 ) -> Receipt:
-    """Validate and append one record; serialised per site (see module docstring)."""
-    with _write_conn(engine) as conn, conn.begin():
+    """Validate and append one record; serialised per site (see module docstring).
+
+    ``check_site`` sees the locked site row first (the public blueprint checks the request's
+    Origin there, saving a separate lookup on the hot path); raising aborts the transaction.
+    """
+    with write_transaction(engine) as conn:
         site = get_site(conn, site_key, lock=True)
+        if check_site is not None:
+            check_site(site)
         sub = parse_submission(body, site, page_url_max=page_url_max)
         moment = now or datetime.now(UTC)
         last = (
@@ -365,7 +365,7 @@ def history(conn: Connection, site: SiteView, consent_id: str) -> list[dict[str,
 
 def count_impression(engine: Engine, site_key: str, today: date | None = None) -> None:
     day = today or datetime.now(UTC).date()
-    with _write_conn(engine) as conn, conn.begin():
+    with write_transaction(engine) as conn:
         site = get_site(conn, site_key)
         maker = sqlite_insert if is_sqlite(conn) else pg_insert
         stmt = maker(IMPRESSIONS).values(site_id=site.id, day=day, count=1)
@@ -584,7 +584,7 @@ def purge(engine: Engine, site_key: str, now: datetime | None = None) -> dict[st
     """Delete the records older than the site's retention, oldest first (a prefix of the
     chain), after logging the hash of the last deleted one as the new anchor."""
     moment = now or datetime.now(UTC)
-    with _write_conn(engine) as conn, conn.begin():
+    with write_transaction(engine) as conn:
         site = get_site(conn, site_key, lock=True)
         cutoff = iso(moment - timedelta(days=site.retention_days))
         first_kept = conn.execute(

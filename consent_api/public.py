@@ -27,17 +27,22 @@ CORS_METHODS = "GET, POST, OPTIONS"
 CORS_HEADERS = "Content-Type"
 
 
+def check_origin(site: SiteView) -> None:
+    g.site = site
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in site.origins:
+        raise ApiError(403, "origin_not_allowed", "This origin is not registered for this site.")
+
+
 @public.before_request
 def load_site_and_check_origin() -> Response | None:
     site_key = (request.view_args or {}).get("site_key")
     if site_key is None:
         return None
+    if request.endpoint == "public.post_consent" and request.method == "POST":
+        return None  # checked inside the append transaction (ledger.append check_site)
     with state().engine.connect() as conn:
-        site = get_site(conn, site_key)
-    g.site = site
-    origin = request.headers.get("Origin")
-    if origin is not None and origin not in site.origins:
-        raise ApiError(403, "origin_not_allowed", "This origin is not registered for this site.")
+        check_origin(get_site(conn, site_key))
     if request.method == "OPTIONS":
         response = Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
@@ -115,6 +120,7 @@ def post_consent(site_key: str) -> tuple[Response, int]:
         page_url_max=settings.page_url_max_length,
         user_agent_max=settings.user_agent_max_length,
         replay_window=settings.replay_window_seconds,
+        check_site=check_origin,
     )
     response = jsonify(receipt.json())
     if receipt.replayed:
