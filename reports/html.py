@@ -127,6 +127,8 @@ def render_scan_html(scan: Scan, lang: Lang) -> str:
         "pages": list(pages.values()),
         "skipped": list(skipped.values()),
         "banners": {p.name: p.banner for p in scan.phases},
+        # only the consent states this scan visited (a failed or partial scan may lack some)
+        "phases": [p for p in PHASE_ORDER if any(r.name == p for r in scan.phases)],
         "before_consent": _needing_consent(cookies, Phase.NONE),
         "after_reject": _needing_consent(cookies, Phase.REJECT),
         "has_reject": any(p.name == Phase.REJECT for p in scan.phases),

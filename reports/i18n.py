@@ -47,6 +47,8 @@ EN: dict[str, str] = {
     "kpi.cookies": "cookies in total",
     "kpi.hosts": "third-party hosts contacted",
     "kpi.findings": "findings",
+    "no_phases": "No consent state could be visited.",
+    "no_cookies": "No cookie was set.",
     "no_findings": "No finding: every cookie set before consent is allowed without consent.",
     "phases": "What happens in each consent state",
     "phases_intro": "The site is visited three times in a fresh browser: without touching the "
@@ -211,6 +213,8 @@ FR: dict[str, str] = {
     "kpi.cookies": "cookies au total",
     "kpi.hosts": "hôtes tiers contactés",
     "kpi.findings": "constats",
+    "no_phases": "Aucun état de consentement n\u2019a pu être visité.",
+    "no_cookies": "Aucun cookie n\u2019a été déposé.",
     "no_findings": "Aucun constat : chaque cookie déposé avant le consentement est dispensé "
     "de consentement.",
     "phases": "Ce qui se passe selon le choix de consentement",

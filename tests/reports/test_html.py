@@ -198,3 +198,41 @@ def test_diff_html_sections() -> None:
     assert added == ["_hjSessionUser_42", "_hjSession_42"]
     assert "Hotjar cookies are not declared" in soup.find(id="findings-new").get_text()
     assert "Nous utilisons Google Analytics" in soup.find(id="findings-new").get_text()
+
+
+def test_failed_scan_says_so_and_shows_why() -> None:
+    from datetime import UTC, datetime
+
+    from scanner.model import BrowserInfo, Scan, ToolInfo
+
+    scan = Scan(
+        target="https://down.example/",
+        site="down.example",
+        tool=ToolInfo(version="0.1.0"),
+        browser=BrowserInfo(),
+        started_at=datetime(2026, 11, 22, tzinfo=UTC),
+        notes=["start URL could not be visited: host name not found"],
+    )
+    for lang, status, empty in (
+        ("en", "Scan failed", "No cookie was set."),
+        ("fr", "Analyse impossible", "Aucun cookie n’a été déposé."),
+    ):
+        soup = soup_of(reports.render(scan, "html", lang=lang))
+        verdict = soup.find(id="verdict")
+        assert verdict is not None and status in verdict.h2.get_text()
+        assert "host name not found" in verdict.get_text()
+        assert soup.find("svg") is None and soup.find(id="cookie-table") is None
+        assert empty in soup.find(id="cookies").get_text()
+    assert reports.render(scan, "csv").count(b"\r\n") == 1  # header only
+
+
+def test_unclassified_partial_scan_renders_phases_it_has() -> None:
+    scan = shop_scan()
+    scan = scan.model_copy(
+        update={"cookies": [], "phases": scan.phases[:1], "summary": None, "findings": []}
+    )
+    soup = soup_of(reports.render(scan, "html"))
+    states = [tr.th.get_text() for tr in soup.select("table.counts tbody tr")]
+    assert states == ["Before any choice"]
+    assert len(soup.select("#cookie-table tbody tr")) == 5
+    assert {tr["data-category"] for tr in soup.select("#cookie-table tbody tr")} == {"unknown"}
