@@ -104,7 +104,8 @@ _COLLECTS = re.compile(
 )
 _ANON = re.compile(r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert")
 _MEASURE = re.compile(
-    r"audience|analytic|statisti|mesure|measur|visit|frequentation|reichweite|"
+    r"audience|analytic|statisti|mesure|measur|nombre de visites|number of visits|"
+    r"visites du site|site visits|frequentation|reichweite|"
     r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic"
 )
 _EXEMPT = re.compile(
@@ -129,7 +130,8 @@ _OUTSIDE_EU = re.compile(
 )
 _TRANSFER = re.compile(
     r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|transmit\w*|trasferi\w*|"
-    r"\bsent\b|envoy\w*|stock\w*|stored|heberg\w*|hosted|serveurs?|servers?"
+    r"\bsent\b|envoy\w*|stock\w*|stored|heberg\w*|hosted|serveurs?|servers?|"
+    r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?"
 )
 _NEGATION = re.compile(
     r"(?:\bne\b|\bn'|\bpas\b|\baucun\w*|\bjamais|\bno\b|\bnot\b|n't|\bnever|\bnone\b|"
@@ -194,7 +196,7 @@ _NOT_RETENTION = re.compile(
 _DATA_NOUN = re.compile(
     r"\b(donnees|donnee|informations|information|data|logs?|traces|journaux|sauvegardes|"
     r"backups|copies|cookies?|enregistrements|records|videos|images|tickets|factures|"
-    r"candidatures|cv|daten|datos|dati|profils?|comptes?|accounts?|"
+    r"candidatures|cv|daten|datos|dati|profils?|comptes?|accounts?|invoices|orders|"
     r"candidats?|prospects?|clients?|commandes|contrats|photographies?|adresses? ip|"
     r"ip address\w*)\b"
 )
@@ -252,13 +254,13 @@ _RIGHTS: dict[str, re.Pattern[str]] = {
         r"diritto di accesso|acceder (?:a vos|aux) (?:donnees|informations)"
         r"|\baccess(?:er)? (?:to )?(?:your|vos)|\by acceder\b|\bacceder\b"
     ),
-    "rectification": re.compile(r"rectifi\w*|berichtigung|rettifica"),
+    "rectification": re.compile(r"rectif\w*|berichtigung|rettifica"),
     "erasure": re.compile(
         r"effacement|effacer|suppression|supprimer|erasure|\berase\b|\bdelet\w*|to be forgotten|"
         r"droit a l'oubli|loschung|supresion|cancellazione"
     ),
     "restriction": re.compile(
-        r"limitation du traitement|restriction|einschrankung|limitacion|"
+        r"limitation du traitement|restriction|\brestrict\w*|einschrankung|limitacion|"
         r"limitazione"
     ),
     "portability": re.compile(
@@ -382,7 +384,7 @@ class _Reader:
 
     def categories(self, table_cookies: list[DeclaredCookie]) -> list[DeclaredCategory]:
         found: dict[Category, DeclaredCategory] = {}
-        for s in self.sents:
+        for s in self.all:
             for cat, pattern in _KIND_RES.items():
                 if cat in found:
                     continue
@@ -461,9 +463,8 @@ class _Reader:
             if re.search(r"\bexempt\w* (?:d'impot|tax)", s.norm):
                 continue
             near = " ".join(x.norm for x in self._window(i, 3, 0)) + " " + normalise(s.heading)
-            own_technical = _KIND_RES[Category.TECHNICAL].search(s.norm) and not _MEASURE.search(
-                s.norm
-            )
+            own = s.norm + " " + normalise(s.heading)
+            own_technical = _KIND_RES[Category.TECHNICAL].search(own) and not _MEASURE.search(own)
             if own_technical:
                 continue
             if (_MEASURE.search(near) and _COOKIE_CONTEXT.search(near)) or re.search(

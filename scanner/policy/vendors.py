@@ -100,7 +100,8 @@ VENDORS: tuple[Vendor, ...] = (
         "US",
         ("facebook.com", "facebook.net", "instagram.com"),
         True,
-        r"(facebook|meta)\s*pixel|pixel\s*(de\s*)?(facebook|meta)|facebook|instagram",
+        r"(facebook|meta)\s*pixel|pixel\s*(de\s*)?(facebook|meta)|facebook|instagram|"
+        r"\bmeta platforms|\bmeta\b",
         needs_context=True,
     ),
     Vendor("Hotjar", "Hotjar", "MT", ("hotjar.com", "hotjar.io"), True, r"hotjar"),

@@ -176,3 +176,68 @@ def test_no_personal_data_with_a_condition_is_not_a_no() -> None:
         "text/plain",
     )
     assert p.collects_personal_data is None or p.collects_personal_data.value is True
+
+
+def test_typical_french_cookie_policy() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "sample_fr_cookie_policy.html"
+    p = extract_policy(path.read_text(encoding="utf-8"), str(path))
+    assert p.category_set() == {
+        Category.TECHNICAL,
+        Category.TRACKING,
+        Category.GOOGLE_ANALYTICS,
+        Category.ANALYTICS,
+    }
+    assert [v.name for v in p.vendors] == ["Criteo", "Google Analytics", "Meta Pixel"]
+    # "they do not require your consent" is about strictly necessary cookies: not a claim
+    assert p.consent_exemption is None
+    assert [(t.kind, t.countries, t.safeguards) for t in p.transfers] == [
+        (TransferKind.SAFEGUARDS, ["US"], ["scc"])
+    ]
+    assert (395.72, "cookies") in {(r.days, r.kind) for r in p.retention}
+    assert [(c.email, c.role) for c in p.contacts] == [("dpo@exemple.fr", "dpo")]
+    assert [r.right for r in p.rights] == [
+        "access",
+        "rectification",
+        "erasure",
+        "portability",
+        "withdraw_consent",
+        "complaint",
+    ]
+
+
+def test_typical_english_privacy_notice() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "sample_en_privacy_notice.txt"
+    p = extract_policy(path.read_text(encoding="utf-8"), str(path), "text/plain")
+    assert p.category_set() == {
+        Category.TECHNICAL,
+        Category.TRACKING,
+        Category.GOOGLE_ANALYTICS,
+        Category.ANALYTICS,
+    }
+    assert [v.name for v in p.vendors] == [
+        "Google Analytics",
+        "Hotjar",
+        "LinkedIn Insight Tag",
+        "Meta Pixel",
+    ]
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+    assert p.transfers[0].kind is TransferKind.SAFEGUARDS
+    assert p.transfers[0].countries == ["US"]
+    assert {(r.kind, r.days) for r in p.retention} == {
+        ("personal_data", 730.0),
+        ("technical", 30.0),
+        ("billing", 3650.0),
+    }
+    assert [r.right for r in p.rights] == [
+        "access",
+        "rectification",
+        "erasure",
+        "restriction",
+        "portability",
+        "objection",
+        "complaint",
+    ]
