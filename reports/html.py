@@ -92,6 +92,13 @@ def _needing_consent(cookies: list[ClassifiedCookie], phase: Phase) -> list[str]
     return [c.name for c in cookies if phase in c.phases and not c.classification.exempt]
 
 
+def _name_list(names: list[str], t: Translator, limit: int = 6) -> str:
+    """A readable list for a sentence: a verdict never turns into a wall of cookie names."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return t("and_more", names=", ".join(names[:limit]), n=len(names) - limit)
+
+
 def _common(lang: Lang) -> dict[str, Any]:
     t = Translator(lang)
     return {
@@ -103,6 +110,7 @@ def _common(lang: Lang) -> dict[str, Any]:
         "categories": CATEGORY_ORDER,
         "colours": CATEGORY_COLOURS,
         "days": lambda d: format_days(d, t),
+        "name_list": lambda names: _name_list(names, t),
     }
 
 

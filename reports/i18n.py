@@ -47,6 +47,7 @@ EN: dict[str, str] = {
     "kpi.cookies": "cookies in total",
     "kpi.hosts": "third-party hosts contacted",
     "kpi.findings": "findings",
+    "and_more": "{names} and {n} more",
     "no_phases": "No consent state could be visited.",
     "no_cookies": "No cookie was set.",
     "no_findings": "No finding: every cookie set before consent is allowed without consent.",
@@ -213,6 +214,7 @@ FR: dict[str, str] = {
     "kpi.cookies": "cookies au total",
     "kpi.hosts": "hôtes tiers contactés",
     "kpi.findings": "constats",
+    "and_more": "{names} et {n} autres",
     "no_phases": "Aucun état de consentement n\u2019a pu être visité.",
     "no_cookies": "Aucun cookie n\u2019a été déposé.",
     "no_findings": "Aucun constat : chaque cookie déposé avant le consentement est dispensé "
@@ -364,6 +366,11 @@ class Translator:
     def __init__(self, lang: Lang) -> None:
         self.lang = lang
         self._messages = CATALOGUES[lang]
+
+    def decimal(self, number: float) -> str:
+        """2.7 in English, 2,7 in French."""
+        text = f"{number:g}"
+        return text.replace(".", ",") if self.lang == Lang.FR else text
 
     def __call__(self, key: str, **values: object) -> str:
         message = self._messages.get(key)

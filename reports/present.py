@@ -42,8 +42,9 @@ def format_days(days: float | None, t: Translator) -> str:
     if days < 720:
         return t("lifetime.months", n=round(days / 30.44))
     years = days / 365.25
-    n = round(years) if abs(years - round(years)) < 0.1 else round(years, 1)
-    return t("lifetime.years", n=n)
+    if abs(years - round(years)) < 0.1:
+        return t("lifetime.years", n=round(years))
+    return t("lifetime.years", n=t.decimal(round(years, 1)))
 
 
 def cookie_lifetime(cookie: ClassifiedCookie, t: Translator) -> str:
