@@ -551,12 +551,17 @@ def _policy_page_rules(
                 ],
             )
         )
-    elif ctx.scan.cookies and (policy is None or not policy.mentions_cookies):
+    elif any(not c.classification.exempt for c in ctx.scan.cookies) and (
+        policy is None or not policy.mentions_cookies
+    ):
+        # strictly necessary cookies are exempt from information as well as from consent
+        # (ePrivacy art. 5(3), second sentence), so only cookies that need consent count
         pages = ctx.scan.policy_pages or [ctx.scan.target]
         out.append(
             _finding(
                 "policy-no-cookie-section",
-                "The site sets cookies but its policy pages never mention cookies or trackers.",
+                "The site sets cookies that need consent, but its policy pages never mention "
+                "cookies or trackers.",
                 [
                     Evidence(kind="page", page=p, detail="policy page without a cookie section")
                     for p in pages

@@ -303,11 +303,16 @@ def test_lifetime_within_tolerance_is_not_a_finding() -> None:
 
 
 def test_no_policy_page_and_no_cookie_section() -> None:
-    scan = build_scan("https://www.s.test/", "s.test", {Phase.NONE: ([LANG], [])})
+    scan = build_scan(
+        "https://www.s.test/", "s.test", {Phase.NONE: ([LANG], []), Phase.ACCEPT: ([LANG, FBP], [])}
+    )
     assert ids(check(scan, None, policy_pages_found=False)) == [("policy-page-missing", "")]
     silent = DeclaredPolicy(collects_personal_data=Flag(value=True))
     assert ids(check(scan, silent, policy_pages_found=True)) == [("policy-no-cookie-section", "")]
     assert ids(check(scan, None, policy_pages_found=True)) == [("policy-no-cookie-section", "")]
+    # only exempt cookies: nothing to inform about (ePrivacy art. 5(3), second sentence)
+    technical_only = build_scan("https://www.s.test/", "s.test", {Phase.NONE: ([LANG], [])})
+    assert check(technical_only, silent, policy_pages_found=True) == []
     cookieless = build_scan("https://www.s.test/", "s.test", {Phase.NONE: ([], [])})
     assert check(cookieless, silent, policy_pages_found=True) == []
 
