@@ -36,3 +36,36 @@ def test_long_name_lists_are_cut() -> None:
     assert _name_list(names[:6], EN) == "c0, c1, c2, c3, c4, c5"
     assert _name_list(names, EN) == "c0, c1, c2, c3, c4, c5 and 3 more"
     assert _name_list(names, FR) == "c0, c1, c2, c3, c4, c5 et 3 autres"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_category_colours_pass_wcag_aa_against_white() -> None:
+    from reports.present import CATEGORY_COLOURS
+
+    assert set(CATEGORY_COLOURS) == {c.value for c in __import__("scanner.model").model.Category}
+    for category, colour in CATEGORY_COLOURS.items():
+        assert contrast(colour, "#ffffff") >= 4.5, category
+
+
+def test_report_text_colours_pass_wcag_aa() -> None:
+    import re
+    from importlib import resources
+
+    css = resources.files("reports").joinpath("templates", "report.css").read_text()
+    # every `background: X; color: Y` pair (badges, verdict words) and muted text on tints
+    pairs = re.findall(r"background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6})", css)
+    assert len(pairs) == 11
+    for background, colour in pairs:
+        assert contrast(colour, background) >= 4.5, (colour, background)
+    for tint in ("#fdeceb", "#fff4e0", "#e9f5ec", "#f4f5f7"):
+        assert contrast("#555555", tint) >= 4.5
