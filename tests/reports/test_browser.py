@@ -156,3 +156,15 @@ def test_screenshots(browser: Browser, tmp_path: Path, width: int) -> None:
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
         assert page.dialogs == [] and page.errors == []
         page.close()
+
+
+def test_print_layout_fits_an_a4_page(browser: Browser, tmp_path: Path) -> None:
+    """Paper does not scroll: in print media every table fits A4's printable width."""
+    page = open_report(browser, tmp_path, reports.render(shop_scan(), "html"), width=703)
+    page.emulate_media(media="print")
+    assert not page.locator("#cookie-controls").is_visible()
+    rights = page.evaluate(
+        "[...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)"
+    )
+    assert rights and max(rights) <= 703
+    page.close()
