@@ -79,3 +79,19 @@ def test_pdf_printer_output_must_be_a_pdf() -> None:
     assert seen and seen[0].startswith("<!DOCTYPE html>")
     with pytest.raises(ReportError, match="did not return a PDF"):
         reports.render(shop_scan(), "pdf", pdf_printer=lambda html: b"<html>")
+
+
+def test_reports_never_imports_playwright_or_flask() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reports\n"
+        "from tests.reports.sample_scans import shop_scan\n"
+        "for fmt in ('html', 'json', 'csv'):\n"
+        "    reports.render(shop_scan(), fmt)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'playwright', 'flask'})\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
