@@ -59,6 +59,8 @@ def _sqlite_events(engine: Engine, synchronous: str) -> None:
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Checkpoints run in a background thread (see _Checkpointer), not inside a request.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -88,11 +90,41 @@ class _WriterQueue:
             if self.fd is None or self.pid != os.getpid():  # re-open after a fork
                 self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
                 self.pid = os.getpid()
+                _Checkpointer(self.path.removesuffix("-writer.lock")).start()
             fcntl.flock(self.fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+class _Checkpointer(threading.Thread):
+    """Copies the WAL back into the database every second (PASSIVE: never blocks writers).
+
+    SQLite's automatic checkpoint runs inside whichever commit crosses 1000 WAL pages and
+    makes that request wait for an fsync of the database file: the slowest requests of a
+    benchmark were exactly those. One daemon thread per process and database does it instead.
+    """
+
+    def __init__(self, database: str, interval: float = 1.0) -> None:
+        super().__init__(name=f"sqlite-checkpoint:{database}", daemon=True)
+        self.database = database
+        self.interval = interval
+
+    def run(self) -> None:
+        import sqlite3
+        import time
+
+        try:
+            connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
+        except sqlite3.Error:
+            return
+        while True:
+            time.sleep(self.interval)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                continue
 
 
 _QUEUES: dict[str, _WriterQueue] = {}
