@@ -209,6 +209,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args(argv)
     if not shutil.which("wrk") or not GUNICORN.exists():
         print("wrk and gunicorn are needed (apt install wrk; pip install gunicorn)")
@@ -223,7 +224,8 @@ def main(argv: list[str]) -> int:
             results["hello-world"] = run_wrk(
                 f"http://127.0.0.1:{server.port}/v1/sites/x/consents", script, args
             )
-        results["sqlite"] = consent_run(f"sqlite:///{work / 'consent.db'}", args, work, script)
+        if not args.skip_sqlite:
+            results["sqlite"] = consent_run(f"sqlite:///{work / 'consent.db'}", args, work, script)
         if not args.skip_postgres:
             results["postgresql"] = postgres_run(args, work, script)
     ceiling = results["hello-world"]["rps"]

@@ -269,10 +269,6 @@ def append(
     return Receipt(record_id, fields["consent_id"], fields["recorded_at"], fields["hash"])
 
 
-#: Give up after this many lost compare-and-swap rounds (answered 503, nothing written).
-MAX_CAS_ATTEMPTS = 200
-
-
 def _append_postgres(
     engine: Engine,
     site_key: str,
@@ -282,35 +278,43 @@ def _append_postgres(
     now: datetime | None,
     check_site: Callable[[SiteView], None] | None,
 ) -> Receipt:
-    """PostgreSQL: optimistic compare-and-swap on the chain head, in autocommit.
+    """PostgreSQL: lock the site row, chain, insert and commit in two pipelined round trips.
 
-    One statement moves the site's head from (seq, hash) to (seq + 1, new hash) only if it is
-    still (seq, hash), and inserts the record in the same statement (a CTE), so the site row
-    is locked for one round trip and its commit instead of a whole multi-statement
-    transaction. A writer that lost the race re-reads the head and re-hashes.
+    Validation and the replay check run first without any lock. Then, in psycopg's pipeline
+    mode, ``BEGIN; SELECT head ... FOR UPDATE`` is one round trip (the row lock queues writers
+    fairly), and the insert, the head update (one CTE) and ``COMMIT`` are a second one: the
+    chain is locked for about one round trip plus the commit.
     """
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        raw: Any = conn.connection.driver_connection
+        cursor = raw.cursor()
         prepared = _prepare(cursor, _PG_SQL, site_key, body, context, limits, now, check_site)
         if isinstance(prepared, Receipt):
             return prepared
         site, fields = prepared
-        head_seq, head_hash = site.head_seq, site.head_hash
-        for _ in range(MAX_CAS_ATTEMPTS):
-            _chain(fields, head_seq, head_hash)
-            values = tuple(fields[c] for c in _INSERT_COLUMNS)
-            cursor.execute(
-                _PG_SQL["cas"],
-                (fields["seq"], fields["hash"], site.id, head_seq, head_hash, *values),
-            )
-            row = cursor.fetchone()
-            if row is not None:
-                cursor.close()
-                return Receipt(row[0], fields["consent_id"], fields["recorded_at"], fields["hash"])
-            cursor.execute(_PG_SQL["head_of"], (site.id,))
-            head_seq, head_hash = cursor.fetchone()
-            fields["recorded_at"] = iso(now or datetime.now(UTC))
-    raise ApiError(503, "busy", "Too many concurrent writes for this site; retry.")
+        inserted = raw.cursor()
+        try:
+            with raw.pipeline():
+                cursor.execute("BEGIN")
+                cursor.execute(_PG_SQL["lock_head"], (site.id,))
+                head_seq, head_hash = cursor.fetchone()
+                fields["recorded_at"] = iso(now or datetime.now(UTC))
+                _chain(fields, head_seq, head_hash)
+                values = tuple(fields[c] for c in _INSERT_COLUMNS)
+                inserted.execute(
+                    _PG_SQL["append"], (fields["seq"], fields["hash"], site.id, *values)
+                )
+                cursor.execute("COMMIT")
+            record_id = inserted.fetchone()[0]
+        except BaseException:
+            if not raw.closed:
+                raw.rollback()
+                raw.execute("ROLLBACK")
+            raise
+        finally:
+            cursor.close()
+            inserted.close()
+    return Receipt(record_id, fields["consent_id"], fields["recorded_at"], fields["hash"])
 
 
 def _chain(fields: dict[str, Any], head_seq: int, head_hash: str) -> None:
@@ -430,11 +434,11 @@ def _hot_sql(mark: str) -> dict[str, str]:
         "insert": f"INSERT INTO consent_records ({insert_cols})"  # noqa: S608
         f" VALUES ({marks}) RETURNING id",
         "head": f"UPDATE sites SET head_seq = {m}, head_hash = {m} WHERE id = {m}",  # noqa: S608
-        # PostgreSQL only: compare-and-swap of the head and the insert in one statement.
-        "cas": f"WITH head AS (UPDATE sites SET head_seq = {m}, head_hash = {m}"  # noqa: S608
-        f" WHERE id = {m} AND head_seq = {m} AND head_hash = {m} RETURNING id)"
+        # PostgreSQL: lock the head, then move it and insert in one statement.
+        "lock_head": f"SELECT head_seq, head_hash FROM sites WHERE id = {m} FOR UPDATE",  # noqa: S608
+        "append": f"WITH head AS (UPDATE sites SET head_seq = {m}, head_hash = {m}"  # noqa: S608
+        f" WHERE id = {m} RETURNING id)"
         f" INSERT INTO consent_records ({insert_cols}) SELECT {marks} FROM head RETURNING id",
-        "head_of": f"SELECT head_seq, head_hash FROM sites WHERE id = {m}",  # noqa: S608
     }
 
 
