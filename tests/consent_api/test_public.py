@@ -309,3 +309,36 @@ def test_banner_script_is_served_or_404_in_the_error_shape(api: Api) -> None:
         assert_error(response, 404, "not_found")
     assert_error(api.client.get("/adapters/..%2Fapp.js"), 404, "not_found")
     assert_error(api.client.get("/adapters/nope.js"), 404, "not_found")
+
+
+@pytest.mark.redis
+def test_rate_limits_can_live_in_redis(redis_url: str, tmp_path) -> None:
+    from tests.consent_api.conftest import make_app
+
+    app = make_app(
+        f"sqlite:///{tmp_path / 'c.db'}",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_PUBLIC="2 per minute",
+        RATELIMIT_STORAGE_URI=redis_url,
+    )
+    site_key, _, _ = register(app)
+    client = app.test_client()
+    # a client address of its own, so earlier runs sharing the Redis database do not count
+    ip = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    url = f"/v1/sites/{site_key}/config"
+    assert [client.get(url, environ_base={"REMOTE_ADDR": ip}).status_code for _ in range(2)] == [
+        200,
+        200,
+    ]
+    assert_error(client.get(url, environ_base={"REMOTE_ADDR": ip}), 429, "rate_limited")
+    # a second app (another gunicorn worker) shares the counter through Redis
+    other = make_app(
+        f"sqlite:///{tmp_path / 'c.db'}",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_PUBLIC="2 per minute",
+        RATELIMIT_STORAGE_URI=redis_url,
+    )
+    response = other.test_client().get(url, environ_base={"REMOTE_ADDR": ip})
+    assert_error(response, 429, "rate_limited")
+    for each in (app, other):
+        each.extensions["consent_api"].engine.dispose()
