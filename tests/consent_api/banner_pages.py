@@ -56,6 +56,80 @@ document.cookie = "_tr=" + Math.random().toString(36).slice(2) + "; path=/; max-
 """
 
 
+ADAPTER = (
+    '<script src="{api}/adapters/{name}.js" data-site-key="{key}" data-api="{api}"{extra}></script>'
+)
+
+#: vanilla-cookieconsent v3: the adapter before CookieConsent.run(). hideFromBots is off because
+#: the test browser's user agent says HeadlessChrome.
+CC_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>vanilla-cookieconsent demo</title>
+<link rel="stylesheet" href="/npm/vanilla-cookieconsent/dist/cookieconsent.css">
+{adapter}
+<script src="/npm/vanilla-cookieconsent/dist/cookieconsent.umd.js"></script>
+</head><body><h1>vanilla-cookieconsent</h1>
+<script>
+CookieConsent.run({{
+  hideFromBots: false,
+  categories: {{necessary: {{enabled: true, readOnly: true}}, analytics: {{}}, ads: {{}}}},
+  language: {{default: "en", translations: {{en: {{
+    consentModal: {{title: "Cookies", description: "We use cookies.",
+      acceptAllBtn: "Accept all", acceptNecessaryBtn: "Reject all",
+      showPreferencesBtn: "Manage preferences"}},
+    preferencesModal: {{title: "Preferences", acceptAllBtn: "Accept all",
+      acceptNecessaryBtn: "Reject all", savePreferencesBtn: "Save preferences",
+      sections: [{{title: "Necessary", linkedCategory: "necessary"}},
+        {{title: "Analytics", linkedCategory: "analytics"}},
+        {{title: "Ads", linkedCategory: "ads"}}]}}
+  }}}}}}
+}});
+</script>
+</body></html>
+"""
+
+#: Klaro with a local config: two services, one per purpose; the adapter after klaro.js.
+KLARO_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Klaro demo</title>
+<script>
+window.klaroConfig = {{
+  storageMethod: "cookie", lang: "en", acceptAll: true, hideDeclineAll: false,
+  services: [
+    {{name: "matomo", title: "Matomo", purposes: ["analytics"]}},
+    {{name: "adnet", title: "Ad network", purposes: ["marketing"]}}
+  ]
+}};
+</script>
+<script defer src="/npm/klaro/dist/klaro.js"></script>
+{adapter}
+</head><body><h1>Klaro</h1></body></html>
+"""
+
+#: tarteaucitron with two services of its own (analytic and ads types).
+TAC_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>tarteaucitron demo</title>
+<script src="/npm/tarteaucitronjs/tarteaucitron.js"></script>
+{adapter}
+</head><body><h1>tarteaucitron</h1>
+<script>
+tarteaucitron.init({{privacyUrl: "", hashtag: "#tarteaucitron", cookieName: "tarteaucitron",
+  orientation: "bottom", showAlertSmall: false, cookieslist: false, highPrivacy: true,
+  DenyAllCta: true, AcceptAllCta: true, mandatory: true, useExternalCss: false}});
+tarteaucitron.services.demostats = {{key: "demostats", type: "analytic", name: "Demo stats",
+  uri: "", needConsent: true, cookies: [], js: function () {{ window.__statsRan = true; }}}};
+tarteaucitron.services.demoads = {{key: "demoads", type: "ads", name: "Demo ads",
+  uri: "", needConsent: true, cookies: [], js: function () {{ window.__adsRan = true; }}}};
+(tarteaucitron.job = tarteaucitron.job || []).push("demostats", "demoads");
+</script>
+</body></html>
+"""
+
+ADAPTER_PAGES = {
+    "vanilla-cookieconsent": (CC_PAGE, ""),
+    "klaro": (KLARO_PAGE, " defer"),
+    "tarteaucitron": (TAC_PAGE, ""),
+}
+
+
 class Tracker:
     """A CDN that serves one script (slowly, so run order matters) and one iframe."""
 
@@ -96,6 +170,19 @@ def page_site() -> Flask:
         lang = request.args.get("lang", "en")
         html = PAGE.format(lang=escape(lang), key=escape(key), api=API, tracker=TRACKER_HOST)
         return Response(html, mimetype="text/html")
+
+    @app.get("/adapter/<name>")
+    def adapter_page(name: str) -> Response:
+        """A page using a real open-source banner plus our adapter for it."""
+        if name not in ADAPTER_PAGES:
+            abort(404)
+        template, extra = ADAPTER_PAGES[name]
+        key = escape(request.args.get("key", ""))
+        tag = ADAPTER.format(api=API, name=name, key=key, extra=extra)
+        map_ = request.args.get("map")
+        if map_:
+            tag = tag.replace("></script>", f" data-map='{escape(map_)}'></script>")
+        return Response(template.format(adapter=tag), mimetype="text/html")
 
     @app.get("/cookies")
     def cookies() -> Response:

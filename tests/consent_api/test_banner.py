@@ -10,13 +10,14 @@ public choice endpoint and the admin export), not through the page.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from flask import Flask
@@ -425,3 +426,122 @@ def test_banner_script_is_small_and_builds_dom_without_html_strings() -> None:
     for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert forbidden not in source, forbidden
     assert "new Function" not in source
+
+
+# --- adapters, each with its real open-source banner served first-party from node_modules ---
+
+NPM_DIR = Path(__file__).resolve().parents[2] / ".cache" / "npm" / "node_modules"
+needs_npm = pytest.mark.skipif(
+    not (NPM_DIR / "vanilla-cookieconsent").is_dir() and not os.environ.get("CI"),
+    reason="npm banners not installed (scripts/test-setup.sh)",
+)
+
+
+def adapter_page(
+    context: BrowserContext, site: Site, name: str, *, clock: bool = False, **params: str
+) -> Page:
+    page = context.new_page()
+    if clock:
+        page.clock.install()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors  # type: ignore[attr-defined]
+    query = "&".join(f"{k}={quote(v)}" for k, v in {"key": site.key, **params}.items())
+    page.goto(f"{PAGE_ORIGIN}/adapter/{name}?{query}")
+    page.wait_for_function("() => window.CookieAuditAdapter")
+    return page
+
+
+def adapter_receipt(page: Page) -> dict[str, Any]:
+    receipt = page.evaluate("() => CookieAuditAdapter.sent")
+    assert isinstance(receipt, dict) and "record_id" in receipt, receipt
+    return receipt
+
+
+@pytest.mark.browser
+@needs_npm
+def test_vanilla_cookieconsent_adapter_posts_its_choices(
+    site: Site, context: BrowserContext
+) -> None:
+    page = adapter_page(context, site, "vanilla-cookieconsent", map='{"ads":"marketing"}')
+    page.locator("#cc-main [data-role=necessary]").first.click()
+    receipt = adapter_receipt(page)
+    cc_id = page.evaluate("() => CookieConsent.getCookie('consentId')")
+    assert receipt["consent_id"] == cc_id  # the library's own id is the record's
+    record = site.latest(cc_id)
+    assert record["action"] == "reject_all"
+    assert record["choices"] == {"necessary": True, "analytics": False, "marketing": False}
+    eventually(page, lambda: site.shown() == 1)
+    # A change from the preferences modal: analytics on, ads off.
+    page.evaluate("() => CookieConsent.showPreferences()")
+    page.locator("#cc-main .pm").wait_for()
+    toggle = page.locator("#cc-main input[value=analytics]")
+    toggle.evaluate("e => e.click()")  # the styled switch covers the input
+    assert toggle.is_checked()
+    page.locator("#cc-main [data-role=save]").click()
+    page.wait_for_function(
+        f"() => CookieAuditAdapter.sent.then(r => r.record_id !== {receipt['record_id']})"
+    )
+    record = site.latest(cc_id)
+    assert record["action"] == "custom"
+    assert record["choices"] == {"necessary": True, "analytics": True, "marketing": False}
+    page.evaluate("() => CookieConsent.acceptCategory('all')")
+    page.wait_for_function("() => CookieAuditAdapter.sent.then(r => r && r.record_id)")
+    adapter_receipt(page)
+    assert site.latest(cc_id)["choices"]["marketing"] is True
+    assert [r["action"] for r in site.records()] == ["reject_all", "custom", "accept_all"]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@needs_npm
+def test_klaro_adapter_posts_its_choices(site: Site, context: BrowserContext) -> None:
+    page = adapter_page(context, site, "klaro")
+    page.locator(".klaro .cookie-notice .cm-btn-success").click()
+    receipt = adapter_receipt(page)
+    record = site.latest(receipt["consent_id"])
+    assert record["action"] == "accept_all"
+    assert record["choices"] == {"necessary": True, "analytics": True, "marketing": True}
+    own = [c for c in context.cookies() if c["name"] == "ca_consent_id"]
+    assert own and own[0]["value"] == receipt["consent_id"]
+    eventually(page, lambda: site.shown() >= 1)
+    # Klaro's modal: switch the ad network off and save.
+    page.evaluate("() => klaro.show()")
+    adnet = page.locator("#service-item-adnet")
+    adnet.evaluate("e => e.click()")  # the styled switch covers the input
+    assert not adnet.is_checked()
+    page.locator(".klaro .cm-modal .cm-btn-accept").click()
+    page.wait_for_function(
+        f"() => CookieAuditAdapter.sent.then(r => r.record_id !== {receipt['record_id']})"
+    )
+    record = site.latest(receipt["consent_id"])
+    assert record["action"] == "custom"
+    assert record["choices"] == {"necessary": True, "analytics": True, "marketing": False}
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@needs_npm
+def test_tarteaucitron_adapter_posts_one_record_per_choice(
+    site: Site, context: BrowserContext
+) -> None:
+    page = adapter_page(context, site, "tarteaucitron", clock=True)
+    page.locator("#tarteaucitronAllDenied2").wait_for()
+    page.clock.fast_forward(1000)  # tarteaucitron binds its buttons 500 ms after showing them
+    page.locator("#tarteaucitronAllDenied2").click()
+    receipt = adapter_receipt(page)
+    record = site.latest(receipt["consent_id"])
+    assert record["action"] == "reject_all"
+    assert record["choices"] == {"necessary": True, "analytics": False, "marketing": False}
+    assert page.evaluate("() => [window.__statsRan, window.__adsRan]") == [None, None]
+    eventually(page, lambda: site.shown() == 1)
+    page.evaluate("() => tarteaucitron.userInterface.respondAll(true)")
+    page.wait_for_function(
+        f"() => CookieAuditAdapter.sent.then(r => r.record_id !== {receipt['record_id']})"
+    )
+    record = site.latest(receipt["consent_id"])
+    assert record["action"] == "accept_all"
+    assert record["choices"] == {"necessary": True, "analytics": True, "marketing": True}
+    assert page.evaluate("() => [window.__statsRan, window.__adsRan]") == [True, True]
+    # respondAll writes one cookie per service: still one record per choice.
+    assert [r["action"] for r in site.records()] == ["reject_all", "accept_all"]
