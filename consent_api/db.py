@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ def make_engine(settings: Settings) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _sqlite_events(engine, settings.sqlite_synchronous.value)
+        _SQLITE_SYNC[str(url.database)] = settings.sqlite_synchronous.value
         return engine
     # No pool_pre_ping (a round trip per checkout); stale connections are recycled instead.
     return create_engine(
@@ -153,6 +155,49 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+_SQLITE_SYNC: dict[str, str] = {}
+_RAW = threading.local()
+
+
+def _raw_sqlite(database: str) -> sqlite3.Connection:
+    """This thread's own driver connection for the append hot path: checking a connection
+    out of SQLAlchemy's pool and running its begin hooks cost more than the append itself."""
+    connections: dict[tuple[int, str], sqlite3.Connection] = _RAW.__dict__.setdefault("c", {})
+    key = (os.getpid(), database)
+    connection = connections.get(key)
+    if connection is None:
+        connection = sqlite3.connect(database, timeout=30, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(f"PRAGMA synchronous={_SQLITE_SYNC.get(database, 'NORMAL')}")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA wal_autocheckpoint=0")
+        connections[key] = connection
+    return connection
+
+
+@contextmanager
+def sqlite_append_cursor(engine: Engine) -> Iterator[sqlite3.Cursor]:
+    """A driver cursor inside ``BEGIN IMMEDIATE``, after the writer queue; commits on success,
+    rolls back on any exception."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise ValueError("the append hot path needs a database file")
+    with _QUEUES_LOCK:
+        queue = _QUEUES.setdefault(database, _WriterQueue(database))
+    with queue.hold():
+        cursor = _raw_sqlite(database).cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        else:
+            cursor.execute("COMMIT")
+        finally:
+            cursor.close()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from consent_api.db import is_sqlite, write_transaction
+from consent_api.db import is_sqlite, sqlite_append_cursor, write_transaction
 from consent_api.errors import ApiError
 from consent_api.models import GENESIS_HASH, Action, ConsentRecord, Impression, IpPolicy, PurgeLog
 from consent_api.sites import SiteView, dumps, get_site
@@ -255,8 +255,7 @@ def append(
     limits = (page_url_max, user_agent_max, replay_window)
     if engine.dialect.name == "postgresql":
         return _append_postgres(engine, site_key, body, context, limits, now, check_site)
-    with write_transaction(engine) as conn:
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with sqlite_append_cursor(engine) as cursor:
         prepared = _prepare(cursor, _SQLITE_SQL, site_key, body, context, limits, now, check_site)
         if isinstance(prepared, Receipt):
             return prepared
@@ -265,7 +264,6 @@ def append(
         cursor.execute(_SQLITE_SQL["insert"], tuple(fields[c] for c in _INSERT_COLUMNS))
         record_id = cursor.fetchone()[0]
         cursor.execute(_SQLITE_SQL["head"], (fields["seq"], fields["hash"], site.id))
-        cursor.close()
     return Receipt(record_id, fields["consent_id"], fields["recorded_at"], fields["hash"])
 
 
