@@ -1,7 +1,9 @@
 """What changed between two scans of the same site: the monthly audit e-mail.
 
 Cookies are matched on (name, domain without leading dot, path), hosts on host name, findings
-on (rule_id, title). Lifetimes are compared in whole days on what the site asked for when
+on (rule_id, title, the one cookie it is about if any): the checker emits one finding per cookie
+with the same title, and "_ga before consent" resolved while "_fbp before consent" appears is
+a change. Lifetimes are compared in whole days on what the site asked for when
 both scans know it (Chrome caps stored lifetimes at 400 days and the stored value drifts by
 the seconds between scans), so a cookie is only "changed" when a reader would care.
 """
@@ -12,7 +14,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reports.facts import cookie_key, distinct_cookies, third_party_hosts
+from reports.facts import cookie_key, distinct_cookies, finding_subject, third_party_hosts
 from scanner.model import ClassifiedCookie, Finding, Phase, Scan
 
 
@@ -114,8 +116,9 @@ def _changes(old: ClassifiedCookie, new: ClassifiedCookie) -> list[FieldChange]:
     return changes
 
 
-def _finding_key(f: Finding) -> tuple[str, str]:
-    return (f.rule_id, f.title)
+def _finding_key(f: Finding) -> tuple[str, str, str]:
+    """A finding about one cookie is told apart from the same rule's finding about another."""
+    return (f.rule_id, f.title, finding_subject(f) or "")
 
 
 def compare(old: Scan, new: Scan) -> ScanDiff:

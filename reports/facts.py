@@ -106,6 +106,45 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: -f.severity.rank)
 
 
+def finding_subject(finding: Finding) -> str | None:
+    """The one cookie a finding is about ("_ga@.example.com"), when it is about exactly one."""
+    cookies = {e.cookie for e in finding.evidence if e.cookie}
+    return cookies.pop() if len(cookies) == 1 else None
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings of one rule with the same title (the checker emits one per cookie)."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    findings: tuple[Finding, ...]
+
+    @property
+    def subjects(self) -> list[str]:
+        """Cookie names the group is about, in order, without their domains."""
+        names = [s.split("@")[0] for f in self.findings if (s := finding_subject(f))]
+        return list(dict.fromkeys(names))
+
+
+def group_findings(findings: list[Finding]) -> list[FindingGroup]:
+    """One group per (rule, title), most serious first, in the checker's order otherwise."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.rule_id, f.title), []).append(f)
+    result = [
+        FindingGroup(
+            rule_id=rule,
+            title=title,
+            severity=max((f.severity for f in items), key=lambda s: s.rank),
+            findings=tuple(items),
+        )
+        for (rule, title), items in groups.items()
+    ]
+    return sorted(result, key=lambda g: -g.severity.rank)
+
+
 def overall_status(scan: Scan) -> str:
     """problems (a high or critical finding), attention (low/medium), ok, or failed."""
     if scan.summary is not None and scan.summary.status == ScanStatus.FAILED:

@@ -20,6 +20,7 @@ from reports.facts import (
     PHASE_ORDER,
     categories_by_phase,
     distinct_cookies,
+    group_findings,
     overall_status,
     scan_status,
     sorted_findings,
@@ -118,6 +119,7 @@ def render_scan_html(scan: Scan, lang: Lang) -> str:
     t = Translator(lang)
     cookies = distinct_cookies(scan)
     findings = sorted_findings(scan.findings)
+    groups = group_findings(scan.findings)
     pages = {(v.final_url or v.url): v for p in scan.phases for v in p.pages}
     skipped = {(s.url, s.reason.value): s for p in scan.phases for s in p.skipped}
     context = _common(lang) | {
@@ -125,7 +127,8 @@ def render_scan_html(scan: Scan, lang: Lang) -> str:
         "status": overall_status(scan),
         "scan_status": scan_status(scan).value,
         "findings": findings,
-        "top_findings": findings[:3],
+        "finding_groups": groups,
+        "top_findings": groups[:3],
         "cookies": cookies,
         "lifetime": lambda c: cookie_lifetime(c, t),
         "sort_days": sort_days,
@@ -145,5 +148,5 @@ def render_scan_html(scan: Scan, lang: Lang) -> str:
 
 
 def render_diff_html(diff: ScanDiff, lang: Lang) -> str:
-    context = _common(lang) | {"diff": diff}
+    context = _common(lang) | {"diff": diff, "new_groups": group_findings(diff.findings_new)}
     return environment().get_template("diff.html.j2").render(context)

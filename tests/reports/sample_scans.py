@@ -561,3 +561,15 @@ def hostile_scan() -> Scan:
         notes=[HOSTILE],
         summary=Summary(status=ScanStatus.COMPLETE, verdict=HOSTILE_SCRIPT),
     )
+
+
+def before_consent_finding(cookie_id: str) -> Finding:
+    """As scanner.policy.check words it: one finding per cookie, all with the same title."""
+    return Finding(
+        rule_id="cookie-before-consent",
+        severity=Severity.HIGH,
+        title="Cookie that needs consent is set before any choice",
+        explanation=f"The cookie {cookie_id} was set before the visitor made any choice.",
+        legal_reference="ePrivacy Directive 2002/58/EC, art. 5(3)",
+        evidence=[Evidence(kind="cookie", phase=Phase.NONE, cookie=cookie_id, page=HOME)],
+    )

@@ -85,3 +85,17 @@ def test_lifetime_drift_of_a_few_seconds_is_not_a_change() -> None:
         for c in old.cookies
     ]
     assert reports.compare(old, old.model_copy(update={"cookies": drifted})).empty
+
+
+def test_findings_with_the_same_title_are_told_apart_by_cookie() -> None:
+    from tests.reports.sample_scans import before_consent_finding
+
+    old = shop_scan().model_copy(
+        update={"findings": [before_consent_finding("_ga@.x"), before_consent_finding("_fbp@.x")]}
+    )
+    new = shop_scan().model_copy(
+        update={"findings": [before_consent_finding("_ga@.x"), before_consent_finding("YSC@.y")]}
+    )
+    diff = reports.compare(old, new)
+    assert [f.evidence[0].cookie for f in diff.findings_new] == ["YSC@.y"]
+    assert [f.evidence[0].cookie for f in diff.findings_resolved] == ["_fbp@.x"]

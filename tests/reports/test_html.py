@@ -236,3 +236,24 @@ def test_unclassified_partial_scan_renders_phases_it_has() -> None:
     assert states == ["Before any choice"]
     assert len(soup.select("#cookie-table tbody tr")) == 5
     assert {tr["data-category"] for tr in soup.select("#cookie-table tbody tr")} == {"unknown"}
+
+
+def test_findings_of_one_rule_are_grouped() -> None:
+    from tests.reports.sample_scans import before_consent_finding
+
+    ids = ["_ga@.boutique-exemple.fr", "_ga_ABC123@.boutique-exemple.fr", "YSC@.youtube.com"]
+    scan = shop_scan()
+    scan = scan.model_copy(
+        update={"findings": [*scan.findings, *(before_consent_finding(i) for i in ids)]}
+    )
+    soup = soup_of(reports.render(scan, "html"))
+    top = [" ".join(li.get_text().split()) for li in soup.select("ol.top-findings > li")]
+    assert top[1] == (
+        "high Cookie that needs consent is set before any choice (_ga, _ga_ABC123, YSC)"
+    )
+    articles = soup.select("#findings article")
+    assert len(articles) == 4
+    grouped = articles[1]
+    assert grouped.h3.get_text(" ", strip=True).endswith("set before any choice (3)")
+    assert len(grouped.select("ol.finding-items > li")) == 3
+    assert grouped.get_text().count("ePrivacy Directive") == 1
