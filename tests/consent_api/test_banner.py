@@ -141,6 +141,9 @@ def open_page(context: BrowserContext, url: str) -> Page:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.errors = errors  # type: ignore[attr-defined]
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.requests = requests  # type: ignore[attr-defined]
     page.goto(url)
     page.wait_for_function("() => window.CookieAuditConsent")
     page.evaluate("() => CookieAuditConsent.ready")
@@ -298,14 +301,18 @@ def test_accept_runs_held_back_scripts_in_order_and_reload_restores_silently(
     assert consent_cookie(context)["choices"]["marketing"] is True
 
     # A reload: no banner, the stored choice is applied, nothing new is recorded.
-    shown = site.shown()
+    eventually(page, lambda: site.shown() == 1)
+    sent_before = len(page.requests)  # type: ignore[attr-defined]
     page.reload()
     page.evaluate("() => CookieAuditConsent.ready")
     assert page.locator("#ca-banner").count() == 0
     assert_ran(page, [*ALL_ANALYTICS, "marketing", "necessary"])  # all at once: document order
     assert page.evaluate("() => CookieAuditConsent.getChoice().consent_id") == record["consent_id"]
     assert len(site.records()) == 1
-    assert site.shown() == shown
+    after = page.requests[sent_before:]  # type: ignore[attr-defined]
+    assert any(u.endswith("/config") for u in after)
+    assert not any(u.endswith(("/impressions", "/consents")) for u in after)
+    assert site.shown() == 1
     assert [c[1] for c in consent_commands(page)] == ["default", "update"]
     assert page.errors == []  # type: ignore[attr-defined]
 
@@ -363,7 +370,7 @@ def test_global_privacy_control_records_gpc_without_a_banner(site: Site, world: 
         assert exported["gpc"] is True  # the Sec-GPC header reached the API
         assert_ran(page, ["necessary"])
         assert world_hits(site, "/t.js") == 0
-        assert site.shown() == 0
+        assert not any(u.endswith("/impressions") for u in page.requests)  # type: ignore[attr-defined]
         # The visitor may still opt in from the "manage cookies" link.
         page.click("#manage")
         assert page.locator("#ca-banner").is_visible()
@@ -406,6 +413,7 @@ def test_french_page_gets_french_texts(site: Site, context: BrowserContext) -> N
         page.locator("label[for='ca-cat-analytics']").text_content() or ""
     )
     page.click("#ca-reject")
+    receipt_of(page)
     (record,) = site.records()
     assert record["language"] == "fr-FR" and record["action"] == "reject_all"
 
