@@ -121,12 +121,13 @@ class _Checkpointer(threading.Thread):
             connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
         except sqlite3.Error:
             return
-        while True:
+        while Path(self.database).exists():  # a deleted database (tests) ends the thread
             time.sleep(self.interval)
             try:
                 connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             except sqlite3.Error:
                 continue
+        connection.close()
 
 
 _QUEUES: dict[str, _WriterQueue] = {}
