@@ -1,0 +1,463 @@
+"""Find a site's consent banner and click "reject all" or "accept all", then check it worked.
+
+The engine is DuckDuckGo's autoconsent (pinned PyPI package `duckduckgo_autoconsent`: its
+rules know about a thousand consent platforms). How it is wired, and why:
+
+* The crawler hands over a page that has already loaded, so the content script is evaluated
+  in every frame on demand (`frame.evaluate`, which no Content-Security-Policy blocks) rather
+  than through `add_init_script`. Banners inside iframes (Sourcepoint, TrustArc...) are found
+  because every frame gets its own instance, exactly as the upstream extension does.
+* autoconsent talks to its host through `window.autoconsentSendMessage`. Here that callback
+  answers `init` inside the page (config and rules are baked into the injected script) and
+  queues every other message; Python polls the queues. No `expose_binding`: nothing to
+  register before navigation, no name clash when the same page is handled twice, and every
+  wait is a bounded poll.
+* `isMainWorld: true` because `frame.evaluate` runs in the page's own world, so the rules'
+  `eval` snippets (Klaro's API opt-out, tarteaucitron's cookie test...) run in place.
+* Prehiding is off: the audit must see the banner as a visitor does, and verify it went away.
+* Our own reference banner (`consent_api/static/banner.js`, `#ca-banner`) is handled by an extra
+  rule in autoconsent's own format (`EXTRA_RULES`): the same engine, the same verification,
+  and no special case in the crawler.
+* Unknown banners: a generic fallback clicks a visible button whose text says "reject all" /
+  "accept all" in EN/FR/DE/ES/IT. It is less certain, and says so in `detail`.
+
+Every Playwright error is translated at one place (`_safe`), and every wait is bounded by
+`timeout_s`: a banner that never answers ends as FAILED or NO_BANNER, never as a hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from duckduckgo_autoconsent import __version__ as AUTOCONSENT_VERSION
+from duckduckgo_autoconsent import bundle, rules_json
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Page
+
+from scanner.model import Banner, BannerStatus, Phase
+
+__all__ = [
+    "AUTOCONSENT_VERSION",
+    "EXTRA_RULES",
+    "detect_banner",
+    "handle_banner",
+]
+
+T = TypeVar("T")
+
+#: Rules in autoconsent's declarative format, added to the upstream ones.
+EXTRA_RULES: list[dict[str, Any]] = [
+    {
+        "name": "cookie-audit",
+        "vendorUrl": "https://github.com/cookie-audit (consent_api/static/banner.js)",
+        "prehideSelectors": ["#ca-banner"],
+        "detectCmp": [{"exists": "#ca-banner"}],
+        "detectPopup": [{"visible": "#ca-banner"}],
+        "optIn": [{"waitForThenClick": "#ca-banner #ca-accept"}],
+        "optOut": [{"waitForThenClick": "#ca-banner #ca-reject"}],
+        "test": [{"waitForVisible": "#ca-banner", "check": "none", "timeout": 2000}],
+    }
+]
+
+#: Platform names for the report, by autoconsent rule name (the rest keep the rule's name).
+PLATFORM_NAMES: dict[str, str] = {
+    "tarteaucitron.js": "tarteaucitron",
+    "tarteaucitron deny": "tarteaucitron",
+    "cookieconsent3": "vanilla-cookieconsent",
+    "cookieconsent2": "vanilla-cookieconsent",
+    "cookieconsent2-legacy": "vanilla-cookieconsent",
+    "cookie-audit": "cookie-audit",
+}
+
+#: Osano's open-source cookieconsent (v3) has no rule of its own: the generic rules written for
+#: Complianz (built on it) match its markup. The page's global tells the two apart.
+_COOKIECONSENT_FAMILY = ("Complianz optin", "Complianz notice", "Complianz categories")
+_COMPLIANZ_OPT_OUT = "Complianz opt-out"
+
+REJECT_WORDS = [
+    # EN
+    "reject all", "reject", "decline all", "decline", "deny all", "deny", "refuse all",
+    "only necessary", "necessary only", "only essential", "essential only", "i decline",
+    # FR
+    "tout refuser", "refuser tout", "refuser", "continuer sans accepter",
+    # DE
+    "alle ablehnen", "ablehnen", "nur notwendige", "nur essenzielle",
+    # ES
+    "rechazar todo", "rechazar todas", "rechazar",
+    # IT
+    "rifiuta tutto", "rifiuta tutti", "rifiuta",
+]  # fmt: skip
+ACCEPT_WORDS = [
+    "accept all", "accept", "allow all", "agree", "i agree", "got it", "ok",
+    "tout accepter", "accepter tout", "accepter", "j'accepte",
+    "alle akzeptieren", "akzeptieren", "zustimmen", "alle zulassen",
+    "aceptar todo", "aceptar todas", "aceptar",
+    "accetta tutto", "accetta tutti", "accetta",
+]  # fmt: skip
+
+_POLL_S = 0.1
+#: How long to look for a consent platform at most (banners show within a few seconds of load).
+SEARCH_S = 4.0
+#: autoconsent's own wait for the popup of a platform it found (10 x 500 ms), plus slack.
+POPUP_CHECK_S = 5.5
+
+
+@lru_cache(maxsize=1)
+def _all_rules() -> str:
+    rules: list[dict[str, Any]] = json.loads(rules_json())
+    return json.dumps({"autoconsent": rules + EXTRA_RULES})
+
+
+def _injection(retries: int) -> str:
+    """The content script with a host callback that answers `init` and queues the rest."""
+    config: dict[str, Any] = {
+        "enabled": True,
+        "autoAction": None,  # wait for our explicit optIn/optOut
+        "disabledCmps": [],
+        "enablePrehide": False,
+        "enableCosmeticRules": True,
+        "enableGeneratedRules": True,
+        "enableHeuristicDetection": False,
+        "detectRetries": retries,
+        "isMainWorld": True,
+        "logs": {
+            "lifecycle": False,
+            "rulesteps": False,
+            "detectionsteps": False,
+            "evals": False,
+            "errors": False,
+            "messages": False,
+            "waits": False,
+        },
+    }
+    return (
+        "(() => { if (window.__caAutoconsent) return;"
+        " window.__caAutoconsent = {messages: []};"
+        f" const CONFIG = {json.dumps(config)}; const RULES = {_all_rules()};"
+        " window.autoconsentSendMessage = (m) => {"
+        "  if (m.type === 'init') { setTimeout(() => window.autoconsentReceiveMessage("
+        "   {type: 'initResp', config: CONFIG, rules: RULES}), 0); return; }"
+        "  window.__caAutoconsent.messages.push(JSON.parse(JSON.stringify(m))); };\n"
+        f"{bundle()}\n}})();"
+    )
+
+
+_DRAIN = (
+    "() => { const a = window.__caAutoconsent; if (!a) return null;"
+    " const m = a.messages; a.messages = []; return m; }"
+)
+
+#: Finds visible clickable elements whose text is one of `words` (whole text, case-folded).
+_FIND_BUTTONS = """(words) => {
+  const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim().toLowerCase().replace(/[.!…]+$/, '');
+  const visible = (el) => { const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'
+      && parseFloat(st.opacity || '1') > 0; };
+  const els = Array.from(document.querySelectorAll(
+    'button, a, [role=button], input[type=button], input[type=submit]'));
+  const out = [];
+  for (const [i, el] of els.entries()) {
+    const text = norm(el.innerText || el.value || el.getAttribute('aria-label'));
+    if (!text || !visible(el)) continue;
+    const rank = words.indexOf(text);
+    if (rank >= 0) out.push({index: i, rank, text});
+  }
+  out.sort((a, b) => a.rank - b.rank);
+  return out;
+}"""
+
+_CLICK_NTH = """([index, words]) => {
+  const els = Array.from(document.querySelectorAll(
+    'button, a, [role=button], input[type=button], input[type=submit]'));
+  const el = els[index]; if (!el) return false; el.click(); return true; }"""
+
+
+async def _safe(awaitable: Awaitable[T], default: T) -> T:
+    """The one boundary where Playwright errors (detached frame, navigation...) are absorbed."""
+    try:
+        return await awaitable
+    except (PlaywrightError, TimeoutError):
+        return default
+
+
+class _Session:
+    """autoconsent instances in every frame of one page, and what they reported."""
+
+    def __init__(self, page: Page, deadline: float) -> None:
+        self.page = page
+        self.deadline = deadline
+        self.frames: list[Frame] = []
+        self.detected: dict[str, str] = {}  # cmp rule -> frame url
+        self.popup: tuple[str, Frame] | None = None
+        self.lifecycle: dict[int, str] = {}
+        self.results: dict[str, Any] = {}
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    async def inject(self, retries: int) -> None:
+        script = _injection(retries)
+        self.frames = [f for f in self.page.frames if not f.is_detached()]
+        await asyncio.gather(
+            *(
+                _safe(asyncio.wait_for(f.evaluate(script), self.left() or 0.01), None)
+                for f in self.frames
+            )
+        )
+
+    async def poll(self) -> None:
+        drained = await asyncio.gather(
+            *(_safe(asyncio.wait_for(f.evaluate(_DRAIN), 2.0), None) for f in self.frames)
+        )
+        for index, (frame, messages) in enumerate(zip(self.frames, drained, strict=True)):
+            for m in messages or []:
+                kind = m.get("type")
+                if kind == "cmpDetected":
+                    self.detected.setdefault(m["cmp"], m.get("url", ""))
+                elif kind == "popupFound" and self.popup is None:
+                    self.popup = (m["cmp"], frame)
+                elif kind == "report":
+                    self.lifecycle[index] = m["state"]["lifecycle"]
+                elif kind in {"optOutResult", "optInResult", "autoconsentDone", "selfTestResult"}:
+                    self.results[kind] = m
+
+    def found(self) -> bool:
+        return self.popup is not None
+
+    async def wait_for_popup(self, search_s: float) -> None:
+        """Wait for an open popup; give up when no platform shows up within `search_s`.
+
+        autoconsent itself never says "nothing here" on a page that stops changing (its retry
+        waits for a DOM mutation for up to a minute), so the cut-off is ours: `search_s` to find a
+        platform, then autoconsent's own popup check (10 x 500 ms) for the one it found.
+        """
+        start = time.monotonic()
+        while self.popup is None and self.left() > 0:
+            await self.poll()
+            if self.found():
+                return
+            elapsed = time.monotonic() - start
+            if not self.detected and elapsed > search_s:
+                return
+            if self.detected and elapsed > search_s + POPUP_CHECK_S:
+                return
+            await asyncio.sleep(_POLL_S)
+
+    async def send(self, frame: Frame, message: dict[str, Any]) -> None:
+        await _safe(
+            frame.evaluate("(m) => { window.autoconsentReceiveMessage(m); }", message), None
+        )
+
+    async def wait_for(self, kind: str, budget: float) -> dict[str, Any] | None:
+        end = min(self.deadline, time.monotonic() + budget)
+        while time.monotonic() < end:
+            await self.poll()
+            if kind in self.results:
+                return dict(self.results[kind])
+            await asyncio.sleep(_POLL_S)
+        return None
+
+
+async def _platform_name(rule: str, frame: Frame) -> str:
+    if rule in _COOKIECONSENT_FAMILY or rule == _COMPLIANZ_OPT_OUT:
+        osano = await _safe(
+            frame.evaluate(
+                "() => !!(window.cookieconsent && window.cookieconsent.initialise)"
+                " && !document.querySelector('[class*=cmplz], #cmplz-cookiebanner-container')"
+            ),
+            False,
+        )
+        if osano:
+            return "Osano cookieconsent"
+    return PLATFORM_NAMES.get(rule, rule)
+
+
+async def _first_layer_reject(frame: Frame) -> bool:
+    """A reject button is visible now, before anything is opened."""
+    found = await _safe(frame.evaluate(_FIND_BUTTONS, REJECT_WORDS), [])
+    if found:
+        return True
+    known = (
+        "#ca-reject, #tarteaucitronAllDenied2, .klaro .cn-decline, "
+        ".cm__btn[data-role=necessary], .cc-deny, #onetrust-reject-all-handler, "
+        "#CybotCookiebotDialogBodyButtonDecline, .osano-cm-denyAll"
+    )
+    return bool(
+        await _safe(
+            frame.evaluate(
+                "(sel) => Array.from(document.querySelectorAll(sel)).some((el) => {"
+                " const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0"
+                " && getComputedStyle(el).visibility !== 'hidden'; })",
+                known,
+            ),
+            False,
+        )
+    )
+
+
+async def _generic(page: Page, action: Phase | None, deadline: float) -> Banner | None:
+    """Fallback for banners no rule knows: click a visible button by its words."""
+    words = REJECT_WORDS if action is Phase.REJECT else ACCEPT_WORDS
+    for frame in page.frames:
+        if frame.is_detached():
+            continue
+        reject = await _safe(frame.evaluate(_FIND_BUTTONS, REJECT_WORDS), [])
+        accept = await _safe(frame.evaluate(_FIND_BUTTONS, ACCEPT_WORDS), [])
+        # A lone "ok"/"accept" link on a page is not a banner: require a consent word nearby.
+        if not (reject or accept) or not await _mentions_cookies(frame):
+            continue
+        if action is None:
+            return Banner(
+                detected=True,
+                cmp="unknown",
+                action=Phase.NONE,
+                status=BannerStatus.NOT_ATTEMPTED,
+                first_layer_reject=bool(reject),
+                detail="generic text match (lower confidence): no autoconsent rule matched",
+            )
+        targets = reject if action is Phase.REJECT else accept
+        if not targets:
+            return Banner(
+                detected=True,
+                cmp="unknown",
+                action=action,
+                status=BannerStatus.FAILED,
+                first_layer_reject=bool(reject),
+                detail=f"generic text match (lower confidence): no '{action.value}' button found",
+            )
+        target = targets[0]
+        await _safe(frame.evaluate(_CLICK_NTH, [target["index"], words]), False)
+        gone = False
+        while time.monotonic() < deadline:
+            still = await _safe(frame.evaluate(_FIND_BUTTONS, [target["text"]]), [])
+            if not still:
+                gone = True
+                break
+            await asyncio.sleep(_POLL_S)
+        return Banner(
+            detected=True,
+            cmp="unknown",
+            action=action,
+            status=BannerStatus.SUCCEEDED if gone else BannerStatus.FAILED,
+            first_layer_reject=bool(reject),
+            detail=(
+                f"generic text match (lower confidence): clicked '{target['text']}'"
+                + ("" if gone else "; the button is still visible")
+            ),
+        )
+    return None
+
+
+async def _mentions_cookies(frame: Frame) -> bool:
+    return bool(
+        await _safe(
+            frame.evaluate(
+                "() => /cookie|consent|traceurs|datenschutz|privacy|rgpd|gdpr|privacidad"
+                "|einwillig|consenso/i.test(document.body ? document.body.innerText : '')"
+            ),
+            False,
+        )
+    )
+
+
+def _no_banner(action: Phase, detail: str) -> Banner:
+    status = BannerStatus.NOT_ATTEMPTED if action is Phase.NONE else BannerStatus.NO_BANNER
+    return Banner(detected=False, action=action, status=status, detail=detail)
+
+
+async def _find(page: Page, timeout_s: float) -> tuple[_Session, str | None, Frame | None]:
+    deadline = time.monotonic() + max(0.1, timeout_s)
+    session = _Session(page, deadline)
+    # findCmp waits 500 ms between attempts: size the retries to the time budget.
+    search_s = min(timeout_s, SEARCH_S)
+    await session.inject(max(1, int(search_s / 0.5)))
+    await session.wait_for_popup(search_s)
+    if session.popup is None:
+        return session, None, None
+    return session, session.popup[0], session.popup[1]
+
+
+async def detect_banner(page: Page, timeout_s: float) -> Banner:
+    """Phase `none`: say whether there is a banner and which, without touching it."""
+    session, rule, frame = await _find(page, timeout_s)
+    if rule is None or frame is None:
+        generic = await _generic(page, None, session.deadline)
+        if generic is not None:
+            return generic
+        seen = ", ".join(sorted(session.detected))
+        return _no_banner(
+            Phase.NONE,
+            "no banner: no consent platform is showing a banner"
+            + (f" (scripts of {seen} present, no banner open)" if seen else ""),
+        )
+    return Banner(
+        detected=True,
+        cmp=await _platform_name(rule, frame),
+        action=Phase.NONE,
+        status=BannerStatus.NOT_ATTEMPTED,
+        first_layer_reject=await _first_layer_reject(frame),
+        detail=f"autoconsent {AUTOCONSENT_VERSION} rule '{rule}'",
+    )
+
+
+async def handle_banner(page: Page, action: Phase, timeout_s: float) -> Banner:
+    """Click "reject all" (REJECT) or "accept all" (ACCEPT) and verify the banner is done."""
+    if action is Phase.NONE:
+        return await detect_banner(page, timeout_s)
+    session, rule, frame = await _find(page, timeout_s)
+    if rule is None or frame is None:
+        generic = await _generic(page, action, session.deadline)
+        if generic is not None:
+            return generic
+        return _no_banner(action, "no banner: nothing to click")
+    cmp = await _platform_name(rule, frame)
+    first_layer_reject = await _first_layer_reject(frame)
+    opt_in = action is Phase.ACCEPT
+    await session.send(frame, {"type": "optIn" if opt_in else "optOut"})
+    kind = "optInResult" if opt_in else "optOutResult"
+    # Always leave time for the click itself even when detection used most of the budget.
+    session.deadline = max(session.deadline, time.monotonic() + min(5.0, timeout_s))
+    result = await session.wait_for(kind, session.left())
+    base = f"autoconsent {AUTOCONSENT_VERSION} rule '{rule}'"
+    if result is None:
+        return Banner(
+            detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
+            first_layer_reject=first_layer_reject,
+            detail=f"{base}: no answer from the banner within {timeout_s:g} s",
+        )  # fmt: skip
+    if not result.get("result"):
+        return Banner(
+            detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
+            first_layer_reject=first_layer_reject,
+            detail=f"{base}: the {'accept' if opt_in else 'reject'} click did not work",
+        )  # fmt: skip
+    detail = base
+    if not opt_in and rule in _COOKIECONSENT_FAMILY and not first_layer_reject:
+        return Banner(
+            detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
+            first_layer_reject=False,
+            detail=f"{base}: the banner has no reject option; it was only hidden",
+        )  # fmt: skip
+    if result.get("scheduleSelfTest"):
+        await session.send(frame, {"type": "selfTest"})
+        test = await session.wait_for("selfTestResult", max(2.0, session.left()))
+        if test is not None and not test.get("result"):
+            return Banner(
+                detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
+                first_layer_reject=first_layer_reject,
+                detail=f"{base}: clicked, but the platform does not record a refusal",
+            )  # fmt: skip
+        detail += ", verified by the rule's self-test" if test is not None else ""
+    return Banner(
+        detected=True,
+        cmp=cmp,
+        action=action,
+        status=BannerStatus.SUCCEEDED,
+        first_layer_reject=first_layer_reject,
+        detail=detail,
+    )
