@@ -64,9 +64,9 @@ def test_honest_page_declares_its_two_cookies() -> None:
     p = extract_policy(page("www.honest.test"), "https://www.honest.test/confidentialite")
     assert [(c.name, c.session, c.lifetime_days) for c in p.cookies] == [
         ("sessionid", True, None),
-        ("lang", False, 182.64),
+        ("django_language", False, 182.64),
     ]
     assert p.category_set() == {Category.TECHNICAL, Category.SESSION}
     home = policy_sites.honest.test_client().get("/", base_url="https://www.honest.test")
     set_cookies = sorted(h.split("=", 1)[0] for h in home.headers.getlist("Set-Cookie"))
-    assert set_cookies == ["lang", "sessionid"]
+    assert set_cookies == ["django_language", "sessionid"]

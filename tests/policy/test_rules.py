@@ -177,7 +177,7 @@ def test_in2cloud_like_site_with_tracking_cookie_after_reject() -> None:
 
 SESSION = cookie("sessionid", "www.honest.test", category=Category.SESSION, days=None)
 HONEST_LANG = cookie(
-    "lang", "www.honest.test", category=Category.TECHNICAL, days=180, requested=180
+    "django_language", "www.honest.test", category=Category.TECHNICAL, days=180, requested=180
 )
 
 

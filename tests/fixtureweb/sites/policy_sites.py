@@ -138,7 +138,8 @@ _BANNER = """
   function load(src) { var s = document.createElement('script'); s.src = src; s.async = true;
     document.head.appendChild(s); }
   function choose(choice) {
-    document.cookie = 'in2_consent=' + choice + '; path=/; max-age=15552000; SameSite=Lax';
+    document.cookie = 'cookieconsent_status=' + choice +
+      '; path=/; max-age=15552000; SameSite=Lax';
     apply(choice);
     var b = document.getElementById('cookie-banner'); if (b) { b.remove(); }
   }
@@ -152,7 +153,7 @@ _BANNER = """
     // the defect this site exists for: the Meta pixel loads whatever the visitor chose
     load('https://connect.facebook.net/en_US/fbevents.js');
   }
-  var m = document.cookie.match(/(?:^|; )in2_consent=(accept|reject)/);
+  var m = document.cookie.match(/(?:^|; )cookieconsent_status=(accept|reject)/);
   if (m) { apply(m[1]); var b = document.getElementById('cookie-banner'); if (b) b.remove(); }
   var on = function (id, choice) {
     document.getElementById(id).addEventListener('click', function () { choose(choice); });
@@ -177,16 +178,10 @@ def _in2_page(title: str, body: str) -> str:
 
 @in2cloud.get("/")
 def in2_home():  # type: ignore[no-untyped-def]
-    resp = make_response(
-        _in2_page(
-            "In2cloud",
-            "<p>Solutions cloud pour les entreprises.</p>"
-            "<p><a href='/services'>Nos services</a></p>",
-        )
+    return _in2_page(
+        "In2cloud",
+        "<p>Solutions cloud pour les entreprises.</p><p><a href='/services'>Nos services</a></p>",
     )
-    if "lang" not in request.cookies:
-        resp.set_cookie("lang", "fr", max_age=365 * 86400, samesite="Lax")
-    return resp
 
 
 @in2cloud.get("/services")
@@ -217,7 +212,7 @@ publicitaire.</p>
 <table>
 <tr><th>Nom</th><th>Finalité</th><th>Durée</th></tr>
 <tr><td>sessionid</td><td>Cookie de session (panier)</td><td>Session</td></tr>
-<tr><td>lang</td><td>Cookie technique (langue)</td><td>6 mois</td></tr>
+<tr><td>django_language</td><td>Cookie technique (langue)</td><td>6 mois</td></tr>
 </table>
 <h2>Vos données</h2>
 <p>Les données de vos commandes sont conservées pendant 3 ans après votre dernier achat.</p>
@@ -240,8 +235,8 @@ def honest_home():  # type: ignore[no-untyped-def]
     )
     if "sessionid" not in request.cookies:
         resp.set_cookie("sessionid", "s3cr3t-session", httponly=True, samesite="Lax")
-    if "lang" not in request.cookies:
-        resp.set_cookie("lang", "fr", max_age=180 * 86400, samesite="Lax")
+    if "django_language" not in request.cookies:
+        resp.set_cookie("django_language", "fr", max_age=180 * 86400, samesite="Lax")
     return resp
 
 
