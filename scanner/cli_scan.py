@@ -1,0 +1,280 @@
+"""`cookie-audit scan` and `cookie-audit demo`: the crawler's command line.
+
+Exit codes: 0 = every site scanned (findings or not, unless --fail-on), 1 = a scan failed (start
+URL unreachable, browser missing) or a finding reached --fail-on, 2 = bad input. Ctrl-C stops
+the crawl, saves the partial scan (`interrupted: true`) and exits 130.
+
+Private addresses (localhost, 10.x, 127.x...) are refused unless `--allow-private`, or unless
+`--resolve` maps the name (the operator said where it goes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from scanner.config import ScanSettings
+from scanner.errors import CookieAuditError, ScanFailedError, UsageError
+from scanner.model import Phase, Scan, Severity
+from scanner.pipeline import ScanOutput, scan_site
+
+
+def _phases(value: str) -> tuple[Phase, ...]:
+    try:
+        return tuple(Phase(p.strip()) for p in value.split(",") if p.strip())
+    except ValueError:
+        raise UsageError(
+            f"phases: comma-separated list of none, reject, accept; got {value!r}"
+        ) from None
+
+
+async def run_scans(
+    settings: ScanSettings, console: Console, *, show_progress: bool = True
+) -> list[ScanOutput | CookieAuditError]:
+    """Scan each URL in turn; a failed site does not stop the others (Ctrl-C does)."""
+    from playwright.async_api import async_playwright
+
+    results: list[ScanOutput | CookieAuditError] = []
+    several = len(settings.urls) > 1
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show_progress,
+        transient=True,
+    ) as progress:
+        async with async_playwright() as pw:
+            for url in settings.urls:
+                host = urlsplit(url).hostname or "site"
+                out_dir = settings.out_dir / host if several else settings.out_dir
+                task = progress.add_task(f"{host} none", total=settings.max_pages)
+
+                def on_progress(
+                    phase: str, done: int, total: int, task: TaskID = task, host: str = host
+                ) -> None:
+                    progress.update(
+                        task, description=f"{host} {phase}", completed=done, total=max(total, 1)
+                    )
+
+                try:
+                    output = await scan_site(pw, settings, url, out_dir, progress=on_progress)
+                except ScanFailedError as exc:
+                    results.append(exc)
+                    continue
+                results.append(output)
+                if output.scan.interrupted:
+                    break
+    return results
+
+
+def print_summary(output: ScanOutput, console: Console) -> None:
+    """One screen: per phase banner, pages, cookies by category, third-party hosts; findings."""
+    scan = output.scan
+    summary = scan.summary
+    table = Table(title=f"{scan.target} ({scan.site})", title_justify="left")
+    for col in (
+        "phase",
+        "banner",
+        "pages ok",
+        "skipped",
+        "cookies",
+        "by category",
+        "3rd-party hosts",
+    ):
+        table.add_column(col)
+    for phase in scan.phases:
+        cats = summary.categories_by_phase.get(phase.name.value, {}) if summary else {}
+        banner = phase.banner.status.value + (f" ({phase.banner.cmp})" if phase.banner.cmp else "")
+        table.add_row(
+            phase.name.value,
+            banner,
+            str(len(phase.pages)),
+            str(len(phase.skipped)),
+            str(len(phase.cookies)),
+            ", ".join(f"{k} {v}" for k, v in cats.items()) or "-",
+            str(len(phase.third_party_hosts)),
+        )
+    console.print(table)
+    if summary:
+        sev = ", ".join(f"{k} {v}" for k, v in summary.findings_by_severity.items()) or "none"
+        console.print(f"status: {summary.status.value}   findings: {sev}")
+    for f in sorted(scan.findings, key=lambda f: -f.severity.rank)[:5]:
+        console.print(f"  [{f.severity.value}] {f.title}", markup=False)
+    for note in scan.notes[:5]:
+        console.print(f"  note: {note}", markup=False)
+    console.print(f"scan.json:   {output.scan_json}")
+    if output.report_html:
+        console.print(f"report.html: {output.report_html}")
+
+
+def _exit_code(results: Sequence[ScanOutput | CookieAuditError], fail_on: Severity | None) -> int:
+    if any(isinstance(r, ScanOutput) and r.scan.interrupted for r in results):
+        return 130
+    if any(isinstance(r, CookieAuditError) for r in results):
+        return 1
+    if fail_on is not None:
+        for r in results:
+            assert isinstance(r, ScanOutput)
+            if any(f.severity.rank >= fail_on.rank for f in r.scan.findings):
+                return 1
+    return 0
+
+
+def execute(settings: ScanSettings) -> int:
+    console = Console()
+    err = Console(stderr=True)
+    results = asyncio.run(run_scans(settings, err, show_progress=err.is_terminal))
+    for r in results:
+        if isinstance(r, CookieAuditError):
+            err.print(f"error: {r}", markup=False, highlight=False)
+        else:
+            print_summary(r, console)
+    return _exit_code(results, settings.fail_on)
+
+
+@click.command("scan")
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Output folder (one sub-folder per site for several URLs).",
+)
+@click.option("--max-pages", type=int, default=20, show_default=True, help="Page budget per phase.")
+@click.option("--depth", "max_depth", type=int, default=3, show_default=True, help="Link depth.")
+@click.option("--include", multiple=True, help="Regex a URL must match (repeatable).")
+@click.option("--exclude", multiple=True, help="Regex a URL must not match (repeatable).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the page order.")
+@click.option("--concurrency", type=int, default=2, show_default=True, help="Pages at a time.")
+@click.option("--page-timeout", type=float, default=15.0, show_default=True, help="Seconds.")
+@click.option(
+    "--timeout",
+    "scan_timeout",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Whole-scan seconds per site.",
+)
+@click.option(
+    "--phases", default="none,reject,accept", show_default=True, help="Consent phases to run."
+)
+@click.option("--resolve", multiple=True, help="HOST:PORT:ADDRESS like curl (repeatable).")
+@click.option("--ignore-https-errors", is_flag=True, help="Accept invalid certificates.")
+@click.option("--keep-values", is_flag=True, help="Store cookie values (not kept by default).")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Declared policy YAML.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    default=None,
+    help="Exit 1 when a finding reaches this severity.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="Report language.",
+)
+@click.option("--allow-private", is_flag=True, help="Allow private/loopback addresses.")
+def scan(
+    urls: tuple[str, ...],
+    out_dir: Path,
+    max_pages: int,
+    max_depth: int,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    seed: int,
+    concurrency: int,
+    page_timeout: float,
+    scan_timeout: float,
+    phases: str,
+    resolve: tuple[str, ...],
+    ignore_https_errors: bool,
+    keep_values: bool,
+    policy_file: Path | None,
+    fail_on: str | None,
+    lang: str,
+    allow_private: bool,
+) -> None:
+    """Scan sites in three consent states; write scan.json and report.html."""
+    settings = ScanSettings(
+        urls=urls,
+        out_dir=out_dir,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        include=include,
+        exclude=exclude,
+        seed=seed,
+        concurrency=concurrency,
+        page_timeout=page_timeout,
+        scan_timeout=scan_timeout,
+        phases=_phases(phases),
+        resolve=resolve,
+        ignore_https_errors=ignore_https_errors,
+        keep_values=keep_values,
+        policy_file=policy_file,
+        fail_on=Severity(fail_on) if fail_on else None,
+        lang=lang,
+        allow_private=allow_private,
+        executable=os.environ.get("COOKIE_AUDIT_CHROMIUM") or None,
+    )
+    code = execute(settings)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+@click.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("results/demo"),
+    show_default=True,
+    help="Output folder.",
+)
+def demo(out_dir: Path) -> None:
+    """Scan the bundled demo site on a local web (offline) and say where the results are."""
+    from scanner.demo.server import LocalWeb
+    from scanner.demo.site import DEMO_URL, SITES
+
+    with LocalWeb(SITES) as web:
+        settings = ScanSettings(
+            urls=(DEMO_URL,),
+            out_dir=out_dir,
+            resolve=web.resolve,
+            ignore_https_errors=True,
+            page_timeout=10.0,
+            executable=os.environ.get("COOKIE_AUDIT_CHROMIUM") or None,
+        )
+        code = execute(settings)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+__all__ = ["demo", "print_summary", "run_scans", "scan"]
+_ = Scan

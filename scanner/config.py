@@ -1,0 +1,169 @@
+"""One typed, frozen settings object for a scan, validated once at the start.
+
+Every bad value fails here with a message naming the field and what it accepts (UsageError ->
+exit code 2), so the crawler never meets a half-valid option mid-scan.
+
+Private addresses: a scanner exposed as a service must not be turned against the machine's own
+network. A target whose host is an IP literal in a private/loopback/link-local range, or
+`localhost`, is refused unless `allow_private` is set. `--resolve` counts as consent for the
+names it maps (the operator chose where they go), which is how the tests and `demo` reach the
+local web under public-looking names.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scanner.browser import BrowserOptions, parse_resolve
+from scanner.errors import UsageError
+from scanner.model import Phase, Severity
+
+ALL_PHASES: tuple[Phase, ...] = (Phase.NONE, Phase.REJECT, Phase.ACCEPT)
+LANGS = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    urls: tuple[str, ...]
+    max_pages: int = 20
+    max_depth: int = 3
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    seed: int = 0
+    page_timeout: float = 15.0
+    scan_timeout: float = 300.0
+    banner_timeout: float = 5.0
+    concurrency: int = 2
+    resolve: tuple[str, ...] = ()
+    ignore_https_errors: bool = False
+    keep_values: bool = False
+    out_dir: Path = Path("results")
+    policy_file: Path | None = None
+    lang: str = "en"
+    fail_on: Severity | None = None
+    phases: tuple[Phase, ...] = ALL_PHASES
+    allow_private: bool = False
+    executable: str | None = None
+    max_body_bytes: int = 20_000_000
+    sitemap: bool = True
+    _include_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    _exclude_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.urls:
+            raise UsageError("urls: give at least one URL to scan")
+        for url in self.urls:
+            check_url(url)
+        _positive_int("max_pages", self.max_pages)
+        if self.max_depth < 0:
+            raise UsageError(f"max_depth: must be 0 or more, got {self.max_depth}")
+        _positive_int("concurrency", self.concurrency)
+        if self.concurrency > 16:
+            raise UsageError(f"concurrency: at most 16, got {self.concurrency}")
+        for name in ("page_timeout", "scan_timeout", "banner_timeout"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise UsageError(f"{name}: must be a positive number of seconds, got {value}")
+        for entry in self.resolve:
+            try:
+                parse_resolve(entry)
+            except ValueError as exc:
+                raise UsageError(f"resolve: {exc}") from None
+        if self.lang not in LANGS:
+            raise UsageError(f"lang: one of {', '.join(LANGS)}, got {self.lang!r}")
+        if not self.phases:
+            raise UsageError("phases: at least one of none, reject, accept")
+        if self.policy_file is not None and not self.policy_file.is_file():
+            raise UsageError(f"policy_file: no such file {self.policy_file}")
+        object.__setattr__(self, "_include_re", _compile("include", self.include))
+        object.__setattr__(self, "_exclude_re", _compile("exclude", self.exclude))
+        if not self.allow_private:
+            for url in self.urls:
+                host = urlsplit(url).hostname or ""
+                if is_private_host(host) and not self._resolved(host):
+                    raise UsageError(
+                        f"urls: {url} is a private or loopback address; pass --allow-private "
+                        "to scan it (refused by default so a scanner service cannot be turned "
+                        "against its own network)"
+                    )
+
+    def _resolved(self, host: str) -> bool:
+        for entry in self.resolve:
+            pattern = parse_resolve(entry)[0]
+            if pattern == host or (pattern.startswith("*") and host.endswith(pattern[1:])):
+                return True
+        return False
+
+    def url_allowed(self, url: str) -> bool:
+        """Include patterns (any must match, when given) then exclude patterns (none may)."""
+        if self._include_re and not any(p.search(url) for p in self._include_re):
+            return False
+        return not any(p.search(url) for p in self._exclude_re)
+
+    def browser_options(self) -> BrowserOptions:
+        return BrowserOptions(
+            executable=self.executable,
+            resolve=self.resolve,
+            ignore_https_errors=self.ignore_https_errors,
+        )
+
+    def as_options(self) -> dict[str, object]:
+        """What goes into `scan.options` (plain JSON)."""
+        return {
+            "max_pages": self.max_pages,
+            "max_depth": self.max_depth,
+            "include": list(self.include),
+            "exclude": list(self.exclude),
+            "seed": self.seed,
+            "page_timeout": self.page_timeout,
+            "scan_timeout": self.scan_timeout,
+            "concurrency": self.concurrency,
+            "resolve": list(self.resolve),
+            "ignore_https_errors": self.ignore_https_errors,
+            "keep_values": self.keep_values,
+            "phases": [p.value for p in self.phases],
+            "lang": self.lang,
+            "allow_private": self.allow_private,
+        }
+
+
+def _positive_int(name: str, value: int) -> None:
+    if not isinstance(value, int) or value < 1:
+        raise UsageError(f"{name}: must be a whole number of 1 or more, got {value!r}")
+
+
+def _compile(name: str, patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    out = []
+    for p in patterns:
+        try:
+            out.append(re.compile(p))
+        except re.error as exc:
+            raise UsageError(f"{name}: invalid regular expression {p!r}: {exc}") from None
+    return tuple(out)
+
+
+def check_url(url: str) -> None:
+    """http(s) URL with a host; anything else is a usage error (exit 2)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError as exc:
+        raise UsageError(f"urls: malformed URL {url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"urls: expected an http(s) URL with a host name, got {url!r}")
+    if any(c.isspace() for c in url):
+        raise UsageError(f"urls: malformed URL {url!r} (contains spaces)")
+
+
+def is_private_host(host: str) -> bool:
+    if host in ("localhost",) or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
