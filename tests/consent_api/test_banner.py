@@ -38,6 +38,9 @@ from tests.consent_api.banner_pages import (
     page_site,
 )
 
+#: One worker runs the whole module, so one Chromium serves it.
+pytestmark = pytest.mark.xdist_group("banner")
+
 BANNER = Path(__file__).resolve().parents[2] / "consent_api" / "static" / "banner.js"
 SEVEN = {
     "ad_storage",
@@ -400,6 +403,46 @@ def test_manage_link_reopens_and_withdraw_is_recorded(site: Site, context: Brows
     assert consent_cookie(context)["choices"]["analytics"] is False
     assert consent_commands(page)[-1][2]["analytics_storage"] == "denied"
     assert [r["action"] for r in site.records()] == ["accept_all", "withdraw"]
+
+
+def stored_cookie(**overrides: Any) -> str:
+    value: dict[str, Any] = {
+        "consent_id": "0b7a3c4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+        "choices": {"necessary": True, "analytics": True, "marketing": True},
+        "policy_version": "1",
+        "banner_revision": 1,
+        "ts": int(time.time() * 1000),
+    }
+    value.update(overrides)
+    return quote(json.dumps(value, separators=(",", ":")))
+
+
+DAY_MS = 86_400_000
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("cookie", "asked"),
+    [
+        pytest.param(stored_cookie(), False, id="fresh-choice-applies"),
+        pytest.param(stored_cookie(ts=int(time.time() * 1000) - 183 * DAY_MS), True, id="6-months"),
+        pytest.param(stored_cookie(policy_version="0"), True, id="old-policy"),
+        pytest.param(stored_cookie(choices={"analytics": True}), True, id="new-category"),
+        pytest.param("%7Bnot%20json", True, id="damaged"),
+    ],
+)
+def test_stored_choice_counts_only_while_current(
+    site: Site, context: BrowserContext, cookie: str, asked: bool
+) -> None:
+    context.add_cookies([{"name": "ca_consent", "value": cookie, "url": PAGE_ORIGIN + "/"}])
+    page = open_page(context, site.url())
+    assert (page.locator("#ca-banner").count() == 1) is asked
+    if asked:
+        assert_ran(page, ["necessary"])
+        assert page.evaluate("() => CookieAuditConsent.getChoice()") is None
+    else:
+        assert_ran(page, [*ALL_ANALYTICS, "marketing", "necessary"])
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 @pytest.mark.browser
