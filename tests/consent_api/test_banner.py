@@ -13,8 +13,9 @@ import json
 import os
 import re
 import time
+import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -107,10 +108,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     db = tmp_path_factory.mktemp("banner") / "consent.db"
     app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RATELIMIT_ENABLED": False})
     tracker = Tracker()
-    sites = {PAGE_HOST: page_site().wsgi_app, API_HOST: app, TRACKER_HOST: tracker.app.wsgi_app}
+    sites = {
+        PAGE_HOST: page_site().wsgi_app,
+        API_HOST: app.wsgi_app,
+        TRACKER_HOST: tracker.app.wsgi_app,
+    }
     with LocalWeb(sites) as web, sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=find_chromium(p), args=launch_args(resolve=web.resolve)
+            executable_path=find_chromium(p),  # type: ignore[arg-type]  # sync or async alike
+            args=launch_args(resolve=web.resolve),
         )
         try:
             yield World(web, app, app.test_client(), tracker, browser)
@@ -139,14 +145,34 @@ def context(world: World) -> Iterator[BrowserContext]:
     ctx.close()
 
 
-def open_page(context: BrowserContext, url: str) -> Page:
+@dataclass
+class PageLog:
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+LOGS: weakref.WeakKeyDictionary[Page, PageLog] = weakref.WeakKeyDictionary()
+
+
+def logged_page(context: BrowserContext) -> Page:
+    """A new page whose script errors and requested URLs are kept (see errors_of, requests_of)."""
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors  # type: ignore[attr-defined]
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.requests = requests  # type: ignore[attr-defined]
+    log = LOGS[page] = PageLog()
+    page.on("pageerror", lambda e: log.errors.append(str(e)))
+    page.on("request", lambda r: log.requests.append(r.url))
+    return page
+
+
+def errors_of(page: Page) -> list[str]:
+    return LOGS[page].errors
+
+
+def requests_of(page: Page) -> list[str]:
+    return LOGS[page].requests
+
+
+def open_page(context: BrowserContext, url: str) -> Page:
+    page = logged_page(context)
     page.goto(url)
     page.wait_for_function("() => window.CookieAuditConsent")
     page.evaluate("() => CookieAuditConsent.ready")
@@ -234,7 +260,7 @@ def test_first_layer_is_an_accessible_dialog_with_equal_buttons(
         "Audience measurementHelp us understand how the site is used."
     )
     eventually(page, lambda: site.shown() == 1)  # the impression was posted
-    assert page.errors == []  # type: ignore[attr-defined]
+    assert errors_of(page) == []
 
 
 def eventually(page: Page, check: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -305,19 +331,19 @@ def test_accept_runs_held_back_scripts_in_order_and_reload_restores_silently(
 
     # A reload: no banner, the stored choice is applied, nothing new is recorded.
     eventually(page, lambda: site.shown() == 1)
-    sent_before = len(page.requests)  # type: ignore[attr-defined]
+    sent_before = len(requests_of(page))
     page.reload()
     page.evaluate("() => CookieAuditConsent.ready")
     assert page.locator("#ca-banner").count() == 0
     assert_ran(page, [*ALL_ANALYTICS, "marketing", "necessary"])  # all at once: document order
     assert page.evaluate("() => CookieAuditConsent.getChoice().consent_id") == record["consent_id"]
     assert len(site.records()) == 1
-    after = page.requests[sent_before:]  # type: ignore[attr-defined]
+    after = requests_of(page)[sent_before:]
     assert any(u.endswith("/config") for u in after)
     assert not any(u.endswith(("/impressions", "/consents")) for u in after)
     assert site.shown() == 1
     assert [c[1] for c in consent_commands(page)] == ["default", "update"]
-    assert page.errors == []  # type: ignore[attr-defined]
+    assert errors_of(page) == []
 
 
 @pytest.mark.browser
@@ -373,7 +399,7 @@ def test_global_privacy_control_records_gpc_without_a_banner(site: Site, world: 
         assert exported["gpc"] is True  # the Sec-GPC header reached the API
         assert_ran(page, ["necessary"])
         assert world_hits(site, "/t.js") == 0
-        assert not any(u.endswith("/impressions") for u in page.requests)  # type: ignore[attr-defined]
+        assert not any(u.endswith("/impressions") for u in requests_of(page))
         # The visitor may still opt in from the "manage cookies" link.
         page.click("#manage")
         assert page.locator("#ca-banner").is_visible()
@@ -442,7 +468,7 @@ def test_stored_choice_counts_only_while_current(
         assert page.evaluate("() => CookieAuditConsent.getChoice()") is None
     else:
         assert_ran(page, [*ALL_ANALYTICS, "marketing", "necessary"])
-    assert page.errors == []  # type: ignore[attr-defined]
+    assert errors_of(page) == []
 
 
 @pytest.mark.browser
@@ -508,12 +534,9 @@ needs_npm = pytest.mark.skipif(
 def adapter_page(
     context: BrowserContext, site: Site, name: str, *, clock: bool = False, **params: str
 ) -> Page:
-    page = context.new_page()
+    page = logged_page(context)
     if clock:
         page.clock.install()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors  # type: ignore[attr-defined]
     query = "&".join(f"{k}={quote(v)}" for k, v in {"key": site.key, **params}.items())
     page.goto(f"{PAGE_ORIGIN}/adapter/{name}?{query}")
     page.wait_for_function("() => window.CookieAuditAdapter")
@@ -558,7 +581,7 @@ def test_vanilla_cookieconsent_adapter_posts_its_choices(
     adapter_receipt(page)
     assert site.latest(cc_id)["choices"]["marketing"] is True
     assert [r["action"] for r in site.records()] == ["reject_all", "custom", "accept_all"]
-    assert page.errors == []  # type: ignore[attr-defined]
+    assert errors_of(page) == []
 
 
 @pytest.mark.browser
@@ -585,7 +608,7 @@ def test_klaro_adapter_posts_its_choices(site: Site, context: BrowserContext) ->
     record = site.latest(receipt["consent_id"])
     assert record["action"] == "custom"
     assert record["choices"] == {"necessary": True, "analytics": True, "marketing": False}
-    assert page.errors == []  # type: ignore[attr-defined]
+    assert errors_of(page) == []
 
 
 @pytest.mark.browser
