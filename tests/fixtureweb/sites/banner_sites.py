@@ -135,6 +135,46 @@ def osano(kind: str, dishonest: bool) -> str:
     return _page(title, head, body)
 
 
+def reference_banner() -> str:
+    """The markup contract of our own banner (consent_api/static/banner.js): `#ca-banner` with
+    `#ca-accept` / `#ca-reject` / `#ca-customise`. Static here so the scanner test needs no API;
+    the real banner.js is tested against the API in tests/consent_api."""
+    body = (
+        "<div id='ca-banner' role='dialog'><h2>Cookies</h2><p>We would like to measure visits.</p>"
+        "<button id='ca-accept'>Accept all</button><button id='ca-reject'>Reject all</button>"
+        "<button id='ca-customise'>Customise</button></div><script>"
+        "const ok=document.cookie.match(/ca_consent=([^;]+)/);"
+        "function done(all){"
+        "document.cookie='ca_consent='+(all?'all':'none')+';path=/;max-age=3600';"
+        "document.getElementById('ca-banner').remove();if(all)caLoad();}"
+        "function caLoad(){const s=document.createElement('script');"
+        f"s.src='{GA.format(id='REF')}';"
+        "document.head.appendChild(s);}"
+        "if(ok){document.getElementById('ca-banner').remove();if(ok[1]==='all')caLoad();}"
+        "document.getElementById('ca-accept').onclick=()=>done(true);"
+        "document.getElementById('ca-reject').onclick=()=>done(false);</script>"
+    )
+    return _page("reference banner", GTAG_BOOT.replace("{id}", "REF"), body)
+
+
+def generic_french() -> str:
+    """A home-made banner no autoconsent rule knows, in French."""
+    body = (
+        "<div class='bandeau'><p>Nous utilisons des cookies pour mesurer l'audience.</p>"
+        "<button class='b1'>Tout accepter</button> <button class='b2'>Tout refuser</button></div>"
+        "<script>const b=document.querySelector('.bandeau');"
+        "const c=document.cookie.match(/choix=(\\w+)/);"
+        f"function load(){{const s=document.createElement('script');s.src='{GA.format(id='FR')}';"
+        "document.head.appendChild(s);}"
+        "function pick(v){document.cookie='choix='+v+';path=/;max-age=3600';b.remove();"
+        "if(v==='oui')load();}"
+        "if(c){b.remove();if(c[1]==='oui')load();}"
+        "document.querySelector('.b1').onclick=()=>pick('oui');"
+        "document.querySelector('.b2').onclick=()=>pick('non');</script>"
+    )
+    return _page("bandeau maison", GTAG_BOOT.replace("{id}", "FR"), body)
+
+
 def no_banner() -> str:
     return _page("no banner", "", "<p>Nothing to consent to here.</p>")
 
@@ -165,5 +205,7 @@ SITES = {
     "www.osano-honest.test": _site(osano("opt-in", False)),
     "www.osano-dishonest.test": _site(osano("opt-in", True)),
     "www.osano-acceptonly.test": _site(osano("info", False)),
+    "www.reference-banner.test": _site(reference_banner()),
+    "www.generic-fr.test": _site(generic_french()),
     "www.nobanner.test": _site(no_banner()),
 }

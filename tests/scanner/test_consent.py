@@ -1,0 +1,209 @@
+"""scanner.consent against REAL consent banners (from npm) in real Chromium.
+
+Every scenario opens a fresh profile (`scanner.browser.fresh_profile`, as the crawler does),
+loads the site, calls `detect_banner` / `handle_banner`, then visits a second page of the site
+(as the crawler would) and reads the cookie jar. All scenarios run once per module, a few at a
+time, and the tests below only read the results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+import pytest
+from playwright.async_api import async_playwright
+
+from scanner.browser import BrowserOptions, fresh_profile
+from scanner.consent import detect_banner, handle_banner
+from scanner.model import Banner, BannerStatus, Phase
+from tests.fixtureweb.npm_assets import ensure_npm_banners
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("banners")]
+
+TIMEOUT_S = 8.0
+TRACKERS = {"_ga", "_fbp", "fr"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    banner: Banner
+    cookies: frozenset[str]
+    seconds: float
+
+
+SCENARIOS: list[tuple[str, Phase]] = [
+    (f"www.{name}.test", phase)
+    for name in (
+        "tarteaucitron-honest",
+        "tarteaucitron-dishonest",
+        "klaro-honest",
+        "klaro-dishonest",
+        "vanilla-honest",
+        "vanilla-dishonest",
+        "osano-honest",
+        "osano-dishonest",
+        "osano-acceptonly",
+        "reference-banner",
+        "generic-fr",
+    )
+    for phase in (Phase.NONE, Phase.REJECT, Phase.ACCEPT)
+    if not (phase is Phase.NONE and name.endswith("-dishonest"))
+] + [("www.nobanner.test", Phase.NONE), ("www.nobanner.test", Phase.REJECT)]
+
+
+async def _run_one(pw: object, options: BrowserOptions, host: str, phase: Phase) -> Outcome:
+    start = time.monotonic()
+    async with fresh_profile(pw, options) as context:  # type: ignore[arg-type]
+        page = context.pages[0] if context.pages else await context.new_page()
+        await page.goto(f"https://{host}/", wait_until="load")
+        if phase is Phase.NONE:
+            banner = await detect_banner(page, TIMEOUT_S)
+        else:
+            banner = await handle_banner(page, phase, TIMEOUT_S)
+        await page.wait_for_timeout(300)
+        await page.goto(f"https://{host}/about", wait_until="networkidle", timeout=15_000)
+        cookies = frozenset(c["name"] for c in await context.cookies())
+    return Outcome(banner, cookies, time.monotonic() - start)
+
+
+async def _run_all(options: BrowserOptions) -> dict[tuple[str, Phase], Outcome]:
+    gate = asyncio.Semaphore(3)
+    async with async_playwright() as pw:
+
+        async def one(host: str, phase: Phase) -> tuple[tuple[str, Phase], Outcome]:
+            async with gate:
+                return (host, phase), await _run_one(pw, options, host, phase)
+
+        return dict(await asyncio.gather(*(one(h, p) for h, p in SCENARIOS)))
+
+
+@pytest.fixture(scope="module")
+def outcomes(browser_options: BrowserOptions) -> dict[tuple[str, Phase], Outcome]:
+    ensure_npm_banners()
+    return asyncio.run(_run_all(browser_options))
+
+
+def get(outcomes: dict[tuple[str, Phase], Outcome], name: str, phase: Phase) -> Outcome:
+    return outcomes[(f"www.{name}.test", phase)]
+
+
+CMPS = {
+    "tarteaucitron": "tarteaucitron",
+    "klaro": "Klaro",
+    "vanilla": "vanilla-cookieconsent",
+    "osano": "Osano cookieconsent",
+}
+
+
+@pytest.mark.parametrize("lib", sorted(CMPS))
+@pytest.mark.parametrize("honesty", ["honest", "dishonest"])
+@pytest.mark.parametrize("phase", [Phase.REJECT, Phase.ACCEPT])
+def test_real_banner_is_found_and_clicked(
+    outcomes: dict[tuple[str, Phase], Outcome], lib: str, honesty: str, phase: Phase
+) -> None:
+    out = get(outcomes, f"{lib}-{honesty}", phase)
+    assert out.banner.detected
+    assert out.banner.cmp == CMPS[lib]
+    assert out.banner.action is phase
+    assert out.banner.status is BannerStatus.SUCCEEDED, out.banner.detail
+    assert out.banner.first_layer_reject is True
+    assert "autoconsent" in out.banner.detail
+
+
+@pytest.mark.parametrize("lib", sorted(CMPS))
+def test_detect_leaves_the_banner_alone(
+    outcomes: dict[tuple[str, Phase], Outcome], lib: str
+) -> None:
+    out = get(outcomes, f"{lib}-honest", Phase.NONE)
+    assert out.banner.detected and out.banner.cmp == CMPS[lib]
+    assert out.banner.status is BannerStatus.NOT_ATTEMPTED
+    assert out.banner.first_layer_reject is True
+    # Nothing was consented to: the honest site set no tracker cookie.
+    assert not out.cookies & TRACKERS, out.cookies
+
+
+@pytest.mark.parametrize("lib", sorted(CMPS))
+def test_honest_sites_track_only_after_accept(
+    outcomes: dict[tuple[str, Phase], Outcome], lib: str
+) -> None:
+    rejected = get(outcomes, f"{lib}-honest", Phase.REJECT).cookies
+    accepted = get(outcomes, f"{lib}-honest", Phase.ACCEPT).cookies
+    assert not {c for c in rejected if c.startswith(("_ga", "_fbp", "fr"))}, rejected
+    assert {"_ga", "_fbp", "fr"} <= accepted, accepted
+
+
+@pytest.mark.parametrize("lib", sorted(CMPS))
+def test_dishonest_sites_track_after_reject(
+    outcomes: dict[tuple[str, Phase], Outcome], lib: str
+) -> None:
+    rejected = get(outcomes, f"{lib}-dishonest", Phase.REJECT)
+    assert rejected.banner.status is BannerStatus.SUCCEEDED
+    # `fr` is third-party (.facebook.com): no banner script can delete it afterwards.
+    assert "fr" in rejected.cookies, rejected.cookies
+    if lib != "tarteaucitron":  # tarteaucitron deletes refused services' first-party cookies
+        assert "_ga" in rejected.cookies, rejected.cookies
+
+
+def test_accept_only_banner_has_no_first_layer_reject(
+    outcomes: dict[tuple[str, Phase], Outcome],
+) -> None:
+    none = get(outcomes, "osano-acceptonly", Phase.NONE).banner
+    assert none.detected and none.cmp == "Osano cookieconsent"
+    assert none.first_layer_reject is False
+    reject = get(outcomes, "osano-acceptonly", Phase.REJECT).banner
+    assert reject.status is BannerStatus.FAILED
+    assert reject.first_layer_reject is False
+    assert "no reject option" in reject.detail
+    accept = get(outcomes, "osano-acceptonly", Phase.ACCEPT)
+    assert accept.banner.status is BannerStatus.SUCCEEDED
+    assert {"_ga", "_fbp", "fr"} <= accept.cookies
+
+
+def test_reference_banner_rule(outcomes: dict[tuple[str, Phase], Outcome]) -> None:
+    for phase in (Phase.REJECT, Phase.ACCEPT):
+        out = get(outcomes, "reference-banner", phase)
+        assert out.banner.cmp == "cookie-audit"
+        assert out.banner.status is BannerStatus.SUCCEEDED, out.banner.detail
+        assert out.banner.first_layer_reject is True
+    assert get(outcomes, "reference-banner", Phase.REJECT).cookies == {"ca_consent"}
+    assert get(outcomes, "reference-banner", Phase.ACCEPT).cookies == {
+        "ca_consent",
+        "_ga",
+        "_ga_REF",
+    }
+
+
+def test_unknown_banner_generic_fallback(outcomes: dict[tuple[str, Phase], Outcome]) -> None:
+    none = get(outcomes, "generic-fr", Phase.NONE).banner
+    assert none.detected and none.cmp == "unknown"
+    assert none.first_layer_reject is True
+    assert "lower confidence" in none.detail
+    reject = get(outcomes, "generic-fr", Phase.REJECT)
+    assert reject.banner.status is BannerStatus.SUCCEEDED
+    assert "tout refuser" in reject.banner.detail
+    assert reject.cookies == {"choix"}
+    accept = get(outcomes, "generic-fr", Phase.ACCEPT)
+    assert accept.banner.status is BannerStatus.SUCCEEDED
+    assert "tout accepter" in accept.banner.detail
+    assert accept.cookies == {"choix", "_ga", "_ga_FR"}
+
+
+def test_no_banner_is_said_plainly(outcomes: dict[tuple[str, Phase], Outcome]) -> None:
+    none = get(outcomes, "nobanner", Phase.NONE)
+    assert not none.banner.detected and none.banner.cmp is None
+    assert none.banner.status is BannerStatus.NOT_ATTEMPTED
+    assert "no banner" in none.banner.detail
+    reject = get(outcomes, "nobanner", Phase.REJECT)
+    assert not reject.banner.detected
+    assert reject.banner.status is BannerStatus.NO_BANNER
+    assert "no banner" in reject.banner.detail
+    # Bounded: the search gives up well before the caller's budget runs out.
+    assert reject.seconds < TIMEOUT_S + 4
+
+
+def test_print_timings(outcomes: dict[tuple[str, Phase], Outcome]) -> None:
+    """Not an assertion on speed: a handled banner costs a few seconds, never the budget."""
+    handled = [o.seconds for o in outcomes.values() if o.banner.detected]
+    assert max(handled) < TIMEOUT_S + 6
