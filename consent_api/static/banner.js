@@ -200,13 +200,15 @@
   }
 
   const CSS = '#ca-banner{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;' +
-    'box-sizing:border-box;max-width:44rem;margin:0 auto 1rem;padding:1rem 1.25rem;' +
+    'box-sizing:border-box;max-width:44rem;max-height:calc(100vh - 1rem);overflow:auto;' +
+    'margin:0 auto .5rem;padding:1rem 1.25rem;' +
     'background:#fff;color:#111;border:1px solid #888;border-radius:6px;' +
     'box-shadow:0 4px 24px rgba(0,0,0,.25);font:15px/1.45 system-ui,sans-serif}' +
     '#ca-banner h2{font-size:1.1em;margin:0 0 .5em}#ca-banner p{margin:0 0 .75em}' +
     '.ca-row{display:grid;grid-template-columns:repeat(3,1fr);gap:.5rem}' +
     '.ca-btn{box-sizing:border-box;width:100%;margin:0;padding:.6em .8em;cursor:pointer;' +
-    'font:600 1em/1.2 inherit;color:#fff;background:#1d3b6b;border:2px solid #1d3b6b;' +
+    'font:inherit;font-weight:600;line-height:1.2;color:#fff;background:#1d3b6b;' +
+    'border:2px solid #1d3b6b;' +
     'border-radius:4px}.ca-btn:focus-visible{outline:3px solid #e8a400;outline-offset:2px}' +
     '#ca-prefs{margin:.75em 0 0}#ca-prefs label{display:flex;gap:.5em;padding:.3em 0}' +
     '#ca-prefs small{display:block;color:#444}#ca-save{margin-top:.5em}' +
@@ -259,7 +261,7 @@
       id: 'ca-banner', role: 'dialog', 'aria-labelledby': 'ca-title',
       'aria-describedby': 'ca-text', lang
     }, el('style', {}, CSS), el('h2', { id: 'ca-title' }, t.title), text, row, prefs);
-    document.body.append(ui);
+    document.body.prepend(ui); // first in the tab order
     send('/impressions').catch(() => {});
   }
 
