@@ -505,6 +505,14 @@ def _declared_rules(ctx: _Context, policy: DeclaredPolicy, out: list[Finding]) -
                         ],
                     )
                 )
+        # cookies the classifier has not (yet) judged were still seen
+        for phase in ctx.scan.phases:
+            for raw in phase.cookies:
+                matched.update(
+                    i
+                    for i, d in enumerate(policy.cookies)
+                    if _matches_name(d, raw.name, raw.domain)
+                )
         for i, d in enumerate(policy.cookies):
             if i not in matched:
                 out.append(
@@ -580,12 +588,16 @@ def _is_ga(c: ClassifiedCookie) -> bool:
 
 
 def _matches(d: DeclaredCookie, c: ClassifiedCookie) -> bool:
-    if not fnmatch.fnmatchcase(c.name, d.name):
+    return _matches_name(d, c.name, c.domain)
+
+
+def _matches_name(d: DeclaredCookie, name: str, domain: str) -> bool:
+    if not fnmatch.fnmatchcase(name, d.name):
         return False
     if not d.domain:
         return True
     want = d.domain.lstrip(".").lower()
-    have = c.domain.lstrip(".").lower()
+    have = domain.lstrip(".").lower()
     return have == want or have.endswith("." + want) or want.endswith("." + have)
 
 
