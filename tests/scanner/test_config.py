@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scanner.config import ScanSettings, is_private_host
+from scanner.errors import UsageError
+
+OK = "https://www.shop.test/"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"urls": ()}, "urls"),
+        ({"urls": ("not a url",)}, "urls"),
+        ({"urls": ("ftp://x.test/",)}, "urls"),
+        ({"urls": ("https://x.test:99999/",)}, "urls"),
+        ({"max_pages": 0}, "max_pages"),
+        ({"max_depth": -1}, "max_depth"),
+        ({"concurrency": 0}, "concurrency"),
+        ({"concurrency": 99}, "concurrency"),
+        ({"page_timeout": 0}, "page_timeout"),
+        ({"scan_timeout": -1}, "scan_timeout"),
+        ({"resolve": ("nonsense",)}, "resolve"),
+        ({"lang": "de"}, "lang"),
+        ({"phases": ()}, "phases"),
+        ({"include": ("(",)}, "include"),
+        ({"exclude": ("[",)}, "exclude"),
+        ({"policy_file": Path("/nonexistent/policy.yaml")}, "policy_file"),
+    ],
+)
+def test_bad_values_name_the_field(kwargs: dict[str, object], field: str) -> None:
+    kwargs.setdefault("urls", (OK,))
+    with pytest.raises(UsageError, match=f"^{field}:"):
+        ScanSettings(**kwargs)  # type: ignore[arg-type]
+
+
+def test_private_addresses_refused_unless_allowed_or_resolved() -> None:
+    for url in ("https://127.0.0.1:8443/", "http://localhost/", "http://10.1.2.3/"):
+        with pytest.raises(UsageError, match="allow-private"):
+            ScanSettings(urls=(url,))
+        assert ScanSettings(urls=(url,), allow_private=True).allow_private
+    ScanSettings(urls=("https://localhost/",), resolve=("localhost:443:127.0.0.1:8443",))
+    assert is_private_host("192.168.1.1") and not is_private_host("www.shop.test")
+
+
+def test_include_exclude() -> None:
+    s = ScanSettings(urls=(OK,), include=("/products",), exclude=("reviews",))
+    assert s.url_allowed("https://www.shop.test/products/1")
+    assert not s.url_allowed("https://www.shop.test/about")
+    assert not s.url_allowed("https://www.shop.test/products/1/reviews")
