@@ -175,6 +175,7 @@
           if (a.name !== 'type' && a.name !== 'data-ca-done') s.setAttribute(a.name, a.value);
         }
         if (old.getAttribute('data-type')) s.type = old.getAttribute('data-type');
+        s.nonce = old.nonce; // CSP nonces are hidden from attributes once parsed
         if (old.src) {
           s.async = false;
           s.onload = s.onerror = () => done();
@@ -260,7 +261,8 @@
     ui = el('div', {
       id: 'ca-banner', role: 'dialog', 'aria-labelledby': 'ca-title',
       'aria-describedby': 'ca-text', lang
-    }, el('style', {}, CSS), el('h2', { id: 'ca-title' }, t.title), text, row, prefs);
+    }, el('style', { nonce: me.nonce || '' }, CSS), el('h2', { id: 'ca-title' }, t.title),
+    text, row, prefs);
     document.body.prepend(ui); // first in the tab order
     send('/impressions').catch(() => {});
   }

@@ -22,28 +22,31 @@ PAGE_ORIGIN = f"https://{PAGE_HOST}"
 API_HOST = "consent.api.test"
 API = f"https://{API_HOST}"
 TRACKER_HOST = "cdn.tracker.test"
+NONCE = "n0nce-for-tests"
 NPM = Path(__file__).resolve().parents[2] / ".cache" / "npm" / "node_modules"
 
 PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>Banner demo</title>
-<script>window.__order = [];</script>
-<script src="{api}/banner.js" data-site-key="{key}" data-api="{api}"
+<script{nonce}>window.__order = [];</script>
+<script{nonce} src="{api}/banner.js" data-site-key="{key}" data-api="{api}"
   data-policy-url="/cookies" defer></script>
 </head><body>
 <h1>Demo shop</h1>
 <p><a href="#" id="manage" data-ca-manage>Manage cookies</a></p>
-<script type="text/plain" data-category="analytics">
+<script{nonce} type="text/plain" data-category="analytics">
 window.__analyticsRan = true; window.__order.push("analytics-1");
 </script>
-<script type="text/plain" data-category="analytics"
+<script{nonce} type="text/plain" data-category="analytics"
   src="https://{tracker}/t.js?c=analytics&amp;k={key}" data-extra="kept"></script>
-<script type="text/plain" data-category="analytics">
+<script{nonce} type="text/plain" data-category="analytics">
 window.__order.push("analytics-2 after tracker=" + String(window.__trackerRan));
 </script>
-<script type="text/plain" data-category="marketing">
+<script{nonce} type="text/plain" data-category="marketing">
 window.__marketingRan = true; window.__order.push("marketing");
 </script>
-<script type="text/plain" data-category="necessary">window.__order.push("necessary");</script>
+<script{nonce} type="text/plain" data-category="necessary">
+window.__order.push("necessary");
+</script>
 <iframe data-src="https://{tracker}/frame?k={key}" data-category="marketing" title="ad"></iframe>
 </body></html>
 """
@@ -168,8 +171,21 @@ def page_site() -> Flask:
     def home() -> Response:
         key = request.args.get("key", "")
         lang = request.args.get("lang", "en")
-        html = PAGE.format(lang=escape(lang), key=escape(key), api=API, tracker=TRACKER_HOST)
-        return Response(html, mimetype="text/html")
+        csp = request.args.get("csp") == "1"
+        html = PAGE.format(
+            nonce=f' nonce="{NONCE}"' if csp else "",
+            lang=escape(lang),
+            key=escape(key),
+            api=API,
+            tracker=TRACKER_HOST,
+        )
+        response = Response(html, mimetype="text/html")
+        if csp:
+            response.headers["Content-Security-Policy"] = (
+                f"script-src 'nonce-{NONCE}' {API} https://{TRACKER_HOST}; "
+                f"style-src 'nonce-{NONCE}'; connect-src {API}"
+            )
+        return response
 
     @app.get("/adapter/<name>")
     def adapter_page(name: str) -> Response:

@@ -241,6 +241,10 @@ def test_first_layer_is_an_accessible_dialog_with_equal_buttons(
         " return [r.width, r.height] })"
     )
     assert len({tuple(r) for r in rects}) == 1
+    page.set_viewport_size({"width": 390, "height": 800})  # stacked on a phone, still equal
+    stacked = [b.bounding_box() for b in buttons]
+    assert len({(round(b["width"], 1), round(b["height"], 1)) for b in stacked if b}) == 1
+    assert len({round(b["x"], 1) for b in stacked if b}) == 1
     # Nothing optional before a choice; the strictly necessary script runs at once.
     assert_ran(page, ["necessary"])
     assert page.evaluate("() => window.__analyticsRan") is None
@@ -469,6 +473,25 @@ def test_stored_choice_counts_only_while_current(
     else:
         assert_ran(page, [*ALL_ANALYTICS, "marketing", "necessary"])
     assert errors_of(page) == []
+
+
+@pytest.mark.browser
+def test_works_under_a_nonce_content_security_policy(site: Site, context: BrowserContext) -> None:
+    """No 'unsafe-inline': the banner's style and the released inline scripts carry the nonce."""
+    page = logged_page(context)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(site.url(csp="1"))
+    page.evaluate("() => CookieAuditConsent.ready")
+    banner = page.locator("#ca-banner")
+    assert banner.evaluate("e => getComputedStyle(e).position") == "fixed"  # its CSS applied
+    page.click("#ca-accept")
+    receipt_of(page)
+    assert_ran(page, ["necessary", *ALL_ANALYTICS, "marketing"])
+    assert violations == []
 
 
 @pytest.mark.browser
