@@ -2,7 +2,7 @@
 
 Exit codes: 0 = every site scanned (findings or not, unless --fail-on), 1 = a scan failed (start
 URL unreachable, browser missing) or a finding reached --fail-on, 2 = bad input. Ctrl-C stops
-the crawl, saves the partial scan (`interrupted: true`) and exits 130.
+the crawl, saves the partial scan (`interrupted: true`, other sites not started) and exits 130.
 
 Private addresses (localhost, 10.x, 127.x...) are refused unless `--allow-private`, or unless
 `--resolve` maps the name (the operator said where it goes).
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,7 +29,7 @@ from rich.table import Table
 
 from scanner.config import ScanSettings
 from scanner.errors import CookieAuditError, ScanFailedError, UsageError
-from scanner.model import Phase, Scan, Severity
+from scanner.model import Phase, Severity
 from scanner.pipeline import ScanOutput, scan_site
 
 
@@ -124,29 +123,28 @@ def print_summary(output: ScanOutput, console: Console) -> None:
         console.print(f"report.html: {output.report_html}")
 
 
-def _exit_code(results: Sequence[ScanOutput | CookieAuditError], fail_on: Severity | None) -> int:
-    if any(isinstance(r, ScanOutput) and r.scan.interrupted for r in results):
-        return 130
-    if any(isinstance(r, CookieAuditError) for r in results):
-        return 1
-    if fail_on is not None:
-        for r in results:
-            assert isinstance(r, ScanOutput)
-            if any(f.severity.rank >= fail_on.rank for f in r.scan.findings):
-                return 1
-    return 0
+def execute(settings: ScanSettings) -> None:
+    """Run, print the summaries, then fail the documented way.
 
-
-def execute(settings: ScanSettings) -> int:
+    Failures are raised (not returned as exit codes) because `scanner.cli.main` maps our
+    exceptions to exit codes: ScanFailedError -> 1, click's Abort (Ctrl-C) -> 130.
+    """
     console = Console()
     err = Console(stderr=True)
     results = asyncio.run(run_scans(settings, err, show_progress=err.is_terminal))
-    for r in results:
-        if isinstance(r, CookieAuditError):
-            err.print(f"error: {r}", markup=False, highlight=False)
-        else:
-            print_summary(r, console)
-    return _exit_code(results, settings.fail_on)
+    failures = [r for r in results if isinstance(r, CookieAuditError)]
+    outputs = [r for r in results if isinstance(r, ScanOutput)]
+    for output in outputs:
+        print_summary(output, console)
+    if any(o.scan.interrupted for o in outputs):
+        raise click.exceptions.Abort()
+    if failures:
+        raise ScanFailedError("; ".join(str(f) for f in failures))
+    if settings.fail_on is not None:
+        fail_on = settings.fail_on
+        hits = sum(1 for o in outputs for f in o.scan.findings if f.severity.rank >= fail_on.rank)
+        if hits:
+            raise ScanFailedError(f"{hits} finding(s) at or above {fail_on.value} (--fail-on)")
 
 
 @click.command("scan")
@@ -243,9 +241,7 @@ def scan(
         allow_private=allow_private,
         executable=os.environ.get("COOKIE_AUDIT_CHROMIUM") or None,
     )
-    code = execute(settings)
-    if code:
-        raise click.exceptions.Exit(code)
+    execute(settings)
 
 
 @click.command("demo")
@@ -271,10 +267,7 @@ def demo(out_dir: Path) -> None:
             page_timeout=10.0,
             executable=os.environ.get("COOKIE_AUDIT_CHROMIUM") or None,
         )
-        code = execute(settings)
-    if code:
-        raise click.exceptions.Exit(code)
+        execute(settings)
 
 
-__all__ = ["demo", "print_summary", "run_scans", "scan"]
-_ = Scan
+__all__ = ["demo", "execute", "print_summary", "run_scans", "scan"]

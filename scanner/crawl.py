@@ -154,6 +154,7 @@ class Crawler:
         )
         self._deadline = 0.0
         self._tasks: set[asyncio.Future[object]] = set()
+        self._notes: list[str] = []
 
     async def crawl(self, start_url: str) -> CrawlResult:
         settings = self.settings
@@ -166,6 +167,7 @@ class Crawler:
         user_agent = visitor_user_agent(version)
         phases: list[PhaseResult] = []
         notes: list[str] = []
+        self._notes = notes
         policy_html: dict[str, str] = {}
         plan: list[_Target] | None = None
         interrupted = False
@@ -406,6 +408,7 @@ class Crawler:
                         ]
                     )
                 outcome, _ = await self._visit(context, recorder, target)
+                self._notes.extend(f"{phase.value}: {n}" for n in outcome.notes)
                 done += 1
                 if self.progress:
                     self.progress(phase.value, done + 1, len(targets) + 1)
@@ -499,6 +502,9 @@ class Crawler:
             reason, detail = skip_reason(exc)
             if download:
                 reason, detail = SkipReason.DOWNLOAD, f"download of {download[0][:200]}"
+            elif state.document_too_large:
+                reason = SkipReason.TOO_LARGE
+                detail = f"document larger than {self.settings.max_body_bytes} bytes"
             outcome.skips.append(SkippedPage(url=target.url, reason=reason, detail=detail))
             await _quiet(recorder.snapshot(None, target.url), None)
         outcome.notes.extend(events[:5])

@@ -245,6 +245,7 @@ class PhaseRecorder:
     _storage: dict[tuple[str, StorageKind, str], StorageEntry] = field(default_factory=dict)
     _hosts: dict[str, list[Any]] = field(default_factory=dict)
     _pages: dict[Page, _PageState] = field(default_factory=dict)
+    _tasks: set[asyncio.Future[Any]] = field(default_factory=set)
 
     async def install(self) -> None:
         await self.context.expose_binding(BINDING, self._on_js_cookie)

@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 SHOP = "https://www.shop.test/"
 GTAG = "https://www.googletagmanager.com/gtag/js?id=G-SHOP123"
 FBEVENTS = "https://connect.facebook.net/en_US/fbevents.js"
+FBTR = "https://www.facebook.com/tr?id="
 YT = "https://www.youtube.com/embed/dQw4w9WgXcQ"
 
 #: (name, domain as stored, party, set_by_kind, set_by (prefix), requested days, stored days)
@@ -24,7 +25,7 @@ EXPECTED = {
     ("_ga", ".shop.test", Party.FIRST, SetByKind.SCRIPT, GTAG, 730.0, 400.0),
     ("_ga_SHOP123", ".shop.test", Party.FIRST, SetByKind.SCRIPT, GTAG, 730.0, 400.0),
     ("_fbp", ".shop.test", Party.FIRST, SetByKind.SCRIPT, FBEVENTS, 90.0, 90.0),
-    ("fr", ".facebook.com", Party.THIRD, SetByKind.HTTP, "https://www.facebook.com/tr?id=", 90.0, 90.0),
+    ("fr", ".facebook.com", Party.THIRD, SetByKind.HTTP, FBTR, 90.0, 90.0),
     ("YSC", ".youtube.com", Party.THIRD, SetByKind.HTTP, YT, None, None),
     ("VISITOR_INFO1_LIVE", ".youtube.com", Party.THIRD, SetByKind.HTTP, YT, 180.0, 180.0),
 }  # fmt: skip
