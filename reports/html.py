@@ -143,6 +143,9 @@ def render_scan_html(scan: Scan, lang: Lang) -> str:
         "before_consent": _needing_consent(cookies, Phase.NONE),
         "after_reject": _needing_consent(cookies, Phase.REJECT),
         "has_reject": any(p.name == Phase.REJECT for p in scan.phases),
+        # without classification every cookie is "unknown": never call them all consent-needing
+        "classified": bool(scan.cookies) or not cookies,
+        "before_any": [c.name for c in cookies if Phase.NONE in c.phases],
     }
     return environment().get_template("report.html.j2").render(context)
 

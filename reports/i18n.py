@@ -47,6 +47,9 @@ EN: dict[str, str] = {
     "kpi.cookies": "cookies in total",
     "kpi.hosts": "third-party hosts contacted",
     "kpi.findings": "findings",
+    "kpi.before_any": "cookies set before any choice",
+    "verdict.unclassified": "The cookies of this scan were not classified, so this report cannot "
+    "tell which of them need consent.",
     "and_more": "{names} and {n} more",
     "no_phases": "No consent state could be visited.",
     "no_cookies": "No cookie was set.",
@@ -217,6 +220,9 @@ FR: dict[str, str] = {
     "kpi.cookies": "cookies au total",
     "kpi.hosts": "hôtes tiers contactés",
     "kpi.findings": "constats",
+    "kpi.before_any": "cookies déposés avant tout choix",
+    "verdict.unclassified": "Les cookies de cette analyse n\u2019ont pas été classés : ce rapport "
+    "ne peut pas dire lesquels sont soumis au consentement.",
     "and_more": "{names} et {n} autres",
     "no_phases": "Aucun état de consentement n\u2019a pu être visité.",
     "no_cookies": "Aucun cookie n\u2019a été déposé.",

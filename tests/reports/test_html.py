@@ -257,3 +257,12 @@ def test_findings_of_one_rule_are_grouped() -> None:
     assert grouped.h3.get_text(" ", strip=True).endswith("set before any choice (3)")
     assert len(grouped.select("ol.finding-items > li")) == 3
     assert grouped.get_text().count("ePrivacy Directive") == 1
+
+
+def test_unclassified_scan_does_not_claim_cookies_need_consent() -> None:
+    scan = shop_scan().model_copy(update={"cookies": []})
+    soup = soup_of(reports.render(scan, "html"))
+    lead = soup.select_one("#verdict p.lead")
+    assert lead is not None and "were not classified" in lead.get_text()
+    kpis = [" ".join(li.get_text().split()) for li in soup.select("ul.kpis li")]
+    assert kpis[0] == "5 cookies set before any choice"
