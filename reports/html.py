@@ -7,6 +7,7 @@ reads the DOM and sets `textContent`/`hidden`; it never builds HTML from site da
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -47,6 +48,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["date"] = format_date
+    # options as JSON text (true, ["none"]), not Python reprs; still autoescaped as text
+    env.filters["json_text"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
     return env
 
 

@@ -34,7 +34,8 @@ EN: dict[str, str] = {
     "status.attention": "Needs attention",
     "status.ok": "No problems found",
     "status.failed": "Scan failed",
-    "scan_incomplete": "This scan is incomplete: some pages could not be visited.",
+    "scan_incomplete": "This scan is incomplete: some pages or steps could not be done (see "
+    "\u201cAbout this scan\u201d).",
     "scan_failed": "The site could not be visited: the results below are empty.",
     "top_findings": "Most serious findings",
     "kpi.before_consent": "cookies that need consent, set before any choice",
@@ -203,8 +204,8 @@ FR: dict[str, str] = {
     "status.attention": "Points d\u2019attention",
     "status.ok": "Aucun problème détecté",
     "status.failed": "Analyse impossible",
-    "scan_incomplete": "Cette analyse est incomplète : certaines pages n\u2019ont pas pu être "
-    "visitées.",
+    "scan_incomplete": "Cette analyse est incomplète : certaines pages ou étapes n\u2019ont pas "
+    "pu être faites (voir « À propos de cette analyse »).",
     "scan_failed": "Le site n\u2019a pas pu être visité : les résultats ci-dessous sont vides.",
     "top_findings": "Constats les plus graves",
     "kpi.before_consent": "cookies soumis au consentement, déposés avant tout choix",
