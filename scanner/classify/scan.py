@@ -1,0 +1,51 @@
+"""Classify every cookie of a saved or fresh scan: one verdict per distinct cookie."""
+
+from __future__ import annotations
+
+from scanner.classify.classifier import Classifier
+from scanner.model import ClassifiedCookie, Cookie, Phase, Scan, ToolInfo
+
+
+def classify_scan(scan: Scan, classifier: Classifier | None = None) -> Scan:
+    """Return `scan` with `cookies` (re)filled; re-running it re-classifies with a newer KB.
+
+    A cookie is identified by (name, domain without the leading dot, path); its phases are
+    listed in phase order and the other facts come from where it was first seen.
+    """
+    classifier = classifier or Classifier.default()
+    first: dict[tuple[str, str, str], Cookie] = {}
+    phases: dict[tuple[str, str, str], list[Phase]] = {}
+    for phase in scan.phases:
+        for cookie in phase.cookies:
+            key = cookie.key
+            first.setdefault(key, cookie)
+            seen = phases.setdefault(key, [])
+            if phase.name not in seen:
+                seen.append(phase.name)
+    classified = []
+    for key, cookie in first.items():
+        verdict = classifier.classify(
+            cookie.name,
+            cookie.domain,
+            party=cookie.party,
+            value=cookie.value,
+            lifetime_days=cookie.requested_lifetime_days or cookie.lifetime_days,
+            set_by=cookie.set_by,
+            site=scan.site,
+        )
+        classified.append(
+            ClassifiedCookie(
+                name=cookie.name,
+                domain=key[1],
+                path=cookie.path,
+                party=cookie.party,
+                phases=phases[key],
+                lifetime_days=cookie.lifetime_days,
+                requested_lifetime_days=cookie.requested_lifetime_days,
+                set_by=cookie.set_by,
+                first_seen_page=cookie.first_seen_page,
+                classification=verdict,
+            )
+        )
+    tool: ToolInfo = scan.tool.model_copy(update={"knowledge_base_version": classifier.version})
+    return scan.model_copy(update={"cookies": classified, "tool": tool})
