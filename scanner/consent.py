@@ -55,6 +55,8 @@ EXTRA_RULES: list[dict[str, Any]] = [
     {
         "name": "cookie-audit",
         "vendorUrl": "https://github.com/cookie-audit (consent_api/static/banner.js)",
+        # The reference banner may be embedded in a frame too; upstream rules default to top only.
+        "runContext": {"main": True, "frame": True},
         "prehideSelectors": ["#ca-banner"],
         "detectCmp": [{"exists": "#ca-banner"}],
         "detectPopup": [{"visible": "#ca-banner"}],
@@ -111,6 +113,47 @@ POPUP_CHECK_S = 5.5
 def _all_rules() -> str:
     rules: list[dict[str, Any]] = json.loads(rules_json())
     return json.dumps({"autoconsent": rules + EXTRA_RULES})
+
+
+@lru_cache(maxsize=1)
+def _popup_selectors() -> dict[str, str]:
+    """Rule name -> the CSS selectors its `detectPopup` checks for visibility (declarative rules).
+
+    Used to verify that the banner really went away after the click, for rules without a
+    self-test of their own.
+    """
+    out: dict[str, str] = {}
+    rules: list[dict[str, Any]] = json.loads(rules_json()) + EXTRA_RULES
+    for rule in rules:
+        selectors = [
+            step["visible"]
+            for step in rule.get("detectPopup", [])
+            if isinstance(step.get("visible"), str) and not step.get("negated")
+        ]
+        if selectors:
+            out.setdefault(rule["name"], ", ".join(selectors))
+    return out
+
+
+_STILL_VISIBLE = """(sel) => Array.from(document.querySelectorAll(sel)).some((el) => {
+  const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'
+    && parseFloat(st.opacity || '1') > 0.05; })"""
+
+
+async def _gone(frame: Frame, rule: str, budget_s: float) -> bool | None:
+    """True once the rule's popup is no longer visible; None when the rule gives no selector."""
+    selector = _popup_selectors().get(rule)
+    if selector is None:
+        return None
+    end = time.monotonic() + budget_s
+    while True:
+        visible = await _safe(frame.evaluate(_STILL_VISIBLE, selector), False)
+        if not visible:
+            return True
+        if time.monotonic() >= end:
+            return False
+        await asyncio.sleep(_POLL_S)
 
 
 def _injection(retries: int) -> str:
@@ -443,6 +486,24 @@ async def handle_banner(page: Page, action: Phase, timeout_s: float) -> Banner:
             first_layer_reject=False,
             detail=f"{base}: the banner has no reject option; it was only hidden",
         )  # fmt: skip
+    gone = await _gone(frame, rule, min(2.0, max(1.0, session.left())))
+    if gone is False:
+        # Some banners attach their click handlers late (tarteaucitron's "accept all" is clicked
+        # by the rule without a wait): one more try before calling it a failure.
+        session.results.pop(kind, None)
+        session.deadline = max(session.deadline, time.monotonic() + 5.0)
+        await session.send(frame, {"type": "optIn" if opt_in else "optOut"})
+        await session.wait_for(kind, min(5.0, max(1.0, session.left())))
+        gone = await _gone(frame, rule, 2.0)
+        detail += ", clicked twice"
+    if gone is False:
+        return Banner(
+            detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
+            first_layer_reject=first_layer_reject,
+            detail=f"{base}: clicked, but the banner is still visible",
+        )  # fmt: skip
+    if gone:
+        detail += ", banner gone"
     if result.get("scheduleSelfTest"):
         await session.send(frame, {"type": "selfTest"})
         test = await session.wait_for("selfTestResult", max(2.0, session.left()))

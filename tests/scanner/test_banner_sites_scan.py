@@ -17,7 +17,7 @@ from scanner.model import BannerStatus, Phase, PhaseResult
 from tests.fixtureweb.npm_assets import ensure_npm_banners
 from tests.scanner.conftest import settings_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("banners")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("banners-e2e")]
 
 NAMES = (
     "tarteaucitron-honest",

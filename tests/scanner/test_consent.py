@@ -20,7 +20,7 @@ from scanner.consent import detect_banner, handle_banner
 from scanner.model import Banner, BannerStatus, Phase
 from tests.fixtureweb.npm_assets import ensure_npm_banners
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("banners")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("banners-unit")]
 
 TIMEOUT_S = 8.0
 TRACKERS = {"_ga", "_fbp", "fr"}
@@ -47,6 +47,7 @@ SCENARIOS: list[tuple[str, Phase]] = [
         "osano-acceptonly",
         "reference-banner",
         "generic-fr",
+        "iframe-banner",
     )
     for phase in (Phase.NONE, Phase.REJECT, Phase.ACCEPT)
     if not (phase is Phase.NONE and name.endswith("-dishonest"))
@@ -173,6 +174,17 @@ def test_reference_banner_rule(outcomes: dict[tuple[str, Phase], Outcome]) -> No
         "_ga",
         "_ga_REF",
     }
+
+
+def test_banner_in_an_iframe(outcomes: dict[tuple[str, Phase], Outcome]) -> None:
+    none = get(outcomes, "iframe-banner", Phase.NONE).banner
+    assert none.detected and none.cmp == "cookie-audit" and none.first_layer_reject is True
+    reject = get(outcomes, "iframe-banner", Phase.REJECT)
+    assert reject.banner.status is BannerStatus.SUCCEEDED, reject.banner.detail
+    assert reject.cookies == set()
+    accept = get(outcomes, "iframe-banner", Phase.ACCEPT)
+    assert accept.banner.status is BannerStatus.SUCCEEDED, accept.banner.detail
+    assert accept.cookies == {"_ga", "_ga_IFRAME"}
 
 
 def test_unknown_banner_generic_fallback(outcomes: dict[tuple[str, Phase], Outcome]) -> None:

@@ -175,18 +175,45 @@ def generic_french() -> str:
     return _page("bandeau maison", GTAG_BOOT.replace("{id}", "FR"), body)
 
 
+def iframe_host() -> str:
+    """A page whose banner lives in a third-party iframe (as Sourcepoint or TrustArc do)."""
+    body = (
+        "<iframe src='https://consent.iframe-cmp.test/frame' style='width:600px;height:200px'>"
+        "</iframe><script>window.addEventListener('message',(e)=>{"
+        "if(e.origin==='https://consent.iframe-cmp.test'&&e.data==='accept'){"
+        "const s=document.createElement('script');"
+        f"s.src='{GA.format(id='IFRAME')}';document.head.appendChild(s);}}}});</script>"
+    )
+    return _page("banner in an iframe", GTAG_BOOT.replace("{id}", "IFRAME"), body)
+
+
+def iframe_banner() -> str:
+    return (
+        "<!doctype html><div id='ca-banner'><p>Cookies?</p>"
+        "<button id='ca-accept'>Accept all</button><button id='ca-reject'>Reject all</button>"
+        "</div><script>function done(v){document.getElementById('ca-banner').remove();"
+        "parent.postMessage(v,'*');}"
+        "document.getElementById('ca-accept').onclick=()=>done('accept');"
+        "document.getElementById('ca-reject').onclick=()=>done('reject');</script>"
+    )
+
+
 def no_banner() -> str:
     return _page("no banner", "", "<p>Nothing to consent to here.</p>")
 
 
-def _site(html: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+def _site(
+    html: str, path: str = "/"
+) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
     body = html.encode()
+    home = path
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
+        path_home = home
         if path.startswith("/npm/"):
             return serve_npm(environ, start_response, path[len("/npm/") :])
-        if path in {"/", "/about"}:
+        if path in {path_home, "/about"}:
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
             return [body]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -207,5 +234,7 @@ SITES = {
     "www.osano-acceptonly.test": _site(osano("info", False)),
     "www.reference-banner.test": _site(reference_banner()),
     "www.generic-fr.test": _site(generic_french()),
+    "www.iframe-banner.test": _site(iframe_host()),
+    "consent.iframe-cmp.test": _site(iframe_banner(), path="/frame"),
     "www.nobanner.test": _site(no_banner()),
 }
