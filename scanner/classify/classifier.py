@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -94,6 +94,8 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
         "audience measurement",
     ),
 )
+#: one pass that tells whether any token rule can match (most names match none)
+_ANY_TOKEN = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in _TOKEN_RULES))
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[-.\s]+")
 
@@ -131,7 +133,7 @@ class Classifier:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._cached = lru_cache(maxsize=65536)(self._classify)
+        self._cached = lru_cache(maxsize=1 << 18)(self._classify)
 
     @classmethod
     def default(cls) -> Classifier:
@@ -180,7 +182,7 @@ class Classifier:
     ) -> Classification:
         entry = self.kb.lookup_name(name, domain)
         if entry is not None:
-            return _from_entry(entry, name)
+            return _from_entry(entry)
         owner = self.kb.lookup_domain(domain) if domain else None
         if party is None and site and domain:
             party = Party.FIRST if domain == site or domain.endswith("." + site) else Party.THIRD
@@ -203,6 +205,15 @@ class Classifier:
                     "guess: a third-party cookie holding an identifier or kept for months",
                 )
             return _verdict(Category.TRACKING, None, 0.3, "guess: an unknown third-party cookie")
+        if party is Party.FIRST and name.startswith("_") and lifetime != 0:
+            # A site's own technical cookies tend to have readable names; underscore-prefixed
+            # cryptic ones are what vendor tags (analytics, ads) write into the first party.
+            return _verdict(
+                Category.ANALYTICS,
+                None,
+                0.3,
+                "guess: an underscore-prefixed first-party cookie, the naming of vendor tags",
+            )
         if identifier and lifetime >= 2:
             return _verdict(
                 Category.ANALYTICS,
@@ -227,6 +238,7 @@ class Classifier:
         return _verdict(Category.UNKNOWN, None, 0.1, "no knowledge entry or signal decides")
 
 
+@lru_cache(maxsize=4096)
 def _verdict(
     category: Category,
     vendor: str | None,
@@ -248,7 +260,8 @@ def _verdict(
     )
 
 
-def _from_entry(entry: CookieEntry, name: str) -> Classification:
+@cache
+def _from_entry(entry: CookieEntry) -> Classification:
     how = "name" if entry.match == "exact" else f"name prefix {entry.pattern!r}"
     where = f" on {entry.domain}" if entry.domain else ""
     layer = "" if entry.layer == "packaged" else f" ({entry.layer})"
@@ -263,6 +276,7 @@ def _from_entry(entry: CookieEntry, name: str) -> Classification:
     )
 
 
+@cache
 def _from_domain(owner: DomainEntry, how: str, confidence: float) -> Classification:
     return _verdict(
         owner.category,
@@ -273,8 +287,11 @@ def _from_domain(owner: DomainEntry, how: str, confidence: float) -> Classificat
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _name_guess(name: str) -> tuple[Category, str] | None:
     normalised = _normalise_name(name)
+    if _ANY_TOKEN.search(normalised) is None:
+        return None
     for pattern, category, why in _TOKEN_RULES:
         if pattern.search(normalised):
             return category, why
