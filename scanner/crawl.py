@@ -61,8 +61,8 @@ from scanner.recorder import RECORDER_ARGS, PhaseRecorder, registrable_domain
 T = TypeVar("T")
 ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
 
-_LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]')).slice(0, 2000)
-  .map(a => [a.href, (a.innerText || a.getAttribute('aria-label') || '').trim().slice(0, 200)])"""
+_LINKS_JS = """() => [document.title, Array.from(document.querySelectorAll('a[href]')).slice(0, 2000)
+  .map(a => [a.href, (a.innerText || a.getAttribute('aria-label') || '').trim().slice(0, 200)])]"""
 
 _LOC = re.compile(r"<(?:\w+:)?loc>\s*([^<]{1,2000}?)\s*</(?:\w+:)?loc>")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -474,9 +474,10 @@ class Crawler:
             status = response.status
             title = None
             if any(t in ctype for t in _HTML_TYPES) or not ctype:
-                title = await _quiet(page.title(), None)
-                links = await _quiet(page.evaluate(_LINKS_JS), [])
-                outcome.links = [(str(h), str(t)) for h, t in links or []]
+                found = await _quiet(page.evaluate(_LINKS_JS), None)
+                if found:
+                    title = str(found[0])
+                    outcome.links = [(str(h), str(t)) for h, t in found[1]]
                 if target.policy_kind:
                     outcome.html = await _quiet(page.content(), None)
             else:

@@ -351,7 +351,7 @@ class PhaseRecorder:
             entry[0] += 1
             entry[2].add(rtype.lower())
 
-    async def settle(self, page: Page, quiet_s: float = 0.15, max_s: float = 2.0) -> None:
+    async def settle(self, page: Page, quiet_s: float = 0.1, max_s: float = 2.0) -> None:
         """Wait until the page's requests are done (trackers fire after `load`), bounded."""
         state = self._pages.get(page)
         if state is None:
@@ -360,7 +360,7 @@ class PhaseRecorder:
         while time.monotonic() < deadline:
             if not state.inflight and time.monotonic() - state.last_activity >= quiet_s:
                 return
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.025)
 
     def detach(self, page: Page) -> None:
         self._pages.pop(page, None)
