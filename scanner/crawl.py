@@ -61,7 +61,8 @@ from scanner.recorder import RECORDER_ARGS, PhaseRecorder, registrable_domain
 T = TypeVar("T")
 ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
 
-_LINKS_JS = """() => [document.title, Array.from(document.querySelectorAll('a[href]')).slice(0, 2000)
+_LINKS_JS = """() => [document.title,
+  Array.from(document.querySelectorAll('a[href]')).slice(0, 2000)
   .map(a => [a.href, (a.innerText || a.getAttribute('aria-label') || '').trim().slice(0, 200)])]"""
 
 _LOC = re.compile(r"<(?:\w+:)?loc>\s*([^<]{1,2000}?)\s*</(?:\w+:)?loc>")
