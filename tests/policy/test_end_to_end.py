@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scanner.demo.server import LocalWeb
-from scanner.model import Scan
+from scanner.model import BannerStatus, Phase, Scan
 from scanner.policy import DeclaredPolicy
 
 
@@ -94,6 +94,9 @@ def test_cloud_temple_docs_site_that_sets_ga(local_web: LocalWeb, tmp_path: Path
 
 def test_in2cloud_site_with_tracking_after_reject(local_web: LocalWeb, tmp_path: Path) -> None:
     s = scan("https://www.in2cloud.test/", local_web, tmp_path)
+    reject = s.phase(Phase.REJECT)
+    assert reject is not None and reject.banner.status is BannerStatus.SUCCEEDED, reject
+    assert reject.banner.first_layer_reject is True
     assert s.policy_pages == ["https://www.in2cloud.test/politique-de-confidentialite"]
     assert found(s) == [
         ("cookie-after-reject", "_fbp"),
