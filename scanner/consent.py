@@ -239,19 +239,23 @@ class _Session:
         self.popup: tuple[str, Frame] | None = None
         self.lifecycle: dict[int, str] = {}
         self.results: dict[str, Any] = {}
+        self.injected = False
 
     def left(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
 
     async def inject(self, retries: int) -> None:
         script = _injection(retries)
+        if self.page.is_closed():
+            return
         self.frames = [f for f in self.page.frames if not f.is_detached()]
-        await asyncio.gather(
+        done = await asyncio.gather(
             *(
-                _safe(asyncio.wait_for(f.evaluate(script), self.left() or 0.01), None)
+                _safe(asyncio.wait_for(f.evaluate(script + "; true"), self.left() or 0.01), False)
                 for f in self.frames
             )
         )
+        self.injected = any(done)
 
     async def poll(self) -> None:
         drained = await asyncio.gather(
@@ -408,6 +412,14 @@ async def _mentions_cookies(frame: Frame) -> bool:
     )
 
 
+def _unreadable(action: Phase) -> Banner:
+    """The page could not be inspected at all (closed, crashed): not the same as "no banner"."""
+    status = BannerStatus.NOT_ATTEMPTED if action is Phase.NONE else BannerStatus.FAILED
+    return Banner(
+        action=action, status=status, detail="banner unknown: the page could not be inspected"
+    )
+
+
 def _no_banner(action: Phase, detail: str) -> Banner:
     status = BannerStatus.NOT_ATTEMPTED if action is Phase.NONE else BannerStatus.NO_BANNER
     return Banner(detected=False, action=action, status=status, detail=detail)
@@ -419,7 +431,8 @@ async def _find(page: Page, timeout_s: float) -> tuple[_Session, str | None, Fra
     # findCmp waits 500 ms between attempts: size the retries to the time budget.
     search_s = min(timeout_s, SEARCH_S)
     await session.inject(max(1, int(search_s / 0.5)))
-    await session.wait_for_popup(search_s)
+    if session.injected:
+        await session.wait_for_popup(search_s)
     if session.popup is None:
         return session, None, None
     return session, session.popup[0], session.popup[1]
@@ -428,6 +441,8 @@ async def _find(page: Page, timeout_s: float) -> tuple[_Session, str | None, Fra
 async def detect_banner(page: Page, timeout_s: float) -> Banner:
     """Phase `none`: say whether there is a banner and which, without touching it."""
     session, rule, frame = await _find(page, timeout_s)
+    if not session.injected:
+        return _unreadable(Phase.NONE)
     if rule is None or frame is None:
         generic = await _generic(page, None, session.deadline)
         if generic is not None:
@@ -453,6 +468,8 @@ async def handle_banner(page: Page, action: Phase, timeout_s: float) -> Banner:
     if action is Phase.NONE:
         return await detect_banner(page, timeout_s)
     session, rule, frame = await _find(page, timeout_s)
+    if not session.injected:
+        return _unreadable(action)
     if rule is None or frame is None:
         generic = await _generic(page, action, session.deadline)
         if generic is not None:

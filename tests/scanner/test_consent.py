@@ -219,3 +219,19 @@ def test_print_timings(outcomes: dict[tuple[str, Phase], Outcome]) -> None:
     """Not an assertion on speed: a handled banner costs a few seconds, never the budget."""
     handled = [o.seconds for o in outcomes.values() if o.banner.detected]
     assert max(handled) < TIMEOUT_S + 6
+
+
+def test_closed_page_is_not_called_no_banner(browser_options: BrowserOptions) -> None:
+    async def run() -> tuple[Banner, float]:
+        async with async_playwright() as pw, fresh_profile(pw, browser_options) as context:
+            page = await context.new_page()
+            await page.goto("https://www.klaro-honest.test/", wait_until="load")
+            await page.close()
+            start = time.monotonic()
+            banner = await handle_banner(page, Phase.REJECT, 3.0)
+            return banner, time.monotonic() - start
+
+    banner, seconds = asyncio.run(run())
+    assert banner.status is BannerStatus.FAILED
+    assert "could not be inspected" in banner.detail
+    assert seconds < 1.0  # a closed page is known at once; never more than the budget
