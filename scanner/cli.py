@@ -59,7 +59,7 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: our own errors become one clear line and the documented exit code."""
     try:
-        cli.main(args=argv, prog_name="cookie-audit", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="cookie-audit", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":
