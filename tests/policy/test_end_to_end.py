@@ -13,24 +13,9 @@ from scanner.demo.server import LocalWeb
 from scanner.model import BannerStatus, Phase, Scan
 from scanner.policy import DeclaredPolicy
 
-
-def _missing_stage() -> str | None:
-    """These tests need the whole pipeline; until a stage lands they say which one is missing."""
-    import importlib.util
-
-    for module in ("scanner.pipeline", "scanner.crawl", "scanner.config"):
-        if importlib.util.find_spec(module) is None:
-            return module
-    import scanner.classify
-
-    return None if hasattr(scanner.classify, "classify_scan") else "scanner.classify.classify_scan"
-
-
-MISSING = _missing_stage()
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(MISSING is not None, reason=f"pipeline stage not landed yet: {MISSING}"),
 ]
 
 
