@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -71,35 +71,43 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app.extensions["consent_api"].engine.dispose()
 
 
-# Built from the file at import; the WSGI app is attached per test (schemathesis' lazy
-# fixture loader does not work with pytest 9 yet).
+# Built from the file at import. One pytest item per operation, with its own id: schemathesis'
+# `schema.parametrize()` gives every operation the same node id, which pytest-xdist collapses
+# into one (only one operation was fuzzed under `make test`).
 schema = schemathesis.openapi.from_dict(SPEC)
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 
 
 @pytest.mark.slow
-@schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[op.label for op in OPERATIONS])
 def test_fuzz_no_server_error_and_responses_conform(
-    case: schemathesis.Case, fuzz_app: Flask
+    operation: schemathesis.APIOperation, fuzz_app: Flask
 ) -> None:
-    case.operation.schema.app = fuzz_app
-    params = case.path_parameters or {}
-    # half the time aim at the registered site, so the fuzzer gets past "unknown site"
-    if "site_key" in params and len(str(params["site_key"])) % 2 == 0:
-        params["site_key"] = Target.site_key
+    operation.schema.app = fuzz_app
     headers = {"Authorization": f"Bearer {Target.admin_key}"}
-    case.call_and_validate(
-        headers=headers,
-        app=fuzz_app,
-        checks=[
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ],
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
     )
+    def fuzz(case: schemathesis.Case) -> None:
+        params = case.path_parameters or {}
+        # half the time aim at the registered site, so the fuzzer gets past "unknown site"
+        if "site_key" in params and len(str(params["site_key"])) % 2 == 0:
+            params["site_key"] = Target.site_key
+        case.call_and_validate(
+            headers=headers,
+            app=fuzz_app,
+            checks=[
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+            ],
+        )
+
+    fuzz()
