@@ -30,6 +30,12 @@ ANALYTICS_NOTE = (
     "CNIL exemption, which a cookie alone cannot show"
 )
 
+SESSION_WHY = "session"
+#: names that are themselves a hash (Joomla, some PHP frameworks name the session cookie so)
+_HASH_NAME = re.compile(r"[0-9a-f]{32,64}")
+#: technical name tokens strong enough to hold even on a tracking vendor's domain
+_STRONG_TECHNICAL = re.compile(r"consent|csrf|xsrf|captcha|samesite")
+
 # Name tokens, matched on word boundaries of the cookie name (split on _ - . and case).
 _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
     (
@@ -70,11 +76,14 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
         "display preference or capability check",
     ),
     (
-        re.compile(
-            r"sess(ion)?($|_|id)|(^|_)sid($|_)|(^|_)auth|login|logged|remember|token|jwt|user_?id"
-        ),
+        re.compile(r"(^|_)auth|login|logged|remember|token|jwt"),
         Category.SESSION,
-        "session or login",
+        "login or authentication",
+    ),
+    (
+        re.compile(r"sess(ion)?($|_|id)|(^|_)sid($|_)|user_?id"),
+        Category.SESSION,
+        SESSION_WHY,
     ),
     (
         re.compile(
@@ -186,9 +195,30 @@ class Classifier:
         owner = self.kb.lookup_domain(domain) if domain else None
         if party is None and site and domain:
             party = Party.FIRST if domain == site or domain.endswith("." + site) else Party.THIRD
+        guess = _name_guess(name, lifetime)
         if owner is not None and party is not Party.FIRST:
+            if (
+                guess is not None
+                and guess[0] is Category.TECHNICAL
+                and owner.category is not Category.TECHNICAL
+                and _STRONG_TECHNICAL.search(name.lower())
+            ):
+                # a vendor's own consent / CSRF / captcha cookie is still technical
+                return _verdict(
+                    Category.TECHNICAL,
+                    owner.vendor,
+                    0.5,
+                    f"guess from the name ({guess[1]}) on {owner.vendor}'s domain",
+                )
             return _from_domain(owner, "the cookie's domain belongs to", 0.8)
-        guess = _name_guess(name)
+        if party is Party.THIRD and guess is not None and guess[0] is not Category.TECHNICAL:
+            # On an unknown third-party domain a session or visitor id is a cross-site id.
+            return _verdict(
+                Category.TRACKING,
+                None,
+                0.4,
+                f"guess: a third-party cookie whose name says {guess[1]}, i.e. a cross-site id",
+            )
         setter = self.kb.lookup_domain(setter_host) if setter_host else None
         if setter is not None and setter.category not in EXEMPT and guess is None:
             return _from_domain(setter, "set by a script of", 0.6)
@@ -196,6 +226,13 @@ class Classifier:
             category, why = guess
             return _verdict(category, None, 0.5, f"guess from the name ({why})")
         identifier = shape in ID_SHAPES and (length or 0) >= 16
+        if party is not Party.THIRD and lifetime == -1 and _HASH_NAME.fullmatch(name):
+            return _verdict(
+                Category.SESSION,
+                None,
+                0.4,
+                "guess: a browser-session cookie named by a hash, how some CMS name the session",
+            )
         if party is Party.THIRD:
             if identifier or lifetime >= 2:
                 return _verdict(
@@ -288,12 +325,15 @@ def _from_domain(owner: DomainEntry, how: str, confidence: float) -> Classificat
 
 
 @lru_cache(maxsize=1 << 16)
-def _name_guess(name: str) -> tuple[Category, str] | None:
+def _name_guess(name: str, lifetime: int = -1) -> tuple[Category, str] | None:
     normalised = _normalise_name(name)
     if _ANY_TOKEN.search(normalised) is None:
         return None
     for pattern, category, why in _TOKEN_RULES:
         if pattern.search(normalised):
+            if why == SESSION_WHY and lifetime >= 2:
+                # a "session"/"user id" kept for months identifies the visitor, not a login
+                return Category.ANALYTICS, "a long-lived visitor or session identifier"
             return category, why
     return None
 

@@ -95,6 +95,52 @@ def test_unknown_cookies_get_a_guess_that_says_so(classifier: Classifier) -> Non
         assert "guess" in verdict.reason or expected is Category.UNKNOWN
 
 
+def test_heuristics_weigh_party_lifetime_and_name_shape(classifier: Classifier) -> None:
+    """The guesses that need more than a name: whole verdict categories compared at once."""
+    hex_id = describe_value("3f2b8c9d4e5f6a7b8c9d0e1f2a3b4c5d")
+    cases = {
+        # a "session" id kept for a year identifies the visitor: analytics, not a login
+        ("zz_session_user", "www.shop.test", Party.FIRST, hex_id, 365.0): Category.ANALYTICS,
+        ("zz_session_user", "www.shop.test", Party.FIRST, hex_id, None): Category.SESSION,
+        # a login token stays a login token however long it lives
+        ("zz_remember_login", "www.shop.test", Party.FIRST, hex_id, 365.0): Category.SESSION,
+        # on an unknown third-party domain, a session or visitor id is a cross-site id
+        ("zz_sessid", ".adtech.example", Party.THIRD, hex_id, None): Category.TRACKING,
+        ("zz_user_id", ".adtech.example", Party.THIRD, hex_id, 30.0): Category.TRACKING,
+        # ... but a consent or CSRF cookie stays technical, even on a tracking vendor's domain
+        ("zz_csrf", ".adtech.example", Party.THIRD, hex_id, None): Category.TECHNICAL,
+        ("zz_consent", ".doubleclick.net", Party.THIRD, None, 30.0): Category.TECHNICAL,
+        ("zz_other", ".doubleclick.net", Party.THIRD, None, 30.0): Category.TRACKING,
+        # a browser-session cookie named by a hash (Joomla) is the session
+        (
+            "e3b0c44298fc1c149afbf4c8996fb924",
+            "www.shop.test",
+            Party.FIRST,
+            describe_value("k2h3j4g5f6d7s8a9q0w1e2r3t4"),
+            None,
+        ): Category.SESSION,
+    }
+    got = {
+        key: classifier.classify(
+            key[0], key[1], party=key[2], value=key[3], lifetime_days=key[4]
+        ).category
+        for key in cases
+    }
+    assert got == cases
+
+
+def test_packaged_knowledge_base_cites_a_source_for_every_fact() -> None:
+    kb = KnowledgeBase.load()
+    entries = [e for bucket in kb.exact.values() for e in bucket]
+    entries += [e for bucket in kb.prefixes.values() for e in bucket]
+    assert len(entries) == kb.size > 1000
+    assert [e.pattern for e in entries if not e.source.startswith("https://")] == []
+    assert [d.domain for d in kb.domains.values() if not d.source.startswith("https://")] == []
+    vendors = {e.vendor for e in entries} | {d.vendor for d in kb.domains.values()}
+    assert len(vendors) > 300
+    assert len(kb.domains) > 400
+
+
 def test_known_vendor_domain_and_setter_script(classifier: Classifier) -> None:
     by_domain = classifier.classify("abc", ".doubleclick.net", party=Party.THIRD)
     assert (by_domain.category, by_domain.vendor) == (Category.TRACKING, "Google (DoubleClick)")
