@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("consent_api.cli:serve", "Run the consent API locally."),
     "sites": ("consent_api.cli:sites", "Register and list consent API sites."),
     "consents": ("consent_api.cli:consents", "Verify and export the consent ledger."),
+    "audit": ("audits.cli:audit", "Scheduled audits: register, run, history, reports."),
 }
 
 
