@@ -21,7 +21,6 @@ from audits.records import AuditInfo, RunInfo
 from audits.settings import AuditSettings, load_settings
 from audits.spec import AuditSpec, build_spec, default_name
 from audits.store import AuditStore
-from audits.targets import redact
 from scanner.model import Severity
 
 SEVERITY_CHOICE = click.Choice([s.value for s in Severity])
@@ -254,7 +253,7 @@ def _findings_text(run: RunInfo | None) -> str:
 
 def _audit_json(info: AuditInfo, run: RunInfo | None = None) -> dict[str, Any]:
     spec = info.spec.model_dump(mode="json")
-    spec["alerts"] = [redact(a) for a in info.spec.alerts]
+    spec["alerts"] = info.spec.redacted_alerts()
     spec["policy"] = info.spec.policy is not None
     return {
         "name": info.name,
@@ -318,7 +317,7 @@ def show(name: str, as_json: bool, db: str | None) -> None:
         f"phases {','.join(p.value for p in spec.phases)}",
         f"timeout:       {spec.timeout:g} s",
         f"policy:        {'declared (YAML stored)' if spec.policy else 'none (policy pages only)'}",
-        f"alerts:        {', '.join(redact(a) for a in spec.alerts) or 'none'}"
+        f"alerts:        {', '.join(spec.redacted_alerts()) or 'none'}"
         f" (min severity {spec.min_severity.value})",
         f"consent site:  {spec.consent_site or '-'}",
     ]

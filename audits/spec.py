@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from audits.alerts import AlertTarget, AlertTargetError, parse_targets
 from audits.errors import AuditInputError
 from audits.schedule import Schedule, parse_schedule
 from scanner.browser import parse_resolve
@@ -121,11 +122,18 @@ class AuditSpec(BaseModel):
     @field_validator("alerts")
     @classmethod
     def _alerts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from audits.targets import parse_target
+        """Stored in their canonical text form (so `apply` of an export changes nothing)."""
+        try:
+            return tuple(t.spec() for t in parse_targets(value))
+        except AlertTargetError as exc:
+            raise ValueError(str(exc)) from None
 
-        for entry in value:
-            parse_target(entry)  # raises ValueError naming the target
-        return tuple(dict.fromkeys(value))
+    def targets(self) -> list[AlertTarget]:
+        return parse_targets(self.alerts)
+
+    def redacted_alerts(self) -> list[str]:
+        """What listings show: a webhook's URL may hold its token."""
+        return [t.redacted() for t in self.targets()]
 
     @field_validator("consent_site")
     @classmethod
