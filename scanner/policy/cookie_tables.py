@@ -25,6 +25,8 @@ _DOMAIN_COL = re.compile(
     r"domain|domaine|fournisseur|provider|host|emetteur|editeur|anbieter|proveedor|fornitore|"
     r"tiers|third|source|vendor|service"
 )
+#: how sure a cookie read from a table row is (its row is its quote)
+TABLE_CONFIDENCE = 0.85
 _COOKIE_NAME = re.compile(r"^[A-Za-z0-9_\-.*\[\]<>#$]{1,64}$")
 _MAX_ROWS = 2000
 
@@ -45,9 +47,9 @@ def _cookies_from_rows(rows: list[list[str]], source: str | None) -> list[Declar
         names = [n for n in names if _COOKIE_NAME.match(n)]
         if not names or len(names) > 12:
             continue
-        lifetime, session = None, False
+        lifetimes: list[tuple[float | None, bool]] = [(None, False)] * len(names)
         if "lifetime" in header and header["lifetime"] < len(cells):
-            lifetime, session = parse_lifetime(cells[header["lifetime"]])
+            lifetimes = _lifetimes(cells[header["lifetime"]], len(names))
         category = None
         if "category" in header and header["category"] < len(cells):
             category = category_from_label(cells[header["category"]])
@@ -57,7 +59,7 @@ def _cookies_from_rows(rows: list[list[str]], source: str | None) -> list[Declar
             if re.fullmatch(r"\.?[a-z0-9-]+(?:\.[a-z0-9-]+)+", cell.lower()):
                 domain = cell.lower()
         quote = " | ".join(c.strip() for c in cells if c.strip())[:300]
-        for name in names:
+        for name, (lifetime, session) in zip(names, lifetimes, strict=True):
             out.append(
                 DeclaredCookie(
                     name=name,
@@ -67,9 +69,19 @@ def _cookies_from_rows(rows: list[list[str]], source: str | None) -> list[Declar
                     session=session,
                     quote=quote,
                     source=source,
+                    confidence=TABLE_CONFIDENCE,
                 )
             )
     return out
+
+
+def _lifetimes(cell: str, count: int) -> list[tuple[float | None, bool]]:
+    """One lifetime per cookie of the row: "Session / 6 months" for "YSC, VISITOR_INFO1_LIVE"
+    pairs them in order; a single lifetime applies to every cookie of the row."""
+    parts = [p for p in re.split(r"\s*[/;,]\s*|\s+(?:and|et|und|y|e)\s+", cell) if p.strip()]
+    if count > 1 and len(parts) == count:
+        return [parse_lifetime(p) for p in parts]
+    return [parse_lifetime(cell)] * count
 
 
 def _header(norm: list[str]) -> dict[str, int] | None:

@@ -219,6 +219,7 @@ def declaration_to_policy(data: DeclarationFile, source: str) -> DeclaredPolicy:
         mentions = bool(categories or cookies)
     return DeclaredPolicy(
         origin=Origin.DECLARATION,
+        owner_declaration=True,
         sources=[source],
         mentions_cookies=mentions,
         categories=categories,

@@ -39,6 +39,26 @@ _BLOCK_TAGS = (
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _DROP = ("script", "style", "noscript", "nav", "svg", "template", "iframe", "button", "select")
+#: a consent banner or dialog shown on the policy page is not the policy ("we use advertising
+#: cookies" in a banner would declare what the policy may not say)
+_BANNER = re.compile(
+    r"cookie[-_ ]?(?:banner|bar|notice|consent|law)|consent[-_ ]?(?:banner|bar|popup|modal)|"
+    r"\bca-banner\b|\bcc-(?:window|banner)\b|onetrust|didomi|tarteaucitron(?:root|alert)|"
+    r"axeptio|cookiebot|\bklaro\b|\bcmp[-_]|gdpr[-_]?banner",
+    re.I,
+)
+
+
+def _is_banner(node: object) -> bool:
+    from bs4.element import Tag
+
+    assert isinstance(node, Tag)
+    if node.get("role") in ("dialog", "alertdialog") or node.get("aria-modal") == "true":
+        return True
+    ident = node.get("id") or ""
+    classes: list[str] = list(node.get("class") or [])
+    names = " ".join([ident if isinstance(ident, str) else " ".join(ident), *classes])
+    return bool(names.strip()) and bool(_BANNER.search(names))
 
 
 @dataclass(frozen=True)
@@ -92,7 +112,7 @@ def html_to_lines(document: str) -> list[str]:
             elif name in _BLOCK_TAGS:
                 parts.append("\n")
             continue
-        if name in _DROP or node.get("aria-hidden") == "true":
+        if name in _DROP or node.get("aria-hidden") == "true" or _is_banner(node):
             continue
         if name == "br":
             parts.append("\n")
