@@ -253,9 +253,7 @@ def test_a_consent_banner_on_the_policy_page_is_not_the_policy() -> None:
         "<div role='dialog'><p>We use analytics cookies.</p></div>"
         "<div class='cc-window'><p>Wir verwenden Marketing-Cookies.</p></div></body></html>"
     )
-    assert extract_policy(page, "https://s.test/cookies").category_set() == {
-        Category.TECHNICAL
-    }
+    assert extract_policy(page, "https://s.test/cookies").category_set() == {Category.TECHNICAL}
 
 
 def test_one_table_row_for_several_cookies_pairs_their_lifetimes() -> None:
