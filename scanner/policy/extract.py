@@ -26,6 +26,7 @@ from scanner.policy.declared import (
     Origin,
     TransferKind,
 )
+from scanner.policy.prose_cookies import cookies_in_prose
 from scanner.policy.text import (
     MAX_DOCUMENT_CHARS,
     MAX_TEXT_CHARS,
@@ -348,6 +349,7 @@ def extract_policy(
         if is_html
         else cookies_from_markdown(kept, source)
     )
+    table_cookies += cookies_in_prose(kept, sents, source, {c.name for c in table_cookies})
     return DeclaredPolicy(
         origin=Origin.EXTRACTED,
         sources=[source] if source else [],
