@@ -13,7 +13,7 @@ category the one named around it (the sentence, a list label, or the lines above
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
@@ -159,6 +159,7 @@ def _knowledge() -> object:
     return KnowledgeBase.load()
 
 
+@lru_cache(maxsize=8192)
 def known_cookie(name: str) -> bool:
     """The classifier's knowledge base lists this name, for any domain (or a prefix of it)."""
     from scanner.classify import KnowledgeBase
@@ -172,6 +173,7 @@ def known_cookie(name: str) -> bool:
     return len(name) >= 4 and kb.lookup_name(name, "") is not None
 
 
+@lru_cache(maxsize=8192)
 def looks_like_cookie(name: str) -> bool:
     """A word shaped like a cookie name: `_ga`, `s_i_url`, `uuid230`, `dr-consent-id`,
     `PHPSESSID`, `wpEmojiSettingsSupports`, or a camelCase name the knowledge base knows."""
@@ -224,21 +226,22 @@ _DEFINITION = re.compile(
 def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
     out: list[DeclaredCookie] = []
     above: list[str] = []
+    context_at = -10  # index in `above` of the last line that spoke about cookies
     for line in lines:
         stripped = line.strip()
         if not stripped or "|" in stripped:
             continue
         m = _DEFINITION.match(stripped)
         name = m.group("name") if m else ""
-        in_context = any(_CONTEXT.search(normalise(a)) for a in above[-6:])
+        in_context = len(above) - context_at <= 6
         if m is None or _LABELS.match(name) or not in_context:
-            above.append(stripped)
+            context_at = _remember(above, stripped, context_at)
             continue
         rest = m.group("rest")
         lifetime, session = _lifetime((m.group("paren") or "") + " " + rest)
         plain = re.fullmatch(r"[a-z]{2,20}", name) is not None
         if not (looks_like_cookie(name) or (plain and (lifetime is not None or session))):
-            above.append(stripped)
+            context_at = _remember(above, stripped, context_at)
             continue
         category = _category_above(above)
         out.append(
@@ -253,6 +256,11 @@ def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
             )
         )
     return out
+
+
+def _remember(above: list[str], line: str, context_at: int) -> int:
+    above.append(line)
+    return len(above) - 1 if _CONTEXT.search(normalise(line)) else context_at
 
 
 def _category_above(above: list[str]) -> Category | None:
@@ -270,8 +278,11 @@ def _category_above(above: list[str]) -> Category | None:
 
 def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[DeclaredCookie]:
     out: list[DeclaredCookie] = []
-    for s in sents:
-        if s.is_heading or not (_CONTEXT.search(s.norm) or _CONTEXT.search(normalise(s.heading))):
+    context_at = -10  # index of the last sentence that spoke about cookies
+    for i, s in enumerate(sents):
+        if _CONTEXT.search(s.norm) or _CONTEXT.search(normalise(s.heading)):
+            context_at = i
+        if s.is_heading or i - context_at > 3:
             continue
         text = s.text
         if " | " in text:
