@@ -29,6 +29,8 @@ class AuditSettings:
     database_url: str = dataclasses.field(default_factory=default_database_url)
     broker_url: str = "redis://127.0.0.1:6379/0"
     queue: str = "cookie-audit"
+    #: prefix of every key the broker writes in Redis (several products or tests in one Redis)
+    broker_prefix: str = ""
     #: scans at a time in one worker (each one is a Chromium)
     browsers: int = 2
     #: seconds between two looks for due runs (scheduler and daemon)

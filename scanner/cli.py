@@ -27,7 +27,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sites": ("consent_api.cli:sites", "Register and list consent API sites."),
     "consents": ("consent_api.cli:consents", "Verify and export the consent ledger."),
     "users": ("dashboard.cli:users", "Manage the dashboard's users and roles."),
-    "audit": ("audits.cli:audit", "Scheduled audits: register, run, history, reports."),
+    "audit": ("audits.commands:audit", "Scheduled audits: register, run, history, reports."),
+    "worker": ("audits.cli_celery:worker", "Celery worker that runs audits (distributed mode)."),
+    "scheduler": ("audits.cli_celery:scheduler", "Celery beat: queue the due audits."),
 }
 
 
