@@ -73,19 +73,21 @@ def stacked_columns(
 ) -> Bars:
     """One column per entry of ``series`` (oldest first), stacked in the order of ``keys``."""
     plot = height - 22  # room for the labels under the columns
+    top = 18  # room for the scale above them
+    margin = 24  # the first and last labels stay inside the picture
     scale = max([sum(v.get(k, 0) for k in keys) for _, v in series] + [1])
-    slot = width / max(len(series), 1)
+    slot = (width - 2 * margin) / max(len(series), 1)
     bar = max(min(slot * 0.7, 40), 1)
     columns = []
     for i, (name, values) in enumerate(series):
-        x = round(i * slot + (slot - bar) / 2, 1)
+        x = round(margin + i * slot + (slot - bar) / 2, 1)
         y = float(plot)
         segments = []
         for key in keys:
             n = values.get(key, 0)
             if not n:
                 continue
-            h = n / scale * (plot - 4)
+            h = n / scale * (plot - top)
             y -= h
             segments.append(Segment(key, n, x, round(y, 1), round(bar, 1), round(h, 1)))
         columns.append(
