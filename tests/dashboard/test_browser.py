@@ -154,8 +154,14 @@ def test_consent_statistics_equal_the_ledger_after_the_real_banner(world: World)
     }
     assert int(kpis["choices recorded"]) == direct["total"]["records"]
     assert int(kpis["banner shown"]) == direct["total"]["shown"]
-    for action, label in [("accept_all", "accept all"), ("reject_all", "reject all"),
-                          ("custom", "custom"), ("gpc", "GPC"), ("withdraw", "withdrawn")]:  # fmt: skip
+    labels = {
+        "accept_all": "accept all",
+        "reject_all": "reject all",
+        "custom": "custom",
+        "gpc": "GPC",
+        "withdraw": "withdrawn",
+    }
+    for action, label in labels.items():
         assert int(kpis[label]) == direct["action"][action], label
     by_language = numbers_of_table(page, "split-language-title")
     assert {k: int(v[0]) for k, v in by_language.items()} == dict(direct["language"])
