@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sites": ("consent_api.cli:sites", "Register and list consent API sites."),
     "consents": ("consent_api.cli:consents", "Verify and export the consent ledger."),
     "users": ("dashboard.cli:users", "Manage the dashboard's users and roles."),
+    "audit": ("audits.cli:audit", "Scheduled audits: register, run, history, reports."),
 }
 
 
