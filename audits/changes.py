@@ -36,8 +36,10 @@ Deliver = Callable[[Alert, list[AlertTarget]], str]
 
 def outcome_of(run: RunInfo) -> RunOutcome:
     if run.state is RunState.SUCCEEDED:
-        return RunOutcome.PARTIAL if run.scan_status == ScanStatus.PARTIAL.value else (
-            RunOutcome.SUCCEEDED
+        return (
+            RunOutcome.PARTIAL
+            if run.scan_status == ScanStatus.PARTIAL.value
+            else (RunOutcome.SUCCEEDED)
         )
     if run.error_kind == "timeout":
         return RunOutcome.TIMED_OUT
@@ -122,8 +124,12 @@ class AfterRun:
             try:
                 values["alert"] = self.deliver(alert, spec.targets())
             except Exception as exc:  # delivery never fails a run
-                log.warning("run %s #%d: alert not handed over: %s", claimed.audit,
-                            run.number, type(exc).__name__)
+                log.warning(
+                    "run %s #%d: alert not handed over: %s",
+                    claimed.audit,
+                    run.number,
+                    type(exc).__name__,
+                )
                 values["alert"] = "error"
         self.store.record_outcome(run.id, **values)
         return self.history.run_by_id(run.id)

@@ -103,10 +103,18 @@ def fail_on_hits(runs: list[RunInfo], fail_on: Severity | None) -> int:
 @audit.command("run")
 @click.argument("name", required=False)
 @click.option("--due", is_flag=True, help="Run every audit that is due now, then exit.")
-@click.option("--browsers", type=click.IntRange(1, 16), default=None,
-              help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).")
-@click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
-              help="Exit 1 when a finding of a run reaches this severity.")
+@click.option(
+    "--browsers",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).",
+)
+@click.option(
+    "--fail-on",
+    type=SEVERITY_CHOICE,
+    default=None,
+    help="Exit 1 when a finding of a run reaches this severity.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @db_option
 def run(
@@ -151,10 +159,18 @@ def _close_delivery(runner: Runner) -> None:
 
 
 @audit.command("daemon")
-@click.option("--browsers", type=click.IntRange(1, 16), default=None,
-              help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).")
-@click.option("--tick", type=float, default=None,
-              help="Seconds between two looks at the schedule at most (default 30).")
+@click.option(
+    "--browsers",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).",
+)
+@click.option(
+    "--tick",
+    type=float,
+    default=None,
+    help="Seconds between two looks at the schedule at most (default 30).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @db_option
 def daemon(browsers: int | None, tick: float | None, verbose: bool, db: str | None) -> None:
@@ -177,8 +193,11 @@ def daemon(browsers: int | None, tick: float | None, verbose: bool, db: str | No
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     audits = store.list_audits()
-    click.echo(f"audit daemon: {len(audits)} audit(s), {store.settings.browsers} browser(s), "
-               f"database {store.engine.url.render_as_string(hide_password=True)}", err=True)
+    click.echo(
+        f"audit daemon: {len(audits)} audit(s), {store.settings.browsers} browser(s), "
+        f"database {store.engine.url.render_as_string(hide_password=True)}",
+        err=True,
+    )
     engine.on_result = lambda r: print_result(r, "run")
     engine.run()
     _close_delivery(runner)
@@ -186,8 +205,13 @@ def daemon(browsers: int | None, tick: float | None, verbose: bool, db: str | No
 
 @audit.command("history")
 @click.argument("site")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True,
-              help="How many runs, newest first.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="How many runs, newest first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
 @db_option
 def history(site: str, limit: int, as_json: bool, db: str | None) -> None:
@@ -205,8 +229,9 @@ def history(site: str, limit: int, as_json: bool, db: str | None) -> None:
         return
     for r in runs:
         trigger = f"slot {when(r.slot)}" if r.slot else r.trigger.value
-        click.echo(f"{when(r.started_at or r.queued_at)}  {describe(r)}  [{trigger}, "
-                   f"{r.worker or '-'}]")
+        click.echo(
+            f"{when(r.started_at or r.queued_at)}  {describe(r)}  [{trigger}, {r.worker or '-'}]"
+        )
         if r.state is RunState.SUCCEEDED:
             click.echo(f"    {changes_text(r)}; alert: {r.alert or '-'}")
 
@@ -227,15 +252,31 @@ def _output(data: bytes, out: str) -> None:
 
 
 def _render_options(fn: Any) -> Any:
-    for option in reversed([
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="html",
-                     show_default=True, help="Output format."),
-        click.option("--lang", type=click.Choice(["en", "fr"]), default=None,
-                     help="Report language (default: the audit's)."),
-        click.option("--out", default="-", show_default=True, help="File, or '-'."),
-        click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
-                     help="Exit 1 when a finding reaches this severity."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(FORMATS),
+                default="html",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option(
+                "--lang",
+                type=click.Choice(["en", "fr"]),
+                default=None,
+                help="Report language (default: the audit's).",
+            ),
+            click.option("--out", default="-", show_default=True, help="File, or '-'."),
+            click.option(
+                "--fail-on",
+                type=SEVERITY_CHOICE,
+                default=None,
+                help="Exit 1 when a finding reaches this severity.",
+            ),
+        ]
+    ):
         fn = option(fn)
     return fn
 
@@ -252,8 +293,13 @@ def _printer(fmt: str, out: str) -> Any:
 
 @audit.command("report")
 @click.argument("site")
-@click.option("--run", "number", type=int, default=None,
-              help="Run number (default: the latest successful run).")
+@click.option(
+    "--run",
+    "number",
+    type=int,
+    default=None,
+    help="Run number (default: the latest successful run).",
+)
 @_render_options
 @db_option
 def report(
@@ -276,8 +322,9 @@ def report(
         raise AuditInputError(f"{info.name}: no successful run yet")
     scan = hist.scan(chosen.id)
     try:
-        data = reports.render(scan, fmt, lang=lang or info.spec.lang,
-                              pdf_printer=_printer(fmt, out))
+        data = reports.render(
+            scan, fmt, lang=lang or info.spec.lang, pdf_printer=_printer(fmt, out)
+        )
     except reports.ReportError as exc:
         raise AuditInputError(str(exc)) from None
     _output(data, out)
@@ -290,10 +337,20 @@ def report(
 
 @audit.command("diff")
 @click.argument("site")
-@click.option("--from", "old", type=int, default=None,
-              help="Older run number (default: the successful run before --to).")
-@click.option("--to", "new", type=int, default=None,
-              help="Newer run number (default: the latest successful run).")
+@click.option(
+    "--from",
+    "old",
+    type=int,
+    default=None,
+    help="Older run number (default: the successful run before --to).",
+)
+@click.option(
+    "--to",
+    "new",
+    type=int,
+    default=None,
+    help="Newer run number (default: the latest successful run).",
+)
 @_render_options
 @db_option
 def diff(
@@ -324,11 +381,14 @@ def diff(
         raise AuditInputError(f"{info.name}: no successful run before #{to_run.number}")
     for r in (from_run, to_run):
         if r.state is not RunState.SUCCEEDED:
-            raise AuditInputError(f"{info.name}: run #{r.number} {r.state.value}: no scan to compare")
+            raise AuditInputError(
+                f"{info.name}: run #{r.number} {r.state.value}: no scan to compare"
+            )
     scan_diff = reports.compare(hist.scan(from_run.id), hist.scan(to_run.id))
     try:
-        data = reports.render_diff(scan_diff, fmt, lang=lang or info.spec.lang,
-                                   pdf_printer=_printer(fmt, out))
+        data = reports.render_diff(
+            scan_diff, fmt, lang=lang or info.spec.lang, pdf_printer=_printer(fmt, out)
+        )
     except reports.ReportError as exc:
         raise AuditInputError(str(exc)) from None
     _output(data, out)

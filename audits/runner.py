@@ -25,6 +25,7 @@ import random
 import re
 import socket
 import tempfile
+import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,7 +80,9 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def scan_settings(claimed: ClaimedRun, settings: AuditSettings, policy: Path | None) -> ScanSettings:
+def scan_settings(
+    claimed: ClaimedRun, settings: AuditSettings, policy: Path | None
+) -> ScanSettings:
     spec = claimed.spec
     return ScanSettings(
         urls=(spec.url,),
@@ -133,8 +136,13 @@ class Runner:
         if claim.outcome is ClaimOutcome.BUSY or claim.run is None:
             return RunResult(Outcome.BUSY, retry_in=claim.retry_in, reason=claim.reason)
         claimed = claim.run
-        log.info("run %s #%d: started by %s (attempt %d)", claimed.audit, claimed.number,
-                 self.worker, claimed.attempt)
+        log.info(
+            "run %s #%d: started by %s (attempt %d)",
+            claimed.audit,
+            claimed.number,
+            self.worker,
+            claimed.attempt,
+        )
         with tempfile.TemporaryDirectory(prefix="cookie-audit-run-") as tmp:
             policy = None
             if claimed.spec.policy is not None:
@@ -146,8 +154,9 @@ class Runner:
             except RunTimeoutError as exc:
                 message = f"the run went past its timeout of {claimed.spec.timeout:g} s"
                 if exc.partial is not None:
-                    info = self.store.finish(claimed, exc.partial, error=message,
-                                             error_kind="timeout")
+                    info = self.store.finish(
+                        claimed, exc.partial, error=message, error_kind="timeout"
+                    )
                 else:
                     info = self.store.fail(claimed, message, "timeout")
                 return self._finished(claimed, info, None)
@@ -159,8 +168,9 @@ class Runner:
                 return RunResult(Outcome.SKIPPED, reason="the run was taken over by another worker")
             except Exception as exc:  # a bug must not leave the run "running" for ever
                 log.exception("run %s #%d: unexpected error", claimed.audit, claimed.number)
-                info = self.store.fail(claimed, f"internal error: {type(exc).__name__}: {exc}",
-                                       "error")
+                info = self.store.fail(
+                    claimed, f"internal error: {type(exc).__name__}: {exc}", "error"
+                )
                 return self._finished(claimed, info, None)
         info = self.store.finish(claimed, scan)
         return self._finished(claimed, info, scan)
@@ -171,11 +181,14 @@ class Runner:
             delay = self.settings.retry_backoff_s * 2 ** (claimed.attempt - 1)
             delay *= random.uniform(0.9, 1.1)  # jitter: runs that failed together spread out
             if self.store.requeue(claimed, delay, message, "transient"):
-                log.info("run %s #%d: %s; retry in %.0f s", claimed.audit, claimed.number,
-                         message, delay)
+                log.info(
+                    "run %s #%d: %s; retry in %.0f s", claimed.audit, claimed.number, message, delay
+                )
                 return RunResult(Outcome.RETRY, retry_in=delay, reason=message)
             return RunResult(Outcome.SKIPPED, reason="the run was taken over by another worker")
-        kind = "transient" if is_transient(exc) else "input" if isinstance(exc, UsageError) else "scan"
+        kind = (
+            "transient" if is_transient(exc) else "input" if isinstance(exc, UsageError) else "scan"
+        )
         info = self.store.fail(claimed, message, kind)
         return self._finished(claimed, info, None)
 
@@ -186,19 +199,19 @@ class Runner:
         try:
             info = self.after.handle(claimed, info, scan)
         except Exception:  # what changed and alerts never undo a stored run
-            log.exception("run %s #%d: comparing or alerting failed", claimed.audit,
-                          claimed.number)
+            log.exception("run %s #%d: comparing or alerting failed", claimed.audit, claimed.number)
         return RunResult(Outcome.FINISHED, run=info)
 
     async def _bounded(self, claimed: ClaimedRun, settings: ScanSettings) -> Scan:
         """The scan under the run's timeout, with a heartbeat renewing the leases."""
         task = asyncio.ensure_future(self._scan(settings))
-        beat = asyncio.ensure_future(self._heartbeat(claimed, task))
+        beat = _Heartbeat(self.store, claimed, asyncio.get_running_loop(), task)
+        beat.start()
         try:
             done, _ = await asyncio.wait({task}, timeout=claimed.spec.timeout)
+            if beat.lost:
+                raise _LeaseLost()
             if task in done:
-                if beat.done() and beat.result() is False:
-                    raise _LeaseLost()
                 return task.result()
             task.cancel()
             try:
@@ -207,18 +220,42 @@ class Runner:
                 partial = None
             raise RunTimeoutError(partial)
         finally:
-            beat.cancel()
+            beat.stop()
 
-    async def _heartbeat(self, claimed: ClaimedRun, task: asyncio.Future[Scan]) -> bool:
-        while True:
-            await asyncio.sleep(self.settings.heartbeat_s)
+
+class _Heartbeat(threading.Thread):
+    """Renews the run's lease every `heartbeat_s` from its own thread, so a busy event loop
+    (a heavy page) never makes a live run look dead; cancels the scan if the lease is lost."""
+
+    def __init__(
+        self,
+        store: AuditStore,
+        claimed: ClaimedRun,
+        loop: asyncio.AbstractEventLoop,
+        task: asyncio.Future[Scan],
+    ) -> None:
+        super().__init__(name=f"heartbeat-{claimed.run_id}", daemon=True)
+        self.store = store
+        self.claimed = claimed
+        self.loop = loop
+        self.task = task
+        self.lost = False
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(self.store.settings.heartbeat_s):
             try:
-                alive = await asyncio.to_thread(self.store.heartbeat, claimed)
+                alive = self.store.heartbeat(self.claimed)
             except StoreUnavailableError:
                 continue  # the database is down: keep scanning, the lease may survive
             if not alive:  # another worker took the run over: stop scanning
-                task.cancel()
-                return False
+                self.lost = True
+                self.loop.call_soon_threadsafe(self.task.cancel)
+                return
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=self.store.settings.db_retry_s + 5)
 
 
 class _LeaseLost(Exception):

@@ -41,6 +41,9 @@ def celery_config(settings: AuditSettings) -> dict[str, Any]:
         "visibility_timeout": settings.visibility_timeout_s,
         "unacked_restore_interval": max(1.0, min(10.0, settings.visibility_timeout_s / 2)),
         "unacked_restore_throttle": 1,
+        # a worker killed while it held the restore mutex must not stop every other worker
+        # from restoring messages for kombu's default of 5 minutes
+        "unacked_mutex_expire": int(max(5.0, min(60.0, settings.visibility_timeout_s / 2))),
     }
     if settings.broker_prefix:
         transport["global_keyprefix"] = settings.broker_prefix
@@ -109,8 +112,11 @@ def dispatch_due(store: AuditStore, app: Celery) -> list[int]:
             app.send_task(RUN_TASK, args=(run_id,), queue=store.settings.queue)
             sent.append(run_id)
     except Exception as exc:  # kombu's OperationalError and friends: the broker is away
-        log.warning("broker unavailable (%s): %d run(s) wait for the next tick",
-                    type(exc).__name__, len(pending) - len(sent))
+        log.warning(
+            "broker unavailable (%s): %d run(s) wait for the next tick",
+            type(exc).__name__,
+            len(pending) - len(sent),
+        )
     finally:
         store.mark_dispatched(sent)
     return sent
@@ -131,16 +137,20 @@ class AuditScheduler(Scheduler):  # type: ignore[misc]
             self._store = AuditStore.open(self.app.conf.cookie_audit_settings)
         return self._store
 
-    def apply_async(self, entry: Any, producer: Any = None, advance: bool = True,
-                    **kwargs: Any) -> Any:
+    def apply_async(
+        self, entry: Any, producer: Any = None, advance: bool = True, **kwargs: Any
+    ) -> Any:
         if entry.task != TICK_TASK:
             return super().apply_async(entry, producer=producer, advance=advance, **kwargs)
         entry = self.reserve(entry) if advance else entry
         try:
             sent = dispatch_due(self.store, self.app)
         except StoreUnavailableError as exc:
-            log.warning("database unavailable: %s (next tick in %.0f s)", exc,
-                        self.app.conf.cookie_audit_settings.tick_s)
+            log.warning(
+                "database unavailable: %s (next tick in %.0f s)",
+                exc,
+                self.app.conf.cookie_audit_settings.tick_s,
+            )
             return None
         if sent:
             log.info("queued %d run(s)", len(sent))

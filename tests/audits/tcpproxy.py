@@ -6,6 +6,7 @@ refusals, as when Redis stops); restoring listens again on the same port.
 
 from __future__ import annotations
 
+import contextlib
 import selectors
 import socket
 import threading
@@ -40,10 +41,8 @@ class TcpProxy:
             self._listener = None
         with self._lock:
             for conn in self._conns:
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 conn.close()
             self._conns.clear()
         if self._thread is not None:
@@ -86,7 +85,5 @@ class TcpProxy:
             for s in (a, b):
                 with self._lock:
                     self._conns.discard(s)
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -43,8 +44,9 @@ class Cluster:
     logs: Path
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def start_worker(self, name: str, broker: str | None = None, queue: str | None = None
-                     ) -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, name: str, broker: str | None = None, queue: str | None = None
+    ) -> subprocess.Popen[bytes]:
         log = (self.logs / f"{name}.log").open("wb")
         args = [str(BIN), "worker", "--browsers", "1", "--loglevel", "INFO"]
         if broker:
@@ -53,8 +55,11 @@ class Cluster:
             args += ["--queue", queue]
         proc = subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.workers.append(proc)
-        wait_for(lambda: b"ready." in (self.logs / f"{name}.log").read_bytes(), 60,
-                 f"worker {name} did not start: {(self.logs / f'{name}.log').read_text()[-2000:]}")
+        wait_for(
+            lambda: b"ready." in (self.logs / f"{name}.log").read_bytes(),
+            60,
+            f"worker {name} did not start: {(self.logs / f'{name}.log').read_text()[-2000:]}",
+        )
         return proc
 
     def store(self) -> AuditStore:
@@ -98,8 +103,8 @@ def cluster(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         broker_url=f"redis://127.0.0.1:{proxy.port}/0",
         broker_prefix=f"cookie-audit-test-{secrets.token_hex(4)}:",
         queue=f"audits-test-{secrets.token_hex(4)}",
-        heartbeat_s=1.0,
-        visibility_timeout_s=6.0,
+        heartbeat_s=2.0,
+        visibility_timeout_s=10.0,
         retry_backoff_s=1.0,
         tick_s=1.0,
         browsers=1,
@@ -110,8 +115,8 @@ def cluster(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "COOKIE_AUDIT_BROKER_URL": settings.broker_url,
         "COOKIE_AUDIT_BROKER_PREFIX": settings.broker_prefix,
         "COOKIE_AUDIT_QUEUE": settings.queue,
-        "COOKIE_AUDIT_HEARTBEAT_S": "1",
-        "COOKIE_AUDIT_VISIBILITY_TIMEOUT_S": "6",
+        "COOKIE_AUDIT_HEARTBEAT_S": "2",
+        "COOKIE_AUDIT_VISIBILITY_TIMEOUT_S": "10",
         "COOKIE_AUDIT_RETRY_BACKOFF_S": "1",
         "COOKIE_AUDIT_TICK_S": "1",
     }
@@ -131,29 +136,33 @@ def cluster(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             except subprocess.TimeoutExpired:
                 proc.kill()
         proxy.cut()
+        clean = redis.Redis(host="127.0.0.1", port=6379)
+        for key in clean.scan_iter(f"{settings.broker_prefix}*"):
+            clean.delete(key)
+        clean.close()
 
 
 def spec(local_web: LocalWeb, host: str, **extra: object):  # type: ignore[no-untyped-def]
-    return build_spec({
-        "name": f"{host}-{secrets.token_hex(2)}",
-        "url": f"https://{host}/",
-        "every": "daily",
-        "max_pages": 1,
-        "depth": 0,
-        "phases": "none",
-        "resolve": list(local_web.resolve),
-        "ignore_https_errors": True,
-        **extra,
-    })
+    return build_spec(
+        {
+            "name": f"{host}-{secrets.token_hex(2)}",
+            "url": f"https://{host}/",
+            "every": "daily",
+            "max_pages": 1,
+            "depth": 0,
+            "phases": "none",
+            "resolve": list(local_web.resolve),
+            "ignore_https_errors": True,
+            **extra,
+        }
+    )
 
 
 def wait_finished(store: AuditStore, names: list[str], timeout: float) -> list:  # type: ignore[type-arg]
     history = History(store.engine)
 
     def done() -> bool:
-        return all(
-            (runs := history.runs(n)) and all(r.state.finished for r in runs) for n in names
-        )
+        return all((runs := history.runs(n)) and all(r.state.finished for r in runs) for n in names)
 
     wait_for(done, timeout, f"runs not finished: {[history.runs(n) for n in names]}")
     return [r for n in names for r in history.runs(n)]
@@ -163,8 +172,12 @@ def test_two_schedulers_queue_each_slot_once(cluster: Cluster, local_web: LocalW
     store = cluster.store()
     names = [store.add(spec(local_web, host)).name for host in SITES]
     schedulers = [
-        subprocess.Popen([str(BIN), "scheduler", "--tick", "0.5", "--loglevel", "WARNING"],
-                         env=cluster.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [str(BIN), "scheduler", "--tick", "0.5", "--loglevel", "WARNING"],
+            env=cluster.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(2)
     ]
     try:
@@ -201,13 +214,12 @@ def test_redis_down_loses_no_run_and_workers_reconnect(
     store.close()
 
 
-def test_a_worker_killed_mid_scan_hands_its_run_over(
-    cluster: Cluster, local_web: LocalWeb
-) -> None:
+def test_a_worker_killed_mid_scan_hands_its_run_over(cluster: Cluster, local_web: LocalWeb) -> None:
     store = cluster.store()
     app = make_celery(cluster.settings)
-    name = store.add(spec(local_web, "www.bench.test", max_pages=6, depth=2,
-                          phases="none,accept")).name
+    name = store.add(
+        spec(local_web, "www.bench.test", max_pages=6, depth=2, phases="none,accept")
+    ).name
     assert dispatch_due(store, app)
     history = History(store.engine)
     wait_for(lambda: history.runs(name)[0].state is RunState.RUNNING, 60, "never started")

@@ -8,6 +8,7 @@ past its timeout (failed), and the daemon running two due audits by itself.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +20,9 @@ from audits import AuditSettings, AuditStore, History, RunState, build_spec
 from audits.alerts import Alert, AlertTarget
 from audits.embedded import Daemon, run_due
 from audits.runner import Outcome, Runner
+from scanner.cli import main
 from scanner.demo.server import LocalWeb
+from scanner.model import Scan
 from tests.fixtureweb.sites import changing_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("changing_shop")]
@@ -70,7 +73,9 @@ def audit(local_web: LocalWeb, name: str, url: str, **extra: object) -> object:
     )
 
 
-def test_three_runs_what_changed_and_alerts(store: AuditStore, local_web: LocalWeb) -> None:
+def test_three_runs_what_changed_and_alerts(
+    store: AuditStore, local_web: LocalWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     recorder = Recorder()
     runner = Runner(store, deliver=recorder)
     store.add(audit(local_web, "shop", URL))  # type: ignore[arg-type]
@@ -97,11 +102,62 @@ def test_three_runs_what_changed_and_alerts(store: AuditStore, local_web: LocalW
         assert "static.heatmap-two.test" in alert.hosts_added
         assert [t.spec() for t in targets] == ["email:dpo@changing-shop.test"]
 
-        third = runner.execute(store.create_run("shop").id).run
-        assert third is not None and third.state is RunState.SUCCEEDED
-        assert third.alert == "none" and len(recorder.alerts) == 1  # nothing new: no alert
+        # the third run through the CLI: nothing new, so no alert
+        db = ["--db", store.settings.database_url]
+        assert main(["audit", "run", "shop", *db]) == 0
+        out = capsys.readouterr().out
+        assert "shop #3 succeeded" in out and "no change since #2" in out
+        assert "alert: none" in out
     finally:
         changing_shop.STATE.version = 1
+    assert main(["audit", "history", "shop", *db]) == 0
+    out = capsys.readouterr().out
+    assert "#3 succeeded" in out and "1 new third-party host since #1" in out
+    report = tmp_path / "r.json"
+    assert (
+        main(
+            ["audit", "report", "shop", "--run", "2", "--format", "json", "--out", str(report), *db]
+        )
+        == 0
+    )
+    assert Scan.model_validate_json(report.read_text()) == history.scan(second.id)
+    diff = tmp_path / "d.json"
+    assert (
+        main(
+            [
+                "audit",
+                "diff",
+                "shop",
+                "--from",
+                "1",
+                "--to",
+                "2",
+                "--format",
+                "json",
+                "--out",
+                str(diff),
+                *db,
+            ]
+        )
+        == 0
+    )
+    assert "static.heatmap-two.test" in json.loads(diff.read_text())["hosts_added"]
+    assert main(
+        [
+            "audit",
+            "report",
+            "shop",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--fail-on",
+            "info",
+            *db,
+        ]
+    ) == (1 if history.latest_run("shop").findings else 0)  # type: ignore[union-attr]
+    assert main(["audit", "diff", "shop", "--from", "9", *db]) == 2
+    capsys.readouterr()
     assert [p.number for p in history.trend("shop")] == [1, 2, 3]
     assert history.scan(second.id).target == URL
 
