@@ -1,81 +1,193 @@
-"""Classifier accuracy on the labelled set, and speed (cookies per second on one core).
+"""Classifier accuracy on cookies labelled by others, and speed, against the baseline in one run.
 
-Accuracy is reported twice: on cookies the knowledge base lists (checks the data) and on the
-held-out cookies it does not list (checks the heuristics: the honest estimate for unseen data).
-Groups: technical+session / analytics+google_analytics / tracking; `unknown` counts as wrong.
+    python -m benchmarks classify            # every set, both parts, speed
+    python -m benchmarks.classify --errors   # also list the errors of the *tuning* parts
 
-    python -m benchmarks classify
+Sets (see `classify_sets.py`): sites' own cookie tables, a consent platform's declarations,
+the Open Cookie Database; plus our two older vendor-documentation sets. The 3 groups are
+technical+session / analytics (google_analytics included) / tracking; `unknown` is wrong.
+The baseline is the classifier as it was before this work (git `BASELINE`), loaded from git
+history into a private package, so before/after and speed ratios come from the same run.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import random
+import subprocess
+import sys
+import tempfile
 import time
-from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
+from benchmarks.classify_sets import (
+    ANALYTICS,
+    CMP_SET,
+    OCD_PATH,
+    SITE_SET,
+    TECHNICAL,
+    TRACKING,
+    Labelled,
+    load_ocd,
+    load_set,
+)
 from scanner.classify import Classifier, KnowledgeBase
-from scanner.model import Category, Party
+from scanner.model import Party
 from scanner.values import describe_value
 
-DATA = Path(__file__).parent / "data" / "labelled_cookies.csv"
-#: written later, before the knowledge base grew from 570 to 1,286 entries (see BENCHMARKS.md)
-HOLDOUT = Path(__file__).parent / "data" / "labelled_holdout.csv"
+DATA = Path(__file__).parent / "data"
+OLD_SETS = {"vendor docs, first set": DATA / "labelled_cookies.csv"}
+OLD_SETS["vendor docs, second set"] = DATA / "labelled_holdout.csv"
+#: main before the work on classification beyond the knowledge base (issue 11, part 4)
+BASELINE = "c1da143"
+ROOT = Path(__file__).resolve().parents[1]
 GROUP = {
-    Category.TECHNICAL: "technical+session",
-    Category.SESSION: "technical+session",
-    Category.ANALYTICS: "analytics+ga",
-    Category.GOOGLE_ANALYTICS: "analytics+ga",
-    Category.TRACKING: "tracking",
-    Category.UNKNOWN: "unknown",
+    "technical": TECHNICAL,
+    "session": TECHNICAL,
+    "analytics": ANALYTICS,
+    "google_analytics": ANALYTICS,
+    "tracking": TRACKING,
 }
 
+Predict = Callable[[Labelled], str]
 
-def load(path: Path = DATA) -> list[dict[str, str]]:
+
+def old_set(path: Path) -> list[Labelled]:
+    """Our older vendor-documentation sets in the common shape (their split is their own)."""
     with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+        return [
+            Labelled(
+                name=row["name"],
+                domain=row["domain"].lstrip("."),
+                site=None,
+                lifetime_days=float(row["lifetime_days"]) if row["lifetime_days"] else None,
+                label=row["label"],
+                group=GROUP[row["label"]],
+                unit=row["source"],
+                hosts=(),
+                split="holdout",
+                party=row["party"],
+                value=row["value_example"],
+            )
+            for row in csv.DictReader(handle)
+        ]
 
 
-def domains_only(kb: KnowledgeBase) -> KnowledgeBase:
-    """The knowledge base without any cookie name: what the heuristics do on unseen names."""
-    bare = KnowledgeBase()
-    for entry in kb.domains.values():
-        bare.add_domain(entry)
-    return bare
+def predictor(classifier: Any) -> Predict:
+    """Classify a labelled cookie with whatever the source gives (domain, party, site...)."""
+
+    def predict(row: Labelled) -> str:
+        verdict = classifier.classify(
+            row.name,
+            row.domain,
+            party=Party(row.party) if row.party else None,
+            value=describe_value(row.value) if row.value else None,
+            lifetime_days=row.lifetime_days,
+            site=row.site,
+        )
+        return GROUP.get(str(verdict.category.value), "unknown")
+
+    return predict
 
 
-def predict(classifier: Classifier, row: dict[str, str]) -> Category:
-    days = float(row["lifetime_days"]) if row["lifetime_days"] else None
-    return classifier.classify(
-        row["name"],
-        row["domain"],
-        party=Party(row["party"]),
-        value=describe_value(row["value_example"]),
-        lifetime_days=days,
-    ).category
+def accuracy(rows: list[Labelled], predict: Predict) -> float:
+    return sum(1 for r in rows if predict(r) == r.group) / len(rows) if rows else float("nan")
 
 
-def report(title: str, pairs: list[tuple[Category, Category]]) -> None:
-    if not pairs:
-        return
-    print(f"\n### {title} ({len(pairs)} cookies)\n")
-    print("| category | precision | recall | support |\n| --- | ---: | ---: | ---: |")
-    for category in Category:
-        tp = sum(1 for truth, got in pairs if truth == got == category)
-        predicted = sum(1 for _, got in pairs if got == category)
-        support = sum(1 for truth, _ in pairs if truth == category)
-        if not predicted and not support:
+def _pct(value: float) -> str:
+    return "-" if value != value else f"{value:.1%}"
+
+
+def compare(
+    sets: dict[str, list[Labelled]],
+    systems: dict[str, Predict],
+    kb: KnowledgeBase,
+) -> None:
+    """One markdown table: 3-group accuracy per set and part, for every system."""
+    names = list(systems)
+    print("\n| set | part | cookies | listed | " + " | ".join(names) + " |")
+    print("| --- | --- | ---: | ---: |" + " ---: |" * len(names))
+    for title, rows in sets.items():
+        parts = {"tune": [r for r in rows if r.split == "tune"]}
+        parts["held out"] = [r for r in rows if r.split == "holdout"]
+        for part, chosen in parts.items():
+            if not chosen:
+                continue
+            listed = sum(1 for r in chosen if kb.lookup_name(r.name, r.domain))
+            cells = [_pct(accuracy(chosen, predict)) for predict in systems.values()]
+            print(
+                f"| {title} | {part} | {len(chosen)} | {listed / len(chosen):.0%} | "
+                + " | ".join(cells)
+                + " |"
+            )
+
+
+def confusion(title: str, rows: Iterable[Labelled], predict: Predict) -> None:
+    groups = [TECHNICAL, ANALYTICS, TRACKING]
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row.group, predict(row))
+        counts[key] = counts.get(key, 0) + 1
+    print(f"\n{title}: rows = label, columns = verdict\n")
+    print("| label | " + " | ".join([*groups, "unknown"]) + " |")
+    print("| --- |" + " ---: |" * (len(groups) + 1))
+    for label in groups:
+        cells = [str(counts.get((label, got), 0)) for got in [*groups, "unknown"]]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+def errors(title: str, rows: Iterable[Labelled], classifier: Classifier) -> None:
+    """Every error of a tuning part, with the reason the classifier gave."""
+    print(f"\n### errors, {title} (tuning part only)\n")
+    predict = predictor(classifier)
+    for row in rows:
+        if row.split != "tune":
             continue
-        precision = f"{tp / predicted:.2f}" if predicted else "-"
-        recall = f"{tp / support:.2f}" if support else "-"
-        print(f"| {category.value} | {precision} | {recall} | {support} |")
-    exact = sum(1 for truth, got in pairs if truth == got) / len(pairs)
-    grouped = sum(
-        1 for truth, got in pairs if got is not Category.UNKNOWN and GROUP[truth] == GROUP[got]
-    ) / len(pairs)
-    unknown = Counter(got for _, got in pairs)[Category.UNKNOWN]
-    print(f"\nexact category: {exact:.1%}; 3-group accuracy: {grouped:.1%}; unknown: {unknown}")
+        got = predict(row)
+        if got != row.group:
+            verdict = classifier.classify(
+                row.name, row.domain, lifetime_days=row.lifetime_days, site=row.site
+            )
+            print(f"- {row.name!r} @{row.domain or '?'} [{row.unit}] label {row.label!r}")
+            print(f"  -> {got}: {verdict.reason}")
+
+
+# -- the baseline, from git history ---------------------------------------------------------
+
+
+def load_baseline(commit: str = BASELINE) -> ModuleType | None:
+    """scanner/classify as of `commit`, importable as `_baseline_classify` (None without git)."""
+    target = Path(tempfile.mkdtemp(prefix="classify-baseline-")) / "_baseline_classify"
+    (target / "data").mkdir(parents=True)
+    try:
+        for name in ("__init__.py", "classifier.py", "knowledge.py", "ocd.py", "scan.py"):
+            text = _git_show(commit, f"scanner/classify/{name}")
+            text = text.replace("scanner.classify", "_baseline_classify")
+            (target / name).write_text(text, encoding="utf-8")
+        for name in ("cookies.csv", "domains.csv"):
+            (target / "data" / name).write_text(
+                _git_show(commit, f"scanner/classify/data/{name}"), encoding="utf-8"
+            )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    sys.path.insert(0, str(target.parent))
+    return importlib.import_module("_baseline_classify")
+
+
+def _git_show(commit: str, path: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+# -- speed ---------------------------------------------------------------------------------
 
 
 def _corpus(n: int, kb: KnowledgeBase, distinct: bool) -> list[tuple[str, str, Party]]:
@@ -83,9 +195,9 @@ def _corpus(n: int, kb: KnowledgeBase, distinct: bool) -> list[tuple[str, str, P
     the labelled cookies, and unknown names; `distinct` makes every cookie unique (worst case:
     nothing is memoised and most names miss the knowledge base)."""
     rng = random.Random(7)
-    documented = [name for name in kb.exact]
+    documented = list(kb.exact)
     prefixes = [e.pattern for bucket in kb.prefixes.values() for e in bucket]
-    labelled = [(r["name"], r["domain"]) for r in load()]
+    labelled = [(r.name, r.domain) for r in old_set(OLD_SETS["vendor docs, first set"])]
     out = []
     for i in range(n):
         pick = rng.random()
@@ -103,38 +215,60 @@ def _corpus(n: int, kb: KnowledgeBase, distinct: bool) -> list[tuple[str, str, P
     return out
 
 
-def speed(kb: KnowledgeBase, n: int = 200_000) -> None:
-    for title, distinct in (("scan-like corpus", False), ("all distinct, mostly unknown", True)):
+def _once(classifier: Any, inputs: list[tuple[str, str, Party]]) -> float:
+    start = time.perf_counter()
+    for name, domain, party in inputs:
+        classifier.classify(name, domain, party=party)
+    return time.perf_counter() - start
+
+
+def speed(
+    kb: KnowledgeBase, baseline: ModuleType | None, n: int = 200_000, rounds: int = 5
+) -> None:
+    """Cookies/s on one core, best of `rounds`; baseline and now alternate round by round (a
+    fresh classifier each time: nothing memoised) so both see the same machine load."""
+    print("\n| corpus | baseline cookies/s | now cookies/s | ratio |\n| --- | ---: | ---: | ---: |")
+    old_kb = baseline.KnowledgeBase.load([]) if baseline else None
+    for title, distinct in (("scan-like", False), ("all distinct, mostly unknown", True)):
         inputs = _corpus(n, kb, distinct)
-        classifier = Classifier(kb)  # fresh: nothing memoised
-        start = time.perf_counter()
-        for name, domain, party in inputs:
-            classifier.classify(name, domain, party=party)
-        elapsed = time.perf_counter() - start
-        print(
-            f"speed, {title}: {n / elapsed:,.0f} cookies/s "
-            f"({n:,} cookies, {len(set(inputs)):,} distinct, one core)"
-        )
+        old = now = float("inf")
+        for _ in range(rounds):
+            if baseline is not None:
+                old = min(old, _once(baseline.Classifier(old_kb), inputs))
+            now = min(now, _once(Classifier(kb), inputs))
+        if baseline is None:
+            print(f"| {title} | - | {n / now:,.0f} | - |")
+        else:
+            print(f"| {title} | {n / old:,.0f} | {n / now:,.0f} | {old / now:.2f} |")
 
 
 def main(argv: list[str]) -> int:
-    kb = KnowledgeBase.load()
+    kb = KnowledgeBase.load([])
     classifier = Classifier(kb)
-    for title, path in (("first set", DATA), ("second set", HOLDOUT)):
-        known: list[tuple[Category, Category]] = []
-        held_out: list[tuple[Category, Category]] = []
-        for row in load(path):
-            pair = (Category(row["label"]), predict(classifier, row))
-            listed = kb.lookup_name(row["name"], row["domain"].lstrip("."))
-            (known if listed else held_out).append(pair)
-        report(f"{title}: all labelled cookies", known + held_out)
-        report(f"{title}: listed in the knowledge base", known)
-        report(f"{title}: not in the knowledge base (heuristics only)", held_out)
-    bare = Classifier(domains_only(kb))
-    rows = load(DATA) + load(HOLDOUT)
-    report(
-        "both sets, every cookie name removed from the knowledge base (vendor domains kept)",
-        [(Category(row["label"]), predict(bare, row)) for row in rows],
-    )
-    speed(kb)
+    sets = {"sites' own tables": load_set(SITE_SET), "consent platform": load_set(CMP_SET)}
+    if OCD_PATH.is_file():
+        sets["Open Cookie Database"] = load_ocd()
+    else:
+        print(f"(no {OCD_PATH}: the Open Cookie Database agreement is not measured)")
+    for title, path in OLD_SETS.items():
+        sets[title] = old_set(path)
+    systems: dict[str, Predict] = {}
+    baseline = load_baseline()
+    if baseline is not None:
+        systems["baseline"] = predictor(baseline.Classifier(baseline.KnowledgeBase.load([])))
+    systems["now"] = predictor(classifier)
+    print("### 3-group accuracy (listed = share of names the knowledge base lists)")
+    compare(sets, systems, kb)
+    for title in ("sites' own tables", "consent platform"):
+        confusion(f"{title}, both parts, now", sets[title], systems["now"])
+    if "--errors" in argv:
+        for title in ("sites' own tables", "consent platform", "Open Cookie Database"):
+            if title in sets:
+                errors(title, sets[title], classifier)
+    if "--no-speed" not in argv:
+        speed(kb, baseline)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
