@@ -71,6 +71,7 @@ def create_dashboard_app(
     app.jinja_env.lstrip_blocks = True
 
     from dashboard.web.auth import init_auth
+    from dashboard.web.consent import bp as consent_bp
     from dashboard.web.errors import init_errors
     from dashboard.web.pages import init_pages
     from dashboard.web.security import init_security
@@ -78,6 +79,7 @@ def create_dashboard_app(
     CSRFProtect(app)
     app.extensions["dashboard_limiter"] = init_auth(app)  # the limiter is weakly held
     init_pages(app)
+    app.register_blueprint(consent_bp)
     init_errors(app)
     init_security(app)
     _register_meta(app)

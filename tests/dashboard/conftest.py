@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from consent_api.db import write_transaction
 from dashboard import accounts, create_app
 from dashboard.accounts import Role
+from tests.consent_api.conftest import pg_database  # noqa: F401  (a fixture, shared)
 
 PASSWORD = "correct horse battery staple"
 BASE = "https://dash.test"
