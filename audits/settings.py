@@ -10,18 +10,17 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
+import database
 from audits.errors import AuditInputError
 
 PREFIX = "COOKIE_AUDIT_"
 
 
 def default_database_url() -> str:
-    """SQLite in the user's data folder (one file for the whole product)."""
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return f"sqlite:///{base / 'cookie-audit' / 'cookie-audit.db'}"
+    """The product's one database (`database.default_database_url`)."""
+    return database.default_database_url()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
