@@ -399,4 +399,62 @@ def diff(
             raise ScanFailedError(f"{hits} new finding(s) at or above {fail_on} (--fail-on)")
 
 
-__all__ = ["daemon", "diff", "history", "report", "run"]
+@audit.command("declaration")
+@click.argument("site")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "html"]),
+    default="html",
+    show_default=True,
+    help="JSON document or HTML fragment.",
+)
+@click.option(
+    "--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: the audit's)."
+)
+@click.option(
+    "--banner-categories",
+    default=None,
+    metavar="LIST",
+    help="The consent banner's category ids, comma-separated (to name the cookies "
+    "it does not cover).",
+)
+@click.option("--out", default="-", show_default=True, help="File, or '-'.")
+@db_option
+def declaration(
+    site: str,
+    fmt: str,
+    lang: str | None,
+    banner_categories: str | None,
+    out: str,
+    db: str | None,
+) -> None:
+    """The site's cookie declaration, from its latest successful run (JSON or HTML)."""
+    from audits.declaration import build_declaration, render_fragment
+
+    store = AuditStore.open(settings_for(db))
+    info = store.find(site)
+    hist = History(store.engine)
+    latest = hist.latest_run(info.id)
+    if latest is None:
+        raise AuditInputError(f"{info.name}: no successful run yet")
+    categories = (
+        [c.strip() for c in banner_categories.split(",") if c.strip()]
+        if banner_categories is not None
+        else None
+    )
+    document = build_declaration(
+        hist.scan(latest.id),
+        audit=info.name,
+        run=latest.number,
+        lang=lang or info.spec.lang,
+        banner_categories=categories,
+    )
+    if fmt == "json":
+        data = (document.model_dump_json(indent=2) + "\n").encode()
+    else:
+        data = render_fragment(document).encode()
+    _output(data, out)
+
+
+__all__ = ["daemon", "declaration", "diff", "history", "report", "run"]
