@@ -37,3 +37,16 @@ def upgrade(engine: Engine) -> None:
             config.set_main_option("script_location", str(MIGRATIONS))
             config.attributes["connection"] = connection
             command.upgrade(config, "accounts@head")
+    _audit_tables(engine)
+
+
+def _audit_tables(engine: Engine) -> None:
+    """The audit history's tables, until the shared Alembic environment of ``database/`` runs
+    the audits' branch next to the consent ledger's (today both would claim one version
+    table): created from the audits' models when absent."""
+    from sqlalchemy import inspect
+
+    from audits.models import Base
+
+    if not inspect(engine).has_table("audits"):
+        Base.metadata.create_all(engine)
