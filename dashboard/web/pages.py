@@ -67,17 +67,21 @@ def history() -> History:
 
 
 def _acceptance(site_keys: set[str]) -> dict[str, consent_stats.Counts]:
-    """30-day counts of the consent sites linked to audits (rollups refreshed first)."""
+    """30-day counts of the consent sites linked to audits; only the rollups of sites with new
+    records are brought up to date (one query finds them)."""
     if not site_keys:
         return {}
-    with writing() as conn:
+    with reading() as conn:
         ids = dict(
             conn.execute(
                 select(SITES.c.site_key, SITES.c.id).where(SITES.c.site_key.in_(site_keys))
             ).all()
         )
-        for site_id in ids.values():
-            consent_stats.refresh(conn, site_id)
+        behind = consent_stats.sites_behind(conn, ids.values())
+    if behind:
+        with writing() as conn:
+            for site_id in behind:
+                consent_stats.refresh(conn, site_id)
     today = datetime.now(UTC).date()
     with reading() as conn:
         counts = consent_stats.acceptance_by_site(
