@@ -36,7 +36,7 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 from audits.models import AuditRow, DocumentRow, RunCountRow, RunRow
-from consent_api.db import write_transaction
+from database import write_transaction
 from consent_api.sites import create_site
 from dashboard import accounts, create_app
 from dashboard.accounts import Role
