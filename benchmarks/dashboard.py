@@ -36,10 +36,10 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 from audits.models import AuditRow, DocumentRow, RunCountRow, RunRow
-from database import write_transaction
 from consent_api.sites import create_site
 from dashboard import accounts, create_app
 from dashboard.accounts import Role
+from database import write_transaction
 from tests.reports.sample_scans import shop_scan
 
 PASSWORD = "benchmark password 1"
