@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from tenacity import (
     RetryError,
@@ -29,49 +25,20 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from audits.errors import AuditInputError, StoreUnavailableError
-
-MIGRATIONS = Path(__file__).with_name("migrations")
-#: PostgreSQL advisory lock id that serialises concurrent migrations
-MIGRATION_LOCK = 0x61756474
+import database
+from audits.errors import StoreUnavailableError
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise AuditInputError(f"database: not a database URL: {url!r}") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 5, "check_same_thread": False})
-        _sqlite_events(engine)
-        return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_recycle=1800)
+    """The product's engine (`database.make_engine`: WAL and pragmas on SQLite)."""
+    return database.make_engine(database.DatabaseSettings.from_environment(url))
 
 
 def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
-
-
-def _sqlite_events(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "")
-        connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 def transient(exc: BaseException) -> bool:
@@ -127,19 +94,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(connection: Connection) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection"] = connection
-    return cfg
-
-
 def upgrade(engine: Engine) -> None:
-    """Apply the audits' migrations, serialised against other processes doing the same."""
-    with engine.connect() as connection:
-        if is_sqlite(connection):
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-        with connection.begin():
-            if not is_sqlite(connection):
-                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
-            command.upgrade(alembic_config(connection), "heads")
+    """Apply the product's migrations (every branch, the audits' included), serialised against
+    other processes doing the same (see :func:`database.upgrade`)."""
+    database.upgrade(engine)
