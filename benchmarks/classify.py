@@ -77,8 +77,9 @@ def old_set(path: Path) -> list[Labelled]:
         ]
 
 
-def predictor(classifier: Any) -> Predict:
-    """Classify a labelled cookie with whatever the source gives (domain, party, site...)."""
+def predictor(classifier: Any, with_context: bool = True) -> Predict:
+    """Classify a labelled cookie with whatever the source gives (domain, party, site, the
+    hosts the same source loads as the scan context; the baseline takes no context)."""
 
     def predict(row: Labelled) -> str:
         verdict = classifier.classify(
@@ -87,7 +88,9 @@ def predictor(classifier: Any) -> Predict:
             party=Party(row.party) if row.party else None,
             value=describe_value(row.value) if row.value else None,
             lifetime_days=row.lifetime_days,
+            set_by=f"https://{row.hosts[0]}/" if row.hosts else None,
             site=row.site,
+            **({"context": frozenset(row.hosts)} if row.hosts and with_context else {}),
         )
         return GROUP.get(str(verdict.category.value), "unknown")
 
@@ -150,7 +153,12 @@ def errors(title: str, rows: Iterable[Labelled], classifier: Classifier) -> None
         got = predict(row)
         if got != row.group:
             verdict = classifier.classify(
-                row.name, row.domain, lifetime_days=row.lifetime_days, site=row.site
+                row.name,
+                row.domain,
+                lifetime_days=row.lifetime_days,
+                set_by=f"https://{row.hosts[0]}/" if row.hosts else None,
+                site=row.site,
+                context=frozenset(row.hosts) if row.hosts else None,
             )
             print(f"- {row.name!r} @{row.domain or '?'} [{row.unit}] label {row.label!r}")
             print(f"  -> {got}: {verdict.reason}")
@@ -255,7 +263,9 @@ def main(argv: list[str]) -> int:
     systems: dict[str, Predict] = {}
     baseline = load_baseline()
     if baseline is not None:
-        systems["baseline"] = predictor(baseline.Classifier(baseline.KnowledgeBase.load([])))
+        old = baseline.Classifier(baseline.KnowledgeBase.load([]))
+        systems["baseline"] = predictor(old, with_context=False)
+    systems["now, no OCD layer"] = predictor(Classifier(KnowledgeBase.load([], fallback=False)))
     systems["now"] = predictor(classifier)
     print("### 3-group accuracy (listed = share of names the knowledge base lists)")
     compare(sets, systems, kb)

@@ -18,7 +18,13 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scanner.classify.knowledge import CookieEntry, DomainEntry, KnowledgeBase
+from scanner.classify.knowledge import (
+    FALLBACK_LAYER,
+    CookieEntry,
+    DomainEntry,
+    KnowledgeBase,
+    VendorRole,
+)
 from scanner.model import Category, Classification, Party, ValueInfo, ValueShape
 
 EXEMPT = frozenset({Category.TECHNICAL, Category.SESSION})
@@ -103,8 +109,19 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
         "audience measurement",
     ),
 )
-#: one pass that tells whether any token rule can match (most names match none)
-_ANY_TOKEN = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in _TOKEN_RULES))
+#: literals at least one of which every match of a token rule contains: one fast pass of
+#: plain alternatives (re scans those far quicker than the rules' groups and anchors) rules
+#: out half of the unknown names before any rule runs
+_KEYWORDS = (
+    "consent cookie gdpr opt privacy cmp csrf xsrf antiforgery verificationtoken lang locale "
+    "lng i18n currency country region timezone tz cart basket wishlist checkout compare lb "
+    "balancer affinity sticky route server node backend captcha bot waf challenge fraud theme "
+    "dark font accessib contrast test has_js resolution screen auth login logged remember "
+    "token jwt sess sid user ad campaign utm gclid fbclid msclkid click aff retarget pixel "
+    "conversion marketing track visitor vid uid cid fingerprint segment audience analytic "
+    "stat metric measure hit visit pageview"
+).split()
+_ANY_TOKEN = re.compile("|".join(_KEYWORDS))
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[-.\s]+")
 
@@ -143,6 +160,7 @@ class Classifier:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._cached = lru_cache(maxsize=1 << 18)(self._classify)
+        self._vendors = lru_cache(maxsize=256)(self._vendors_of)  # one per scan context
 
     @classmethod
     def default(cls) -> Classifier:
@@ -162,7 +180,9 @@ class Classifier:
         lifetime_days: float | None = None,
         set_by: str | None = None,
         site: str | None = None,
+        context: frozenset[str] | None = None,
     ) -> Classification:
+        """`context`: every host the same site was seen loading (its scan), when known."""
         shape = value.shape if value is not None else None
         length = value.length if value is not None else None
         return self._cached(
@@ -174,6 +194,7 @@ class Classifier:
             _lifetime_bucket(lifetime_days),
             _host(set_by),
             site,
+            context,
         )
 
     # -- the decision ---------------------------------------------------------------------
@@ -188,10 +209,37 @@ class Classifier:
         lifetime: int,
         setter_host: str,
         site: str | None,
+        context: frozenset[str] | None,
+    ) -> Classification:
+        verdict = self._decide(
+            name, domain, party, shape, length, lifetime, setter_host, site, context
+        )
+        role = self.kb.roles.get(verdict.vendor or "")
+        if role is None or verdict.category not in (Category.ANALYTICS, Category.TRACKING):
+            return verdict
+        return _with_role(verdict, role, context is not None, self._seen(context, role.evidence))
+
+    def _decide(
+        self,
+        name: str,
+        domain: str,
+        party: Party | None,
+        shape: ValueShape | None,
+        length: int | None,
+        lifetime: int,
+        setter_host: str,
+        site: str | None,
+        context: frozenset[str] | None,
     ) -> Classification:
         entry = self.kb.lookup_name(name, domain)
+        weak: CookieEntry | None = None
         if entry is not None:
-            return _from_entry(entry)
+            if not _too_short(entry):
+                return _from_entry(entry)
+            # a two-character prefix ("s_") names a vendor only when the site shows the vendor
+            if self._vendor_on_site(entry.vendor, setter_host, context):
+                return _from_entry(entry, "; the site loads that vendor", 0.8)
+            weak = entry
         owner = self.kb.lookup_domain(domain) if domain else None
         if party is None and site and domain:
             party = Party.FIRST if domain == site or domain.endswith("." + site) else Party.THIRD
@@ -220,11 +268,74 @@ class Classifier:
                 f"guess: a third-party cookie whose name says {guess[1]}, i.e. a cross-site id",
             )
         setter = self.kb.lookup_domain(setter_host) if setter_host else None
-        if setter is not None and setter.category not in EXEMPT and guess is None:
-            return _from_domain(setter, "set by a script of", 0.6)
+        if setter is not None and setter.category not in EXEMPT:
+            if guess is None:
+                return _from_domain(setter, "set by a script of", 0.6)
+            if guess[1] == SESSION_WHY or guess[0] is Category.ANALYTICS:
+                # a "session" or visitor id written by an analytics/ad script is its visit id
+                return _verdict(
+                    setter.category,
+                    setter.vendor,
+                    0.55,
+                    f"set by a script of {setter.vendor} ({setter.domain}), a known "
+                    f"{setter.category.value} vendor; the name ({guess[1]}) is its visit id",
+                    source=setter.source or None,
+                )
+        listed = self.kb.lookup_fallback(name, domain)
+        if listed is not None:
+            return _from_entry(listed)
+        if (
+            setter is None
+            and setter_host
+            and not (site and (setter_host == site or setter_host.endswith("." + site)))
+            and (guess is None or guess[1] == SESSION_WHY or guess[0] is Category.ANALYTICS)
+        ):
+            return _verdict(
+                Category.ANALYTICS,
+                None,
+                0.35,
+                f"guess: written by a script from {setter_host}, another party's tag; tags "
+                "keep visit and visitor ids to measure the audience",
+            )
         if guess is not None:
             category, why = guess
             return _verdict(category, None, 0.5, f"guess from the name ({why})")
+        verdict = self._shape_guess(name, party, shape, length, lifetime)
+        if verdict.category is Category.UNKNOWN and weak is not None:
+            return _from_entry(weak, "; only a short prefix, nothing else decides", 0.4)
+        return verdict
+
+    def _vendor_on_site(
+        self, vendor: str, setter_host: str, context: frozenset[str] | None
+    ) -> bool:
+        setter = self.kb.lookup_domain(setter_host) if setter_host else None
+        if setter is not None and setter.vendor == vendor:
+            return True
+        return context is not None and vendor in self._vendors(context)
+
+    def _vendors_of(self, context: frozenset[str]) -> frozenset[str]:
+        found = (self.kb.lookup_domain(host) for host in context)
+        return frozenset(owner.vendor for owner in found if owner is not None)
+
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def _seen(context: frozenset[str] | None, evidence: tuple[str, ...]) -> str | None:
+        """The first host of `context` that is (under) one of the `evidence` domains."""
+        if not context or not evidence:
+            return None
+        for host in sorted(context):
+            if any(host == d or host.endswith("." + d) for d in evidence):
+                return host
+        return None
+
+    @staticmethod
+    def _shape_guess(
+        name: str,
+        party: Party | None,
+        shape: ValueShape | None,
+        length: int | None,
+        lifetime: int,
+    ) -> Classification:
         identifier = shape in ID_SHAPES and (length or 0) >= 16
         if party is not Party.THIRD and lifetime == -1 and _HASH_NAME.fullmatch(name):
             return _verdict(
@@ -297,17 +408,56 @@ def _verdict(
     )
 
 
+def _too_short(entry: CookieEntry) -> bool:
+    return entry.match == "prefix" and len(entry.pattern) <= 2
+
+
 @cache
-def _from_entry(entry: CookieEntry) -> Classification:
+def _with_role(
+    verdict: Classification, role: VendorRole, scanned: bool, seen: str | None
+) -> Classification:
+    """The category a role-dependent vendor's cookie has on this site, and why."""
+    if seen is not None:
+        category = role.with_evidence
+        why = f"; the site also loads {seen}, {role.vendor}'s ad retargeting"
+    elif scanned:
+        category = role.without
+        why = f"; the site loads no ad-retargeting host of {role.vendor}: audience measurement"
+    else:
+        category = role.without
+        why = (
+            f"; without a scan of the site, {role.vendor} is taken as audience measurement "
+            "(it is tracking where the site also loads its ad retargeting)"
+        )
+    return _verdict(
+        category,
+        verdict.vendor,
+        verdict.confidence,
+        verdict.reason.removesuffix(ANALYTICS_NOTE) + why,
+        purpose=verdict.purpose,
+        source=verdict.source,
+    )
+
+
+@cache
+def _from_entry(entry: CookieEntry, note: str = "", confidence: float = 0.0) -> Classification:
     how = "name" if entry.match == "exact" else f"name prefix {entry.pattern!r}"
     where = f" on {entry.domain}" if entry.domain else ""
-    layer = "" if entry.layer == "packaged" else f" ({entry.layer})"
-    confidence = 0.95 if entry.match == "exact" else 0.9
+    if entry.layer == FALLBACK_LAYER:
+        confidence = confidence or (0.7 if entry.match == "exact" else 0.65)
+        reason = (
+            f"{FALLBACK_LAYER} (consulted when no entry of ours matches): lists the {how}"
+            f"{where} as {entry.vendor}'s"
+        )
+    else:
+        layer = "" if entry.layer == "packaged" else f" ({entry.layer})"
+        confidence = confidence or (0.95 if entry.match == "exact" else 0.9)
+        reason = f"knowledge base{layer}: {entry.vendor} documents the {how}{where}{note}"
     return _verdict(
         entry.category,
         entry.vendor or None,
         confidence,
-        f"knowledge base{layer}: {entry.vendor} documents the {how}{where}",
+        reason,
         purpose=entry.purpose or None,
         source=entry.source or None,
     )
