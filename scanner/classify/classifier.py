@@ -37,6 +37,8 @@ ANALYTICS_NOTE = (
 )
 
 SESSION_WHY = "session"
+#: a documented prefix this short ("s_") decides only when the site shows its vendor
+SHORT_PREFIX = 2
 #: names that are themselves a hash (Joomla, some PHP frameworks name the session cookie so)
 _HASH_NAME = re.compile(r"[0-9a-f]{32,64}")
 #: technical name tokens strong enough to hold even on a tracking vendor's domain
@@ -109,10 +111,10 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
         "audience measurement",
     ),
 )
-#: literals at least one of which every match of a token rule contains: one fast pass of
-#: plain alternatives (re scans those far quicker than the rules' groups and anchors) rules
-#: out half of the unknown names before any rule runs
-_KEYWORDS = (
+#: literals at least one of which every match of a token rule contains (a test checks it on
+#: every listed name): one pass finds those present (longest first, at every position), and
+#: only the rules that contain them run, in order; most names contain none
+_KEYWORDS = (  # noqa: SIM905 - a word list reads better as words
     "consent cookie gdpr opt privacy cmp csrf xsrf antiforgery verificationtoken lang locale "
     "lng i18n currency country region timezone tz cart basket wishlist checkout compare lb "
     "balancer affinity sticky route server node backend captcha bot waf challenge fraud theme "
@@ -121,7 +123,16 @@ _KEYWORDS = (
     "conversion marketing track visitor vid uid cid fingerprint segment audience analytic "
     "stat metric measure hit visit pageview"
 ).split()
-_ANY_TOKEN = re.compile("|".join(_KEYWORDS))
+_ANY_TOKEN = re.compile("(?=(" + "|".join(sorted(_KEYWORDS, key=len, reverse=True)) + "))")
+#: keyword -> indexes of the rules whose pattern holds it or a keyword inside it
+_RULES_OF = {
+    word: tuple(
+        i
+        for i, (pattern, _, _) in enumerate(_TOKEN_RULES)
+        if any(inner in word and inner in pattern.pattern for inner in _KEYWORDS)
+    )
+    for word in _KEYWORDS
+}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[-.\s]+")
 
@@ -130,6 +141,7 @@ def _normalise_name(name: str) -> str:
     return _SPLIT.sub("_", _CAMEL.sub("_", name)).lower()
 
 
+@lru_cache(maxsize=1 << 12)
 def _host(url: str | None) -> str:
     if not url:
         return ""
@@ -234,7 +246,7 @@ class Classifier:
         entry = self.kb.lookup_name(name, domain)
         weak: CookieEntry | None = None
         if entry is not None:
-            if not _too_short(entry):
+            if entry.match == "exact" or len(entry.pattern) > SHORT_PREFIX:
                 return _from_entry(entry)
             # a two-character prefix ("s_") names a vendor only when the site shows the vendor
             if self._vendor_on_site(entry.vendor, setter_host, context):
@@ -271,32 +283,16 @@ class Classifier:
         if setter is not None and setter.category not in EXEMPT:
             if guess is None:
                 return _from_domain(setter, "set by a script of", 0.6)
-            if guess[1] == SESSION_WHY or guess[0] is Category.ANALYTICS:
-                # a "session" or visitor id written by an analytics/ad script is its visit id
-                return _verdict(
-                    setter.category,
-                    setter.vendor,
-                    0.55,
-                    f"set by a script of {setter.vendor} ({setter.domain}), a known "
-                    f"{setter.category.value} vendor; the name ({guess[1]}) is its visit id",
-                    source=setter.source or None,
-                )
+            visit = _visit_id(setter, guess)
+            if visit is not None:
+                return visit
         listed = self.kb.lookup_fallback(name, domain)
         if listed is not None:
             return _from_entry(listed)
-        if (
-            setter is None
-            and setter_host
-            and not (site and (setter_host == site or setter_host.endswith("." + site)))
-            and (guess is None or guess[1] == SESSION_WHY or guess[0] is Category.ANALYTICS)
-        ):
-            return _verdict(
-                Category.ANALYTICS,
-                None,
-                0.35,
-                f"guess: written by a script from {setter_host}, another party's tag; tags "
-                "keep visit and visitor ids to measure the audience",
-            )
+        if setter is None and setter_host:
+            tag = _other_party_tag(setter_host, site, guess)
+            if tag is not None:
+                return tag
         if guess is not None:
             category, why = guess
             return _verdict(category, None, 0.5, f"guess from the name ({why})")
@@ -408,8 +404,37 @@ def _verdict(
     )
 
 
-def _too_short(entry: CookieEntry) -> bool:
-    return entry.match == "prefix" and len(entry.pattern) <= 2
+def _visit_id(setter: DomainEntry, guess: tuple[Category, str]) -> Classification | None:
+    """A "session" or visitor id written by an analytics or ad script is that tool's visit id
+    (the name alone would call it a login session)."""
+    if guess[1] != SESSION_WHY and guess[0] is not Category.ANALYTICS:
+        return None
+    return _verdict(
+        setter.category,
+        setter.vendor,
+        0.55,
+        f"set by a script of {setter.vendor} ({setter.domain}), a known "
+        f"{setter.category.value} vendor; the name ({guess[1]}) is its visit id",
+        source=setter.source or None,
+    )
+
+
+def _other_party_tag(
+    setter_host: str, site: str | None, guess: tuple[Category, str] | None
+) -> Classification | None:
+    """A cookie an unknown script of another host writes: what tags keep is visit and
+    visitor ids (a name that says consent, CSRF, cart... still decides)."""
+    if site and (setter_host == site or setter_host.endswith("." + site)):
+        return None
+    if guess is not None and guess[1] != SESSION_WHY and guess[0] is not Category.ANALYTICS:
+        return None
+    return _verdict(
+        Category.ANALYTICS,
+        None,
+        0.35,
+        f"guess: written by a script from {setter_host}, another party's tag; tags keep visit "
+        "and visitor ids to measure the audience",
+    )
 
 
 @cache
@@ -417,14 +442,15 @@ def _with_role(
     verdict: Classification, role: VendorRole, scanned: bool, seen: str | None
 ) -> Classification:
     """The category a role-dependent vendor's cookie has on this site, and why."""
+    confidence = verdict.confidence
     if seen is not None:
         category = role.with_evidence
         why = f"; the site also loads {seen}, {role.vendor}'s ad retargeting"
     elif scanned:
-        category = role.without
+        category, confidence = role.without, min(confidence, 0.8)
         why = f"; the site loads no ad-retargeting host of {role.vendor}: audience measurement"
     else:
-        category = role.without
+        category, confidence = role.without, min(confidence, 0.6)
         why = (
             f"; without a scan of the site, {role.vendor} is taken as audience measurement "
             "(it is tracking where the site also loads its ad retargeting)"
@@ -432,7 +458,7 @@ def _with_role(
     return _verdict(
         category,
         verdict.vendor,
-        verdict.confidence,
+        confidence,
         verdict.reason.removesuffix(ANALYTICS_NOTE) + why,
         purpose=verdict.purpose,
         source=verdict.source,
@@ -477,9 +503,12 @@ def _from_domain(owner: DomainEntry, how: str, confidence: float) -> Classificat
 @lru_cache(maxsize=1 << 16)
 def _name_guess(name: str, lifetime: int = -1) -> tuple[Category, str] | None:
     normalised = _normalise_name(name)
-    if _ANY_TOKEN.search(normalised) is None:
+    present = _ANY_TOKEN.findall(normalised)
+    if not present:
         return None
-    for pattern, category, why in _TOKEN_RULES:
+    candidates = sorted({i for word in present for i in _RULES_OF[word]})
+    for i in candidates:
+        pattern, category, why = _TOKEN_RULES[i]
         if pattern.search(normalised):
             if why == SESSION_WHY and lifetime >= 2:
                 # a "session"/"user id" kept for months identifies the visitor, not a login

@@ -4,7 +4,7 @@ Two layers, each a pair of CSV files (`cookies.csv`, `domains.csv`): the package
 `scanner/classify/data/` (written by us from each vendor's public cookie documentation; every
 row names its source) and an optional user layer (an imported Open Cookie Database, say) that
 is consulted first. Below both sits a fallback layer, the Open Cookie Database as packaged
-(`data/ocd_cookies.csv`, Apache-2.0, see `data/NOTICE`): consulted only when no name of ours
+(`data/ocd_cookies.csv`, Apache-2.0, see `data/NOTICE.txt`): consulted only when no name of ours
 matches, because its maintainers' categories disagree with sites' own more often than ours.
 `data/roles.csv` names the vendors whose cookies' purpose depends on how the site uses them
 (a CRM's visitor id is analytics, or tracking when the same site loads the vendor's ad
