@@ -1,4 +1,5 @@
-"""Run the benchmarks: `python -m benchmarks` (all) or `python -m benchmarks classify crawl`."""
+"""Run the benchmarks: `python -m benchmarks` (all), `python -m benchmarks classify crawl`, or one
+benchmark with its own options: `python -m benchmarks findings --show all`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ import benchmarks
 
 
 def main(argv: list[str]) -> int:
+    options: list[str] = []
+    if any(a.startswith("-") for a in argv):
+        # one benchmark and its options
+        argv, options = argv[:1], argv[1:]
     names = argv or sorted(
         m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_")
     )
@@ -17,7 +22,7 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"== benchmark: {name}", flush=True)
         module = importlib.import_module(f"benchmarks.{name}")
-        status |= int(module.main([]) or 0)
+        status |= int(module.main(options) or 0)
     return status
 
 

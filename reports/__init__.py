@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from reports.diff import CookieChange, CookieRef, FieldChange, ScanDiff, compare
 from reports.errors import ReportError
+from reports.facts import finding_subject
 from reports.formats import PdfPrinter, Renderer, ReportFormat
 from reports.i18n import Lang
 from reports.render import render, render_diff
@@ -25,6 +26,7 @@ __all__ = [
     "ReportFormat",
     "ScanDiff",
     "compare",
+    "finding_subject",
     "render",
     "render_diff",
 ]

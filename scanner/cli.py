@@ -23,9 +23,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kb": ("scanner.classify.cli:kb", "Manage the cookie knowledge base."),
     "policy": ("scanner.policy.cli:policy", "Read a declared policy (YAML or policy page)."),
     "report": ("scanner.cli_report:report", "Render a saved scan (HTML, JSON, CSV, PDF, diff)."),
-    "serve": ("consent_api.cli:serve", "Run the consent API locally."),
+    "serve": ("dashboard.cli:serve", "Run the consent API and the dashboard locally."),
     "sites": ("consent_api.cli:sites", "Register and list consent API sites."),
     "consents": ("consent_api.cli:consents", "Verify and export the consent ledger."),
+    "users": ("dashboard.cli:users", "Manage the dashboard's users and roles."),
+    "audit": ("audits.cli:audit", "Scheduled audits: register, run, history, reports."),
 }
 
 

@@ -8,6 +8,7 @@ task per target (`audits.alerts.tasks`, imported only there: the embedded mode n
 
 from __future__ import annotations
 
+from audits.alerts.delivery import AlertDispatcher, DeliveryResult, deliver, deliver_to
 from audits.alerts.errors import AlertError, AlertSettingsError, AlertTargetError, DeliveryError
 from audits.alerts.model import (
     Alert,
@@ -31,6 +32,7 @@ from audits.alerts.targets import (
 
 __all__ = [
     "Alert",
+    "AlertDispatcher",
     "AlertError",
     "AlertSettings",
     "AlertSettingsError",
@@ -38,6 +40,7 @@ __all__ = [
     "AlertTargetError",
     "CookieRef",
     "DeliveryError",
+    "DeliveryResult",
     "EmailTarget",
     "FindingRef",
     "RunOutcome",
@@ -46,6 +49,8 @@ __all__ = [
     "WebhookTarget",
     "alert_severity",
     "build_alert",
+    "deliver",
+    "deliver_to",
     "load_alert_settings",
     "parse_target",
     "parse_targets",

@@ -136,6 +136,11 @@ def load_alert_settings(environ: Mapping[str, str] | None = None) -> AlertSettin
         raise AlertSettingsError(
             f"{PREFIX}SMTP_USER and {PREFIX}SMTP_PASSWORD: set both for AUTH, or neither"
         )
+    if user is not None and not (ssl or starttls):
+        raise AlertSettingsError(
+            f"{PREFIX}SMTP_USER: AUTH without TLS would send the password in clear "
+            f"(keep {PREFIX}SMTP_STARTTLS=true or set {PREFIX}SMTP_SSL=true)"
+        )
     sender = get("SMTP_FROM")
     if sender is not None and ("@" not in sender or any(c in sender for c in "\r\n")):
         raise AlertSettingsError(f"{PREFIX}SMTP_FROM: expected an e-mail address, got {sender!r}")

@@ -1,0 +1,95 @@
+"""The history store and its query API on SQLite and PostgreSQL, with real scan documents."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, update
+
+from audits import AuditError, AuditStore, History, RunState, build_spec
+from audits.models import Base, DocumentRow
+from scanner.model import Scan
+from tests.reports.sample_scans import before_after
+
+NOW = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
+
+
+def run_with(store: AuditStore, scan: Scan, at: datetime, name: str = "shop") -> int:
+    run = store.create_run(name, now=at)
+    claim = store.claim(run.id, "worker-1", now=at)
+    assert claim.run is not None
+    info = store.finish(claim.run, scan, now=at + timedelta(seconds=49))
+    assert info is not None and info.state is RunState.SUCCEEDED
+    return run.id
+
+
+def test_migrations_match_the_models(store: AuditStore) -> None:
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"audits", "audit_runs", "audit_findings", "audit_documents"} <= tables
+
+
+def test_runs_columns_findings_and_document(store: AuditStore, history: History) -> None:
+    old, new = before_after()
+    store.add(build_spec({"name": "shop", "url": old.target}), now=NOW)
+    first = run_with(store, old, NOW)
+    second = run_with(store, new, NOW + timedelta(days=30))
+
+    latest = history.latest_run("shop")
+    assert latest is not None and latest.id == second and latest.number == 2
+    assert latest.worker == "worker-1" and latest.duration_s == 49.0
+    assert latest.scan_status == new.summary.status.value  # type: ignore[union-attr]
+    assert latest.cookies == len(new.cookies)
+    assert latest.findings_by_severity == {
+        s: sum(1 for f in new.findings if f.severity.value == s)
+        for s in ("critical", "high", "medium", "low", "info")
+    }
+    assert [r.number for r in history.runs("shop")] == [2, 1]
+    assert history.previous_success("shop", before=2).id == first  # type: ignore[union-attr]
+
+    # findings as rows: new and resolved are plain queries, same identity as reports.compare
+    import reports
+
+    diff = reports.compare(old, new)
+    assert {f.title for f in history.findings_new(first, second)} == {
+        f.title for f in diff.findings_new
+    }
+    assert {f.title for f in history.findings_resolved(first, second)} == {
+        f.title for f in diff.findings_resolved
+    }
+    assert history.scan(second) == new  # the whole document, bit for bit
+
+    trend = history.trend("shop")
+    assert [p.number for p in trend] == [1, 2]
+    assert trend[1].cookies_by_category == new.summary.categories_by_phase  # type: ignore[union-attr]
+
+    [(audit, last)] = history.latest_runs()
+    assert audit.name == "shop" and last is not None and last.number == 2
+
+
+def test_a_tampered_document_is_refused(store: AuditStore, history: History) -> None:
+    old, _ = before_after()
+    store.add(build_spec({"name": "shop", "url": old.target}), now=NOW)
+    run_id = run_with(store, old, NOW)
+    other = old.model_copy(update={"target": "https://evil.test/"})
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(DocumentRow)
+            .where(DocumentRow.run_id == run_id)
+            .values(gzip=gzip.compress(other.model_dump_json().encode()))
+        )
+    with pytest.raises(AuditError, match="does not match its hash"):
+        history.scan(run_id)
+
+
+def test_trend_keeps_the_latest_runs_oldest_first(store: AuditStore, history: History) -> None:
+    old, _ = before_after()
+    store.add(build_spec({"name": "shop", "url": old.target}), now=NOW)
+    for day in range(12):
+        run_with(store, old, NOW + timedelta(days=day))
+    assert [p.number for p in history.trend("shop", limit=5)] == [8, 9, 10, 11, 12]
