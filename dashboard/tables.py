@@ -13,17 +13,20 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
 )
 
 metadata = MetaData()
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
 
 USERS = Table(
     "dashboard_users",
@@ -61,4 +64,39 @@ SECRETS = Table(
     Column("name", String(32), primary_key=True),
     Column("value", String(128), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Consent statistics kept up to date from the ledger (see :mod:`dashboard.consent_stats`):
+#: record counts per site, UTC day and everything a page splits on. Counts only.
+CONSENT_ROLLUP = Table(
+    "dashboard_consent_rollup",
+    metadata,
+    Column("site_id", Integer, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("choices", String(2000), nullable=False),
+    Column("banner_revision", Integer, nullable=False),
+    Column("policy_version", String(64), nullable=False),
+    Column("language", String(35), nullable=False),
+    Column("records", BigInt, nullable=False),
+    PrimaryKeyConstraint(
+        "site_id",
+        "day",
+        "action",
+        "choices",
+        "banner_revision",
+        "policy_version",
+        "language",
+        name="pk_dashboard_consent_rollup",
+    ),
+)
+
+#: How far the rollup of each site has read the ledger: records up to ``upto_seq``, and the
+#: chain's first record when it did (a purge moves it, and the site's rollup is rebuilt).
+CONSENT_ROLLUP_STATE = Table(
+    "dashboard_consent_rollup_state",
+    metadata,
+    Column("site_id", Integer, primary_key=True, autoincrement=False),
+    Column("upto_seq", BigInt, nullable=False),
+    Column("first_seq", BigInt, nullable=False),
 )

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from dashboard import accounts, db
 from dashboard.settings import DEFAULTS, load_settings
 from dashboard.web.state import State
+from database import default_database_url
 
 log = logging.getLogger("dashboard")
 
@@ -41,7 +42,7 @@ def create_dashboard_app(
     app.config.from_prefixed_env("COOKIE_AUDIT")
     if config:
         app.config.update(config)
-    default_db = f"sqlite:///{Path(app.instance_path) / 'consent.db'}"
+    default_db = default_database_url()
     settings = load_settings(app.config, default_db)
     if engine is None:
         engine = db.make_engine(settings.database_url)
@@ -71,13 +72,17 @@ def create_dashboard_app(
     app.jinja_env.lstrip_blocks = True
 
     from dashboard.web.auth import init_auth
+    from dashboard.web.consent import bp as consent_bp
     from dashboard.web.errors import init_errors
+    from dashboard.web.manage import bp as manage_bp
     from dashboard.web.pages import init_pages
     from dashboard.web.security import init_security
 
     CSRFProtect(app)
     app.extensions["dashboard_limiter"] = init_auth(app)  # the limiter is weakly held
     init_pages(app)
+    app.register_blueprint(consent_bp)
+    app.register_blueprint(manage_bp)
     init_errors(app)
     init_security(app)
     _register_meta(app)
@@ -88,7 +93,7 @@ def _register_meta(app: Flask) -> None:
     @app.get("/static/reports/<any('report.css', 'report.js'):name>")
     def report_asset(name: str) -> Response:
         """The reports' own stylesheet and table script, served as files (CSP: no inline)."""
-        from reports.assets import asset
+        from reports import asset
 
         mimetype = "text/css" if name.endswith(".css") else "text/javascript"
         response = Response(str(asset(name)), mimetype=mimetype)
