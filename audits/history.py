@@ -23,7 +23,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -163,29 +163,38 @@ class History:
         return self._read(work)
 
     def trends(self, *, limit: int = 12) -> dict[int, list[TrendPoint]]:
-        """The last `limit` succeeded runs of every active audit, oldest first, by audit id:
-        the overview's sparklines in two queries, however many audits there are."""
+        """The succeeded runs among the last `limit` runs of every active audit, oldest first,
+        by audit id: the overview's sparklines in two index range scans, however many audits
+        there are (plain rows, no ORM objects: 500 audits x 12 runs stay cheap)."""
 
         def work(session: Session) -> dict[int, list[TrendPoint]]:
-            ranked = (
-                select(
-                    RunRow.id,
-                    func.row_number()
-                    .over(partition_by=RunRow.audit_id, order_by=RunRow.number.desc())
-                    .label("rank"),
-                )
+            recent = (
+                select(RunRow.id)
                 .join(AuditRow, AuditRow.id == RunRow.audit_id)
-                .where(RunRow.state == RunState.SUCCEEDED.value, AuditRow.removed.is_(False))
-                .subquery()
-            )
-            recent = select(ranked.c.id).where(ranked.c.rank <= limit)
-            runs = list(
-                session.scalars(
-                    select(RunRow)
-                    .where(RunRow.id.in_(recent))
-                    .order_by(RunRow.audit_id, RunRow.number)
+                .where(
+                    AuditRow.removed.is_(False),
+                    RunRow.number > AuditRow.run_count - limit,
+                    RunRow.state == RunState.SUCCEEDED.value,
                 )
             )
+            columns = [
+                RunRow.id,
+                RunRow.audit_id,
+                RunRow.number,
+                RunRow.started_at,
+                RunRow.queued_at,
+                RunRow.scan_status,
+                RunRow.pages_visited,
+                RunRow.pages_skipped,
+                RunRow.cookies,
+                RunRow.third_party_hosts,
+                *(getattr(RunRow, f"findings_{s.value}") for s in SEVERITIES),
+            ]
+            runs = session.execute(
+                select(*columns)
+                .where(RunRow.id.in_(recent))
+                .order_by(RunRow.audit_id, RunRow.number)
+            ).all()
             counts: dict[int, dict[str, dict[str, int]]] = {r.id: {} for r in runs}
             rows = session.execute(
                 select(
@@ -229,7 +238,11 @@ class History:
         return self._read(work)
 
 
-def _point(r: RunRow, by_category: dict[str, dict[str, int]]) -> TrendPoint:
+_SEVERITY_NAMES = tuple(s.value for s in SEVERITIES)
+
+
+def _point(r: Any, by_category: dict[str, dict[str, int]]) -> TrendPoint:
+    """A trend point from a run row (ORM object or plain row with the same names)."""
     return TrendPoint(
         run_id=r.id,
         number=r.number,
@@ -239,7 +252,9 @@ def _point(r: RunRow, by_category: dict[str, dict[str, int]]) -> TrendPoint:
         pages_skipped=r.pages_skipped or 0,
         cookies=r.cookies or 0,
         third_party_hosts=r.third_party_hosts or 0,
-        findings_by_severity={s.value: getattr(r, f"findings_{s.value}") or 0 for s in SEVERITIES},
+        findings_by_severity={
+            name: getattr(r, f"findings_{name}") or 0 for name in _SEVERITY_NAMES
+        },
         cookies_by_category=by_category,
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -117,8 +117,18 @@ def overview() -> str:
         sorts=rows_of.SORTS,
         verdicts=verdicts,
         severities=SEVERITIES,
+        site_url=_prefix_url("pages.site", name="__x__"),
+        stats_url=_prefix_url("consent.stats", site_key="__x__"),
         active="overview",
     )
+
+
+def _prefix_url(endpoint: str, **placeholder: Any) -> Any:
+    """A URL builder for hundreds of rows: ``url_for`` once, then a string replace (quoted)."""
+    from urllib.parse import quote
+
+    base = url_for(endpoint, **placeholder)
+    return lambda value: base.replace("__x__", quote(value, safe=""))
 
 
 def _runs_by_number(name: str, numbers: list[int]) -> list[RunInfo]:
