@@ -142,12 +142,12 @@ class History:
         def work(session: Session) -> list[TrendPoint]:
             row = self._audit(session, audit)
             runs = list(
-                session.scalars(
-                    select(RunRow)
+                session.execute(
+                    select(*_TREND_COLUMNS)
                     .where(RunRow.audit_id == row.id, RunRow.state == RunState.SUCCEEDED.value)
                     .order_by(RunRow.number.desc())
                     .limit(limit)
-                )
+                ).all()
             )
             runs.reverse()
             if not runs:
@@ -177,21 +177,8 @@ class History:
                     RunRow.state == RunState.SUCCEEDED.value,
                 )
             )
-            columns = [
-                RunRow.id,
-                RunRow.audit_id,
-                RunRow.number,
-                RunRow.started_at,
-                RunRow.queued_at,
-                RunRow.scan_status,
-                RunRow.pages_visited,
-                RunRow.pages_skipped,
-                RunRow.cookies,
-                RunRow.third_party_hosts,
-                *(getattr(RunRow, f"findings_{s.value}") for s in SEVERITIES),
-            ]
             runs = session.execute(
-                select(*columns)
+                select(*_TREND_COLUMNS)
                 .where(RunRow.id.in_(recent))
                 .order_by(RunRow.audit_id, RunRow.number)
             ).all()
@@ -239,6 +226,20 @@ class History:
 
 
 _SEVERITY_NAMES = tuple(s.value for s in SEVERITIES)
+#: what a trend point needs of a run, read as plain rows (no ORM objects)
+_TREND_COLUMNS = (
+    RunRow.id,
+    RunRow.audit_id,
+    RunRow.number,
+    RunRow.started_at,
+    RunRow.queued_at,
+    RunRow.scan_status,
+    RunRow.pages_visited,
+    RunRow.pages_skipped,
+    RunRow.cookies,
+    RunRow.third_party_hosts,
+    *(getattr(RunRow, f"findings_{name}") for name in _SEVERITY_NAMES),
+)
 
 
 def _point(r: Any, by_category: dict[str, dict[str, int]]) -> TrendPoint:
