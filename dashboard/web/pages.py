@@ -96,7 +96,7 @@ def _acceptance(site_keys: set[str]) -> dict[str, consent_stats.Counts]:
 def overview() -> str:
     h = history()
     latest = h.latest_runs()
-    trends = h.trends(limit=12)
+    trends = h.trends(limit=12, exempt=rows_of.EXEMPT)
     links = {a.spec.consent_site for a, _ in latest if a.spec.consent_site}
     rows = rows_of.build_rows(latest, trends, _acceptance(links))
     sort = request.args.get("sort", "verdict")
