@@ -32,7 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "dashboard.cli:dashboard_demo",
         "Store the demo shop's runs and visitors' choices for the dashboard.",
     ),
-    "audit": ("audits.cli:audit", "Scheduled audits: register, run, history, reports."),
+    "audit": ("audits.commands:audit", "Scheduled audits: register, run, history, reports."),
+    "worker": ("audits.cli_celery:worker", "Celery worker that runs audits (distributed mode)."),
+    "scheduler": ("audits.cli_celery:scheduler", "Celery beat: queue the due audits."),
 }
 
 

@@ -170,6 +170,9 @@ def kb_stats(kb_dir: Path | None) -> None:
     )
     for category, count in sorted(counts.items()):
         click.echo(f"  {category:18} {count}")
+    if base.fallback is not None:
+        click.echo(f"fallback layer (Open Cookie Database): {base.fallback.size} cookie entries")
+    click.echo(f"vendors whose role depends on the site: {', '.join(sorted(base.roles))}")
 
 
 @kb.command("show")
