@@ -22,9 +22,9 @@ tests/policy/test_findings_text.py renders every message in both and fails on a 
 from __future__ import annotations
 
 import string
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scanner.model import Evidence, Finding, Message, MessageParam
 
