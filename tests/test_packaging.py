@@ -167,3 +167,12 @@ def test_alert_mail_renders_from_the_wheel(installed: tuple[Path, dict[str, str]
         "print(m.get_body(('html',)).get_content()[:15])"
     )
     assert _run([bin_dir / "python", "-c", code], env=env).stdout.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("command", ["worker", "scheduler"])
+def test_celery_commands_start_from_the_wheel(
+    installed: tuple[Path, dict[str, str]], command: str
+) -> None:
+    bin_dir, env = installed
+    done = _run([bin_dir / "cookie-audit", command, "--help"], env=env)
+    assert "--broker" in done.stdout
