@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "consents": ("consent_api.cli:consents", "Verify and export the consent ledger."),
     "users": ("dashboard.cli:users", "Manage the dashboard's users and roles."),
     "audit": ("audits.cli:audit", "Scheduled audits: register, run, history, reports."),
+    "alert": ("audits.alerts.cli:alert", "Check alert channels: settings, a test alert."),
 }
 
 
