@@ -87,6 +87,9 @@ class AlertTranslator:
 
     def __call__(self, key: str, **values: object) -> str:
         message = self._messages.get(key)
-        if message is None:
+        if message is not None:
+            return message.format(**values) if values else message
+        try:
             return self._reports(key, **values)
-        return message.format(**values) if values else message
+        except KeyError:  # a category or severity word no catalogue knows: show it as it is
+            return key.partition(".")[2] or key
