@@ -15,9 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -29,11 +27,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+import database
 from audits.errors import AuditInputError, StoreUnavailableError
-
-MIGRATIONS = Path(__file__).with_name("migrations")
-#: PostgreSQL advisory lock id that serialises concurrent migrations
-MIGRATION_LOCK = 0x61756474
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -127,19 +122,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(connection: Connection) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection"] = connection
-    return cfg
-
-
 def upgrade(engine: Engine) -> None:
-    """Apply the audits' migrations, serialised against other processes doing the same."""
-    with engine.connect() as connection:
-        if is_sqlite(connection):
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-        with connection.begin():
-            if not is_sqlite(connection):
-                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
-            command.upgrade(alembic_config(connection), "heads")
+    """Apply the product's migrations (every branch, the audits' included), serialised against
+    other processes doing the same (see :func:`database.upgrade`)."""
+    database.upgrade(engine)

@@ -14,8 +14,7 @@ from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
 from consent_api import export as export_format
 from consent_api import ledger
-from consent_api.app import state
-from consent_api.db import write_transaction
+from consent_api.db import state
 from consent_api.errors import ApiError
 from consent_api.sites import (
     AdminIdentity,
@@ -27,6 +26,7 @@ from consent_api.sites import (
     list_sites,
     update_site,
 )
+from database import write_transaction
 
 admin = Blueprint("admin", __name__, url_prefix="/v1/admin")
 

@@ -10,13 +10,14 @@ from typing import Any
 from flask import Flask, Response, jsonify, send_file
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from sqlalchemy import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consent_api import db
+from consent_api.admin import admin
 from consent_api.errors import ApiError, error_body
-from consent_api.settings import DEFAULTS, Settings, load_settings
+from consent_api.public import public
+from consent_api.settings import DEFAULTS, load_settings
 
 log = logging.getLogger("consent_api")
 
@@ -52,17 +53,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("COOKIE_AUDIT")
     if config:
         app.config.update(config)
-    default_db = f"sqlite:///{Path(app.instance_path) / 'consent.db'}"
-    settings = load_settings(app.config, default_db)
+    settings = load_settings(app.config, _legacy_database(app))
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if settings.proxy_fix_x_for:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_fix_x_for)  # type: ignore[method-assign]
 
-    engine = db.make_engine(settings)
-    if settings.auto_migrate:
-        db.upgrade(engine)
-    app.extensions["consent_api"] = State(settings, engine)
+    db.init_app(app, settings)
 
     limiter = Limiter(
         get_remote_address,
@@ -71,9 +68,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         enabled=settings.ratelimit_enabled,
         headers_enabled=False,
     )
-    from consent_api.admin import admin
-    from consent_api.public import public
-
     limiter.limit(settings.ratelimit_public)(public)
     limiter.limit(settings.ratelimit_admin)(admin)
     app.register_blueprint(public)
@@ -83,20 +77,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-class State:
-    """What the blueprints need from the app: settings and the engine."""
-
-    def __init__(self, settings: Settings, engine: Engine) -> None:
-        self.settings = settings
-        self.engine = engine
-
-
-def state() -> State:
-    from flask import current_app
-
-    value = current_app.extensions["consent_api"]
-    assert isinstance(value, State)
-    return value
+def _legacy_database(app: Flask) -> str | None:
+    """Before the product had one database, the API kept ``consent.db`` in Flask's instance
+    folder. When that file exists and no URL is set, keep using it (with a warning) rather
+    than start an empty ledger beside it."""
+    legacy = Path(app.instance_path) / "consent.db"
+    if app.config.get("DATABASE_URL") or not legacy.is_file():
+        return None
+    log.warning(
+        "using the old consent database %s; set COOKIE_AUDIT_DATABASE_URL to keep it, or move "
+        "it to the product database's default location",
+        legacy,
+    )
+    return f"sqlite:///{legacy}"
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
@@ -141,7 +134,7 @@ def _register_meta(app: Flask) -> None:
     def healthz() -> Response:
         from sqlalchemy import text
 
-        with state().engine.connect() as conn:
+        with db.engine().connect() as conn:
             conn.execute(text("SELECT 1"))
         return jsonify({"status": "ok"})
 

@@ -1,7 +1,7 @@
 """`cookie-audit serve`, `cookie-audit sites ...`, `cookie-audit consents ...`.
 
-Every command builds the app with :func:`consent_api.create_app` so it reads the same settings
-(``COOKIE_AUDIT_*`` environment variables, ``--db`` on top) and applies the migrations.
+Commands other than ``serve`` use the database layer directly (no Flask app): the same URL
+(``--db``, else ``COOKIE_AUDIT_DATABASE_URL``, else the product database), migrated first.
 """
 
 from __future__ import annotations
@@ -12,40 +12,24 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from sqlalchemy import Engine
 
 from consent_api import export as export_format
 from consent_api import ledger
-from consent_api.app import State, create_app
-from consent_api.db import current_revision, upgrade
+from consent_api.app import create_app
+from consent_api.db import state
 from consent_api.errors import ApiError, ConfigError
 from consent_api.sites import create_admin_key, create_site, get_site, list_sites
+from database import upgrade
+from database.cli import db_option, open_engine, run_upgrade
 from scanner.errors import CookieAuditError, UsageError
 
-db_option = click.option(
-    "--db",
-    "database_url",
-    metavar="URL",
-    default=None,
-    help="sqlite:///PATH or postgresql+psycopg://... (default: COOKIE_AUDIT_DATABASE_URL, "
-    "else consent.db in the instance folder).",
-)
 
-
-def _app(database_url: str | None, **extra: Any) -> Flask:
-    config: dict[str, Any] = dict(extra)
-    if database_url:
-        config["DATABASE_URL"] = database_url
-    try:
-        return create_app(config)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from exc
-
-
-def _state(app: Flask) -> State:
-    value = app.extensions["consent_api"]
-    assert isinstance(value, State)
-    return value
+def _engine(database_url: str | None) -> Engine:
+    """The product database, migrated (as the server does at start)."""
+    engine = open_engine(database_url)
+    upgrade(engine)
+    return engine
 
 
 def _translate(exc: ApiError) -> CookieAuditError:
@@ -63,10 +47,14 @@ def serve(host: str, port: int, database_url: str | None) -> None:
 
     In production run gunicorn: gunicorn -w 4 'consent_api:create_app()'.
     """
-    app = _app(database_url)
-    click.echo(
-        f"consent API on http://{host}:{port} (database: {_state(app).settings.database_url})"
-    )
+    config: dict[str, Any] = {"DATABASE_URL": database_url} if database_url else {}
+    try:
+        app = create_app(config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    with app.app_context():
+        where = state().engine.url.render_as_string(hide_password=True)
+    click.echo(f"consent API on http://{host}:{port} (database: {where})")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
@@ -114,7 +102,7 @@ def sites_add(
             data["categories"] = json.loads(categories.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise UsageError(f"{categories}: not JSON ({exc})") from exc
-    engine = _state(_app(database_url)).engine
+    engine = _engine(database_url)
     try:
         with engine.begin() as conn:
             site = create_site(conn, data)
@@ -129,7 +117,7 @@ def sites_add(
 @db_option
 def sites_list(database_url: str | None) -> None:
     """List the registered sites."""
-    engine = _state(_app(database_url)).engine
+    engine = _engine(database_url)
     with engine.connect() as conn:
         for site in list_sites(conn):
             click.echo(
@@ -145,7 +133,7 @@ def sites_list(database_url: str | None) -> None:
 @db_option
 def sites_key(site_key: str | None, label: str, database_url: str | None) -> None:
     """Make a new admin key (global unless --site); printed once, stored hashed."""
-    engine = _state(_app(database_url)).engine
+    engine = _engine(database_url)
     try:
         with engine.begin() as conn:
             site_id = get_site(conn, site_key).id if site_key else None
@@ -163,11 +151,8 @@ def consents() -> None:
 @consents.command("migrate")
 @db_option
 def consents_migrate(database_url: str | None) -> None:
-    """Apply the database migrations (also done automatically at start)."""
-    app = _app(database_url, AUTO_MIGRATE=False)
-    engine = _state(app).engine
-    upgrade(engine)
-    click.echo(f"database at revision {current_revision(engine)}")
+    """Same as `cookie-audit db upgrade` (kept as an alias)."""
+    run_upgrade(database_url)
 
 
 @consents.command("verify")
@@ -175,7 +160,7 @@ def consents_migrate(database_url: str | None) -> None:
 @db_option
 def consents_verify(site_key: str, database_url: str | None) -> None:
     """Walk SITE's hash chain; exit 1 if a record was altered or deleted."""
-    engine = _state(_app(database_url)).engine
+    engine = _engine(database_url)
     try:
         result = ledger.verify(engine, site_key)
     except ApiError as exc:
@@ -201,7 +186,7 @@ def consents_export(
     site_key: str, fmt: str, start: str | None, end: str | None, database_url: str | None
 ) -> None:
     """Write SITE's records to standard output (JSON lines or CSV)."""
-    engine = _state(_app(database_url)).engine
+    engine = _engine(database_url)
     try:
         with engine.connect() as conn:
             site = get_site(conn, site_key)
@@ -218,7 +203,7 @@ def consents_export(
 @db_option
 def consents_purge(site_key: str, database_url: str | None) -> None:
     """Delete SITE's records past retention (the chain stays verifiable)."""
-    engine = _state(_app(database_url)).engine
+    engine = _engine(database_url)
     try:
         result = ledger.purge(engine, site_key)
     except ApiError as exc:

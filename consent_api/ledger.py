@@ -23,10 +23,10 @@ from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from consent_api.db import is_sqlite, sqlite_append_cursor, write_transaction
 from consent_api.errors import ApiError
 from consent_api.models import GENESIS_HASH, Action, ConsentRecord, Impression, IpPolicy, PurgeLog
 from consent_api.sites import SiteView, dumps, get_site
+from database import is_sqlite, sqlite_write_cursor, write_transaction
 
 RECORDS = cast(Table, ConsentRecord.__table__)
 IMPRESSIONS = cast(Table, Impression.__table__)
@@ -255,7 +255,7 @@ def append(
     limits = (page_url_max, user_agent_max, replay_window)
     if engine.dialect.name == "postgresql":
         return _append_postgres(engine, site_key, body, context, limits, now, check_site)
-    with sqlite_append_cursor(engine) as cursor:
+    with sqlite_write_cursor(engine) as cursor:
         prepared = _prepare(cursor, _SQLITE_SQL, site_key, body, context, limits, now, check_site)
         if isinstance(prepared, Receipt):
             return prepared

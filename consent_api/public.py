@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Blueprint, Response, g, jsonify, request, send_from_directory
 
 from consent_api import ledger
-from consent_api.app import state
+from consent_api.db import state
 from consent_api.errors import ApiError
 from consent_api.sites import SiteView, get_site
 

@@ -9,24 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from enum import StrEnum
 from typing import Any
 
 from consent_api.errors import ConfigError
-
-
-class SqliteSync(StrEnum):
-    """``PRAGMA synchronous`` for SQLite. NORMAL in WAL mode survives a process crash
-    (``kill -9``) but may lose the last commits on power loss; FULL survives both."""
-
-    NORMAL = "NORMAL"
-    FULL = "FULL"
-
+from database import DatabaseConfigError, DatabaseSettings
 
 DEFAULTS: dict[str, Any] = {
-    "DATABASE_URL": None,  # None: sqlite file consent.db in the instance folder
+    "DATABASE_URL": None,  # None: the product database (database.default_database_url)
     "AUTO_MIGRATE": True,
     "SQLITE_SYNCHRONOUS": "NORMAL",
+    "SQLITE_WAL_LIMIT_MB": 64,
     "MAX_CONTENT_LENGTH": 16 * 1024,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_PUBLIC": "1200 per minute",
@@ -43,9 +35,8 @@ DEFAULTS: dict[str, Any] = {
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Settings:
-    database_url: str
+    database: DatabaseSettings
     auto_migrate: bool
-    sqlite_synchronous: SqliteSync
     max_content_length: int
     ratelimit_enabled: bool
     ratelimit_public: str
@@ -56,7 +47,6 @@ class Settings:
     user_agent_max_length: int
     api_base: str | None
     proxy_fix_x_for: int
-    db_pool_size: int
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -97,19 +87,14 @@ def _str(name: str, value: Any) -> str:
     return value
 
 
-def load_settings(config: Mapping[str, Any], default_database_url: str) -> Settings:
+def load_settings(config: Mapping[str, Any], default_database_url: str | None = None) -> Settings:
     """Validate ``config`` (Flask's app.config) into :class:`Settings`."""
-    url = config.get("DATABASE_URL") or default_database_url
-    url = _str("DATABASE_URL", url)
-    if not url.startswith(("sqlite", "postgresql")):
-        raise ConfigError(
-            f"DATABASE_URL: expected sqlite:///PATH or postgresql+psycopg://..., got {url!r}"
-        )
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    sync = str(config.get("SQLITE_SYNCHRONOUS", "NORMAL")).upper()
-    if sync not in SqliteSync.__members__:
-        raise ConfigError(f"SQLITE_SYNCHRONOUS: expected NORMAL or FULL, got {sync!r}")
+    try:
+        db_config = dict(config)
+        db_config["DATABASE_URL"] = config.get("DATABASE_URL") or default_database_url
+        database = DatabaseSettings.from_config(db_config)
+    except DatabaseConfigError as exc:
+        raise ConfigError(str(exc)) from None
     api_base = config.get("API_BASE")
     if api_base is not None:
         api_base = _str("API_BASE", api_base).rstrip("/")
@@ -124,9 +109,8 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
                 f"{field}: expected a limit like '600 per minute', got {value!r}"
             ) from None
     return Settings(
-        database_url=url,
+        database=database,
         auto_migrate=_bool("AUTO_MIGRATE", config.get("AUTO_MIGRATE")),
-        sqlite_synchronous=SqliteSync(sync),
         max_content_length=_int("MAX_CONTENT_LENGTH", config.get("MAX_CONTENT_LENGTH"), 1024),
         ratelimit_enabled=_bool("RATELIMIT_ENABLED", config.get("RATELIMIT_ENABLED")),
         ratelimit_public=str(config.get("RATELIMIT_PUBLIC")),
@@ -139,5 +123,4 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
         ),
         api_base=api_base,
         proxy_fix_x_for=_int("PROXY_FIX_X_FOR", config.get("PROXY_FIX_X_FOR"), 0),
-        db_pool_size=_int("DB_POOL_SIZE", config.get("DB_POOL_SIZE"), 1),
     )

@@ -44,7 +44,7 @@ def _engine(database_url: str | None) -> Engine:
 
 @contextmanager
 def _writing(database_url: str | None) -> Iterator[Connection]:
-    from consent_api.db import write_transaction
+    from database import write_transaction
 
     engine = _engine(database_url)
     try:
@@ -176,7 +176,7 @@ def serve(host: str, port: int, database_url: str | None) -> None:
         app = create_app(config)
     except (ApiConfigError, ConfigError) as exc:
         raise UsageError(str(exc)) from exc
-    url = app.extensions["consent_api"].settings.database_url
+    url = app.extensions["consent_api"].settings.database.url
     click.echo(
         f"consent API on http://{host}:{port}/v1, dashboard on http://{host}:{port}/dashboard/"
     )

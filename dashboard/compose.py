@@ -18,7 +18,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.wrappers import Response
 
 from consent_api import create_app as create_api
-from consent_api.app import State as ApiState
+from consent_api.db import State as ApiState
 from dashboard.web.app import create_dashboard_app
 
 MOUNT = "/dashboard"
@@ -30,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api_state = api.extensions["consent_api"]
     assert isinstance(api_state, ApiState)
     dashboard = create_dashboard_app(
-        {**(config or {}), "DATABASE_URL": api_state.settings.database_url},
+        {**(config or {}), "DATABASE_URL": api_state.settings.database.url},
         engine=api_state.engine,
     )
     api.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]

@@ -28,9 +28,9 @@ from sqlalchemy import Connection, Table, and_, delete, func, insert, select, up
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from consent_api.db import is_sqlite
 from consent_api.models import ConsentRecord, Impression, Site
 from dashboard.tables import CONSENT_ROLLUP, CONSENT_ROLLUP_STATE
+from database import is_sqlite
 
 RECORDS = cast(Table, ConsentRecord.__table__)
 IMPRESSIONS = cast(Table, Impression.__table__)

@@ -1,39 +1,46 @@
-"""The dashboard's database: the product's one database (the consent ledger's), its engine and
-the ``accounts`` migrations."""
+"""The dashboard's database: the product's one database (:mod:`database`); the ``accounts``
+tables are the branch of that name in ``dashboard/migrations/versions``."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from sqlalchemy import Engine, inspect, text
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, text
+import database
+from database import DatabaseSettings
 
-from consent_api.db import is_sqlite
-from consent_api.db import make_engine as _make_engine
-from consent_api.settings import DEFAULTS, load_settings
-
-MIGRATIONS = Path(__file__).with_name("migrations")
-
-#: PostgreSQL advisory lock id serialising concurrent migrations of the accounts branch
-MIGRATION_LOCK = 0x64617368
+#: Where the accounts branch kept its revision before the shared Alembic environment existed.
+INTERIM_VERSION_TABLE = "alembic_version_accounts"
 
 
 def make_engine(database_url: str) -> Engine:
-    """The same engine setup as the consent API (SQLite WAL and pragmas; PostgreSQL pool)."""
-    settings = load_settings({**DEFAULTS, "DATABASE_URL": database_url}, database_url)
-    return _make_engine(settings)
+    """The product's engine setup (SQLite WAL and pragmas; PostgreSQL pool)."""
+    return database.make_engine(DatabaseSettings.from_config({"DATABASE_URL": database_url}))
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply the accounts migrations, serialised against other processes doing the same."""
-    with engine.connect() as connection:
-        if is_sqlite(connection):
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-        with connection.begin():
-            if not is_sqlite(connection):
-                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "accounts@head")
+    """Apply every branch's migrations (accounts included), serialised between processes."""
+    _adopt_interim_version_table(engine)
+    database.upgrade(engine)
+
+
+def _adopt_interim_version_table(engine: Engine) -> None:
+    """A database migrated while the accounts branch had its own version table: move its
+    revision into the shared ``alembic_version`` so the tables are not created twice."""
+    if INTERIM_VERSION_TABLE not in inspect(engine).get_table_names():
+        return
+    with database.write_transaction(engine) as conn:
+        tables = set(inspect(conn).get_table_names())
+        if INTERIM_VERSION_TABLE not in tables:
+            return
+        rows = conn.execute(text("SELECT version_num FROM alembic_version_accounts")).scalars()
+        revisions = list(rows)
+        if "alembic_version" not in tables:
+            conn.execute(
+                text(
+                    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+                    " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+                )
+            )
+        for revision in revisions:
+            conn.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
+        conn.execute(text("DROP TABLE alembic_version_accounts"))

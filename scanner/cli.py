@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("dashboard.cli:serve", "Run the consent API and the dashboard locally."),
     "sites": ("consent_api.cli:sites", "Register and list consent API sites."),
     "consents": ("consent_api.cli:consents", "Verify and export the consent ledger."),
+    "db": ("database.cli:db", "Migrate the product database (every package's tables)."),
     "users": ("dashboard.cli:users", "Manage the dashboard's users and roles."),
     "audit": ("audits.cli:audit", "Scheduled audits: register, run, history, reports."),
     "alert": ("audits.alerts.cli:alert", "Check alert channels: settings, a test alert."),

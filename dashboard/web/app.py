@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from dashboard import accounts, db
 from dashboard.settings import DEFAULTS, load_settings
 from dashboard.web.state import State
+from database import default_database_url
 
 log = logging.getLogger("dashboard")
 
@@ -41,7 +42,7 @@ def create_dashboard_app(
     app.config.from_prefixed_env("COOKIE_AUDIT")
     if config:
         app.config.update(config)
-    default_db = f"sqlite:///{Path(app.instance_path) / 'consent.db'}"
+    default_db = default_database_url()
     settings = load_settings(app.config, default_db)
     if engine is None:
         engine = db.make_engine(settings.database_url)

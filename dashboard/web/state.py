@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import Connection, Engine
 
-from consent_api.db import write_transaction
 from dashboard.settings import Settings
+from database import write_transaction
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,11 @@ def run_with(store: AuditStore, scan: Scan, at: datetime, name: str = "shop") ->
 
 def test_migrations_match_the_models(store: AuditStore) -> None:
     with store.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        ours = set(Base.metadata.tables)  # the product database holds other branches too
+        context = MigrationContext.configure(
+            conn, opts={"include_name": lambda name, kind, _: kind != "table" or name in ours}
+        )
+        assert compare_metadata(context, Base.metadata) == []
     tables = set(inspect(store.engine).get_table_names())
     assert {"audits", "audit_runs", "audit_findings", "audit_documents"} <= tables
 

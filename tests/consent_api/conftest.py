@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from consent_api import create_app
-from consent_api.app import State
+from consent_api.db import State
 from consent_api.sites import create_admin_key, create_site
 
 ORIGIN = "https://www.shop.test"

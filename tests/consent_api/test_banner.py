@@ -26,7 +26,7 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from consent_api import create_app
-from consent_api.app import State
+from consent_api.db import State
 from consent_api.sites import create_admin_key, create_site
 from scanner.browser import find_chromium, launch_args
 from scanner.demo.server import LocalWeb

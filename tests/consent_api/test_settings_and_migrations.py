@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from consent_api import ConfigError, create_app
-from consent_api.db import current_revision
 from consent_api.models import Base
+from database import current_revisions
 
 
 @pytest.mark.parametrize(
@@ -62,9 +62,15 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 def test_migrations_match_the_models(database_url: str) -> None:
     app = create_app({"DATABASE_URL": database_url})
     engine = app.extensions["consent_api"].engine
-    assert current_revision(engine) == "0001"
+    assert "0001" in current_revisions(engine)
+    ours = set(Base.metadata.tables)  # other packages' branches have their own tables
+
+    def include_name(name: str | None, type_: str, _parent: object) -> bool:
+        return type_ != "table" or name in ours
+
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
     tables = set(inspect(engine).get_table_names())
     assert {"sites", "admin_keys", "consent_records", "impressions", "purge_log"} <= tables

@@ -16,9 +16,9 @@ from flask import Flask, Response, request
 from markupsafe import escape
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from consent_api.db import write_transaction
 from dashboard import accounts, create_app
 from dashboard.accounts import Role
+from database import write_transaction
 from scanner.browser import find_chromium, launch_args
 from scanner.demo.server import LocalWeb, WSGIApp
 from tests.consent_api.banner_pages import (

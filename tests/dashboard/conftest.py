@@ -13,9 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from consent_api.db import write_transaction
 from dashboard import accounts, create_app
 from dashboard.accounts import Role
+from database import write_transaction
 from tests.consent_api.conftest import pg_database  # noqa: F401  (a fixture, shared)
 
 PASSWORD = "correct horse battery staple"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from consent_api.db import write_transaction
 from dashboard import accounts, db
 from dashboard.accounts import Role
 from dashboard.errors import Conflict, InvalidInput, NotFound
 from dashboard.tables import SESSIONS, USERS
+from database import write_transaction
 
 PASSWORD = "correct horse battery staple"
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from consent_api.db import write_transaction
 from consent_api.sites import create_admin_key, create_site
+from database import write_transaction
 from tests.dashboard.browser_world import (
     DASHBOARD,
     PHONE,

@@ -17,11 +17,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from consent_api.db import write_transaction
 from consent_api.sites import create_admin_key, create_site
 from dashboard import consent_stats
 from dashboard.accounts import Role
 from dashboard.consent_stats import ACTIONS, Period, Split
+from database import write_transaction
 from tests.dashboard.conftest import Browser, add_user, make_app
 
 ORIGIN = "https://www.shop.test"

@@ -12,7 +12,7 @@ from alembic import op
 
 revision = "0001"
 down_revision = None
-branch_labels = None
+branch_labels = ("consent",)
 depends_on = None
 
 BigInt = sa.BigInteger().with_variant(sa.Integer(), "sqlite")

@@ -1,0 +1,55 @@
+"""The product database: one URL, one engine factory, one Alembic environment.
+
+``consent_api``, ``audits`` and ``dashboard`` import this package; it imports none of them.
+
+    settings = DatabaseSettings.from_environment(url_or_none)   # --db, else the environment
+    engine = make_engine(settings)
+    upgrade(engine)                                             # every branch to its head
+
+A package that owns tables registers its migrations in :data:`database.migrate.BRANCHES`
+(see :mod:`database.migrate` for the few rules).
+"""
+
+from __future__ import annotations
+
+from database.engine import is_sqlite, make_engine, sqlite_write_cursor, write_transaction
+from database.errors import DatabaseConfigError, DatabaseError
+from database.migrate import (
+    BRANCHES,
+    Branch,
+    alembic_config,
+    current_revisions,
+    head_revisions,
+    pending,
+    upgrade,
+    version_locations,
+)
+from database.settings import (
+    DatabaseSettings,
+    SqliteSync,
+    data_dir,
+    default_database_url,
+    normalise_url,
+)
+
+__all__ = [
+    "BRANCHES",
+    "Branch",
+    "DatabaseConfigError",
+    "DatabaseError",
+    "DatabaseSettings",
+    "SqliteSync",
+    "alembic_config",
+    "current_revisions",
+    "data_dir",
+    "default_database_url",
+    "head_revisions",
+    "is_sqlite",
+    "make_engine",
+    "normalise_url",
+    "pending",
+    "sqlite_write_cursor",
+    "upgrade",
+    "version_locations",
+    "write_transaction",
+]

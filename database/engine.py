@@ -1,0 +1,203 @@
+"""Engines for the product database, and SQLite's write discipline.
+
+SQLite runs in WAL mode with the driver in autocommit so that we emit ``BEGIN`` ourselves:
+writers use ``BEGIN IMMEDIATE`` (the write lock is taken before anything is read, so two
+processes can never build on the same state) after queueing on a lock file. PostgreSQL needs
+none of this: its writers lock rows.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from database.settings import DatabaseSettings
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(settings: DatabaseSettings) -> Engine:
+    """An engine for ``settings.url``: SQLite files get WAL, the pragmas below and the writer
+    queue; PostgreSQL gets a pool of ``pool_size`` (plus as many overflow) connections."""
+    url = make_url(settings.url)
+    if url.get_backend_name() == "sqlite":
+        database = str(url.database)
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _SQLITE[database] = settings
+        _sqlite_events(engine, settings)
+        return engine
+    # No pool_pre_ping (a round trip per checkout); stale connections are recycled instead.
+    return create_engine(
+        url,
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_size,
+        pool_recycle=1800,
+    )
+
+
+def _pragmas(connection: sqlite3.Connection, settings: DatabaseSettings) -> None:
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(f"PRAGMA synchronous={settings.sqlite_synchronous.value}")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA busy_timeout=30000")
+    # Checkpoints run in a background thread (see _Checkpointer), never inside a request; the
+    # log file is cut back to this size whenever a checkpoint empties it.
+    connection.execute("PRAGMA wal_autocheckpoint=0")
+    connection.execute(f"PRAGMA journal_size_limit={settings.wal_limit_mb * 1024 * 1024}")
+
+
+def _sqlite_events(engine: Engine, settings: DatabaseSettings) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        _pragmas(dbapi_connection, settings)
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+class _WriterQueue:
+    """Queues SQLite writers on a lock file before ``BEGIN IMMEDIATE``.
+
+    SQLite's own busy handler polls with sleeps of up to 100 ms, which makes the slowest
+    writes wait far longer than the write itself; a blocking ``flock`` (plus a thread lock,
+    since flock is shared by the threads of one process) wakes the next writer as soon as the
+    previous one commits. ``BEGIN IMMEDIATE`` stays the actual guarantee.
+    """
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.path = database + "-writer.lock"
+        self.thread_lock = threading.Lock()
+        self.fd: int | None = None
+        self.pid = 0
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self.thread_lock:
+            if self.fd is None or self.pid != os.getpid():  # re-open after a fork
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                self.pid = os.getpid()
+                _Checkpointer(self, _SQLITE.get(self.database)).start()
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+class _Checkpointer(threading.Thread):
+    """Copies the WAL back into the database every second, and keeps the WAL bounded.
+
+    SQLite's automatic checkpoint runs inside whichever commit crosses 1000 WAL pages and makes
+    that request wait for an fsync of the database file, so one daemon thread per process and
+    database does it instead. A PASSIVE checkpoint never blocks anyone, but under sustained
+    load it never catches up with the writers either, and the WAL grows without end: when the
+    file passes ``wal_limit_mb`` the thread takes the writer queue (writers wait a few
+    milliseconds) and runs a TRUNCATE checkpoint, which empties the log and cuts the file.
+    """
+
+    def __init__(
+        self, queue: _WriterQueue, settings: DatabaseSettings | None, interval: float = 1.0
+    ) -> None:
+        super().__init__(name=f"sqlite-checkpoint:{queue.database}", daemon=True)
+        self.queue = queue
+        self.interval = interval
+        self.limit = (settings.wal_limit_mb if settings else 64) * 1024 * 1024
+
+    def run(self) -> None:
+        database = self.queue.database
+        wal = Path(database + "-wal")
+        try:
+            connection = sqlite3.connect(database, timeout=30, isolation_level=None)
+        except sqlite3.Error:
+            return
+        last = time.monotonic()
+        while Path(database).exists():  # a deleted database (tests) ends the thread
+            time.sleep(0.05)  # the size is watched often (a stat), checkpoints run less often
+            try:
+                if wal.exists() and wal.stat().st_size > self.limit:
+                    with self.queue.hold():
+                        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    last = time.monotonic()
+                elif time.monotonic() - last >= self.interval:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    last = time.monotonic()
+            except (sqlite3.Error, OSError):
+                continue
+        connection.close()
+
+
+_SQLITE: dict[str, DatabaseSettings] = {}
+_QUEUES: dict[str, _WriterQueue] = {}
+_QUEUES_LOCK = threading.Lock()
+
+
+def _queue(database: str) -> _WriterQueue:
+    with _QUEUES_LOCK:
+        return _QUEUES.setdefault(database, _WriterQueue(database))
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction: on SQLite serialised with every other writer of the database
+    (writer queue, then ``BEGIN IMMEDIATE``); on PostgreSQL an ordinary transaction, in which
+    the caller locks the rows it builds on."""
+    if not is_sqlite(engine):
+        with engine.begin() as conn:
+            yield conn
+        return
+    with _queue(str(engine.url.database)).hold(), engine.connect() as conn:
+        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+_RAW = threading.local()
+
+
+def _raw_sqlite(database: str) -> sqlite3.Connection:
+    """This thread's own driver connection for a hot path: checking a connection out of
+    SQLAlchemy's pool and running its begin hooks cost more than a small write itself."""
+    connections: dict[tuple[int, str], sqlite3.Connection] = _RAW.__dict__.setdefault("c", {})
+    key = (os.getpid(), database)
+    connection = connections.get(key)
+    if connection is None:
+        connection = sqlite3.connect(database, timeout=30, isolation_level=None)
+        _pragmas(connection, _SQLITE.get(database) or DatabaseSettings(f"sqlite:///{database}"))
+        connections[key] = connection
+    return connection
+
+
+@contextmanager
+def sqlite_write_cursor(engine: Engine) -> Iterator[sqlite3.Cursor]:
+    """A driver cursor inside ``BEGIN IMMEDIATE``, after the writer queue; commits on
+    success, rolls back on any exception."""
+    database = str(engine.url.database)
+    with _queue(database).hold():
+        cursor = _raw_sqlite(database).cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        else:
+            cursor.execute("COMMIT")
+        finally:
+            cursor.close()
