@@ -9,6 +9,7 @@ Stable interface (the dashboard reads history only through it):
     history.latest_run("shop")                  # latest succeeded run (state=None: any)
     history.previous_success("shop", before=12)
     history.trend("shop", limit=365)            # oldest first: counts per succeeded run
+    history.trends(limit=12)                    # the same for every active audit, by audit id
     history.findings(run_id)
     history.findings_new(old_run_id, new_run_id)
     history.findings_resolved(old_run_id, new_run_id)
@@ -157,23 +158,46 @@ class History:
             ).where(RunCountRow.run_id.in_([r.id for r in runs]))
             for run_id, phase, category, n in session.execute(counts):
                 by_run[run_id].setdefault(phase, {})[category] = n
-            return [
-                TrendPoint(
-                    run_id=r.id,
-                    number=r.number,
-                    started_at=r.started_at or r.queued_at,
-                    scan_status=r.scan_status or "",
-                    pages_visited=r.pages_visited or 0,
-                    pages_skipped=r.pages_skipped or 0,
-                    cookies=r.cookies or 0,
-                    third_party_hosts=r.third_party_hosts or 0,
-                    findings_by_severity={
-                        s.value: getattr(r, f"findings_{s.value}") or 0 for s in SEVERITIES
-                    },
-                    cookies_by_category=by_run[r.id],
+            return [_point(r, by_run[r.id]) for r in runs]
+
+        return self._read(work)
+
+    def trends(self, *, limit: int = 12) -> dict[int, list[TrendPoint]]:
+        """The last `limit` succeeded runs of every active audit, oldest first, by audit id:
+        the overview's sparklines in two queries, however many audits there are."""
+
+        def work(session: Session) -> dict[int, list[TrendPoint]]:
+            ranked = (
+                select(
+                    RunRow.id,
+                    func.row_number()
+                    .over(partition_by=RunRow.audit_id, order_by=RunRow.number.desc())
+                    .label("rank"),
                 )
-                for r in runs
-            ]
+                .join(AuditRow, AuditRow.id == RunRow.audit_id)
+                .where(RunRow.state == RunState.SUCCEEDED.value, AuditRow.removed.is_(False))
+                .subquery()
+            )
+            recent = select(ranked.c.id).where(ranked.c.rank <= limit)
+            runs = list(
+                session.scalars(
+                    select(RunRow)
+                    .where(RunRow.id.in_(recent))
+                    .order_by(RunRow.audit_id, RunRow.number)
+                )
+            )
+            counts: dict[int, dict[str, dict[str, int]]] = {r.id: {} for r in runs}
+            rows = session.execute(
+                select(
+                    RunCountRow.run_id, RunCountRow.phase, RunCountRow.category, RunCountRow.cookies
+                ).where(RunCountRow.run_id.in_(recent))
+            )
+            for run_id, phase, category, n in rows:
+                counts[run_id].setdefault(phase, {})[category] = n
+            out: dict[int, list[TrendPoint]] = {}
+            for r in runs:
+                out.setdefault(r.audit_id, []).append(_point(r, counts[r.id]))
+            return out
 
         return self._read(work)
 
@@ -203,6 +227,21 @@ class History:
             return Scan.model_validate_json(raw)
 
         return self._read(work)
+
+
+def _point(r: RunRow, by_category: dict[str, dict[str, int]]) -> TrendPoint:
+    return TrendPoint(
+        run_id=r.id,
+        number=r.number,
+        started_at=r.started_at or r.queued_at,
+        scan_status=r.scan_status or "",
+        pages_visited=r.pages_visited or 0,
+        pages_skipped=r.pages_skipped or 0,
+        cookies=r.cookies or 0,
+        third_party_hosts=r.third_party_hosts or 0,
+        findings_by_severity={s.value: getattr(r, f"findings_{s.value}") or 0 for s in SEVERITIES},
+        cookies_by_category=by_category,
+    )
 
 
 def _except(run_id: int, other_run_id: int) -> Select[FindingRow]:
