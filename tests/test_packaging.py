@@ -23,7 +23,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # browser: `demo` needs Chromium, and quick runs (`-m "not browser"`) skip these minutes
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("packaging")]
+# timeout: an item may wait for the other xdist worker's install (the lock) before its own work
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.xdist_group("packaging"),
+    pytest.mark.timeout(900),
+]
 
 #: data files the code loads at run time; a wheel without one of them is broken
 PACKAGE_DATA = [
@@ -138,7 +144,7 @@ def test_demo_runs_from_the_wheel(installed: tuple[Path, dict[str, str]], tmp_pa
         [bin_dir / "cookie-audit", "demo", "--out", tmp_path / "demo"],
         env=env,
         cwd=tmp_path,
-        timeout=240,
+        timeout=600,
     )
     assert (tmp_path / "demo" / "scan.json").is_file()
     assert (tmp_path / "demo" / "report.html").stat().st_size > 10_000
@@ -189,7 +195,7 @@ def test_serve_answers_healthz(installed: tuple[Path, dict[str, str]], tmp_path:
         text=True,
     )
     try:
-        deadline, answer = time.monotonic() + 60, None
+        deadline, answer = time.monotonic() + 180, None
         while answer is None and time.monotonic() < deadline and server.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
