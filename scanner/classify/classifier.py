@@ -213,7 +213,7 @@ class Classifier:
             shape,
             length,
             _lifetime_bucket(lifetime_days, lifetime_known),
-            _host(set_by),
+            _host(set_by) if set_by else "",
             site,
             context,
         )
