@@ -141,24 +141,57 @@ class History:
 
         def work(session: Session) -> list[TrendPoint]:
             row = self._audit(session, audit)
-            runs = list(
-                session.scalars(
-                    select(RunRow)
-                    .where(RunRow.audit_id == row.id, RunRow.state == RunState.SUCCEEDED.value)
-                    .order_by(RunRow.number.desc())
-                    .limit(limit)
-                )
+            # plain columns, not ORM objects: a year of daily runs is read in one round trip
+            columns = (
+                RunRow.id,
+                RunRow.number,
+                RunRow.started_at,
+                RunRow.queued_at,
+                RunRow.scan_status,
+                RunRow.pages_visited,
+                RunRow.pages_skipped,
+                RunRow.cookies,
+                RunRow.third_party_hosts,
+                *(getattr(RunRow, f"findings_{s.value}") for s in SEVERITIES),
             )
-            runs.reverse()
+            runs = session.execute(
+                select(*columns)
+                .where(RunRow.audit_id == row.id, RunRow.state == RunState.SUCCEEDED.value)
+                .order_by(RunRow.number.desc())
+                .limit(limit)
+            ).all()
             if not runs:
                 return []
+            first_number = runs[-1].number
             by_run: dict[int, dict[str, dict[str, int]]] = {r.id: {} for r in runs}
-            counts: Select[int, str, str, int] = select(
-                RunCountRow.run_id, RunCountRow.phase, RunCountRow.category, RunCountRow.cookies
-            ).where(RunCountRow.run_id.in_([r.id for r in runs]))
+            counts: Select[int, str, str, int] = (
+                select(
+                    RunCountRow.run_id,
+                    RunCountRow.phase,
+                    RunCountRow.category,
+                    RunCountRow.cookies,
+                )
+                .join(RunRow, RunRow.id == RunCountRow.run_id)
+                .where(RunRow.audit_id == row.id, RunRow.number >= first_number)
+            )
             for run_id, phase, category, n in session.execute(counts):
-                by_run[run_id].setdefault(phase, {})[category] = n
-            return [_point(r, by_run[r.id]) for r in runs]
+                if run_id in by_run:
+                    by_run[run_id].setdefault(phase, {})[category] = n
+            return [
+                TrendPoint(
+                    run_id=r.id,
+                    number=r.number,
+                    started_at=r.started_at or r.queued_at,
+                    scan_status=r.scan_status or "",
+                    pages_visited=r.pages_visited or 0,
+                    pages_skipped=r.pages_skipped or 0,
+                    cookies=r.cookies or 0,
+                    third_party_hosts=r.third_party_hosts or 0,
+                    findings_by_severity={s.value: r[9 + i] or 0 for i, s in enumerate(SEVERITIES)},
+                    cookies_by_category=by_run[r.id],
+                )
+                for r in reversed(runs)
+            ]
 
         return self._read(work)
 
