@@ -232,3 +232,50 @@ def test_a_worker_killed_mid_scan_hands_its_run_over(cluster: Cluster, local_web
     assert run.state is RunState.SUCCEEDED, run.error
     assert run.attempts == 2 and run.worker != victim
     store.close()
+
+
+def test_rabbitmq_worker_killed_mid_scan_hands_its_run_over(
+    cluster: Cluster, local_web: LocalWeb
+) -> None:
+    """The same task code on RabbitMQ, where a dead worker's message comes back at once."""
+    require_service("RabbitMQ", "127.0.0.1", 5672)
+    settings = cluster.settings.replace(
+        broker_url="amqp://guest:guest@127.0.0.1:5672//",
+        queue=f"audits-test-{secrets.token_hex(4)}",
+        broker_prefix="",
+    )
+    app = make_celery(settings)
+    rabbit = Cluster(
+        settings=settings,
+        proxy=cluster.proxy,
+        logs=cluster.logs,
+        env={
+            **cluster.env,
+            "COOKIE_AUDIT_BROKER_URL": settings.broker_url,
+            "COOKIE_AUDIT_QUEUE": settings.queue,
+            "COOKIE_AUDIT_BROKER_PREFIX": "",
+        },
+    )
+    store = cluster.store()
+    try:
+        first = rabbit.start_worker("rabbit-1")
+        name = store.add(
+            spec(local_web, "www.bench.test", max_pages=6, depth=2, phases="none,accept")
+        ).name
+        assert dispatch_due(store, app)
+        history = History(store.engine)
+        wait_for(lambda: history.runs(name)[0].state is RunState.RUNNING, 60, "never started")
+        victim = history.runs(name)[0].worker
+        os.kill(first.pid, signal.SIGKILL)
+        rabbit.start_worker("rabbit-2")
+        [run] = wait_finished(store, [name], 180)
+        assert run.state is RunState.SUCCEEDED, run.error
+        assert run.attempts == 2 and run.worker != victim
+    finally:
+        for proc in rabbit.workers:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=30)
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(settings.queue)
+        store.close()
