@@ -29,7 +29,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from audits import AuditSettings, AuditStore, History, RunState, build_spec
 from audits.models import AuditRow
@@ -220,8 +220,10 @@ def scheduling(audits: int, tmp: Path) -> None:
         )
         with store.engine.begin() as conn:
             conn.execute(
-                update(AuditRow),
-                [{"id": i, "next_due_at": slots[i]} for i in slots if i > audits // 10],
+                update(AuditRow)
+                .where(AuditRow.id == bindparam("b_id"))
+                .values(next_due_at=bindparam("b_due")),
+                [{"b_id": i, "b_due": slots[i]} for i in slots if i > audits // 10],
             )
     client = redis.Redis()
     for key in client.scan_iter(f"{settings.broker_prefix}*"):
