@@ -122,6 +122,7 @@ def seed_runs(conn: Any, audit_id: int, n: int, rng: random.Random) -> None:
                     }
                 )
     conn.execute(insert(RunCountRow), counts)
+    conn.execute(text("UPDATE audits SET run_count = :n WHERE id = :a"), {"n": n, "a": audit_id})
 
 
 def seed_audit(conn: Any, name: str, consent_site: str | None) -> int:

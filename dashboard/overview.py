@@ -14,21 +14,17 @@ from dashboard.consent_stats import Counts
 
 #: categories whose cookies may be set without consent; every other one needs it (as in the
 #: reports: analytics is reported as needing consent, a cookie cannot show the CNIL exemption)
-EXEMPT = frozenset({"technical", "session"})
-NOT_COUNTED = frozenset({"unclassified"})
+EXEMPT = ("technical", "session")
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 VERDICT_ORDER = {"failed": 0, "problems": 1, "attention": 2, "ok": 3, "never": 4}
 SORTS = ("verdict", "name", "last_run", "findings", "acceptance", "next_run")
 
 
 def consent_needing(point: TrendPoint) -> int:
-    """Cookies of categories that need consent, in the consent state that had the most."""
+    """Cookies of categories that need consent, in the consent state that had the most
+    (``History.trends`` sums them per phase as ``needs_consent``)."""
     return max(
-        (
-            sum(n for cat, n in cats.items() if cat not in EXEMPT | NOT_COUNTED)
-            for cats in point.cookies_by_category.values()
-        ),
-        default=0,
+        (cats.get("needs_consent", 0) for cats in point.cookies_by_category.values()), default=0
     )
 
 

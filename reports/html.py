@@ -38,6 +38,12 @@ from reports.present import (
     format_days,
     sort_days,
 )
+from scanner.findings_text import (
+    evidence_detail,
+    finding_explanation,
+    finding_legal_reference,
+    finding_title,
+)
 from scanner.model import ClassifiedCookie, Phase, Scan, StorageEntry
 
 
@@ -118,6 +124,11 @@ def _common(lang: Lang) -> dict[str, Any]:
         "colours": CATEGORY_COLOURS,
         "days": lambda d: format_days(d, t),
         "name_list": lambda names: _name_list(names, t),
+        # findings in the report's language (scans saved before messages: their English text)
+        "finding_title": lambda f: finding_title(f, lang.value),
+        "finding_text": lambda f: finding_explanation(f, lang.value),
+        "evidence_detail": lambda e: evidence_detail(e, lang.value),
+        "legal": lambda f: finding_legal_reference(f, lang.value),
     }
 
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 import reports
-from audits import AuditNotFoundError, History, RunInfo, RunState
+from audits import AuditNotFoundError, AuditSettings, AuditStore, History, RunInfo, RunState
 from consent_api.sites import SITES
 from dashboard import consent_stats
 from dashboard import overview as rows_of
 from dashboard.accounts import Role
-from dashboard.charts import stacked_columns
+from dashboard.charts import columns_svg, stacked_columns
 from dashboard.errors import InvalidInput, NotFound
 from dashboard.web.auth import requires
 from dashboard.web.i18n import translate, translator
@@ -51,6 +51,7 @@ def init_pages(app: Flask) -> None:
             "when": _when,
         }
 
+    app.jinja_env.globals["columns_svg"] = columns_svg  # used inside imported macros
     app.register_blueprint(bp)
 
 
@@ -95,7 +96,7 @@ def _acceptance(site_keys: set[str]) -> dict[str, consent_stats.Counts]:
 def overview() -> str:
     h = history()
     latest = h.latest_runs()
-    trends = h.trends(limit=12)
+    trends = h.trends(limit=12, exempt=rows_of.EXEMPT)
     links = {a.spec.consent_site for a, _ in latest if a.spec.consent_site}
     rows = rows_of.build_rows(latest, trends, _acceptance(links))
     sort = request.args.get("sort", "verdict")
@@ -117,8 +118,18 @@ def overview() -> str:
         sorts=rows_of.SORTS,
         verdicts=verdicts,
         severities=SEVERITIES,
+        site_url=_prefix_url("pages.site", name="__x__"),
+        stats_url=_prefix_url("consent.stats", site_key="__x__"),
         active="overview",
     )
+
+
+def _prefix_url(endpoint: str, **placeholder: Any) -> Any:
+    """A URL builder for hundreds of rows: ``url_for`` once, then a string replace (quoted)."""
+    from urllib.parse import quote
+
+    base = url_for(endpoint, **placeholder)
+    return lambda value: base.replace("__x__", quote(value, safe=""))
 
 
 def _runs_by_number(name: str, numbers: list[int]) -> list[RunInfo]:
@@ -134,8 +145,8 @@ def _runs_by_number(name: str, numbers: list[int]) -> list[RunInfo]:
 def site(name: str) -> str:
     h = history()
     try:
-        audit = next(a for a, _ in h.latest_runs() if a.name == name)
-    except StopIteration:
+        audit = AuditStore(state().engine, AuditSettings()).find(name)
+    except AuditNotFoundError:
         abort(404)
     runs = h.runs(name, limit=RUNS_SHOWN)
     points = h.trend(name, limit=TIMELINE_RUNS)
@@ -169,8 +180,8 @@ def site(name: str) -> str:
         fragment=fragment,
         category_colours=reports_colours(),
         severity_colours=SEVERITY_COLOURS,
-        category_name=lambda key: translate("category." + key),
-        severity_name=lambda key: translate("severity." + key),
+        category_name={key: translate("category." + key) for key in CATEGORIES},
+        severity_name={key: translate("severity." + key) for key in SEVERITIES},
         verdict=rows_of.verdict(next((r for r in runs if r.finished_at), None)),
         severities_all=SEVERITIES,
         active="overview",
