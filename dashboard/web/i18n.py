@@ -214,6 +214,8 @@ FR: dict[str, str] = {
     "nav.logout": "Se déconnecter",
     "nav.main": "Principal",
     "nav.lang": "Langue",
+    "lang.en": "English",  # each language is named in itself
+    "lang.fr": "Français",
     "signed_in_as": "Connecté en tant que {name} ({role})",
     "role.viewer": "lecteur",
     "role.editor": "éditeur",
