@@ -92,6 +92,7 @@ def predictor(classifier: Any, with_context: bool = True, with_setter: bool = Tr
             set_by=f"https://{row.hosts[0]}/" if row.hosts and with_setter else None,
             site=row.site,
             **({"context": frozenset(row.hosts)} if row.hosts and with_context else {}),
+            **({} if row.lifetime_known or not with_context else {"lifetime_known": False}),
         )
         return GROUP.get(str(verdict.category.value), "unknown")
 

@@ -151,7 +151,13 @@ def _host(url: str | None) -> str:
         return ""
 
 
-def _lifetime_bucket(days: float | None) -> int:
+#: lifetime buckets: -2 not known, -1 browser session, 0 < 1 day, 1 < 31 days, 2 < 1 year, 3
+LIFETIME_UNKNOWN = -2
+
+
+def _lifetime_bucket(days: float | None, known: bool = True) -> int:
+    if not known:
+        return LIFETIME_UNKNOWN
     if days is None:
         return -1
     return 0 if days < 1 else 1 if days < 31 else 2 if days < 366 else 3
@@ -190,11 +196,14 @@ class Classifier:
         party: Party | None = None,
         value: ValueInfo | None = None,
         lifetime_days: float | None = None,
+        lifetime_known: bool = True,
         set_by: str | None = None,
         site: str | None = None,
         context: frozenset[str] | None = None,
     ) -> Classification:
-        """`context`: every host the same site was seen loading (its scan), when known."""
+        """`lifetime_days` None is a browser-session cookie, unless `lifetime_known` is false
+        (a list that does not say); `context`: every host the same site was seen loading (its
+        scan), when known."""
         shape = value.shape if value is not None else None
         length = value.length if value is not None else None
         return self._cached(
@@ -203,8 +212,8 @@ class Classifier:
             party,
             shape,
             length,
-            _lifetime_bucket(lifetime_days),
-            _host(set_by),
+            _lifetime_bucket(lifetime_days, lifetime_known),
+            _host(set_by) if set_by else "",
             site,
             context,
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +195,26 @@ def test_kb_stats_shows_every_layer() -> None:
     assert result.exit_code == 0, result.output
     assert "fallback layer (Open Cookie Database): 2255 cookie entries" in result.output
     assert "depends on the site: Adobe Marketo, HubSpot" in result.output
+
+
+def test_classify_command_tells_an_unknown_lifetime_from_a_session_cookie(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from scanner.classify.cli import classify
+
+    source = tmp_path / "cookies.csv"
+    source.write_text(
+        "name,domain,party,lifetime_days\n"
+        "zz_pref,www.shop.test,first,session\n"
+        "zz_pref,www.shop.test,first,\n"
+        "zz_pref,www.shop.test,first,30\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(classify, [str(source), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [(r["category"], "browser session" in r["reason"]) for r in rows] == [
+        ("technical", True),  # a declared browser-session cookie
+        ("unknown", False),  # a list that does not say how long it lives
+        ("unknown", False),
+    ]
