@@ -365,7 +365,9 @@ def extract_policy(
         notes.append(f"{url or 'document'}: no readable text in the policy page")
         return DeclaredPolicy(sources=[source] if source else [], notes=notes)
     full_norm = " ".join(s.norm for s in sents)
-    language = detect_language(full_norm)
+    # the language of the prose: cookie tables are often left in the vendors' English
+    prose = " ".join(s.norm for s in sents if " | " not in s.text)
+    language = detect_language(prose) or detect_language(full_norm)
     if language is None:
         notes.append(
             f"{url or 'document'}: the policy's language was not recognised (French, English, "
