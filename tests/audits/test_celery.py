@@ -232,4 +232,3 @@ def test_a_worker_killed_mid_scan_hands_its_run_over(cluster: Cluster, local_web
     assert run.state is RunState.SUCCEEDED, run.error
     assert run.attempts == 2 and run.worker != victim
     store.close()
-
