@@ -132,6 +132,7 @@ EN: dict[str, str] = {
     "manage.remove": "Remove",
     "manage.remove_confirm": "Remove the audit {name}? Its history is kept.",
     "manage.min_severity_short": "from {severity}",
+    "manage.no_alerts": "no alert target",
     "manage.edit_title": "Edit the audit {name}",
     "manage.name": "Name",
     "manage.name_hint": "Letters, digits, '.', '_' or '-' (it names the site on every page).",
@@ -213,6 +214,8 @@ FR: dict[str, str] = {
     "nav.logout": "Se déconnecter",
     "nav.main": "Principal",
     "nav.lang": "Langue",
+    "lang.en": "English",  # each language is named in itself
+    "lang.fr": "Français",
     "signed_in_as": "Connecté en tant que {name} ({role})",
     "role.viewer": "lecteur",
     "role.editor": "éditeur",
@@ -324,6 +327,7 @@ FR: dict[str, str] = {
     "manage.remove": "Supprimer",
     "manage.remove_confirm": "Supprimer l\u2019audit {name} ? Son historique est conservé.",
     "manage.min_severity_short": "à partir de {severity}",
+    "manage.no_alerts": "aucun destinataire",
     "manage.edit_title": "Modifier l\u2019audit {name}",
     "manage.name": "Nom",
     "manage.name_hint": "Lettres, chiffres, « . », « _ » ou « - » (il nomme le site sur chaque "
