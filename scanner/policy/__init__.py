@@ -29,7 +29,6 @@ from scanner.policy.rules import RULES, Rule, check, make_finding
 
 __all__ = [
     "RULES",
-    "Rule",
     "DeclarationError",
     "DeclaredCategory",
     "DeclaredContact",
@@ -41,6 +40,7 @@ __all__ = [
     "DeclaredVendor",
     "Flag",
     "Origin",
+    "Rule",
     "TransferKind",
     "check",
     "extract_policy",
