@@ -66,6 +66,10 @@ EN: dict[str, str] = {
     "overview.sort": "Sort by",
     "overview.apply": "Apply",
     "overview.count": "{shown} of {total} sites",
+    "overview.pages": "Pages of the list",
+    "overview.previous": "Previous page",
+    "overview.next_page": "Next page",
+    "overview.page": "Page {page} of {pages}",
     "overview.empty": "No site is audited yet. An editor adds one under \u201cManage audits\u201d "
     "(or: cookie-audit audit add URL).",
     "overview.site": "Site",
@@ -261,6 +265,10 @@ FR: dict[str, str] = {
     "overview.sort": "Trier par",
     "overview.apply": "Appliquer",
     "overview.count": "{shown} sites sur {total}",
+    "overview.pages": "Pages de la liste",
+    "overview.previous": "Page précédente",
+    "overview.next_page": "Page suivante",
+    "overview.page": "Page {page} sur {pages}",
     "overview.empty": "Aucun site n\u2019est audité pour l\u2019instant. Un éditeur en ajoute un "
     "dans « Gérer les audits » (ou : cookie-audit audit add URL).",
     "overview.site": "Site",
