@@ -10,8 +10,9 @@ WORKERS ?= 2
 install:
 	@bash scripts/install.sh
 
-run: install        ## scan the bundled demo site (offline) and say where the results are
+run: install        ## scan the bundled demo site (offline), then give the dashboard its history
 	@$(BIN)/cookie-audit demo --out results/demo
+	@$(BIN)/cookie-audit dashboard-demo --scan results/demo/scan.json --out results/demo-history
 
 demo: run
 

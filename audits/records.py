@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from audits.models import AuditRow, RunRow, RunState, Trigger
@@ -18,6 +19,13 @@ SEVERITIES: tuple[Severity, ...] = (
     Severity.LOW,
     Severity.INFO,
 )
+
+
+@lru_cache(maxsize=4096)
+def _spec(text: str) -> AuditSpec:
+    """Specs are stored validated and are immutable: one validation per distinct text (the
+    overview lists every audit on each view)."""
+    return AuditSpec.model_validate_json(text)
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class AuditInfo:
         return cls(
             id=row.id,
             name=row.name,
-            spec=AuditSpec.model_validate_json(row.spec),
+            spec=_spec(row.spec),
             paused=row.paused,
             removed=row.removed,
             next_due_at=row.next_due_at,

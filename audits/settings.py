@@ -10,18 +10,17 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
+import database
 from audits.errors import AuditInputError
 
 PREFIX = "COOKIE_AUDIT_"
 
 
 def default_database_url() -> str:
-    """SQLite in the user's data folder (one file for the whole product)."""
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return f"sqlite:///{base / 'cookie-audit' / 'cookie-audit.db'}"
+    """The product's one database (`database.default_database_url`)."""
+    return database.default_database_url()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -29,6 +28,8 @@ class AuditSettings:
     database_url: str = dataclasses.field(default_factory=default_database_url)
     broker_url: str = "redis://127.0.0.1:6379/0"
     queue: str = "cookie-audit"
+    #: prefix of every key the broker writes in Redis (several products or tests in one Redis)
+    broker_prefix: str = ""
     #: scans at a time in one worker (each one is a Chromium)
     browsers: int = 2
     #: seconds between two looks for due runs (scheduler and daemon)

@@ -96,6 +96,13 @@ class Claim:
     reason: str = ""
 
 
+def _aware(moment: datetime | str) -> datetime:
+    """An aggregate (min) of a UTCDateTime column: SQLite returns it as naive text."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def _initial_due(schedule: Schedule, now: datetime, last_slot: datetime | None) -> datetime:
     """A new audit runs at once (its first slot is the latest one); afterwards on schedule."""
     if last_slot is None:
@@ -395,32 +402,54 @@ class AuditStore:
                 continue
         return self._write(work)
 
-    def dispatchable(self, now: datetime | None = None, *, grace_s: float = 0.0) -> list[int]:
-        """Runs to hand to a worker: queued and due (never dispatched, or dispatched more
-        than `grace_s` ago: the message may be lost), or running with a dead heartbeat."""
+    def dispatchable(
+        self, now: datetime | None = None, *, grace_s: float | None = 0.0
+    ) -> list[int]:
+        """Runs to hand to a worker: queued and due, or running with a dead heartbeat.
+
+        With `grace_s` (the distributed mode), a queued run already handed to the broker is
+        only handed again `grace_s` seconds later (its message may be lost); None (the
+        embedded mode) ignores the broker altogether."""
 
         def work(session: Session) -> list[int]:
             moment = now or utcnow()
-            grace = moment - timedelta(seconds=grace_s)
-            stale = moment - timedelta(seconds=self.settings.stale_after_s + grace_s)
+            extra = grace_s or 0.0
+            queued = [
+                RunRow.state == RunState.QUEUED.value,
+                or_(RunRow.not_before.is_(None), RunRow.not_before <= moment),
+            ]
+            if grace_s is not None:
+                grace = moment - timedelta(seconds=grace_s)
+                queued.append(or_(RunRow.dispatched_at.is_(None), RunRow.dispatched_at <= grace))
+            stale = moment - timedelta(seconds=self.settings.stale_after_s + extra)
             query = (
                 select(RunRow.id)
                 .where(
                     or_(
-                        and_(
-                            RunRow.state == RunState.QUEUED.value,
-                            or_(RunRow.not_before.is_(None), RunRow.not_before <= moment),
-                            or_(RunRow.dispatched_at.is_(None), RunRow.dispatched_at <= grace),
-                        ),
-                        and_(
-                            RunRow.state == RunState.RUNNING.value,
-                            RunRow.heartbeat_at < stale,
-                        ),
+                        and_(*queued),
+                        and_(RunRow.state == RunState.RUNNING.value, RunRow.heartbeat_at < stale),
                     )
                 )
                 .order_by(RunRow.id)
             )
             return list(session.scalars(query))
+
+        return self._read(work)
+
+    def next_due_at(self) -> datetime | None:
+        """When something next becomes due: an audit's slot or a queued run's retry."""
+
+        def work(session: Session) -> datetime | None:
+            audit: datetime | str | None = session.scalar(
+                select(func.min(AuditRow.next_due_at)).where(
+                    AuditRow.paused.is_(False), AuditRow.removed.is_(False)
+                )
+            )
+            retry: datetime | str | None = session.scalar(
+                select(func.min(RunRow.not_before)).where(RunRow.state == RunState.QUEUED.value)
+            )
+            moments = [m for m in (audit, retry) if m is not None]
+            return min(_aware(m) for m in moments) if moments else None
 
         return self._read(work)
 

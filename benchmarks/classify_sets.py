@@ -75,6 +75,7 @@ class Labelled:
     hosts: tuple[str, ...]  # hosts the same source shows loading (for role evidence)
     split: str  # tune | holdout
     party: str = ""  # first | third when the source says
+    lifetime_known: bool = True  # False: the source does not say (None is then not "session")
     value: str = ""  # an example value when the source gives one
 
 
@@ -91,6 +92,11 @@ def _instance(name: str, match: str) -> str:
     return name + "1" if match == "prefix" else name
 
 
+def _days(cell: str) -> float | None:
+    """A lifetime cell: days, "session" (a browser-session cookie) or empty (not said)."""
+    return None if cell in ("", "session") else float(cell)
+
+
 def load_set(path: Path) -> list[Labelled]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -99,12 +105,13 @@ def load_set(path: Path) -> list[Labelled]:
             name=_instance(row["name"], row["match"]),
             domain=row["domain"],
             site=row["site"] or None,
-            lifetime_days=float(row["lifetime_days"]) if row["lifetime_days"] else None,
+            lifetime_days=_days(row["lifetime_days"]),
             label=row["label"],
             group=row["group"],
             unit=row["unit"],
             hosts=tuple(row["hosts"].split()),
             split=row["split"],
+            lifetime_known=row["lifetime_days"] != "",
         )
         for row in rows
         if row["group"]
@@ -141,6 +148,8 @@ def load_ocd(path: Path = OCD_PATH) -> list[Labelled]:
                     domain=domain,
                     site=None,
                     lifetime_days=_retention_days(row["Retention period"]),
+                    lifetime_known=_retention_days(row["Retention period"]) is not None
+                    or "session" in row["Retention period"].lower(),
                     label=row["Category"].strip(),
                     group=group,
                     unit=platform,

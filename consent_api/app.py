@@ -109,6 +109,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.shared_limit(settings.ratelimit_admin, scope="admin")(admin)
     limiter.exempt(banner_js)
     limiter.exempt(adapter_js)
+    limiter.exempt(declaration_js)
     app.register_blueprint(public)
     app.register_blueprint(admin)
     _register_errors(app, limiter)

@@ -224,6 +224,11 @@ def banner_js() -> Response:
     return _script(STATIC, "banner.js")
 
 
+@public.get("/declaration.js")
+def declaration_js() -> Response:
+    return _script(STATIC, "declaration.js")
+
+
 @public.get("/adapters/<name>.js")
 def adapter_js(name: str) -> Response:
     if not name.replace("-", "").replace("_", "").isalnum():

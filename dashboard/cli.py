@@ -7,6 +7,7 @@ import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -182,3 +183,41 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     )
     click.echo(f"database: {url}")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@click.command("dashboard-demo")
+@click.option(
+    "--scan",
+    "scan_json",
+    type=click.Path(path_type=Path),
+    default=Path("results/demo/scan.json"),
+    show_default=True,
+    help="A demo scan to store as the first run (made by `cookie-audit demo`).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("results/demo-history"),
+    show_default=True,
+    help="Folder of the new run's scan.json and report.html.",
+)
+@db_option
+def dashboard_demo(scan_json: Path, out_dir: Path, database_url: str | None) -> None:
+    """Give the dashboard something to show: the demo shop as an audit with its runs (one more
+    each time, with a change), and visitors' choices on the real banner."""
+    from consent_api import ConfigError as ApiConfigError
+    from dashboard.compose import create_app
+    from dashboard.demo import run_demo
+
+    config: dict[str, Any] = {"DATABASE_URL": database_url} if database_url else {}
+    config["RATELIMIT_ENABLED"] = False  # the simulated visitors share one address
+    try:
+        app = create_app(config)
+    except (ApiConfigError, ConfigError) as exc:
+        raise UsageError(str(exc)) from exc
+    click.echo(run_demo(app, scan_json, out_dir))
+    click.echo(
+        "dashboard: cookie-audit users add NAME --role admin, then cookie-audit serve and open "
+        "http://127.0.0.1:8000/dashboard/"
+    )

@@ -115,6 +115,23 @@ def refresh(conn: Connection, site_id: int) -> int:
     return sum(r["records"] for r in rows)
 
 
+def sites_behind(conn: Connection, site_ids: Iterable[int]) -> list[int]:
+    """The sites whose ledger has records the rollup has not counted (by the chain's head)."""
+    ids = list(site_ids)
+    if not ids:
+        return []
+    state = CONSENT_ROLLUP_STATE
+    query = (
+        select(SITES.c.id)
+        .select_from(SITES.outerjoin(state, state.c.site_id == SITES.c.id))
+        .where(
+            SITES.c.id.in_(ids),
+            SITES.c.head_seq > func.coalesce(state.c.upto_seq, 0),
+        )
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
 def _lock_state(conn: Connection, site_id: int) -> tuple[int, int]:
     where = CONSENT_ROLLUP_STATE.c.site_id == site_id
     if not is_sqlite(conn):

@@ -5,17 +5,20 @@ Never imports Playwright or Flask: PDF printing comes in as a callable (`pdf_pri
 
 from __future__ import annotations
 
+from reports.assets import asset
 from reports.diff import CookieChange, CookieRef, FieldChange, ScanDiff, compare
 from reports.errors import ReportError
 from reports.facts import finding_subject
 from reports.formats import PdfPrinter, Renderer, ReportFormat
+from reports.html import SCAN_SECTIONS
 from reports.i18n import Lang
-from reports.render import render, render_diff
+from reports.render import render, render_diff, render_diff_fragment, render_fragment
 from reports.tabular import DIFF_COLUMNS, SCAN_COLUMNS
 
 __all__ = [
     "DIFF_COLUMNS",
     "SCAN_COLUMNS",
+    "SCAN_SECTIONS",
     "CookieChange",
     "CookieRef",
     "FieldChange",
@@ -25,8 +28,11 @@ __all__ = [
     "ReportError",
     "ReportFormat",
     "ScanDiff",
+    "asset",
     "compare",
     "finding_subject",
     "render",
     "render_diff",
+    "render_diff_fragment",
+    "render_fragment",
 ]

@@ -8,14 +8,17 @@ reads the DOM and sets `textContent`/`hidden`; it never builds HTML from site da
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from reports.assets import asset
 from reports.diff import ScanDiff
+from reports.errors import ReportError
 from reports.facts import (
     CATEGORY_ORDER,
     PHASE_ORDER,
@@ -34,6 +37,12 @@ from reports.present import (
     format_date,
     format_days,
     sort_days,
+)
+from scanner.findings_text import (
+    evidence_detail,
+    finding_explanation,
+    finding_legal_reference,
+    finding_title,
 )
 from scanner.model import ClassifiedCookie, Phase, Scan, StorageEntry
 
@@ -115,10 +124,50 @@ def _common(lang: Lang) -> dict[str, Any]:
         "colours": CATEGORY_COLOURS,
         "days": lambda d: format_days(d, t),
         "name_list": lambda names: _name_list(names, t),
+        # findings in the report's language (scans saved before messages: their English text)
+        "finding_title": lambda f: finding_title(f, lang.value),
+        "finding_text": lambda f: finding_explanation(f, lang.value),
+        "evidence_detail": lambda e: evidence_detail(e, lang.value),
+        "legal": lambda f: finding_legal_reference(f, lang.value),
     }
 
 
+#: the sections of a scan report, in order (a fragment may show some of them)
+SCAN_SECTIONS: tuple[str, ...] = (
+    "verdict",
+    "phases",
+    "cookies",
+    "hosts",
+    "storage",
+    "findings",
+    "metadata",
+)
+
+
 def render_scan_html(scan: Scan, lang: Lang) -> str:
+    return environment().get_template("report.html.j2").render(_scan_context(scan, lang))
+
+
+def render_scan_fragment(scan: Scan, lang: Lang, sections: Iterable[str] = SCAN_SECTIONS) -> Markup:
+    """Some sections of the report as an HTML fragment for a page of our own (the dashboard),
+    which brings the stylesheet and script (report.css, report.js) as files of its own."""
+    wanted = tuple(sections)
+    unknown = set(wanted) - set(SCAN_SECTIONS)
+    if unknown:
+        raise ReportError(f"unknown report sections: {', '.join(sorted(unknown))}")
+    context = _scan_context(scan, lang) | {"sections": wanted}
+    html = environment().get_template("_scan_body.html.j2").render(context)
+    return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
+
+
+def render_diff_fragment(diff: ScanDiff, lang: Lang) -> Markup:
+    """What changed, as an HTML fragment for a page of our own."""
+    context = _common(lang) | {"diff": diff, "new_groups": group_findings(diff.findings_new)}
+    html = environment().get_template("_diff_body.html.j2").render(context)
+    return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
+
+
+def _scan_context(scan: Scan, lang: Lang) -> dict[str, Any]:
     t = Translator(lang)
     cookies = distinct_cookies(scan)
     findings = sorted_findings(scan.findings)
@@ -149,8 +198,9 @@ def render_scan_html(scan: Scan, lang: Lang) -> str:
         # without classification every cookie is "unknown": never call them all consent-needing
         "classified": bool(scan.cookies) or not cookies,
         "before_any": [c.name for c in cookies if Phase.NONE in c.phases],
+        "sections": SCAN_SECTIONS,
     }
-    return environment().get_template("report.html.j2").render(context)
+    return context
 
 
 def render_diff_html(diff: ScanDiff, lang: Lang) -> str:

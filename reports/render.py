@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from markupsafe import Markup
+
 from reports.diff import ScanDiff
 from reports.errors import ReportError
 from reports.formats import PdfPrinter, Renderer, ReportFormat, parse_format
-from reports.html import render_diff_html, render_scan_html
+from reports.html import SCAN_SECTIONS, render_diff_html, render_scan_fragment, render_scan_html
+from reports.html import render_diff_fragment as _render_diff_fragment
 from reports.i18n import Lang, parse_lang
 from reports.tabular import diff_csv, scan_csv
 from scanner.model import Scan
@@ -79,3 +84,16 @@ def render_diff(
 ) -> bytes:
     """The bytes of one "what changed" file (see `reports.compare`)."""
     return RENDERERS[parse_format(fmt)].diff(diff, parse_lang(lang), pdf_printer)
+
+
+def render_fragment(
+    scan: Scan, *, lang: str = "en", sections: Iterable[str] = SCAN_SECTIONS
+) -> Markup:
+    """Sections of the HTML report (``SCAN_SECTIONS``) to embed in a page of one's own; the page
+    serves ``report.css`` and ``report.js`` itself (see ``reports.assets``)."""
+    return render_scan_fragment(scan, parse_lang(lang), sections)
+
+
+def render_diff_fragment(diff: ScanDiff, *, lang: str = "en") -> Markup:
+    """The "what changed" sections, to embed in a page of one's own."""
+    return _render_diff_fragment(diff, parse_lang(lang))

@@ -28,7 +28,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "consents": ("consent_api.cli:consents", "Verify and export the consent ledger."),
     "db": ("database.cli:db", "Migrate the product database (every package's tables)."),
     "users": ("dashboard.cli:users", "Manage the dashboard's users and roles."),
-    "audit": ("audits.cli:audit", "Scheduled audits: register, run, history, reports."),
+    "dashboard-demo": (
+        "dashboard.cli:dashboard_demo",
+        "Store the demo shop's runs and visitors' choices for the dashboard.",
+    ),
+    "audit": ("audits.commands:audit", "Scheduled audits: register, run, history, reports."),
+    "worker": ("audits.cli_celery:worker", "Celery worker that runs audits (distributed mode)."),
+    "scheduler": ("audits.cli_celery:scheduler", "Celery beat: queue the due audits."),
 }
 
 

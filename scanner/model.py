@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Record(BaseModel):
@@ -260,6 +260,24 @@ class ClassifiedCookie(Record):
     classification: Classification
 
 
+MessageParam = str | int | float | list[str] | None
+
+
+class Message(Record):
+    """Words to render in any report language: an id of `scanner.findings_text` + parameters."""
+
+    id: str
+    params: dict[str, MessageParam] = Field(default_factory=dict)
+
+
+class FindingBasis(StrEnum):
+    """What a finding's confidence is about: the weakest judgement it rests on."""
+
+    OBSERVATION = "observation"  # what the browser recorded (and well-known tracker hosts)
+    CLASSIFICATION = "classification"  # a cookie's category / exemption
+    EXTRACTION = "extraction"  # what was read in the policy text
+
+
 class Evidence(Record):
     kind: str = Field(description="cookie | request | banner | page | policy | storage")
     phase: Phase | None = None
@@ -268,15 +286,33 @@ class Evidence(Record):
     page: str | None = None
     quote: str | None = Field(default=None, description="the policy sentence relied on")
     detail: str | None = None
+    detail_message: Message | None = Field(
+        default=None, description="`detail` as a message, for reports in other languages"
+    )
 
 
 class Finding(Record):
     rule_id: str
     severity: Severity
-    title: str
-    explanation: str
+    title: str = Field(description="in English (reports render `message` in their language)")
+    explanation: str = Field(description="in English")
     legal_reference: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    subject: str | None = Field(
+        default=None, description="what it is about: name@domain of a cookie, a company, ..."
+    )
+    confidence: float = Field(
+        default=1.0, ge=0.0, le=1.0, description="confidence of what the finding rests on"
+    )
+    verify: bool = Field(
+        default=False,
+        description="a point to check, not a violation: it rests on a low-confidence "
+        "classification or reading of the policy (severity lowered)",
+    )
+    basis: FindingBasis | None = Field(default=None, description="what the confidence is about")
+    message: Message | None = Field(
+        default=None, description="title and explanation as a message id + parameters"
+    )
 
 
 # --- the document ------------------------------------------------------------------------

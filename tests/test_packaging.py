@@ -25,6 +25,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 #: data files the code loads at run time; a wheel without one of them is broken
 PACKAGE_DATA = [
     "scanner/classify/data/cookies.csv",
+    "scanner/classify/data/ocd_cookies.csv",
+    "scanner/classify/data/roles.csv",
+    "scanner/classify/data/NOTICE.txt",
     "reports/templates/report.html.j2",
     "consent_api/static/banner.js",
     "consent_api/openapi.json",

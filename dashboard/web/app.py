@@ -74,6 +74,7 @@ def create_dashboard_app(
     from dashboard.web.auth import init_auth
     from dashboard.web.consent import bp as consent_bp
     from dashboard.web.errors import init_errors
+    from dashboard.web.manage import bp as manage_bp
     from dashboard.web.pages import init_pages
     from dashboard.web.security import init_security
 
@@ -81,6 +82,7 @@ def create_dashboard_app(
     app.extensions["dashboard_limiter"] = init_auth(app)  # the limiter is weakly held
     init_pages(app)
     app.register_blueprint(consent_bp)
+    app.register_blueprint(manage_bp)
     init_errors(app)
     init_security(app)
     _register_meta(app)
@@ -91,7 +93,7 @@ def _register_meta(app: Flask) -> None:
     @app.get("/static/reports/<any('report.css', 'report.js'):name>")
     def report_asset(name: str) -> Response:
         """The reports' own stylesheet and table script, served as files (CSP: no inline)."""
-        from reports.assets import asset
+        from reports import asset
 
         mimetype = "text/css" if name.endswith(".css") else "text/javascript"
         response = Response(str(asset(name)), mimetype=mimetype)

@@ -76,7 +76,7 @@ def stats(site_key: str) -> str:
         actions=ACTIONS,
         action_colours=ACTION_COLOURS,
         splits=list(Split),
-        action_name=lambda key: translate("action." + key),
+        action_name={key: translate("action." + key) for key in ACTIONS},
         active="overview",
     )
 

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import (
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
 
 from dashboard.accounts import MAX_PASSWORD, MIN_PASSWORD
+
+
+class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
+    """Several checkboxes, one per choice (WTForms' documented recipe)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class PostForm(FlaskForm):  # type: ignore[misc]  # flask-wtf ships no types
@@ -24,3 +39,25 @@ class PasswordForm(FlaskForm):  # type: ignore[misc]
         "new", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)]
     )
     confirm = PasswordField("confirm", validators=[DataRequired(), EqualTo("new")])
+
+
+class AuditForm(FlaskForm):  # type: ignore[misc]
+    """What an editor sets on an audit; ``audits.build_spec`` validates the values themselves."""
+
+    name = StringField("name", validators=[DataRequired(), Length(max=64)])
+    url = StringField("url", validators=[DataRequired(), Length(max=2048)])
+    every = StringField("every", validators=[Length(max=100)])
+    max_pages = IntegerField("max_pages", default=20, validators=[NumberRange(1, 1000)])
+    phases = MultiCheckboxField(
+        "phases",
+        choices=["none", "reject", "accept"],
+        default=["none", "reject", "accept"],
+    )
+    lang = SelectField("lang", choices=["en", "fr"], default="en")
+    min_severity = SelectField(
+        "min_severity",
+        choices=["critical", "high", "medium", "low", "info"],
+        default="medium",
+    )
+    consent_site = StringField("consent_site", validators=[Length(max=64)])
+    alerts = TextAreaField("alerts", validators=[Length(max=8000)])

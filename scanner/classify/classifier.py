@@ -18,7 +18,13 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scanner.classify.knowledge import CookieEntry, DomainEntry, KnowledgeBase
+from scanner.classify.knowledge import (
+    FALLBACK_LAYER,
+    CookieEntry,
+    DomainEntry,
+    KnowledgeBase,
+    VendorRole,
+)
 from scanner.model import Category, Classification, Party, ValueInfo, ValueShape
 
 EXEMPT = frozenset({Category.TECHNICAL, Category.SESSION})
@@ -31,6 +37,8 @@ ANALYTICS_NOTE = (
 )
 
 SESSION_WHY = "session"
+#: a documented prefix this short ("s_") decides only when the site shows its vendor
+SHORT_PREFIX = 2
 #: names that are themselves a hash (Joomla, some PHP frameworks name the session cookie so)
 _HASH_NAME = re.compile(r"[0-9a-f]{32,64}")
 #: technical name tokens strong enough to hold even on a tracking vendor's domain
@@ -103,8 +111,28 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
         "audience measurement",
     ),
 )
-#: one pass that tells whether any token rule can match (most names match none)
-_ANY_TOKEN = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in _TOKEN_RULES))
+#: literals at least one of which every match of a token rule contains (a test checks it on
+#: every listed name): one pass finds those present (longest first, at every position), and
+#: only the rules that contain them run, in order; most names contain none
+_KEYWORDS = (  # noqa: SIM905 - a word list reads better as words
+    "consent cookie gdpr opt privacy cmp csrf xsrf antiforgery verificationtoken lang locale "
+    "lng i18n currency country region timezone tz cart basket wishlist checkout compare lb "
+    "balancer affinity sticky route server node backend captcha bot waf challenge fraud theme "
+    "dark font accessib contrast test has_js resolution screen auth login logged remember "
+    "token jwt sess sid user ad campaign utm gclid fbclid msclkid click aff retarget pixel "
+    "conversion marketing track visitor vid uid cid fingerprint segment audience analytic "
+    "stat metric measure hit visit pageview"
+).split()
+_ANY_TOKEN = re.compile("(?=(" + "|".join(sorted(_KEYWORDS, key=len, reverse=True)) + "))")
+#: keyword -> indexes of the rules whose pattern holds it or a keyword inside it
+_RULES_OF = {
+    word: tuple(
+        i
+        for i, (pattern, _, _) in enumerate(_TOKEN_RULES)
+        if any(inner in word and inner in pattern.pattern for inner in _KEYWORDS)
+    )
+    for word in _KEYWORDS
+}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[-.\s]+")
 
@@ -113,6 +141,7 @@ def _normalise_name(name: str) -> str:
     return _SPLIT.sub("_", _CAMEL.sub("_", name)).lower()
 
 
+@lru_cache(maxsize=1 << 12)
 def _host(url: str | None) -> str:
     if not url:
         return ""
@@ -122,7 +151,13 @@ def _host(url: str | None) -> str:
         return ""
 
 
-def _lifetime_bucket(days: float | None) -> int:
+#: lifetime buckets: -2 not known, -1 browser session, 0 < 1 day, 1 < 31 days, 2 < 1 year, 3
+LIFETIME_UNKNOWN = -2
+
+
+def _lifetime_bucket(days: float | None, known: bool = True) -> int:
+    if not known:
+        return LIFETIME_UNKNOWN
     if days is None:
         return -1
     return 0 if days < 1 else 1 if days < 31 else 2 if days < 366 else 3
@@ -143,6 +178,7 @@ class Classifier:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._cached = lru_cache(maxsize=1 << 18)(self._classify)
+        self._vendors = lru_cache(maxsize=256)(self._vendors_of)  # one per scan context
 
     @classmethod
     def default(cls) -> Classifier:
@@ -160,9 +196,14 @@ class Classifier:
         party: Party | None = None,
         value: ValueInfo | None = None,
         lifetime_days: float | None = None,
+        lifetime_known: bool = True,
         set_by: str | None = None,
         site: str | None = None,
+        context: frozenset[str] | None = None,
     ) -> Classification:
+        """`lifetime_days` None is a browser-session cookie, unless `lifetime_known` is false
+        (a list that does not say); `context`: every host the same site was seen loading (its
+        scan), when known."""
         shape = value.shape if value is not None else None
         length = value.length if value is not None else None
         return self._cached(
@@ -171,9 +212,10 @@ class Classifier:
             party,
             shape,
             length,
-            _lifetime_bucket(lifetime_days),
-            _host(set_by),
+            _lifetime_bucket(lifetime_days, lifetime_known),
+            _host(set_by) if set_by else "",
             site,
+            context,
         )
 
     # -- the decision ---------------------------------------------------------------------
@@ -188,10 +230,37 @@ class Classifier:
         lifetime: int,
         setter_host: str,
         site: str | None,
+        context: frozenset[str] | None,
+    ) -> Classification:
+        verdict = self._decide(
+            name, domain, party, shape, length, lifetime, setter_host, site, context
+        )
+        role = self.kb.roles.get(verdict.vendor or "")
+        if role is None or verdict.category not in (Category.ANALYTICS, Category.TRACKING):
+            return verdict
+        return _with_role(verdict, role, context is not None, self._seen(context, role.evidence))
+
+    def _decide(
+        self,
+        name: str,
+        domain: str,
+        party: Party | None,
+        shape: ValueShape | None,
+        length: int | None,
+        lifetime: int,
+        setter_host: str,
+        site: str | None,
+        context: frozenset[str] | None,
     ) -> Classification:
         entry = self.kb.lookup_name(name, domain)
+        weak: CookieEntry | None = None
         if entry is not None:
-            return _from_entry(entry)
+            if entry.match == "exact" or len(entry.pattern) > SHORT_PREFIX:
+                return _from_entry(entry)
+            # a two-character prefix ("s_") names a vendor only when the site shows the vendor
+            if self._vendor_on_site(entry.vendor, setter_host, context):
+                return _from_entry(entry, "; the site loads that vendor", 0.8)
+            weak = entry
         owner = self.kb.lookup_domain(domain) if domain else None
         if party is None and site and domain:
             party = Party.FIRST if domain == site or domain.endswith("." + site) else Party.THIRD
@@ -220,11 +289,58 @@ class Classifier:
                 f"guess: a third-party cookie whose name says {guess[1]}, i.e. a cross-site id",
             )
         setter = self.kb.lookup_domain(setter_host) if setter_host else None
-        if setter is not None and setter.category not in EXEMPT and guess is None:
-            return _from_domain(setter, "set by a script of", 0.6)
+        if setter is not None and setter.category not in EXEMPT:
+            if guess is None:
+                return _from_domain(setter, "set by a script of", 0.6)
+            visit = _visit_id(setter, guess)
+            if visit is not None:
+                return visit
+        listed = self.kb.lookup_fallback(name, domain)
+        if listed is not None:
+            return _from_entry(listed)
+        if setter is None and setter_host:
+            tag = _other_party_tag(setter_host, site, guess)
+            if tag is not None:
+                return tag
         if guess is not None:
             category, why = guess
             return _verdict(category, None, 0.5, f"guess from the name ({why})")
+        verdict = self._shape_guess(name, party, shape, length, lifetime)
+        if verdict.category is Category.UNKNOWN and weak is not None:
+            return _from_entry(weak, "; only a short prefix, nothing else decides", 0.4)
+        return verdict
+
+    def _vendor_on_site(
+        self, vendor: str, setter_host: str, context: frozenset[str] | None
+    ) -> bool:
+        setter = self.kb.lookup_domain(setter_host) if setter_host else None
+        if setter is not None and setter.vendor == vendor:
+            return True
+        return context is not None and vendor in self._vendors(context)
+
+    def _vendors_of(self, context: frozenset[str]) -> frozenset[str]:
+        found = (self.kb.lookup_domain(host) for host in context)
+        return frozenset(owner.vendor for owner in found if owner is not None)
+
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def _seen(context: frozenset[str] | None, evidence: tuple[str, ...]) -> str | None:
+        """The first host of `context` that is (under) one of the `evidence` domains."""
+        if not context or not evidence:
+            return None
+        for host in sorted(context):
+            if any(host == d or host.endswith("." + d) for d in evidence):
+                return host
+        return None
+
+    @staticmethod
+    def _shape_guess(
+        name: str,
+        party: Party | None,
+        shape: ValueShape | None,
+        length: int | None,
+        lifetime: int,
+    ) -> Classification:
         identifier = shape in ID_SHAPES and (length or 0) >= 16
         if party is not Party.THIRD and lifetime == -1 and _HASH_NAME.fullmatch(name):
             return _verdict(
@@ -297,17 +413,86 @@ def _verdict(
     )
 
 
+def _visit_id(setter: DomainEntry, guess: tuple[Category, str]) -> Classification | None:
+    """A "session" or visitor id written by an analytics or ad script is that tool's visit id
+    (the name alone would call it a login session)."""
+    if guess[1] != SESSION_WHY and guess[0] is not Category.ANALYTICS:
+        return None
+    return _verdict(
+        setter.category,
+        setter.vendor,
+        0.55,
+        f"set by a script of {setter.vendor} ({setter.domain}), a known "
+        f"{setter.category.value} vendor; the name ({guess[1]}) is its visit id",
+        source=setter.source or None,
+    )
+
+
+def _other_party_tag(
+    setter_host: str, site: str | None, guess: tuple[Category, str] | None
+) -> Classification | None:
+    """A cookie an unknown script of another host writes: what tags keep is visit and
+    visitor ids (a name that says consent, CSRF, cart... still decides)."""
+    if site and (setter_host == site or setter_host.endswith("." + site)):
+        return None
+    if guess is not None and guess[1] != SESSION_WHY and guess[0] is not Category.ANALYTICS:
+        return None
+    return _verdict(
+        Category.ANALYTICS,
+        None,
+        0.35,
+        f"guess: written by a script from {setter_host}, another party's tag; tags keep visit "
+        "and visitor ids to measure the audience",
+    )
+
+
 @cache
-def _from_entry(entry: CookieEntry) -> Classification:
+def _with_role(
+    verdict: Classification, role: VendorRole, scanned: bool, seen: str | None
+) -> Classification:
+    """The category a role-dependent vendor's cookie has on this site, and why."""
+    confidence = verdict.confidence
+    if seen is not None:
+        category = role.with_evidence
+        why = f"; the site also loads {seen}, {role.vendor}'s ad retargeting"
+    elif scanned:
+        category, confidence = role.without, min(confidence, 0.8)
+        why = f"; the site loads no ad-retargeting host of {role.vendor}: audience measurement"
+    else:
+        category, confidence = role.without, min(confidence, 0.6)
+        why = (
+            f"; without a scan of the site, {role.vendor} is taken as audience measurement "
+            "(it is tracking where the site also loads its ad retargeting)"
+        )
+    return _verdict(
+        category,
+        verdict.vendor,
+        confidence,
+        verdict.reason.removesuffix(ANALYTICS_NOTE) + why,
+        purpose=verdict.purpose,
+        source=verdict.source,
+    )
+
+
+@cache
+def _from_entry(entry: CookieEntry, note: str = "", confidence: float = 0.0) -> Classification:
     how = "name" if entry.match == "exact" else f"name prefix {entry.pattern!r}"
     where = f" on {entry.domain}" if entry.domain else ""
-    layer = "" if entry.layer == "packaged" else f" ({entry.layer})"
-    confidence = 0.95 if entry.match == "exact" else 0.9
+    if entry.layer == FALLBACK_LAYER:
+        confidence = confidence or (0.7 if entry.match == "exact" else 0.65)
+        reason = (
+            f"{FALLBACK_LAYER} (consulted when no entry of ours matches): lists the {how}"
+            f"{where} as {entry.vendor}'s"
+        )
+    else:
+        layer = "" if entry.layer == "packaged" else f" ({entry.layer})"
+        confidence = confidence or (0.95 if entry.match == "exact" else 0.9)
+        reason = f"knowledge base{layer}: {entry.vendor} documents the {how}{where}{note}"
     return _verdict(
         entry.category,
         entry.vendor or None,
         confidence,
-        f"knowledge base{layer}: {entry.vendor} documents the {how}{where}",
+        reason,
         purpose=entry.purpose or None,
         source=entry.source or None,
     )
@@ -327,9 +512,12 @@ def _from_domain(owner: DomainEntry, how: str, confidence: float) -> Classificat
 @lru_cache(maxsize=1 << 16)
 def _name_guess(name: str, lifetime: int = -1) -> tuple[Category, str] | None:
     normalised = _normalise_name(name)
-    if _ANY_TOKEN.search(normalised) is None:
+    present = _ANY_TOKEN.findall(normalised)
+    if not present:
         return None
-    for pattern, category, why in _TOKEN_RULES:
+    candidates = sorted({i for word in present for i in _RULES_OF[word]})
+    for i in candidates:
+        pattern, category, why = _TOKEN_RULES[i]
         if pattern.search(normalised):
             if why == SESSION_WHY and lifetime >= 2:
                 # a "session"/"user id" kept for months identifies the visitor, not a login

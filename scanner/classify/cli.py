@@ -73,13 +73,16 @@ def classify_row(classifier: Classifier, row: dict[str, Any]) -> dict[str, Any]:
     )
     party_raw = str(row.get("party") or "").strip().lower()
     party = Party(party_raw) if party_raw in ("first", "third") else None
-    lifetime = _float(row.get("lifetime_days"))
+    # an empty or missing lifetime is not known; "session" is a browser-session cookie
+    raw_lifetime = str(row.get("lifetime_days") or "").strip().lower()
+    lifetime = _float(raw_lifetime)
     verdict = classifier.classify(
         str(row["name"]).strip(),
         str(row.get("domain") or "").strip(),
         party=party,
         value=value,
         lifetime_days=lifetime,
+        lifetime_known=lifetime is not None or raw_lifetime == "session",
         set_by=str(row.get("set_by") or "") or None,
         site=str(row.get("site") or "").strip().lower() or None,
     )
@@ -104,9 +107,9 @@ def classify_row(classifier: Classifier, row: dict[str, Any]) -> dict[str, Any]:
     help="Output format (default: the input's).",
 )
 def classify(file: Path, out: str, fmt: str | None) -> None:
-    """Classify a CSV or JSON list of cookies (name, domain; value, lifetime_days, party, site,
-    set_by when known) and write the same rows with category, vendor, exempt, confidence and
-    reason."""
+    """Classify a CSV or JSON list of cookies (name, domain; value, lifetime_days or
+    "session", party, site, set_by when known) and write the same rows with category, vendor,
+    exempt, confidence and reason."""
     rows, input_fmt = _read_rows(file)
     classifier = Classifier.default()
     results = [classify_row(classifier, row) for row in rows]
@@ -170,6 +173,9 @@ def kb_stats(kb_dir: Path | None) -> None:
     )
     for category, count in sorted(counts.items()):
         click.echo(f"  {category:18} {count}")
+    if base.fallback is not None:
+        click.echo(f"fallback layer (Open Cookie Database): {base.fallback.size} cookie entries")
+    click.echo(f"vendors whose role depends on the site: {', '.join(sorted(base.roles))}")
 
 
 @kb.command("show")

@@ -3,7 +3,13 @@
 Two layers, each a pair of CSV files (`cookies.csv`, `domains.csv`): the packaged layer in
 `scanner/classify/data/` (written by us from each vendor's public cookie documentation; every
 row names its source) and an optional user layer (an imported Open Cookie Database, say) that
-is consulted first. Rows are compiled once into dictionaries keyed for O(1) lookups.
+is consulted first. Below both sits a fallback layer, the Open Cookie Database as packaged
+(`data/ocd_cookies.csv`, Apache-2.0, see `data/NOTICE.txt`): consulted only when no name of ours
+matches, because its maintainers' categories disagree with sites' own more often than ours.
+`data/roles.csv` names the vendors whose cookies' purpose depends on how the site uses them
+(a CRM's visitor id is analytics, or tracking when the same site loads the vendor's ad
+retargeting), with the hosts that show the second use.
+Rows are compiled once into dictionaries keyed for O(1) lookups.
 """
 
 from __future__ import annotations
@@ -17,8 +23,11 @@ from pathlib import Path
 
 from scanner.model import Category
 
+FALLBACK_FILE = "ocd_cookies.csv"
+FALLBACK_LAYER = "Open Cookie Database"
 COOKIE_COLUMNS = ("pattern", "match", "domain", "category", "vendor", "purpose", "source")
 DOMAIN_COLUMNS = ("domain", "category", "vendor", "country", "source")
+ROLE_COLUMNS = ("vendor", "without", "with", "evidence", "source")
 MIN_PREFIX = 2
 
 
@@ -50,6 +59,17 @@ class DomainEntry:
     source: str
 
 
+@dataclass(frozen=True, slots=True)
+class VendorRole:
+    """A vendor whose cookies are `without` unless a host in `evidence` is on the site."""
+
+    vendor: str
+    without: Category
+    with_evidence: Category
+    evidence: tuple[str, ...]
+    source: str
+
+
 @dataclass
 class KnowledgeBase:
     """Compiled lookup tables; build with `KnowledgeBase.load()`."""
@@ -60,6 +80,8 @@ class KnowledgeBase:
     domains: dict[str, DomainEntry] = field(default_factory=dict)
     version: str = ""
     size: int = 0
+    fallback: KnowledgeBase | None = None  # names consulted after every other signal
+    roles: dict[str, VendorRole] = field(default_factory=dict)  # by vendor name
 
     def add_cookie(self, entry: CookieEntry) -> None:
         self.size += 1
@@ -98,9 +120,13 @@ class KnowledgeBase:
             _, _, domain = domain.partition(".")
         return None
 
+    def lookup_fallback(self, name: str, domain: str) -> CookieEntry | None:
+        return self.fallback.lookup_name(name, domain) if self.fallback is not None else None
+
     @classmethod
-    def load(cls, user_dirs: Iterable[Path] = ()) -> KnowledgeBase:
-        """The packaged layer, with user layers (consulted first) on top."""
+    def load(cls, user_dirs: Iterable[Path] = (), *, fallback: bool = True) -> KnowledgeBase:
+        """The packaged layer, with user layers (consulted first) on top, and the packaged
+        Open Cookie Database as the fallback layer unless `fallback` is false."""
         kb = cls()
         digest = hashlib.sha256()
         layers: list[tuple[str, str, str]] = []
@@ -121,6 +147,16 @@ class KnowledgeBase:
             else:
                 for dentry in parse_domain_rows(text, origin):
                     kb.add_domain(dentry)
+        roles = (data / "roles.csv").read_text(encoding="utf-8")
+        digest.update(roles.encode())
+        for role in parse_role_rows(roles, "packaged/roles.csv"):
+            kb.roles[role.vendor] = role
+        if fallback:
+            text = (data / FALLBACK_FILE).read_text(encoding="utf-8")
+            digest.update(text.encode())
+            kb.fallback = cls()
+            for entry in parse_cookie_rows(text, f"packaged/{FALLBACK_FILE}", FALLBACK_LAYER):
+                kb.fallback.add_cookie(entry)
         kb.version = digest.hexdigest()[:12]
         return kb
 
@@ -185,5 +221,18 @@ def parse_domain_rows(text: str, origin: str) -> Iterable[DomainEntry]:
             category=_category(row["category"], origin, line),
             vendor=row["vendor"],
             country=row["country"],
+            source=row["source"],
+        )
+
+
+def parse_role_rows(text: str, origin: str) -> Iterable[VendorRole]:
+    for line, row in _rows(text, origin, ROLE_COLUMNS):
+        if not row["vendor"]:
+            raise KnowledgeError(f"{origin}:{line}: empty vendor")
+        yield VendorRole(
+            vendor=row["vendor"],
+            without=_category(row["without"], origin, line),
+            with_evidence=_category(row["with"], origin, line),
+            evidence=tuple(h.lower() for h in row["evidence"].split()),
             source=row["source"],
         )

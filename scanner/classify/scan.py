@@ -1,9 +1,29 @@
-"""Classify every cookie of a saved or fresh scan: one verdict per distinct cookie."""
+"""Classify every cookie of a saved or fresh scan: one verdict per distinct cookie, each
+weighed against what else the same scan shows (the hosts the site loads)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from scanner.classify.classifier import Classifier
 from scanner.model import ClassifiedCookie, Cookie, Phase, Scan, ToolInfo
+
+
+def scan_hosts(scan: Scan) -> frozenset[str]:
+    """Every host the scan saw the site load or be written to by: the role evidence (a CRM's
+    ad-retargeting host, the vendor a short cookie-name prefix stands for)."""
+    hosts: set[str] = set()
+    for phase in scan.phases:
+        hosts.update(h.host.lower() for h in phase.third_party_hosts)
+        for cookie in phase.cookies:
+            if cookie.set_by:
+                try:
+                    host = urlsplit(cookie.set_by).hostname
+                except ValueError:
+                    host = None
+                if host:
+                    hosts.add(host.lower())
+    return frozenset(hosts)
 
 
 def classify_scan(scan: Scan, classifier: Classifier | None = None) -> Scan:
@@ -13,6 +33,7 @@ def classify_scan(scan: Scan, classifier: Classifier | None = None) -> Scan:
     listed in phase order and the other facts come from where it was first seen.
     """
     classifier = classifier or Classifier.default()
+    context = scan_hosts(scan)
     first: dict[tuple[str, str, str], Cookie] = {}
     phases: dict[tuple[str, str, str], list[Phase]] = {}
     for phase in scan.phases:
@@ -32,6 +53,7 @@ def classify_scan(scan: Scan, classifier: Classifier | None = None) -> Scan:
             lifetime_days=cookie.requested_lifetime_days or cookie.lifetime_days,
             set_by=cookie.set_by,
             site=scan.site,
+            context=context,
         )
         classified.append(
             ClassifiedCookie(

@@ -28,7 +28,7 @@ from scanner.policy.declared import (
     Origin,
     TransferKind,
 )
-from scanner.policy.vendors import vendor_by_name
+from scanner.policy.vendors import vendor_by_name, vendor_country
 from scanner.policy.vocab import parse_lifetime
 
 MAX_DECLARATION_BYTES = 1_000_000
@@ -153,7 +153,8 @@ def declaration_to_policy(data: DeclarationFile, source: str) -> DeclaredPolicy:
         vendors.append(
             DeclaredVendor(
                 name=entry.name,
-                country=entry.country or (known.country if known else None),
+                country=entry.country or (vendor_country(known) if known else None),
+                kind=known.kind if known else None,
                 quote=entry.quote or q,
                 source=source,
             )
@@ -219,6 +220,7 @@ def declaration_to_policy(data: DeclarationFile, source: str) -> DeclaredPolicy:
         mentions = bool(categories or cookies)
     return DeclaredPolicy(
         origin=Origin.DECLARATION,
+        owner_declaration=True,
         sources=[source],
         mentions_cookies=mentions,
         categories=categories,

@@ -27,6 +27,13 @@ class Declaration(_Record):
 
     quote: str | None = Field(default=None, description="the policy sentence it came from")
     source: str | None = Field(default=None, description="file or URL of the policy")
+    confidence: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="how sure the reading is: 1 for the owner's YAML declaration, less for "
+        "what was read in policy text",
+    )
 
 
 class Origin(StrEnum):
@@ -57,6 +64,11 @@ class DeclaredCategory(Declaration):
 class DeclaredVendor(Declaration):
     name: str
     country: str | None = Field(default=None, description="ISO 3166 alpha-2, when known")
+    kind: str | None = Field(
+        default=None,
+        description="analytics | advertising | social | video | maps | chat | hosting | cdn | "
+        "payment | crm | captcha | consent | fonts | tag_manager | other",
+    )
 
 
 class DeclaredCookie(Declaration):
@@ -65,6 +77,12 @@ class DeclaredCookie(Declaration):
     category: Category | None = None
     lifetime_days: float | None = Field(default=None, ge=0)
     session: bool = Field(default=False, description="declared as a browser-session cookie")
+    listed: bool = Field(
+        default=True,
+        description="part of a cookie list (a table, a list, the YAML declaration, or prose "
+        "that names several cookies); False: one name mentioned in passing, which declares that "
+        "cookie but does not make the policy a list other cookies are missing from",
+    )
 
 
 class DeclaredTransfer(Declaration):
@@ -101,6 +119,9 @@ class DeclaredPolicy(_Record):
     """Everything a site says about cookies and personal data, each with its quote."""
 
     origin: Origin = Origin.EXTRACTED
+    owner_declaration: bool = Field(
+        default=False, description="the site owner's YAML declaration is part of it"
+    )
     sources: list[str] = Field(default_factory=list)
     language: str | None = Field(default=None, description="fr | en | de | es | it | None")
     mentions_cookies: bool = Field(

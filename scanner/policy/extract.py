@@ -10,6 +10,7 @@ exception: a scan must complete whatever its policy page looks like.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from scanner.model import Category
 from scanner.policy.cookie_tables import cookies_from_html_tables, cookies_from_markdown
@@ -26,6 +27,7 @@ from scanner.policy.declared import (
     Origin,
     TransferKind,
 )
+from scanner.policy.prose_cookies import cookies_in_prose
 from scanner.policy.text import (
     MAX_DOCUMENT_CHARS,
     MAX_TEXT_CHARS,
@@ -37,7 +39,7 @@ from scanner.policy.text import (
     sentences,
     text_to_lines,
 )
-from scanner.policy.vendors import vendors_in_text
+from scanner.policy.vendors import vendor_by_name, vendor_country, vendors_in_text
 from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
 
 # --- vocabulary (on normalised text: lower case, no accents) -------------------------------
@@ -62,15 +64,24 @@ _KIND_RES: dict[Category, re.Pattern[str]] = {
 }
 #: category statements that do not need the word "cookie"
 _AUDIENCE = re.compile(
-    r"mesure d'audience|mesure de (?:l')?audience|audience measurement|web analytics|"
-    r"outil d'analyse|analytics tool|reichweitenmessung|medicion de audiencia|"
-    r"misurazione dell'audience|statistiques de (?:visite|frequentation)|"
-    r"nombre de visites|number of visits|visitor statistics"
+    r"mesure d'audience|mesure de (?:l')?audience|mesurer (?:l'|notre |son )?audience|"
+    r"audience measurement|measure (?:our |the )?audience|web analytics|reach measurement|"
+    r"(?:traffic|website|site|usage|visitor) statistics|statistiques (?:de trafic|du site|"
+    r"de visites?|de frequentation|d'utilisation)|"
+    r"outil d'analyse|analytics (?:tool|service)s?|reichweitenmessung|reichweite|"
+    r"web-?analyse\w*|webanalysedienst|zugriffe auf (?:die|unsere) website|"
+    r"statistische(?:n)? zwecke|medicion de audiencia|medir (?:el rendimiento|la audiencia)|"
+    r"misurazione dell'audience|analizzare (?:i )?(?:dati di )?traffico|analy[sz]e (?:our |the )?"
+    r"traffic|analyse (?:du|de) trafic|analizar el trafico|"
+    r"(?:articles|pages) les plus (?:lus|vus|vues|consultees)|most (?:read|viewed|visited) "
+    r"(?:pages|articles)|nombre de visites|number of visits"
 )
 _ADS = re.compile(
     r"publicite ciblee|publicites? personnalisees?|targeted advertising|personali[sz]ed "
     r"(?:ads|advertising)|interest-based advertising|retargeting|reciblage|"
-    r"personalisierte werbung|publicidad personalizada|pubblicita personalizzata"
+    r"personalisierte(?:n)? (?:werbung|werbeanzeigen|anzeigen)|remarketing|"
+    r"publicidad (?:personalizada|comportamental)|pubblicita personalizzata|"
+    r"cross-device tracking|gerateubergreifend\w* (?:tracking|remarketing)"
 )
 
 # --- personal data, anonymisation, exemption ---------------------------------------------
@@ -82,10 +93,10 @@ _PERSONAL = (
     r"dati personali"
 )
 _NO_PERSONAL = re.compile(
-    r"(?:ne|n') ?(?:\w+ ){0,2}(?:collecte|recueille|traite|stocke|enregistre|conserve|"
-    r"utilise)\w* (?:aucune?|pas de|jamais de?)\s(?:\w+ ){0,2}(?:" + _PERSONAL + r")"
+    r"(?:ne|n') ?(?:\w+ ){0,2}(?:collecte|recueille|traite|stocke|enregistre|conserve)\w* "
+    r"(?:aucune?|pas de|jamais de?)\s(?:\w+ ){0,2}(?:" + _PERSONAL + r")"
     r"|aucune? (?:" + _PERSONAL + r") n'(?:est|sont)"
-    r"|(?:does|do|will|shall) not (?:\w+ ){0,2}(?:collect|store|process|record|gather|use)"
+    r"|(?:does|do|will|shall) not (?:\w+ ){0,2}(?:collect|store|process|record|gather)"
     r"\w* (?:any )?(?:" + _PERSONAL + r")"
     r"|(?:collects?|stores?|processes) no (?:" + _PERSONAL + r")"
     r"|\bno (?:" + _PERSONAL + r") (?:is|are|will be) (?:\w+ )?(?:collected|stored|processed)"
@@ -97,10 +108,21 @@ _UNLESS = re.compile(
     r"\b(?:sans|sauf|unless|without|except|other than|autres? que|ohne|sin|senza|hors)\b"
 )
 _COLLECTS = re.compile(
-    r"\b(?:nous (?:\w+ )?(?:collectons|recueillons|traitons)|nous pouvons (?:\w+ ){0,3}"
-    r"(?:collecter|recueillir|traiter)|we (?:may )?(?:\w+ )?(?:collect|process|gather)|"
-    r"(?:sont|seront|is|are) (?:\w+ )?(?:collectees?|recueillies?|collected|processed)|"
-    r"wir (?:\w+ )?(?:erheben|verarbeiten)|recopilamos|raccogliamo|trattiamo)\b"
+    r"\b(?:nous (?:\w+ )?(?:collectons|recueillons|traitons|conservons|stockons)|nous pouvons "
+    r"(?:\w+ ){0,3}(?:collecter|recueillir|traiter)|we (?:may )?(?:\w+ )?(?:collect|process|"
+    r"gather|store)|(?:sont|seront|is|are|may be) (?:\w+ )?(?:collectees?|recueillies?|"
+    r"stockees?|conservees?|traitees?|collected|processed|stored)|stockent|conservent|"
+    r"collectees|erhobenen|erhoben|erfasst|wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
+    r"verarbeiten (?:\w+ )?(?:ihre )?personenbezogenen|recopilamos|tratamos|raccogliamo|"
+    r"trattiamo)\b"
+)
+#: a "no personal data" sentence about audience measurement is an anonymisation claim, not a
+#: statement about the whole site
+_NOT_IDENTIFY = re.compile(
+    r"(?:do(?:es)? not|don't|cannot|never|ne (?:\w+ )?(?:permet|permettent)\w* pas de|"
+    r"sans (?:\w+ )?permettre de|no (?:permite|permiten)\w*|nicht|non (?:consente|consentono))"
+    r"\s(?:\w+\s){0,6}(?:personally )?identif\w*|no (?:" + _PERSONAL + r") (?:is|are) "
+    r"(?:\w+ )?(?:processed|collected)"
 )
 _ANON = re.compile(r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert")
 _MEASURE = re.compile(
@@ -124,12 +146,15 @@ _OUTSIDE_EU = re.compile(
     r"hors (?:de )?(?:l')?(?:ue|union europeenne|eee|espace economique)|"
     r"(?:en )?dehors de (?:l')?(?:ue|union europeenne|eee|espace economique)|"
     r"outside (?:of )?(?:the )?(?:eu|european union|eea|european economic area)|"
-    r"pays tiers|third countr|drittla\w*|ausserhalb (?:der )?(?:eu|europaischen union|des ewr)|"
-    r"fuera de (?:la )?(?:ue|union europea|eee)|terceros paises|"
-    r"(?:al di )?fuori dell?'?(?:ue|unione europea|see)|paesi terzi|non-eu|non eu\b"
+    r"pays tiers|third countr|drittla\w*|ausserhalb (?:der |des )?(?:eu|europaischen union|"
+    r"ewr|europaischen wirtschaftsraum\w*)|"
+    r"fuera (?:de la |del |de )?(?:ue|union europea|eee|espacio economico europeo)|"
+    r"terceros paises|(?:al di )?fuori (?:dall'|dell'|dello |della )?(?:ue|unione europea|see|"
+    r"spazio economico europeo)|paesi terzi|non-eu|non eu\b"
 )
 _TRANSFER = re.compile(
-    r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|transmit\w*|trasferi\w*|"
+    r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|ubertrag\w*|transmit\w*|trasferi\w*|"
+    r"aloj\w*|ubicad\w*|ospitat\w*|"
     r"\bsent\b|envoy\w*|stock\w*|stored|heberg\w*|hosted|serveurs?|servers?|"
     r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?"
 )
@@ -153,7 +178,11 @@ _SAFEGUARDS: dict[str, re.Pattern[str]] = {
         r"livello di protezione adeguato"
     ),
     "bcr": re.compile(r"binding corporate rules|regles d'entreprise contraignantes|\bbcrs?\b"),
-    "dpf": re.compile(r"data privacy framework|privacy shield|cadre de protection des donnees"),
+    "dpf": re.compile(
+        r"data privacy framework|\bprivacy framework|privacy shield|cadre de protection des "
+        r"donnees|datenschutzrahmen|marco de privacidad de datos|quadro (?:di|per la) "
+        r"(?:protezione|privacy) dei dati"
+    ),
 }
 _COUNTRIES: dict[str, re.Pattern[str]] = {
     "US": re.compile(
@@ -348,6 +377,7 @@ def extract_policy(
         if is_html
         else cookies_from_markdown(kept, source)
     )
+    table_cookies += cookies_in_prose(kept, sents, source, {c.name for c in table_cookies})
     return DeclaredPolicy(
         origin=Origin.EXTRACTED,
         sources=[source] if source else [],
@@ -361,7 +391,7 @@ def extract_policy(
         consent_exemption=reader.exemption(),
         storage_in_eu=reader.storage_in_eu(),
         transfers=reader.transfers(),
-        retention=reader.retention(),
+        retention=reader.retention(table_cookies),
         contacts=reader.contacts(),
         rights=reader.rights(),
         notes=notes,
@@ -421,30 +451,60 @@ class _Reader:
 
     def vendors(self) -> list[DeclaredVendor]:
         found: dict[str, DeclaredVendor] = {}
-        for s in self.sents:
+        for s in self.all:
             for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
                 if vendor.name not in found:
                     found[vendor.name] = DeclaredVendor(
-                        name=vendor.name, country=vendor.country, quote=s.text, source=self.source
+                        name=vendor.name,
+                        country=vendor_country(vendor),
+                        kind=vendor.kind,
+                        quote=s.text,
+                        source=self.source,
+                        confidence=0.8 if vendor.needs_context else 0.9,
                     )
+        if "Google" in found and any(
+            (v := vendor_by_name(name)) is not None and v.company == "Google" and name != "Google"
+            for name in found
+        ):
+            del found["Google"]  # "Google LLC" is the company of a product already named
         return sorted(found.values(), key=lambda v: v.name)
 
+    def _about_measurement(self, i: int) -> bool:
+        s = self.sents[i]
+        return bool(
+            _MEASURE.search(s.norm + " " + normalise(s.heading) + " " + self._previous_norm(i))
+        )
+
     def personal_data(self) -> Flag | None:
+        """False for a site-wide "we collect no personal data" (collect / store / process: "not
+        exploited" or "not shared" deny nothing); True for a statement that it does."""
         positive: Flag | None = None
-        for s in self.sents:
+        for i, s in enumerate(self.sents):
             match = _NO_PERSONAL.search(s.norm)
-            if match and not _UNLESS.search(s.norm[match.end() : match.end() + 40]):
-                return Flag(value=False, quote=s.text, source=self.source)
+            if (
+                match
+                and not _UNLESS.search(s.norm[match.end() : match.end() + 40])
+                and not self._about_measurement(i)
+            ):
+                return Flag(value=False, quote=s.text, source=self.source, confidence=0.9)
             if (
                 positive is None
                 and _COLLECTS.search(s.norm)
-                and re.search(_PERSONAL + r"|\bdonnees\b|\bdata\b|nom|name|e-?mail", s.norm)
+                and re.search(
+                    _PERSONAL + r"|\bdonnees\b|\bdata\b|\bdaten\b|\binformationen\b|"
+                    r"\bdatos\b|\bdati\b|\bnom\b|\bname\b|e-?mail|adresse ip|ip address",
+                    s.norm,
+                )
+                and not (match and self._about_measurement(i))
             ):
-                positive = Flag(value=True, quote=s.text, source=self.source)
+                positive = Flag(value=True, quote=s.text, source=self.source, confidence=0.8)
         return positive
 
     def anonymised(self) -> Flag | None:
         for i, s in enumerate(self.sents):
+            if _NOT_IDENTIFY.search(s.norm) and self._about_measurement(i):
+                # "these analytics cookies do not identify you" / "no personal data is processed"
+                return Flag(value=True, quote=s.text, source=self.source, confidence=0.7)
             if not _ANON.search(s.norm):
                 continue
             if re.search(r"\b(?:pas|not|nicht|no|non)\b[^.]{0,25}anonym", s.norm):
@@ -569,12 +629,16 @@ class _Reader:
             found.extend(n for n in names if n not in found)
         return found, " … ".join(quotes)
 
-    def retention(self) -> list[DeclaredRetention]:
+    def retention(self, cookies: Sequence[DeclaredCookie] = ()) -> list[DeclaredRetention]:
+        """Retention periods; a duration beside a named cookie is that cookie's lifetime."""
         out: list[DeclaredRetention] = []
         seen: set[tuple[str, float]] = set()
+        names = re.compile(
+            "|".join(rf"(?<![\w-]){re.escape(c.name.lower())}(?![\w-])" for c in cookies) or r"(?!)"
+        )
         for i, s in enumerate(self.sents):
             matches = list(DURATION.finditer(s.norm))
-            if not matches:
+            if not matches or names.search(s.text.lower()):
                 continue
             context = " ".join([normalise(s.heading), *(x.norm for x in self._window(i, 2, 0))])
             if not _RETENTION_WORD.search(context):

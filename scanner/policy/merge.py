@@ -42,6 +42,7 @@ def merge_policies(policies: Sequence[DeclaredPolicy]) -> DeclaredPolicy | None:
     languages = [p.language for p in ordered if p.language]
     return DeclaredPolicy(
         origin=Origin.MERGED,
+        owner_declaration=bool(declared) or any(p.owner_declaration for p in ordered),
         sources=_union([p.sources for p in ordered], lambda s: s),
         language=languages[0] if languages else None,
         mentions_cookies=any(p.mentions_cookies for p in ordered),

@@ -5,14 +5,33 @@ cookies, third-party hosts and banner of each consent state). Every rule has a s
 by reports, `--fail-on`, diffs between scans); findings are deterministic and deduplicated: one
 finding per rule and cookie (or per rule and vendor / category), listing every phase and page
 where it was seen.
+
+Conventions every rule follows (docs/policy.md explains each rule's reasoning):
+- a finding's words come from `scanner.findings_text` (message id + parameters, English stored,
+  reports render any language);
+- a finding carries the confidence of the weakest judgement it rests on (the cookie's
+  classification, or the reading of the policy text; 1.0 for what the browser recorded) and,
+  below `LOW_CONFIDENCE`, becomes a "check this" point with a lower severity, never a
+  violation;
+- category rules only look at cookies that need consent, and a cookie the policy names (by
+  name, or by its vendor) is declared whatever words the policy uses for its category.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scanner.findings_text import (
+    FINDINGS,
+    LEGAL,
+    LOW_CONFIDENCE,
+    evidence_text,
+    message,
+    render_finding_text,
+)
 from scanner.model import (
     BannerStatus,
     Category,
@@ -20,182 +39,136 @@ from scanner.model import (
     Cookie,
     Evidence,
     Finding,
+    FindingBasis,
+    Message,
+    MessageParam,
     Phase,
     Scan,
     Severity,
     ThirdPartyHost,
 )
-from scanner.policy.declared import DeclaredCookie, DeclaredPolicy
-from scanner.policy.vendors import EEA, Vendor, vendor_for_host
+from scanner.policy.declared import DeclaredCookie, DeclaredPolicy, Flag
+from scanner.policy.text import normalise
+from scanner.policy.vendors import EEA, Vendor, vendor_for_host, vendors_in_text
 
 #: CNIL recommends 13 months at most for consent-based cookies (2020-092, art. 5 of the
 #: guidelines); 13 x 30.44 days
 THIRTEEN_MONTHS_DAYS = 395.72
-EPRIVACY_5_3 = "ePrivacy Directive 2002/58/EC, art. 5(3); GDPR art. 4(11) and 7 (consent)"
-CNIL_GUIDELINES = (
-    "CNIL guidelines and recommendation on cookies, deliberations 2020-091 and 2020-092 "
-    "(17 Sept. 2020)"
-)
-TRANSPARENCY = "GDPR art. 12 and 13 (information); ePrivacy Directive art. 5(3) (clear and "
-TRANSPARENCY += "comprehensive information)"
 MAX_EVIDENCE = 25
+#: how sure "the policy does not say X" is when X was looked for in policy text (absence is
+#: weaker evidence than presence); a YAML declaration by the owner is taken at its word
+ABSENCE_IN_TEXT = 0.7
+ABSENCE_UNKNOWN_LANGUAGE = 0.3
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
     severity: Severity
-    title: str
-    legal_reference: str
+
+    @property
+    def title(self) -> str:
+        """The English title (with its placeholders, e.g. "{company}")."""
+        return FINDINGS[self.id]["en"].title
+
+    @property
+    def legal_reference(self) -> str:
+        return LEGAL[self.id]["en"]
 
 
 RULES: dict[str, Rule] = {
     r.id: r
     for r in (
-        Rule(
-            "cookie-before-consent",
-            Severity.HIGH,
-            "Cookie that needs consent is set before any choice",
-            EPRIVACY_5_3,
-        ),
-        Rule(
-            "tracker-request-before-consent",
-            Severity.HIGH,
-            "Requests to a tracker before any choice",
-            EPRIVACY_5_3,
-        ),
-        Rule(
-            "cookie-after-reject",
-            Severity.CRITICAL,
-            "Cookie that needs consent is set although the visitor rejected all",
-            EPRIVACY_5_3 + "; " + CNIL_GUIDELINES,
-        ),
-        Rule(
-            "tracker-request-after-reject",
-            Severity.CRITICAL,
-            "Requests to a tracker although the visitor rejected all",
-            EPRIVACY_5_3 + "; " + CNIL_GUIDELINES,
-        ),
-        Rule(
-            "banner-no-reject-first-layer",
-            Severity.MEDIUM,
-            "The banner's first layer offers to accept but not to reject",
-            CNIL_GUIDELINES + "; EDPB Cookie Banner Taskforce report (Jan. 2023)",
-        ),
-        Rule(
-            "category-not-declared",
-            Severity.MEDIUM,
-            "Cookies of a category the policy does not declare",
-            TRANSPARENCY,
-        ),
-        Rule(
-            "ga-not-declared",
-            Severity.MEDIUM,
-            "Google Analytics is used but the policy does not say so",
-            TRANSPARENCY + "; GDPR art. 13(1)(e)-(f) (recipients, transfers)",
-        ),
-        Rule(
-            "ga-contradicts-policy",
-            Severity.HIGH,
-            "Google Analytics identifiers contradict the policy's claims",
-            "GDPR art. 4(1) (online identifiers are personal data); "
-            + EPRIVACY_5_3
-            + "; CNIL: Google Analytics is not exempt from consent (decisions of Feb. 2022)",
-        ),
-        Rule(
-            "transfer-outside-eu-undeclared",
-            Severity.HIGH,
-            "Data goes to a company outside the EU although the policy promises no transfer",
-            "GDPR art. 13(1)(f) and chapter V (art. 44-49)",
-        ),
-        Rule(
-            "lifetime-over-13-months",
-            Severity.MEDIUM,
-            "Consent-based cookie kept longer than 13 months",
-            CNIL_GUIDELINES,
-        ),
-        Rule(
-            "lifetime-exceeds-declared",
-            Severity.MEDIUM,
-            "Cookie kept much longer than the policy declares",
-            "GDPR art. 5(1)(a) and 13(2)(a) (storage period)",
-        ),
-        Rule(
-            "declared-session-but-persistent",
-            Severity.MEDIUM,
-            "Cookie declared as a session cookie outlives the session",
-            "GDPR art. 5(1)(a) and 13(2)(a) (storage period)",
-        ),
-        Rule(
-            "cookie-not-declared",
-            Severity.LOW,
-            "Cookie missing from the declared cookie list",
-            TRANSPARENCY,
-        ),
-        Rule(
-            "declared-cookie-not-seen",
-            Severity.INFO,
-            "Declared cookie was not observed",
-            TRANSPARENCY,
-        ),
-        Rule(
-            "policy-page-missing",
-            Severity.MEDIUM,
-            "No privacy or cookie policy page was found",
-            TRANSPARENCY,
-        ),
-        Rule(
-            "policy-no-cookie-section",
-            Severity.MEDIUM,
-            "The policy says nothing about cookies",
-            TRANSPARENCY,
-        ),
+        Rule("cookie-before-consent", Severity.HIGH),
+        Rule("tracker-request-before-consent", Severity.HIGH),
+        Rule("cookie-after-reject", Severity.CRITICAL),
+        Rule("tracker-request-after-reject", Severity.CRITICAL),
+        Rule("banner-no-reject-first-layer", Severity.MEDIUM),
+        Rule("category-not-declared", Severity.MEDIUM),
+        Rule("ga-not-declared", Severity.MEDIUM),
+        Rule("ga-contradicts-policy", Severity.HIGH),
+        Rule("transfer-outside-eu-undeclared", Severity.HIGH),
+        Rule("lifetime-over-13-months", Severity.MEDIUM),
+        Rule("lifetime-exceeds-declared", Severity.MEDIUM),
+        Rule("declared-session-but-persistent", Severity.MEDIUM),
+        Rule("cookie-not-declared", Severity.LOW),
+        Rule("declared-cookie-not-seen", Severity.INFO),
+        Rule("policy-page-missing", Severity.MEDIUM),
+        Rule("policy-no-cookie-section", Severity.MEDIUM),
     )
 }
 _ORDER = list(RULES)
 _PHASE_ORDER = list(Phase)
+_LOWER = {
+    Severity.CRITICAL: Severity.MEDIUM,
+    Severity.HIGH: Severity.MEDIUM,
+    Severity.MEDIUM: Severity.LOW,
+    Severity.LOW: Severity.INFO,
+    Severity.INFO: Severity.INFO,
+}
 
 
 def _label(c: ClassifiedCookie) -> str:
     return f"{c.name}@{c.domain}"
 
 
-def _finding(
+def make_finding(
     rule_id: str,
-    explanation: str,
+    msg: Message,
     evidence: list[Evidence],
+    *,
+    subject: str | None = None,
     severity: Severity | None = None,
-    title: str | None = None,
+    confidence: float = 1.0,
+    basis: FindingBasis = FindingBasis.OBSERVATION,
 ) -> Finding:
+    """A finding in the house style: English words from its message, and below
+    LOW_CONFIDENCE a "check this" point whose severity is lowered (never above medium)."""
     rule = RULES[rule_id]
+    confidence = round(max(0.0, min(1.0, confidence)), 2)
+    verify = confidence < LOW_CONFIDENCE
+    level = severity or rule.severity
+    if verify:
+        level = _LOWER[level]
+    text = render_finding_text(msg, "en", check=verify, confidence=confidence, basis=basis.value)
     if len(evidence) > MAX_EVIDENCE:
         dropped = len(evidence) - MAX_EVIDENCE
+        note = message("more-items", n=dropped)
         evidence = [
             *evidence[:MAX_EVIDENCE],
-            Evidence(kind="note", detail=f"{dropped} more items not listed"),
+            Evidence(
+                kind="note",
+                detail=evidence_text(note.id, note.params),
+                detail_message=note,
+            ),
         ]
     return Finding(
         rule_id=rule_id,
-        severity=severity or rule.severity,
-        title=title or rule.title,
-        explanation=explanation,
+        severity=level,
+        title=text.title,
+        explanation=text.explanation,
         legal_reference=rule.legal_reference,
         evidence=evidence,
+        subject=subject,
+        confidence=confidence,
+        verify=verify,
+        basis=basis,
+        message=msg,
+    )
+
+
+def _evidence(kind: str, message_id: str, **fields: object) -> Evidence:
+    """An evidence line whose detail is a message (English in `detail`)."""
+    params = fields.pop("params", {})
+    assert isinstance(params, dict)
+    msg = message(message_id, **params)
+    return Evidence.model_validate(
+        {"kind": kind, "detail": evidence_text(msg.id, msg.params), "detail_message": msg, **fields}
     )
 
 
 def _days(c: ClassifiedCookie) -> float | None:
     return c.requested_lifetime_days if c.requested_lifetime_days is not None else c.lifetime_days
-
-
-def _fmt_days(days: float | None) -> str:
-    if days is None:
-        return "a browser session"
-    if days >= 60:
-        return f"{days:.0f} days (about {days / 30.44:.0f} months)"
-    if days >= 1:
-        return f"{days:.0f} days"
-    return f"{days * 24:.1f} hours"
 
 
 class _Context:
@@ -209,7 +182,11 @@ class _Context:
         self.cookies = sorted(scan.cookies, key=lambda c: (c.name, c.domain.lstrip("."), c.path))
 
     def cookie_evidence(
-        self, c: ClassifiedCookie, phases: Iterable[Phase] | None = None, detail: str | None = None
+        self,
+        c: ClassifiedCookie,
+        phases: Iterable[Phase] | None = None,
+        detail: str | None = None,
+        detail_message: Message | None = None,
     ) -> list[Evidence]:
         key = (c.name, c.domain.lstrip(".").lower(), c.path)
         out = []
@@ -224,6 +201,7 @@ class _Context:
                     url=(record.set_by if record else None) or c.set_by,
                     page=(record.first_seen_page if record else None) or c.first_seen_page,
                     detail=detail,
+                    detail_message=detail_message,
                 )
             )
         if not out:
@@ -234,6 +212,7 @@ class _Context:
                     url=c.set_by,
                     page=c.first_seen_page,
                     detail=detail,
+                    detail_message=detail_message,
                 )
             )
         return out
@@ -257,62 +236,56 @@ class _Context:
 
 def _request_evidence(phase: Phase, items: list[tuple[ThirdPartyHost, Vendor]]) -> list[Evidence]:
     return [
-        Evidence(
-            kind="request",
+        _evidence(
+            "request",
+            "requests",
             phase=phase,
             url=f"https://{h.host}/",
             page=h.first_seen_page,
-            detail=f"{h.requests} request(s) to {h.host} ({v.name})",
+            params={"n": h.requests, "host": h.host, "vendor": v.name},
         )
         for h, v in items
     ]
 
 
+def _vendor_param(c: ClassifiedCookie) -> str:
+    return f" ({c.classification.vendor})" if c.classification.vendor else ""
+
+
 def _consent_rules(ctx: _Context, out: list[Finding]) -> None:
-    phases = [
-        (
-            Phase.NONE,
-            "cookie-before-consent",
-            "tracker-request-before-consent",
-            "before the visitor made any choice",
-        )
-    ]
+    phases = [(Phase.NONE, "cookie-before-consent", "tracker-request-before-consent")]
     if ctx.reject_succeeded():
-        phases.append(
-            (
-                Phase.REJECT,
-                "cookie-after-reject",
-                "tracker-request-after-reject",
-                'after the visitor clicked "reject all"',
-            )
-        )
-    for phase, cookie_rule, request_rule, when in phases:
+        phases.append((Phase.REJECT, "cookie-after-reject", "tracker-request-after-reject"))
+    for phase, cookie_rule, request_rule in phases:
         for c in ctx.cookies:
             if c.classification.exempt or phase not in c.phases:
                 continue
             cat = c.classification.category
-            vendor = f" ({c.classification.vendor})" if c.classification.vendor else ""
             unknown = cat is Category.UNKNOWN
+            msg = message(
+                cookie_rule + (".unknown" if unknown else ""),
+                cookie=_label(c),
+                vendor=_vendor_param(c),
+                category=cat.value,
+            )
             out.append(
-                _finding(
+                make_finding(
                     cookie_rule,
-                    f"The cookie {_label(c)}{vendor}, classified as {cat.value}"
-                    f"{' (not recognised, so not presumed exempt)' if unknown else ''}, was set "
-                    f"{when}. Only cookies strictly necessary for the service the visitor "
-                    "asked for may be stored without consent.",
+                    msg,
                     ctx.cookie_evidence(c, [phase], detail=c.classification.reason),
-                    severity=Severity.MEDIUM if unknown and phase is Phase.NONE else None,
+                    subject=_label(c),
+                    confidence=c.classification.confidence,
+                    basis=FindingBasis.CLASSIFICATION,
                 )
             )
         for company, items in sorted(ctx.tracker_hosts(phase).items()):
-            hosts = ", ".join(h.host for h, _ in items)
+            hosts = [h.host for h, _ in items]
             out.append(
-                _finding(
+                make_finding(
                     request_rule,
-                    f"The browser sent requests to {company} ({hosts}) {when}. These requests "
-                    "carry the visitor's IP address and identifiers to a tracker.",
+                    message(request_rule, company=company, hosts=hosts),
                     _request_evidence(phase, items),
-                    title=f"{RULES[request_rule].title}: {company}",
+                    subject=company,
                 )
             )
 
@@ -323,60 +296,144 @@ def _banner_rule(ctx: _Context, out: list[Finding]) -> None:
         b = phase.banner
         if b.detected and b.first_layer_reject is False:
             evidence.append(
-                Evidence(
-                    kind="banner",
+                _evidence(
+                    "banner",
+                    "no-reject-first-layer",
                     phase=phase.name,
                     page=phase.pages[0].url if phase.pages else None,
-                    detail=f"{b.cmp or 'banner'}: no reject button on the "
-                    f"first layer {b.detail}".strip(),
+                    params={"cmp": b.cmp or "banner", "detail": b.detail},
                 )
             )
     if evidence:
         out.append(
-            _finding(
+            make_finding(
                 "banner-no-reject-first-layer",
-                "The banner lets the visitor accept in one click but refusing takes more steps. "
-                "Refusing must be as easy as accepting.",
+                message("banner-no-reject-first-layer"),
                 evidence,
+                subject=ctx.scan.site,
             )
         )
 
 
-_EXEMPT_LIKE = {Category.TECHNICAL, Category.SESSION}
+# --- what the policy covers ------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"#+|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\bX{2,}\b|\*+")
 
 
-def _declared_rules(ctx: _Context, policy: DeclaredPolicy, out: list[Finding]) -> None:
+def _pattern(declared_name: str) -> str:
+    """A declared name as a case-folded shell pattern: "_ga_<container-id>", "_dc_gtm_UA-#",
+    "_ga_XXXXXXX" and "_pk_id.*" all end in a wildcard."""
+    return _PLACEHOLDER.sub("*", declared_name.strip().casefold())
+
+
+def _matches_name(d: DeclaredCookie, name: str, domain: str) -> bool:
+    if not fnmatch.fnmatchcase(name.casefold(), _pattern(d.name)):
+        return False
+    if not d.domain:
+        return True
+    want = d.domain.lstrip(".").lower()
+    have = domain.lstrip(".").lower()
+    return have == want or have.endswith("." + want) or want.endswith("." + have)
+
+
+def _matches(d: DeclaredCookie, c: ClassifiedCookie) -> bool:
+    return _matches_name(d, c.name, c.domain)
+
+
+def _products(text: str) -> set[str]:
+    """Vendor products named in a text ("Meta (Facebook Pixel)" -> {"Meta Pixel"})."""
+    return {v.name for v in vendors_in_text(normalise(text), cookie_context=True)}
+
+
+class _Coverage:
+    """Which observed cookies a policy covers: by name, or by naming the cookie's vendor."""
+
+    def __init__(self, policy: DeclaredPolicy) -> None:
+        self.policy = policy
+        self.declared_names = [d for d in policy.cookies]
+        self.vendor_names = [v.name.casefold() for v in policy.vendors]
+        self.products: set[str] = set()
+        for v in policy.vendors:
+            self.products |= _products(v.name) | {v.name}
+
+    def by_name(self, c: ClassifiedCookie) -> DeclaredCookie | None:
+        return next((d for d in self.declared_names if _matches(d, c)), None)
+
+    def by_vendor(self, c: ClassifiedCookie) -> bool:
+        products = set()
+        owner = vendor_for_host(c.domain.lstrip("."))
+        if owner is not None:
+            products.add(owner.name)
+        vendor = c.classification.vendor or ""
+        if vendor:
+            products |= _products(vendor)
+        if products & self.products:
+            return True
+        folded = vendor.casefold()
+        return bool(folded) and any(
+            len(name) >= 4 and (name in folded or folded in name) for name in self.vendor_names
+        )
+
+    def covers(self, c: ClassifiedCookie) -> bool:
+        return self.by_name(c) is not None or self.by_vendor(c)
+
+
+def _absence_confidence(policy: DeclaredPolicy) -> float:
+    """How sure "the policy does not say it" is."""
+    if policy.owner_declaration or policy.origin.value == "declaration":
+        return 1.0
+    if policy.language is None:
+        return ABSENCE_UNKNOWN_LANGUAGE
+    return ABSENCE_IN_TEXT
+
+
+def _categories_rule(ctx: _Context, policy: DeclaredPolicy, out: list[Finding]) -> None:
     declared = policy.category_set()
-    if declared:
-        for cat in Category:
-            if cat in (Category.UNKNOWN, Category.GOOGLE_ANALYTICS) or cat in declared:
-                continue
-            if cat in _EXEMPT_LIKE and declared & _EXEMPT_LIKE:
-                continue
-            cookies = [c for c in ctx.cookies if c.classification.category is cat]
-            if not cookies:
-                continue
-            names = ", ".join(_label(c) for c in cookies[:10])
-            said = ", ".join(sorted(c.value for c in declared))
-            evidence = [e for c in cookies for e in ctx.cookie_evidence(c)]
-            evidence.append(
-                _policy_evidence(
-                    policy.categories[0].quote,
-                    policy.categories[0].source,
-                    f"declared categories: {said}",
-                )
-            )
-            out.append(
-                _finding(
+    if not declared:
+        return
+    coverage = _Coverage(policy)
+    absence = _absence_confidence(policy)
+    for cat in (Category.TRACKING, Category.ANALYTICS):
+        if cat in declared:
+            continue
+        cookies = [
+            c
+            for c in ctx.cookies
+            if c.classification.category is cat
+            and not c.classification.exempt
+            and not coverage.covers(c)
+        ]
+        if not cookies:
+            continue
+        said = sorted(c.value for c in declared)
+        first = policy.categories[0]
+        evidence = [e for c in cookies for e in ctx.cookie_evidence(c)]
+        evidence.append(
+            _policy_evidence(first.quote, first.source, "declared-categories", categories=said)
+        )
+        classified = max(c.classification.confidence for c in cookies)
+        out.append(
+            make_finding(
+                "category-not-declared",
+                message(
                     "category-not-declared",
-                    f"The site sets {cat.value} cookies ({names}) but its policy only declares: "
-                    f"{said}.",
-                    evidence,
-                    severity=Severity.LOW if cat in _EXEMPT_LIKE else None,
-                    title=f"{RULES['category-not-declared'].title}: {cat.value}",
-                )
+                    category=cat.value,
+                    names=[_label(c) for c in cookies[:10]],
+                    declared=said,
+                ),
+                evidence,
+                subject=cat.value,
+                confidence=min(classified, absence),
+                basis=(
+                    FindingBasis.CLASSIFICATION if classified < absence else FindingBasis.EXTRACTION
+                ),
             )
+        )
 
+
+def _ga_rules(ctx: _Context, policy: DeclaredPolicy, out: list[Finding]) -> None:
+    declared = policy.category_set()
+    coverage = _Coverage(policy)
     ga_cookies = [c for c in ctx.cookies if _is_ga(c)]
     ga_hosts = sorted(
         {
@@ -387,143 +444,185 @@ def _declared_rules(ctx: _Context, policy: DeclaredPolicy, out: list[Finding]) -
         },
         key=lambda x: (_PHASE_ORDER.index(x[0]), x[1]),
     )
-    ga_declared = Category.GOOGLE_ANALYTICS in declared or policy.names_vendor("google analytics")
+    ga_declared = (
+        Category.GOOGLE_ANALYTICS in declared
+        or policy.names_vendor("google analytics")
+        or any(coverage.by_name(c) is not None for c in ga_cookies)
+    )
     if (ga_cookies or ga_hosts) and not ga_declared:
         evidence = [e for c in ga_cookies for e in ctx.cookie_evidence(c)]
         evidence += [Evidence(kind="request", phase=p, url=f"https://{h}/") for p, h in ga_hosts]
         out.append(
-            _finding(
+            make_finding(
                 "ga-not-declared",
-                "Google Analytics runs on the site (its cookies or requests were seen) but the "
-                "policy names neither Google Analytics nor the transfer of visitors' data to "
-                "Google.",
+                message("ga-not-declared"),
                 evidence,
+                subject="Google Analytics",
+                confidence=_absence_confidence(policy),
+                basis=FindingBasis.EXTRACTION,
             )
         )
-    claims = [
-        (f, what)
-        for f, what in (
-            (policy.collects_personal_data, "collects no personal data"),
-            (policy.audience_anonymised, "anonymises audience measurement"),
-            (policy.consent_exemption, "claims its audience measurement is exempt from consent"),
+    claims: list[tuple[Flag, str]] = [
+        (f, claim)
+        for f, claim, value in (
+            (policy.collects_personal_data, "no_personal_data", False),
+            (policy.audience_anonymised, "anonymised", True),
+            (policy.consent_exemption, "exempt", True),
         )
-        if f is not None and f.value is (what != "collects no personal data")
+        if f is not None and f.value is value
     ]
     if ga_cookies and claims:
-        said = "; ".join(what for _, what in claims)
-        evidence = [_policy_evidence(f.quote, f.source, what) for f, what in claims]
+        evidence = [
+            _policy_evidence(f.quote, f.source, "claim", claims=[claim]) for f, claim in claims
+        ]
         evidence += [e for c in ga_cookies for e in ctx.cookie_evidence(c)]
+        confidence = min(
+            max(f.confidence for f, _ in claims),
+            max(c.classification.confidence for c in ga_cookies),
+        )
         out.append(
-            _finding(
+            make_finding(
                 "ga-contradicts-policy",
-                f"The policy says the site {said}, but Google Analytics identifiers "
-                f"({', '.join(_label(c) for c in ga_cookies)}) are set: they single out each "
-                "browser, are sent to Google (United States), and Google Analytics is not among "
-                "the audience-measurement tools that may run without consent.",
+                message(
+                    "ga-contradicts-policy",
+                    claims=[claim for _, claim in claims],
+                    names=[_label(c) for c in ga_cookies],
+                ),
                 evidence,
+                subject="Google Analytics",
+                confidence=confidence,
+                basis=FindingBasis.EXTRACTION,
             )
         )
 
+
+def _transfer_rule(ctx: _Context, policy: DeclaredPolicy, out: list[Finding]) -> None:
     promise = policy.promises_no_transfer
-    if promise is not None:
-        groups: dict[str, list[tuple[Phase, ThirdPartyHost, Vendor]]] = {}
-        for ph in sorted(ctx.scan.phases, key=lambda p: _PHASE_ORDER.index(p.name)):
-            for h in sorted(ph.third_party_hosts, key=lambda h: h.host):
-                v = vendor_for_host(h.host)
-                if v is not None and v.country not in EEA:
-                    groups.setdefault(v.company, []).append((ph.name, h, v))
-        for company, items in sorted(groups.items()):
-            country = items[0][2].country
-            evidence = [_policy_evidence(promise.quote, promise.source, "promise")]
-            evidence += [
-                Evidence(
-                    kind="request",
-                    phase=p,
-                    url=f"https://{h.host}/",
-                    page=h.first_seen_page,
-                    detail=f"{h.requests} request(s) to {h.host} ({v.name})",
-                )
-                for p, h, v in items
-            ]
+    if promise is None:
+        return
+    groups: dict[str, list[tuple[Phase, ThirdPartyHost, Vendor]]] = {}
+    for ph in sorted(ctx.scan.phases, key=lambda p: _PHASE_ORDER.index(p.name)):
+        for h in sorted(ph.third_party_hosts, key=lambda h: h.host):
+            v = vendor_for_host(h.host)
+            if v is not None and v.country not in EEA:
+                groups.setdefault(v.company, []).append((ph.name, h, v))
+    for company, items in sorted(groups.items()):
+        country = items[0][2].country
+        evidence = [_policy_evidence(promise.quote, promise.source, "promise-no-transfer")]
+        evidence += [
+            _evidence(
+                "request",
+                "requests",
+                phase=p,
+                url=f"https://{h.host}/",
+                page=h.first_seen_page,
+                params={"n": h.requests, "host": h.host, "vendor": v.name},
+            )
+            for p, h, v in items
+        ]
+        out.append(
+            make_finding(
+                "transfer-outside-eu-undeclared",
+                message("transfer-outside-eu-undeclared", company=company, country=country),
+                evidence,
+                subject=company,
+                confidence=promise.confidence,
+                basis=FindingBasis.EXTRACTION,
+            )
+        )
+
+
+def _cookie_list_rules(ctx: _Context, policy: DeclaredPolicy, out: list[Finding]) -> None:
+    if not policy.cookies:
+        return
+    coverage = _Coverage(policy)
+    listed = [d for d in policy.cookies if d.listed]
+    list_confidence = max((d.confidence for d in listed), default=0.0)
+    matched: set[int] = set()
+    for c in ctx.cookies:
+        hits = [i for i, d in enumerate(policy.cookies) if _matches(d, c)]
+        matched.update(hits)
+        if not hits and not listed:
+            continue
+        if not hits:
+            exempt = c.classification.exempt
             out.append(
-                _finding(
-                    "transfer-outside-eu-undeclared",
-                    f"The policy promises that data does not leave the EU, but the browser sends "
-                    f"visitors' data (at least their IP address) to {company}, established in "
-                    f"{country}.",
-                    evidence,
-                    title=f"{RULES['transfer-outside-eu-undeclared'].title}: {company}",
+                make_finding(
+                    "cookie-not-declared",
+                    message(
+                        "cookie-not-declared",
+                        cookie=_label(c),
+                        category=c.classification.category.value,
+                    ),
+                    ctx.cookie_evidence(c),
+                    subject=_label(c),
+                    severity=None if exempt or coverage.by_vendor(c) else Severity.MEDIUM,
+                    confidence=list_confidence,
+                    basis=FindingBasis.EXTRACTION,
                 )
             )
-
-    if policy.cookies:
-        matched: set[int] = set()
-        for c in ctx.cookies:
-            hits = [i for i, d in enumerate(policy.cookies) if _matches(d, c)]
-            matched.update(hits)
-            if not hits:
-                out.append(
-                    _finding(
-                        "cookie-not-declared",
-                        f"The cookie {_label(c)} ({c.classification.category.value}) is not in the "
-                        "site's declared cookie list.",
-                        ctx.cookie_evidence(c),
-                        severity=None if c.classification.exempt else Severity.MEDIUM,
-                    )
+            continue
+        d = policy.cookies[hits[0]]
+        actual = _days(c)
+        if d.session and actual is not None and actual >= 1 / 24:
+            out.append(
+                make_finding(
+                    "declared-session-but-persistent",
+                    message("declared-session-but-persistent", cookie=_label(c), actual=actual),
+                    [
+                        _policy_evidence(d.quote, d.source, "declared-session"),
+                        *ctx.cookie_evidence(c),
+                    ],
+                    subject=_label(c),
+                    confidence=d.confidence,
+                    basis=FindingBasis.EXTRACTION,
                 )
-                continue
-            d = policy.cookies[hits[0]]
-            actual = _days(c)
-            if d.session and actual is not None and actual >= 1 / 24:
-                out.append(
-                    _finding(
-                        "declared-session-but-persistent",
-                        f"The policy declares {_label(c)} as a session cookie, but it is kept for "
-                        f"{_fmt_days(actual)}.",
-                        [
-                            _policy_evidence(d.quote, d.source, "declared: session"),
-                            *ctx.cookie_evidence(c),
-                        ],
-                    )
-                )
-            elif (
-                d.lifetime_days is not None
-                and actual is not None
-                and actual > 1.5 * d.lifetime_days
-                and actual - d.lifetime_days >= 1
-            ):
-                out.append(
-                    _finding(
+            )
+        elif (
+            d.lifetime_days is not None
+            and actual is not None
+            and actual > 1.5 * d.lifetime_days
+            and actual - d.lifetime_days >= 1
+        ):
+            out.append(
+                make_finding(
+                    "lifetime-exceeds-declared",
+                    message(
                         "lifetime-exceeds-declared",
-                        f"The policy declares {_fmt_days(d.lifetime_days)} for {_label(c)}, but it "
-                        f"is kept for {_fmt_days(actual)}.",
-                        [
-                            _policy_evidence(
-                                d.quote, d.source, f"declared: {_fmt_days(d.lifetime_days)}"
-                            ),
-                            *ctx.cookie_evidence(c),
-                        ],
-                    )
+                        cookie=_label(c),
+                        declared_days=d.lifetime_days,
+                        actual=actual,
+                    ),
+                    [
+                        _policy_evidence(
+                            d.quote, d.source, "declared-lifetime", days=d.lifetime_days
+                        ),
+                        *ctx.cookie_evidence(c),
+                    ],
+                    subject=_label(c),
+                    confidence=d.confidence,
+                    basis=FindingBasis.EXTRACTION,
                 )
-        # cookies the classifier has not (yet) judged were still seen
-        for phase in ctx.scan.phases:
-            for raw in phase.cookies:
-                matched.update(
-                    i
-                    for i, d in enumerate(policy.cookies)
-                    if _matches_name(d, raw.name, raw.domain)
+            )
+    # cookies the classifier has not (yet) judged were still seen
+    for phase in ctx.scan.phases:
+        for raw in phase.cookies:
+            matched.update(
+                i for i, d in enumerate(policy.cookies) if _matches_name(d, raw.name, raw.domain)
+            )
+    for i, d in enumerate(policy.cookies):
+        if i not in matched and d.listed:
+            label = f"{d.name}{'@' + d.domain if d.domain else ''}"
+            out.append(
+                make_finding(
+                    "declared-cookie-not-seen",
+                    message("declared-cookie-not-seen", cookie=label),
+                    [_policy_evidence(d.quote, d.source, "declared-cookie", cookie=d.name)],
+                    subject=label,
+                    confidence=d.confidence,
+                    basis=FindingBasis.EXTRACTION,
                 )
-        for i, d in enumerate(policy.cookies):
-            if i not in matched:
-                out.append(
-                    _finding(
-                        "declared-cookie-not-seen",
-                        f"The policy lists the cookie {d.name}"
-                        f"{'@' + d.domain if d.domain else ''}, but the scan did not observe it "
-                        "(it may be set on pages or after actions the scan did not reach).",
-                        [_policy_evidence(d.quote, d.source, d.name)],
-                    )
-                )
+            )
 
 
 def _lifetime_rule(ctx: _Context, out: list[Finding]) -> None:
@@ -531,12 +630,15 @@ def _lifetime_rule(ctx: _Context, out: list[Finding]) -> None:
         days = _days(c)
         if c.classification.exempt or days is None or days <= THIRTEEN_MONTHS_DAYS:
             continue
+        note = _evidence("cookie", "requested-lifetime", params={"days": days})
         out.append(
-            _finding(
+            make_finding(
                 "lifetime-over-13-months",
-                f"{_label(c)} needs consent and asks to be kept for {_fmt_days(days)}; consent and "
-                "the cookies that rely on it should not last more than 13 months.",
-                ctx.cookie_evidence(c, detail=f"requested lifetime {_fmt_days(days)}"),
+                message("lifetime-over-13-months", cookie=_label(c), days=days),
+                ctx.cookie_evidence(c, detail=note.detail, detail_message=note.detail_message),
+                subject=_label(c),
+                confidence=c.classification.confidence,
+                basis=FindingBasis.CLASSIFICATION,
             )
         )
 
@@ -546,40 +648,39 @@ def _policy_page_rules(
 ) -> None:
     if not found:
         out.append(
-            _finding(
+            make_finding(
                 "policy-page-missing",
-                "No link to a privacy, cookie or legal page was found on the pages visited, so "
-                "visitors cannot learn what the cookies do before they choose.",
-                [
-                    Evidence(
-                        kind="page",
-                        page=ctx.scan.target,
-                        detail="no privacy / cookie / legal link found",
-                    )
-                ],
+                message("policy-page-missing"),
+                [_evidence("page", "no-policy-link", page=ctx.scan.target)],
+                subject=ctx.scan.site,
             )
         )
-    elif any(not c.classification.exempt for c in ctx.scan.cookies) and (
-        policy is None or not policy.mentions_cookies
-    ):
+        return
+    needing = [c for c in ctx.scan.cookies if not c.classification.exempt]
+    if needing and (policy is None or not policy.mentions_cookies):
         # strictly necessary cookies are exempt from information as well as from consent
         # (ePrivacy art. 5(3), second sentence), so only cookies that need consent count
         pages = ctx.scan.policy_pages or [ctx.scan.target]
+        absence = ABSENCE_IN_TEXT if policy is None else _absence_confidence(policy)
+        classified = max(c.classification.confidence for c in needing)
         out.append(
-            _finding(
+            make_finding(
                 "policy-no-cookie-section",
-                "The site sets cookies that need consent, but its policy pages never mention "
-                "cookies or trackers.",
-                [
-                    Evidence(kind="page", page=p, detail="policy page without a cookie section")
-                    for p in pages
-                ],
+                message("policy-no-cookie-section"),
+                [_evidence("page", "no-cookie-section", page=p) for p in pages],
+                subject=ctx.scan.site,
+                confidence=min(absence, classified),
+                basis=(
+                    FindingBasis.CLASSIFICATION if classified < absence else FindingBasis.EXTRACTION
+                ),
             )
         )
 
 
-def _policy_evidence(quote: str | None, source: str | None, detail: str) -> Evidence:
-    return Evidence(kind="policy", quote=quote, page=source, detail=detail)
+def _policy_evidence(
+    quote: str | None, source: str | None, message_id: str, **params: MessageParam | list[str]
+) -> Evidence:
+    return _evidence("policy", message_id, quote=quote, page=source, params=params)
 
 
 def _is_ga(c: ClassifiedCookie) -> bool:
@@ -587,24 +688,10 @@ def _is_ga(c: ClassifiedCookie) -> bool:
     return c.classification.category is Category.GOOGLE_ANALYTICS or "google analytics" in vendor
 
 
-def _matches(d: DeclaredCookie, c: ClassifiedCookie) -> bool:
-    return _matches_name(d, c.name, c.domain)
-
-
-def _matches_name(d: DeclaredCookie, name: str, domain: str) -> bool:
-    if not fnmatch.fnmatchcase(name, d.name):
-        return False
-    if not d.domain:
-        return True
-    want = d.domain.lstrip(".").lower()
-    have = domain.lstrip(".").lower()
-    return have == want or have.endswith("." + want) or want.endswith("." + have)
-
-
 def _sort_key(f: Finding) -> tuple[int, str, str]:
     first = f.evidence[0] if f.evidence else None
     key = (first.cookie or first.url or first.page or "") if first else ""
-    return (_ORDER.index(f.rule_id), f.title, key)
+    return (_ORDER.index(f.rule_id), f.title, f.subject or key)
 
 
 def check(scan: Scan, policy: DeclaredPolicy | None, *, policy_pages_found: bool) -> list[Finding]:
@@ -614,7 +701,10 @@ def check(scan: Scan, policy: DeclaredPolicy | None, *, policy_pages_found: bool
     _consent_rules(ctx, out)
     _banner_rule(ctx, out)
     if policy is not None:
-        _declared_rules(ctx, policy, out)
+        _categories_rule(ctx, policy, out)
+        _ga_rules(ctx, policy, out)
+        _transfer_rule(ctx, policy, out)
+        _cookie_list_rules(ctx, policy, out)
     _lifetime_rule(ctx, out)
     _policy_page_rules(ctx, policy, policy_pages_found, out)
     unique: dict[tuple[int, str, str], Finding] = {}

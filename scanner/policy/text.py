@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: the text a policy is read from is capped: a 5 MB page must not stall a scan
 MAX_TEXT_CHARS = 300_000
@@ -39,6 +40,26 @@ _BLOCK_TAGS = (
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _DROP = ("script", "style", "noscript", "nav", "svg", "template", "iframe", "button", "select")
+#: a consent banner or dialog shown on the policy page is not the policy ("we use advertising
+#: cookies" in a banner would declare what the policy may not say)
+_BANNER = re.compile(
+    r"cookie[-_ ]?(?:banner|bar|notice|consent|law)|consent[-_ ]?(?:banner|bar|popup|modal)|"
+    r"\bca-banner\b|\bcc-(?:window|banner)\b|onetrust|didomi|tarteaucitron(?:root|alert)|"
+    r"axeptio|cookiebot|\bklaro\b|\bcmp[-_]|gdpr[-_]?banner",
+    re.I,
+)
+
+
+def _is_banner(node: object) -> bool:
+    from bs4.element import Tag
+
+    assert isinstance(node, Tag)
+    if node.get("role") in ("dialog", "alertdialog") or node.get("aria-modal") == "true":
+        return True
+    ident = node.get("id") or ""
+    classes: list[str] = list(node.get("class") or [])
+    names = " ".join([ident if isinstance(ident, str) else " ".join(ident), *classes])
+    return bool(names.strip()) and bool(_BANNER.search(names))
 
 
 @dataclass(frozen=True)
@@ -51,14 +72,29 @@ class Sentence:
     bullet: bool = False
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "`": "'",
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u0153": "oe",
+        "\u00e6": "ae",
+        "\u00df": "ss",
+    }
+)
+_EMPHASIS_CHARS = re.compile(r"[*_]{1,3}")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = text.replace("\u00ab", '"').replace("\u00bb", '"')
-    text = text.replace("\u0153", "oe").replace("\u00e6", "ae")
-    text = re.sub(r"[*_]{1,3}", " ", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """Lower case, accents removed, typographic quotes flattened, markdown emphasis dropped."""
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_TYPOGRAPHY)
+    text = _EMPHASIS_CHARS.sub(" ", text)
+    return _SPACES.sub(" ", text).strip().lower()
 
 
 def looks_like_pdf(document: str, content_type: str) -> bool:
@@ -92,7 +128,7 @@ def html_to_lines(document: str) -> list[str]:
             elif name in _BLOCK_TAGS:
                 parts.append("\n")
             continue
-        if name in _DROP or node.get("aria-hidden") == "true":
+        if name in _DROP or node.get("aria-hidden") == "true" or _is_banner(node):
             continue
         if name == "br":
             parts.append("\n")
@@ -110,6 +146,7 @@ def html_to_lines(document: str) -> list[str]:
     return "".join(parts).splitlines()
 
 
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+)>")
 _INLINE_TAG = re.compile(r"</?(span|strong|em|b|i|a|u|small|sup|sub|code)\b[^>]*>", re.I)
 _LI_TAG = re.compile(r"<li\b[^>]*>", re.I)
 _BLOCK_TAG = re.compile(r"</?[a-z][a-z0-9]*\b[^>]*>", re.I)
@@ -118,6 +155,7 @@ _BLOCK_TAG = re.compile(r"</?[a-z][a-z0-9]*\b[^>]*>", re.I)
 def text_to_lines(document: str) -> list[str]:
     """Plain text or markdown; stray HTML tags (tables pasted from a PDF) are flattened."""
     if "<" in document and ">" in document:
+        document = _AUTOLINK.sub(r"\1", document)
         document = _INLINE_TAG.sub("", document)
         document = _LI_TAG.sub("\n- ", document)
         document = _BLOCK_TAG.sub("\n", document)
@@ -127,7 +165,11 @@ def text_to_lines(document: str) -> list[str]:
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"«(\[A-ZÀ-ÖØ-Þ0-9])")
 _BULLET = re.compile(r"^\s*(?:[-*•●○▪◦–]|\d{1,2}[.)])\s+")
 _INLINE_BULLET = re.compile(r"(?<=\S)\s*(?:[•●○▪◦]|(?<=[a-zà-ÿ.)])-(?=\s[A-ZÀ-Þ]))\s*")
-_NUMBERED_HEADING = re.compile(r"^(?:article\s+\d+|\d+(?:\.\d+)*\.?)\s*[-–.:)]?\s+\S", re.I)
+#: "3. Stockage des données", "1 - Qu'est-ce qu'un cookie ?", "Article 5", "10) Matomo"; not
+#: "5 years from the end of the contract" (a number without punctuation starts a sentence)
+_NUMBERED_HEADING = re.compile(
+    r"^(?:article\s+\d+|\d+(?:\.\d+)+\.?|\d+\s*[-–.:)])\s*[-–.:)]?\s+\S", re.I
+)
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 

@@ -1,4 +1,4 @@
-"""A small table of well-known vendors: their names in policy text, their hosts, their country.
+"""Well-known vendors: their names in policy text, their hosts, their kind, their country.
 
 Why a table here and not the classifier's knowledge base: the policy rules need two facts the
 classifier does not give for requests: which requests go to a tracker, and in which country
@@ -11,13 +11,22 @@ TikTok Pte. Ltd, Singapore; Criteo SA, Paris, FR; AT Internet / Piano, FR; Matom
 InnoCraft, NZ, though Matomo is mostly self-hosted so it is not counted as a transfer; ...).
 US companies transfer EU data to the US even when an Irish subsidiary is the EU controller
 (the EU-US Data Privacy Framework is a safeguard, not the absence of a transfer). Checked
-2026-11; the table is deliberately small: unknown hosts are never guessed.
+2026-11; unknown hosts are never guessed. Where the classifier's knowledge base
+(`scanner/classify/data/domains.csv`) knows a vendor's domain, its country is used.
+
+Every kind a policy names is here: analytics, advertising, social plugins and share buttons,
+embedded video and maps, chat, hosting and cloud processors, CDNs and firewalls, captchas,
+consent platforms, payment, CRM and e-mail, fonts. Names that are also ordinary words
+("Meta", "Heap", "Drift") count only in a sentence about cookies or data
+(`needs_context`), and a social network given as an example ("e.g. staying logged in to
+Facebook") is not a vendor.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 #: ISO 3166 alpha-2 codes of the EU/EEA (transfers inside these are not "outside the EU")
 EEA = frozenset(
@@ -65,93 +74,623 @@ class Vendor:
     tracker: bool  # its requests carry identifiers that need consent
     text: str  # regex on normalised policy text (lower case, no accents)
     needs_context: bool = False  # a bare name (e.g. "facebook") counts only near "cookie"
+    kind: str = "other"  # analytics | advertising | social | video | maps | chat | hosting |
+    # cdn | captcha | consent | payment | crm | fonts | tag_manager | shop | other
+
+
+def _v(
+    name: str,
+    company: str,
+    country: str,
+    domains: tuple[str, ...],
+    tracker: bool,
+    text: str,
+    kind: str,
+    needs_context: bool = False,
+) -> Vendor:
+    return Vendor(name, company, country, domains, tracker, text, needs_context, kind)
 
 
 VENDORS: tuple[Vendor, ...] = (
-    Vendor(
+    # --- analytics and tag managers ---------------------------------------------------------
+    _v(
         "Google Analytics",
         "Google",
         "US",
         ("google-analytics.com", "analytics.google.com"),
         True,
-        r"google\s*analytics|\bga4\b|universal analytics",
+        r"google\s*analytics|\bga4\b|universal analytics|google signal",
+        "analytics",
     ),
-    Vendor(
+    _v(
         "Google Tag Manager",
         "Google",
         "US",
         ("googletagmanager.com",),
         True,
         r"google\s*tag\s*manager",
+        "tag_manager",
     ),
-    Vendor(
+    _v(
+        "Matomo", "Matomo", "NZ", ("matomo.cloud",), False, r"matomo|\bpiwik\b(?! pro)", "analytics"
+    ),
+    _v("Piwik PRO", "Piwik PRO", "PL", ("piwik.pro",), True, r"piwik pro", "analytics"),
+    _v(
+        "Piano Analytics",
+        "Piano",
+        "FR",
+        ("xiti.com", "ati-host.net"),
+        False,
+        r"at internet|piano analytics|\bxiti\b",
+        "analytics",
+    ),
+    _v(
+        "Plausible",
+        "Plausible",
+        "EE",
+        ("plausible.io",),
+        False,
+        r"plausible analytics|plausible\.io",
+        "analytics",
+    ),
+    _v("Fathom", "Fathom", "CA", ("usefathom.com",), False, r"fathom analytics", "analytics"),
+    _v("Hotjar", "Hotjar", "MT", ("hotjar.com", "hotjar.io"), True, r"hotjar", "analytics"),
+    _v(
+        "Microsoft Clarity",
+        "Microsoft",
+        "US",
+        ("clarity.ms",),
+        True,
+        r"microsoft\s*clarity",
+        "analytics",
+    ),
+    _v("Mixpanel", "Mixpanel", "US", ("mixpanel.com",), True, r"mixpanel", "analytics"),
+    _v(
+        "Amplitude",
+        "Amplitude",
+        "US",
+        ("amplitude.com",),
+        True,
+        r"\bamplitude\b",
+        "analytics",
+        True,
+    ),
+    _v(
+        "Heap",
+        "Heap",
+        "US",
+        ("heapanalytics.com",),
+        True,
+        r"heap analytics|\bheap\b",
+        "analytics",
+        True,
+    ),
+    _v(
+        "Segment",
+        "Twilio",
+        "US",
+        ("segment.com", "segment.io"),
+        True,
+        r"segment\.(io|com)",
+        "analytics",
+    ),
+    _v(
+        "Adobe Analytics",
+        "Adobe",
+        "US",
+        ("omtrdc.net", "demdex.net", "2o7.net"),
+        True,
+        r"adobe analytics|\badobe\b(?! (?:fonts?|acrobat|reader|flash|typekit|pdf))",
+        "analytics",
+        True,
+    ),
+    _v(
+        "Contentsquare",
+        "Contentsquare",
+        "FR",
+        ("contentsquare.net",),
+        True,
+        r"content\s?square",
+        "analytics",
+    ),
+    _v("Mouseflow", "Mouseflow", "DK", ("mouseflow.com",), True, r"mouseflow", "analytics"),
+    _v("Smartlook", "Smartlook", "CZ", ("smartlook.com",), True, r"smartlook", "analytics"),
+    _v("FullStory", "FullStory", "US", ("fullstory.com",), True, r"fullstory", "analytics"),
+    _v("Crazy Egg", "Crazy Egg", "US", ("crazyegg.com",), True, r"crazy\s?egg", "analytics"),
+    _v("Eulerian", "Eulerian", "FR", ("eulerian.net",), True, r"eulerian", "analytics"),
+    _v("AB Tasty", "AB Tasty", "FR", ("abtasty.com",), True, r"ab tasty", "analytics"),
+    _v(
+        "Kameleoon",
+        "Kameleoon",
+        "FR",
+        ("kameleoon.com", "kameleoon.eu"),
+        True,
+        r"kameleoon",
+        "analytics",
+    ),
+    _v("Optimizely", "Optimizely", "US", ("optimizely.com",), True, r"optimizely", "analytics"),
+    _v(
+        "Google Optimize",
+        "Google",
+        "US",
+        ("optimize.google.com",),
+        True,
+        r"google optimize",
+        "analytics",
+    ),
+    _v(
+        "Yandex Metrica",
+        "Yandex",
+        "RU",
+        ("mc.yandex.ru", "yandex.ru"),
+        True,
+        r"yandex",
+        "analytics",
+    ),
+    _v(
+        "Chartbeat",
+        "Chartbeat",
+        "US",
+        ("chartbeat.com", "chartbeat.net"),
+        True,
+        r"chartbeat",
+        "analytics",
+    ),
+    # --- advertising ----------------------------------------------------------------------
+    _v(
         "Google Ads",
         "Google",
         "US",
         ("doubleclick.net", "googleadservices.com", "googlesyndication.com"),
         True,
         r"google\s*ads(ense)?\b|doubleclick|adwords|google marketing platform",
+        "advertising",
     ),
-    Vendor("YouTube", "Google", "US", ("youtube.com", "youtube-nocookie.com"), True, r"youtube"),
-    Vendor("reCAPTCHA", "Google", "US", ("recaptcha.net",), False, r"recaptcha"),
-    Vendor(
+    _v(
+        "Microsoft Advertising",
+        "Microsoft",
+        "US",
+        ("bing.com",),
+        True,
+        r"bing\s*ads|uet tag|microsoft advertising",
+        "advertising",
+    ),
+    _v("Criteo", "Criteo", "FR", ("criteo.com", "criteo.net"), True, r"criteo", "advertising"),
+    _v("Taboola", "Taboola", "US", ("taboola.com",), True, r"taboola", "advertising"),
+    _v("Outbrain", "Outbrain", "US", ("outbrain.com",), True, r"outbrain", "advertising"),
+    _v(
+        "Amazon Advertising",
+        "Amazon",
+        "US",
+        ("amazon-adsystem.com",),
+        True,
+        r"amazon (?:ads|advertising)",
+        "advertising",
+    ),
+    _v(
+        "The Trade Desk",
+        "The Trade Desk",
+        "US",
+        ("adsrvr.org",),
+        True,
+        r"trade desk",
+        "advertising",
+    ),
+    _v("Xandr", "Microsoft", "US", ("adnxs.com",), True, r"xandr|appnexus", "advertising"),
+    _v(
+        "Quantcast",
+        "Quantcast",
+        "US",
+        ("quantserve.com", "quantcast.com"),
+        True,
+        r"quantcast",
+        "advertising",
+    ),
+    _v("RTB House", "RTB House", "PL", ("creativecdn.com",), True, r"rtb house", "advertising"),
+    _v("Teads", "Teads", "LU", ("teads.tv",), True, r"\bteads\b", "advertising"),
+    _v("Adform", "Adform", "DK", ("adform.net",), True, r"adform", "advertising"),
+    _v(
+        "Equativ",
+        "Equativ",
+        "FR",
+        ("smartadserver.com",),
+        True,
+        r"equativ|smart ?adserver",
+        "advertising",
+    ),
+    _v("Awin", "Awin", "DE", ("awin1.com", "zenaps.com"), True, r"\bawin\b", "advertising"),
+    _v(
+        "HubSpot",
+        "HubSpot",
+        "US",
+        ("hubspot.com", "hs-analytics.net", "hs-scripts.com"),
+        True,
+        r"hubspot",
+        "crm",
+    ),
+    # --- social networks, plugins and share buttons -----------------------------------------
+    _v(
         "Meta Pixel",
         "Meta",
         "US",
         ("facebook.com", "facebook.net", "instagram.com"),
         True,
-        r"(facebook|meta)\s*pixel|pixel\s*(de\s*)?(facebook|meta)|facebook|instagram|"
-        r"\bmeta platforms|\bmeta\b",
-        needs_context=True,
+        r"(facebook|meta)\s*pixel|pixel\s*(de\s*|di\s*|von\s*)?(facebook|meta)|facebook|instagram|"
+        r"\bmeta platforms|\bmeta ireland|\bmeta\b",
+        "social",
+        True,
     ),
-    Vendor("Hotjar", "Hotjar", "MT", ("hotjar.com", "hotjar.io"), True, r"hotjar"),
-    Vendor("Microsoft Clarity", "Microsoft", "US", ("clarity.ms",), True, r"microsoft\s*clarity"),
-    Vendor("Microsoft Advertising", "Microsoft", "US", ("bing.com",), True, r"bing\s*ads|uet tag"),
-    Vendor(
+    _v(
         "LinkedIn Insight Tag",
         "LinkedIn",
         "US",
         ("linkedin.com", "licdn.com"),
         True,
         r"linkedin",
-        needs_context=True,
+        "social",
+        True,
     ),
-    Vendor(
+    _v(
         "X (Twitter) pixel",
         "X",
         "US",
         ("twitter.com", "ads-twitter.com", "t.co", "x.com"),
         True,
         r"twitter",
-        needs_context=True,
+        "social",
+        True,
     ),
-    Vendor("TikTok Pixel", "TikTok", "SG", ("tiktok.com",), True, r"tiktok"),
-    Vendor("Pinterest Tag", "Pinterest", "US", ("pinterest.com",), True, r"pinterest", True),
-    Vendor("Criteo", "Criteo", "FR", ("criteo.com", "criteo.net"), True, r"criteo"),
-    Vendor("HubSpot", "HubSpot", "US", ("hubspot.com", "hs-analytics.net"), True, r"hubspot"),
-    Vendor("Mixpanel", "Mixpanel", "US", ("mixpanel.com",), True, r"mixpanel"),
-    Vendor("Amplitude", "Amplitude", "US", ("amplitude.com",), True, r"\bamplitude\b", True),
-    Vendor("Segment", "Twilio", "US", ("segment.com", "segment.io"), True, r"segment\.(io|com)"),
-    Vendor(
-        "Adobe Analytics", "Adobe", "US", ("omtrdc.net", "demdex.net"), True, r"adobe analytics"
+    _v("TikTok Pixel", "TikTok", "SG", ("tiktok.com",), True, r"tiktok", "social"),
+    _v("Pinterest Tag", "Pinterest", "US", ("pinterest.com",), True, r"pinterest", "social", True),
+    _v(
+        "Snapchat Pixel",
+        "Snap",
+        "US",
+        ("snapchat.com", "sc-static.net"),
+        True,
+        r"snapchat",
+        "social",
+        True,
     ),
-    Vendor("Matomo", "Matomo", "NZ", ("matomo.cloud",), False, r"matomo|piwik"),
-    Vendor(
-        "Piano Analytics",
-        "Piano",
+    _v(
+        "Reddit Pixel",
+        "Reddit",
+        "US",
+        ("reddit.com", "redditstatic.com"),
+        True,
+        r"reddit",
+        "social",
+        True,
+    ),
+    _v("AddThis", "Oracle", "US", ("addthis.com",), True, r"addthis", "social"),
+    _v("ShareThis", "ShareThis", "US", ("sharethis.com",), True, r"sharethis", "social"),
+    _v("AddToAny", "AddToAny", "US", ("addtoany.com",), True, r"addtoany", "social"),
+    _v("Disqus", "Disqus", "US", ("disqus.com", "disquscdn.com"), True, r"disqus", "social"),
+    # --- embedded video and maps ------------------------------------------------------------
+    _v(
+        "YouTube",
+        "Google",
+        "US",
+        ("youtube.com", "youtube-nocookie.com", "ytimg.com"),
+        True,
+        r"youtube",
+        "video",
+    ),
+    _v("Vimeo", "Vimeo", "US", ("vimeo.com", "vimeocdn.com"), True, r"vimeo", "video"),
+    _v(
+        "Dailymotion",
+        "Dailymotion",
         "FR",
-        ("xiti.com", "ati-host.net"),
-        False,
-        r"at internet|piano analytics|xiti",
+        ("dailymotion.com", "dmcdn.net"),
+        True,
+        r"dailymotion",
+        "video",
     ),
-    Vendor("Plausible", "Plausible", "EE", ("plausible.io",), False, r"plausible"),
-    Vendor("Intercom", "Intercom", "US", ("intercom.io", "intercomcdn.com"), True, r"intercom"),
-    Vendor("Vimeo", "Vimeo", "US", ("vimeo.com",), True, r"vimeo"),
-    Vendor("Taboola", "Taboola", "US", ("taboola.com",), True, r"taboola"),
-    Vendor("Outbrain", "Outbrain", "US", ("outbrain.com",), True, r"outbrain"),
+    _v("Wistia", "Wistia", "US", ("wistia.com", "wistia.net"), True, r"wistia", "video"),
+    _v(
+        "Brightcove",
+        "Brightcove",
+        "US",
+        ("brightcove.net", "brightcove.com"),
+        True,
+        r"brightcove",
+        "video",
+    ),
+    _v(
+        "JW Player", "JW Player", "US", ("jwplayer.com", "jwpcdn.com"), True, r"jw ?player", "video"
+    ),
+    _v("Vidyard", "Vidyard", "CA", ("vidyard.com",), True, r"vidyard", "video"),
+    _v(
+        "Google Maps",
+        "Google",
+        "US",
+        ("maps.googleapis.com", "maps.google.com"),
+        False,
+        r"google\s*maps",
+        "maps",
+    ),
+    _v(
+        "OpenStreetMap",
+        "OpenStreetMap Foundation",
+        "GB",
+        ("openstreetmap.org",),
+        False,
+        r"openstreetmap",
+        "maps",
+    ),
+    _v("Mapbox", "Mapbox", "US", ("mapbox.com",), False, r"mapbox", "maps"),
+    _v("Bing Maps", "Microsoft", "US", ("virtualearth.net",), False, r"bing maps", "maps"),
+    # --- chat and customer support ----------------------------------------------------------
+    _v(
+        "Intercom",
+        "Intercom",
+        "US",
+        ("intercom.io", "intercomcdn.com"),
+        True,
+        r"intercom\b",
+        "chat",
+        True,
+    ),
+    _v(
+        "Zendesk",
+        "Zendesk",
+        "US",
+        ("zendesk.com", "zdassets.com", "zopim.com"),
+        True,
+        r"zendesk|zopim",
+        "chat",
+    ),
+    _v(
+        "Crisp",
+        "Crisp",
+        "FR",
+        ("crisp.chat",),
+        True,
+        r"crisp\.chat|crisp chat|\bcrisp\b",
+        "chat",
+        True,
+    ),
+    _v("Tawk.to", "tawk.to", "US", ("tawk.to",), True, r"tawk\.?to", "chat"),
+    _v(
+        "LiveChat", "LiveChat", "PL", ("livechatinc.com", "livechat.com"), True, r"livechat", "chat"
+    ),
+    _v("Drift", "Drift", "US", ("drift.com", "driftt.com"), True, r"\bdrift\b", "chat", True),
+    _v("Olark", "Olark", "US", ("olark.com",), True, r"olark", "chat"),
+    _v("Tidio", "Tidio", "US", ("tidio.co", "tidiochat.com"), True, r"tidio", "chat"),
+    _v("Userlike", "Userlike", "DE", ("userlike.com",), True, r"userlike", "chat"),
+    _v("Smartsupp", "Smartsupp", "CZ", ("smartsupp.com",), True, r"smartsupp", "chat"),
+    _v(
+        "Freshworks",
+        "Freshworks",
+        "US",
+        ("freshchat.com", "freshdesk.com", "freshworks.com"),
+        True,
+        r"freshchat|freshdesk|freshworks",
+        "chat",
+    ),
+    # --- hosting, cloud and other processors ------------------------------------------------
+    _v(
+        "OVH",
+        "OVH",
+        "FR",
+        ("ovh.net", "ovh.com", "ovhcloud.com"),
+        False,
+        r"\bovh(?:cloud)?\b",
+        "hosting",
+    ),
+    _v(
+        "Amazon Web Services",
+        "Amazon",
+        "US",
+        ("amazonaws.com", "cloudfront.net"),
+        False,
+        r"amazon web services|\baws\b|cloudfront",
+        "hosting",
+    ),
+    _v(
+        "Google",
+        "Google",
+        "US",
+        (),
+        False,
+        r"google (?:llc|ireland|inc|cloud|workspace)",
+        "hosting",
+    ),
+    _v(
+        "Microsoft Azure",
+        "Microsoft",
+        "US",
+        ("azurewebsites.net", "azureedge.net"),
+        False,
+        r"\bazure\b",
+        "hosting",
+    ),
+    _v(
+        "Microsoft 365",
+        "Microsoft",
+        "US",
+        ("office.com", "office365.com"),
+        False,
+        r"microsoft 365|office 365",
+        "hosting",
+    ),
+    _v("Hetzner", "Hetzner", "DE", ("hetzner.com", "hetzner.de"), False, r"hetzner", "hosting"),
+    _v("Scaleway", "Scaleway", "FR", ("scaleway.com",), False, r"scaleway", "hosting"),
+    _v("Online.net", "Scaleway", "FR", ("online.net",), False, r"online\.net", "hosting"),
+    _v("IONOS", "IONOS", "DE", ("ionos.com", "ionos.de"), False, r"\bionos\b|1&1", "hosting"),
+    _v("o2switch", "o2switch", "FR", ("o2switch.net",), False, r"o2switch", "hosting"),
+    _v("Gandi", "Gandi", "FR", ("gandi.net",), False, r"\bgandi\b", "hosting"),
+    _v("Infomaniak", "Infomaniak", "CH", ("infomaniak.com",), False, r"infomaniak", "hosting"),
+    _v("Netlify", "Netlify", "US", ("netlify.app", "netlify.com"), False, r"netlify", "hosting"),
+    _v("Vercel", "Vercel", "US", ("vercel.app", "vercel.com"), False, r"vercel", "hosting"),
+    _v("Heroku", "Salesforce", "US", ("herokuapp.com",), False, r"heroku", "hosting"),
+    _v(
+        "DigitalOcean",
+        "DigitalOcean",
+        "US",
+        ("digitaloceanspaces.com",),
+        False,
+        r"digital ?ocean",
+        "hosting",
+    ),
+    _v(
+        "Shopify",
+        "Shopify",
+        "CA",
+        ("shopify.com", "myshopify.com", "shopifycdn.com"),
+        False,
+        r"shopify",
+        "shop",
+    ),
+    _v(
+        "Wix",
+        "Wix",
+        "IL",
+        ("wix.com", "wixstatic.com"),
+        False,
+        r"\bwix(?:\.com)?\b",
+        "hosting",
+        True,
+    ),
+    _v("Squarespace", "Squarespace", "US", ("squarespace.com",), False, r"squarespace", "hosting"),
+    _v(
+        "WordPress.com",
+        "Automattic",
+        "US",
+        ("wordpress.com", "wp.com"),
+        False,
+        r"wordpress\.com|automattic",
+        "hosting",
+    ),
+    _v(
+        "Salesforce",
+        "Salesforce",
+        "US",
+        ("salesforce.com", "force.com"),
+        True,
+        r"salesforce|pardot",
+        "crm",
+    ),
+    _v(
+        "Mailchimp", "Intuit", "US", ("mailchimp.com", "list-manage.com"), True, r"mailchimp", "crm"
+    ),
+    _v("Brevo", "Brevo", "FR", ("brevo.com", "sendinblue.com"), True, r"brevo|sendinblue", "crm"),
+    _v("Mailjet", "Mailjet", "FR", ("mailjet.com",), False, r"mailjet", "crm"),
+    _v("SendGrid", "Twilio", "US", ("sendgrid.net", "sendgrid.com"), False, r"sendgrid", "crm"),
+    _v("Klaviyo", "Klaviyo", "US", ("klaviyo.com",), True, r"klaviyo", "crm"),
+    _v("Twilio", "Twilio", "US", ("twilio.com",), False, r"twilio", "other"),
+    _v(
+        "MessageBird",
+        "MessageBird",
+        "NL",
+        ("messagebird.com",),
+        False,
+        r"messagebird|\bbird\.com",
+        "other",
+    ),
+    _v("Vonage", "Vonage", "US", ("vonage.com", "nexmo.com"), False, r"vonage|nexmo", "other"),
+    _v("Stripe", "Stripe", "US", ("stripe.com", "stripe.network"), False, r"\bstripe\b", "payment"),
+    _v("PayPal", "PayPal", "US", ("paypal.com", "paypalobjects.com"), False, r"paypal", "payment"),
+    _v("Adyen", "Adyen", "NL", ("adyen.com",), False, r"adyen", "payment"),
+    _v("Mollie", "Mollie", "NL", ("mollie.com",), False, r"\bmollie\b", "payment", True),
+    # --- CDNs, firewalls, captchas, fonts, consent platforms ---------------------------------
+    _v(
+        "Cloudflare",
+        "Cloudflare",
+        "US",
+        ("cloudflare.com", "cloudflareinsights.com"),
+        False,
+        r"cloudflare",
+        "cdn",
+    ),
+    _v(
+        "Imperva Incapsula",
+        "Imperva",
+        "US",
+        ("incapsula.com", "imperva.com"),
+        False,
+        r"incapsula|imperva",
+        "cdn",
+    ),
+    _v("Akamai", "Akamai", "US", ("akamaihd.net", "akamaized.net"), False, r"akamai", "cdn"),
+    _v("Fastly", "Fastly", "US", ("fastly.net",), False, r"\bfastly\b", "cdn"),
+    _v("Sucuri", "GoDaddy", "US", ("sucuri.net",), False, r"sucuri", "cdn"),
+    _v("reCAPTCHA", "Google", "US", ("recaptcha.net",), False, r"recaptcha", "captcha"),
+    _v("hCaptcha", "Intuition Machines", "US", ("hcaptcha.com",), False, r"hcaptcha", "captcha"),
+    _v(
+        "Friendly Captcha",
+        "Friendly Captcha",
+        "DE",
+        ("friendlycaptcha.com",),
+        False,
+        r"friendly ?captcha",
+        "captcha",
+    ),
+    _v(
+        "Google Fonts",
+        "Google",
+        "US",
+        ("fonts.googleapis.com", "fonts.gstatic.com"),
+        False,
+        r"google\s*fonts",
+        "fonts",
+    ),
+    _v(
+        "Adobe Fonts",
+        "Adobe",
+        "US",
+        ("typekit.net", "use.typekit.net"),
+        False,
+        r"adobe fonts|typekit",
+        "fonts",
+    ),
+    _v("Didomi", "Didomi", "FR", ("privacy-center.org", "didomi.io"), False, r"didomi", "consent"),
+    _v(
+        "OneTrust",
+        "OneTrust",
+        "US",
+        ("onetrust.com", "cookielaw.org"),
+        False,
+        r"onetrust",
+        "consent",
+    ),
+    _v(
+        "Cookiebot",
+        "Usercentrics",
+        "DE",
+        ("cookiebot.com",),
+        False,
+        r"cookiebot|usercentrics",
+        "consent",
+    ),
+    _v("Axeptio", "Axeptio", "FR", ("axept.io",), False, r"axeptio", "consent"),
+    _v("Sirdata", "Sirdata", "FR", ("sirdata.com",), False, r"sirdata", "consent"),
+)
+#: products of one company that a policy names separately (naming one does not name the other)
+_GOOGLE_PRODUCTS = re.compile(
+    r"google\s*(?:analytics|tag manager|ads|maps|fonts|optimize|signal|recaptcha)|youtube|"
+    r"doubleclick|recaptcha|\bga4\b"
+)
+#: a social network given as an example ("e.g. logged in to Facebook") is not a vendor
+_EXAMPLE = re.compile(
+    r"(?:ad esempio|per esempio|for example|for instance|\be\.g\.|par exemple|zum beispiel|"
+    r"z\. ?b\.|por ejemplo)[^.;]{0,60}$"
 )
 
 _TEXT_RES = tuple((v, re.compile(v.text)) for v in VENDORS)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _triggers(pattern: str) -> set[str]:
+    """The literal words of a vendor's pattern: a sentence without one cannot name it."""
+    literal = re.sub(r"\\[a-zA-Z]|\[[^\]]*\]|\(\?[:!=<]*|[^a-z0-9]", " ", pattern)
+    return set(re.findall(r"[a-z][a-z0-9]{1,}", literal))
+
+
+_BY_WORD: dict[str, list[int]] = {}
+for _i, (_vendor, _) in enumerate(_TEXT_RES):
+    for _w in _triggers(_vendor.text):
+        _BY_WORD.setdefault(_w, []).append(_i)
 
 
 def vendor_for_host(host: str) -> Vendor | None:
@@ -172,12 +711,47 @@ def vendor_by_name(name: str) -> Vendor | None:
     return None
 
 
+@cache
+def vendor_country(vendor: Vendor) -> str:
+    """The vendor's country: the classifier's knowledge base when it knows one of its domains
+    (a two-letter code), else this table's."""
+    from scanner.classify import KnowledgeBase
+
+    kb = _knowledge()
+    assert isinstance(kb, KnowledgeBase)
+    for domain in vendor.domains:
+        entry = kb.lookup_domain(domain)
+        if entry is not None and re.fullmatch(r"[A-Z]{2}", entry.country) and entry.country != "EU":
+            return entry.country
+    return vendor.country
+
+
+@cache
+def _knowledge() -> object:
+    from scanner.classify import KnowledgeBase
+
+    return KnowledgeBase.load()
+
+
 def vendors_in_text(normalised: str, *, cookie_context: bool) -> list[Vendor]:
     """Vendors named in a normalised sentence; bare social names only in a cookie context."""
-    found = []
-    for vendor, pattern in _TEXT_RES:
+    found: list[Vendor] = []
+    candidates = sorted(
+        {
+            i
+            for word in set(_WORD.findall(normalised))
+            for end in range(2, len(word) + 1)  # "ovhcloud" starts with "ovh"
+            for i in _BY_WORD.get(word[:end], ())
+        }
+    )
+    for vendor, pattern in (_TEXT_RES[i] for i in candidates):
         if vendor.needs_context and not cookie_context:
             continue
-        if pattern.search(normalised):
+        for m in pattern.finditer(normalised):
+            if vendor.kind == "social" and _EXAMPLE.search(normalised[: m.start()]):
+                continue
+            if vendor.name == "Google" and _GOOGLE_PRODUCTS.search(normalised):
+                break  # "Google LLC" beside the product it provides: the product is the vendor
             found.append(vendor)
+            break
     return found

@@ -65,10 +65,10 @@ _NUMBER_WORDS = {
     "diez": 10,
 }
 _UNIT_DAYS: tuple[tuple[str, float], ...] = (
-    (r"ans?|annees?|years?|yrs?|jahren?|jahre|anos?|anni|anno", 365.0),
-    (r"mois|months?|monaten?|monate|mes(?:es)?|mesi|mese", 30.44),
-    (r"semaines?|weeks?|wochen?|semanas?|settimane?", 7.0),
-    (r"jours?|days?|tagen?|tage|dias?|giorni|giorno", 1.0),
+    (r"ans?|annees?|years?|yrs?|jahr(?:e|en)?|anos?|anni|anno", 365.0),
+    (r"mois|months?|monat(?:e|en)?|mes(?:es)?|mesi|mese", 30.44),
+    (r"semaines?|weeks?|woche(?:n)?|semanas?|settimane?", 7.0),
+    (r"jours?|days?|tag(?:e|en)?|dias?|giorni|giorno", 1.0),
     (r"heures?|hours?|stunden?|horas?|\bore\b|h", 1 / 24),
     (r"minutes?|mins?|minuten?|minutos?|minuti", 1 / 1440),
 )
@@ -119,18 +119,19 @@ KIND_WORDS: dict[Category, str] = {
         r"funzional\w*|(?:strictement |strictly |absolument )?necessaires?|"
         r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
         r"erforderlich\w*|necesari[oa]s|necessari|indispensables?|"
-        r"de preferences?|preferences?|required|obligatoires?"
+        r"de preferences?|preference|required|obligatoires?|imprescindibles?"
     ),
     Category.SESSION: r"de session|session|sitzungs|de sesion|di sessione",
     Category.TRACKING: (
         r"de tracage|tracage|de suivi|tracking|de ciblage|ciblage|targeting|"
         r"publicitaires?|de publicite|advertising|advertisement|ads?|"
-        r"marketing|de reseaux sociaux|social media|sociaux|social|comportementa\w*|"
+        r"marketing|de reseaux sociaux|social media|sociaux|social|soziale\w*(?: medien)?|"
+        r"redes sociales|sociales|comportementa\w*|"
         r"behaviou?ral|de profilage|profilazione|di profilazione|werbe\w*|"
         r"publicitari[oa]s|de publicidad|pubblicitari|third[- ]party advertising"
     ),
     Category.ANALYTICS: (
-        r"analytiques?|analytics?|d'analyse|analysis|de mesure d'audience|"
+        r"analytiques?|analytics?|analytical|d'analyse|analysis|de mesure d'audience|"
         r"de mesure de l'audience|mesure d'audience|audience measurement|statistiques?|"
         r"statisti(?:cs|cal)|statistik\w*|analyse\w*|de performance|performance|"
         r"analitic[oia]s?|estadistic[oa]s|statistici|di statistica|de rendimiento"

@@ -241,3 +241,86 @@ def test_french_and_phone_width(world: World) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     assert not seen.csp_violations, seen.csp_violations
     context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_history(world: World, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Two real scans of the demo shop (the second after a change) and visitors' choices on the
+    real banner, stored the way `make run` stores them; plus a hostile site's run."""
+    from dashboard.demo import run_demo
+    from tests.dashboard.history_seed import add_audit, add_run
+    from tests.reports.sample_scans import hostile_scan
+
+    out = tmp_path_factory.mktemp("demo")
+    run_demo(world.app, None, out / "1", choices=12)
+    summary = run_demo(world.app, None, out / "2", choices=12)
+    add_audit(world.engine, "hostile", "https://evil.example/")
+    add_run(world.engine, "hostile", hostile_scan())
+    return summary
+
+
+def test_overview_site_and_what_changed_after_real_scans(world: World, demo_history: str) -> None:
+    assert "#2 stored" in demo_history
+    context = new_context(world)
+    page, seen = watched_page(context)
+    sign_in(page, "vera")
+    row = page.locator("table.overview tbody tr", has_text="tea-demo")
+    assert row.count() == 1
+    assert row.locator(".badge.changed").count() == 1  # a video came with its cookies
+    assert row.locator("svg.spark").count() == 2
+    assert "%" in row.locator("td.num").inner_text()  # 30-day acceptance from the ledger
+    hostile = page.locator("table.overview tbody tr", has_text="hostile")
+    assert hostile.count() == 1
+    assert_accessible(page)
+    screenshot(page, "overview")
+    page.click("text=tea-demo")
+    page.wait_for_url("**/sites/tea-demo")
+    assert page.locator("h1").inner_text().startswith("tea-demo")
+    assert page.locator("table.runs tbody tr").count() == 2
+    assert page.locator("#cookie-table tbody tr").count() > 0
+    assert_accessible(page)
+    screenshot(page, "site")
+    page.select_option("#from", "1")
+    page.select_option("#to", "2")
+    page.click("form[action$='/compare'] button")
+    page.wait_for_url("**/compare?**")
+    text = page.locator("main").inner_text()
+    assert "VISITOR_INFO1_LIVE" in text and "YSC" in text, text[:3000]
+    assert_accessible(page)
+    screenshot(page, "compare")
+    page.goto(DASHBOARD + "/sites/hostile")
+    assert page.locator("text=<img src=x onerror=alert(1)>").count() > 0  # shown as text
+    assert page.evaluate("() => window.__xss === undefined")
+    assert_accessible(page)
+    page.goto(DASHBOARD + "/sites/tea-demo/runs/2/report.html")
+    assert page.locator("#verdict").count() == 1  # the full report renders under its own CSP
+    assert not seen.csp_violations, seen.csp_violations
+    context.close()
+
+
+def test_editor_pages_by_keyboard_and_axe(world: World, demo_history: str) -> None:
+    context = new_context(world)
+    page, seen = watched_page(context)
+    sign_in(page, "eddie", path="/manage/")
+    assert_accessible(page)
+    screenshot(page, "manage")
+    page.locator("a", has_text="Add an audit").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/manage/new")
+    assert_accessible(page)
+    page.locator("#name").focus()
+    page.keyboard.type("keyboard-site")
+    page.keyboard.press("Tab")
+    page.keyboard.type("https://www.keyboard.test/")
+    page.locator("button.primary", has_text="Save").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sites/keyboard-site")
+    assert "keyboard-site" in page.locator("h1").inner_text()
+    screenshot(page, "audit-added")
+    page.goto(DASHBOARD + "/manage/keyboard-site/edit")
+    page.fill("#every", "every blue moon")
+    page.click("button.primary")
+    assert page.locator(".form-error").count() == 1
+    assert_accessible(page)
+    assert not seen.csp_violations, seen.csp_violations
+    context.close()

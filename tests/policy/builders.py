@@ -39,8 +39,10 @@ def cookie(
     exempt: bool | None = None,
     set_by: str | None = None,
     page: str | None = None,
+    confidence: float | None = None,
 ) -> dict[str, object]:
-    """One cookie's facts; `phase_cookie` and `classified` turn it into records."""
+    """One cookie's facts; `phase_cookie` and `classified` turn it into records. Confidence as
+    the classifier gives it: 0.9 for a known cookie, 0.1 for an unrecognised one."""
     return {
         "name": name,
         "domain": domain,
@@ -52,6 +54,9 @@ def cookie(
         "exempt": category in EXEMPT if exempt is None else exempt,
         "set_by": set_by,
         "page": page,
+        "confidence": (0.1 if category is Category.UNKNOWN else 0.9)
+        if confidence is None
+        else confidence,
     }
 
 
@@ -84,7 +89,7 @@ def classified(c: dict[str, object], phases: list[Phase]) -> ClassifiedCookie:
             category=c["category"],  # type: ignore[arg-type]
             vendor=c["vendor"],  # type: ignore[arg-type]
             exempt=bool(c["exempt"]),
-            confidence=0.9,
+            confidence=c["confidence"],  # type: ignore[arg-type]
             reason="test",
         ),
     )

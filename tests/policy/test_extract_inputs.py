@@ -243,3 +243,29 @@ def test_typical_english_privacy_notice() -> None:
         "objection",
         "complaint",
     ]
+
+
+def test_a_consent_banner_on_the_policy_page_is_not_the_policy() -> None:
+    page = (
+        "<html><body><main><h1>Cookies</h1><p>Nous utilisons uniquement des cookies "
+        "techniques.</p></main>"
+        "<div id='cookie-banner'><p>Nous utilisons des cookies publicitaires.</p></div>"
+        "<div role='dialog'><p>We use analytics cookies.</p></div>"
+        "<div class='cc-window'><p>Wir verwenden Marketing-Cookies.</p></div></body></html>"
+    )
+    assert extract_policy(page, "https://s.test/cookies").category_set() == {Category.TECHNICAL}
+
+
+def test_one_table_row_for_several_cookies_pairs_their_lifetimes() -> None:
+    page = (
+        "<table><tr><th>Name</th><th>Type</th><th>Expiry</th></tr>"
+        "<tr><td>YSC, VISITOR_INFO1_LIVE</td><td>Social media</td><td>Session / 6 months</td>"
+        "</tr><tr><td>_ga, _gid</td><td>Analytics</td><td>13 months</td></tr></table>"
+    )
+    cookies = extract_policy(page, "https://s.test/cookies").cookies
+    assert [(c.name, c.session, c.lifetime_days) for c in cookies] == [
+        ("YSC", True, None),
+        ("VISITOR_INFO1_LIVE", False, 182.64),
+        ("_ga", False, 395.72),
+        ("_gid", False, 395.72),
+    ]

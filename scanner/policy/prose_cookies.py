@@ -1,0 +1,368 @@
+"""Cookies a policy names outside a table: in definition lines ("user_session: identifies the
+user (session)") and in running text ("a technical cookie, `lang`, remembers the language
+for 6 months"; "Statistik (Hotjar): _hjSessionUser_4242 (1 Jahr)").
+
+A word is taken for a cookie name only when it looks like one (an underscore, a digit among
+letters, camelCase, SHOUTING or several hyphens: `_ga`, `s_i_url`, `dr-consent-id`,
+`PHPSESSID`, `wpEmojiSettingsSupports`) or when the classifier's knowledge base knows it
+(`lang`, `cart`, `local`...), and only where the text speaks about cookies. Each cookie keeps
+the line or sentence it came from; its lifetime is the duration written right after it, its
+category the one named around it (the sentence, a list label, or the lines above).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from scanner.model import Category
+from scanner.policy.declared import DeclaredCookie
+from scanner.policy.text import Sentence, normalise
+from scanner.policy.vocab import DURATION, category_from_label, duration_days
+
+#: a name in a definition line is surer than one met in running text
+DEFINITION_CONFIDENCE = 0.75
+INLINE_CONFIDENCE = 0.6
+#: running text that names this many cookies is a list, and other cookies are missing from it
+LIST_SIZE = 3
+
+_TOKEN = re.compile(r"(?<![\w@/.:-])[`'\"«“‘]?([A-Za-z_][A-Za-z0-9_.\-*]*[A-Za-z0-9_*])[`'\"»”’]?")
+_CONTEXT = re.compile(
+    r"cookie|traceur|temoin|tracker|galleta|tracciament|\bpixel|speicher|stockage|storage"
+)
+_SESSION = re.compile(
+    r"\bsession\b|\bsitzung\b|\bsesion\b|\bsessione\b|fermeture du navigateur|browser is closed|"
+    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador"
+)
+#: words that look like names but are not cookies
+_NOT_NAMES = {
+    "opt-out",
+    "opt-in",
+    "e-mail",
+    "third-party",
+    "first-party",
+    "cross-device",
+    "eu-us",
+    "pop-up",
+    "add-on",
+    "plug-in",
+    "log-in",
+    "check-out",
+    "ga4",
+    "utf-8",
+    "iso-8859-1",
+    "http",
+    "https",
+    "html",
+    "html5",
+    "gdpr",
+    "rgpd",
+    "dsgvo",
+    "cnil",
+    "ip",
+    "url",
+    "id",
+    "ids",
+    "uuid",
+    "api",
+    "sdk",
+    "cdn",
+    "seo",
+    "faq",
+    "pdf",
+    "usa",
+    "ue",
+    "eu",
+    "eea",
+    "eee",
+    "ewr",
+    "see",
+    "dpo",
+    "dpd",
+    "rcs",
+    "siret",
+    "siren",
+    "tva",
+    "vat",
+    "cv",
+    "ok",
+    "aws",
+    "ovh",
+}
+#: short words of the five languages that are also cookie names somewhere ("session", "est")
+_COMMON_WORDS = {
+    "est",
+    "et",
+    "ou",
+    "le",
+    "la",
+    "les",
+    "de",
+    "des",
+    "du",
+    "un",
+    "une",
+    "pour",
+    "par",
+    "sur",
+    "is",
+    "are",
+    "the",
+    "and",
+    "or",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "by",
+    "ist",
+    "und",
+    "der",
+    "die",
+    "das",
+    "es",
+    "el",
+    "los",
+    "y",
+    "en",
+    "il",
+    "lo",
+    "per",
+    "di",
+    "che",
+    "session",
+    "sessions",
+    "language",
+    "langue",
+    "store",
+    "data",
+    "user",
+    "test",
+    "consent",
+    "id",
+}
+_LABELS = re.compile(
+    r"^(?:type|tipo|typ|categor\w*|kategorie|caducidad|duraci[oó]n|duration|expiry|expiration|"
+    r"dur[ée]e|durata|scadenza|dauer|laufzeit|speicherdauer|purpose|finalidad|finalit[ée]|"
+    r"finalita|zweck|scopo|description|descripci[oó]n|provider|proveedor|fournisseur|anbieter|"
+    r"name|nom|nombre|nome|note|nota|hinweis|source|domain|domaine|host|exemple|example|"
+    r"beispiel|ejemplo|esempio)$",
+    re.I,
+)
+
+
+@cache
+def _knowledge() -> object:
+    from scanner.classify import KnowledgeBase
+
+    return KnowledgeBase.load()
+
+
+@lru_cache(maxsize=8192)
+def known_cookie(name: str) -> bool:
+    """The classifier's knowledge base lists this name, for any domain (or a prefix of it)."""
+    from scanner.classify import KnowledgeBase
+
+    kb = _knowledge()
+    assert isinstance(kb, KnowledgeBase)
+    if len(name) < 2 or name.lower() in _COMMON_WORDS:
+        return False
+    if name in kb.exact or name.lower() in kb.exact_folded:
+        return True
+    return len(name) >= 4 and kb.lookup_name(name, "") is not None
+
+
+@lru_cache(maxsize=8192)
+def looks_like_cookie(name: str) -> bool:
+    """A word shaped like a cookie name: `_ga`, `s_i_url`, `uuid230`, `dr-consent-id`,
+    `PHPSESSID`, `wpEmojiSettingsSupports`, or a camelCase name the knowledge base knows."""
+    lowered = name.lower()
+    if lowered in _NOT_NAMES or len(name) < 2 or len(name) > 64 or name.isdigit():
+        return False
+    if "cookie" in lowered and not known_cookie(name):
+        return False
+    if re.search(r"\.(?:com|fr|de|es|it|org|net|html?|php|js)$", lowered):
+        return False
+    if "_" in name and re.search(r"[a-z]", lowered):
+        return True
+    if re.fullmatch(r"[A-Za-z]{2,}\d+", name):  # uuid230
+        return True
+    if name.count("-") >= 2 and name.islower():
+        return True
+    if re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]+){2,}", name):  # wpEmojiSettingsSupports
+        return True
+    if re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+", name):  # CookieConsent
+        return known_cookie(name)
+    if re.fullmatch(r"[A-Z][A-Z0-9]{5,}", name):  # PHPSESSID, SECFOSSESSID, not IN2CLOUD
+        return bool(re.search(r"SESS|SID|TOKEN|CSRF|XSRF|UID|ID$", name)) or known_cookie(name)
+    if re.fullmatch(r"[A-Z][A-Z0-9]{1,4}", name):  # YSC, NID, SID: only known ones
+        return known_cookie(name)
+    return False
+
+
+def _lifetime(text: str) -> tuple[float | None, bool]:
+    """The first duration (or "session") in the words right after a name."""
+    norm = normalise(text)
+    duration = DURATION.search(norm)
+    session = _SESSION.search(norm)
+    if session and (duration is None or session.start() < duration.start()):
+        return None, True
+    if duration is not None:
+        days = duration_days(duration)
+        if days is not None:
+            return days, False
+    return None, False
+
+
+# --- definition lines ------------------------------------------------------------------------
+
+_DEFINITION = re.compile(
+    r"^\s*(?:[-*•●▪◦–]\s*)?[`'\"«“]?(?P<name>[A-Za-z_][A-Za-z0-9_.\-*]*)[`'\"»”]?\s*"
+    r"(?:\((?P<paren>[^)]{1,40})\))?\s*[:–—]\s+(?P<rest>\S.*)$"
+)
+
+
+def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
+    out: list[DeclaredCookie] = []
+    above: list[str] = []
+    context_at = -10  # index in `above` of the last line that spoke about cookies
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or "|" in stripped:
+            continue
+        m = _DEFINITION.match(stripped)
+        name = m.group("name") if m else ""
+        in_context = len(above) - context_at <= 6
+        if m is None or _LABELS.match(name) or not in_context:
+            context_at = _remember(above, stripped, context_at)
+            continue
+        rest = m.group("rest")
+        lifetime, session = _lifetime((m.group("paren") or "") + " " + rest)
+        plain = re.fullmatch(r"[a-z]{2,20}", name) is not None
+        if not (looks_like_cookie(name) or (plain and (lifetime is not None or session))):
+            context_at = _remember(above, stripped, context_at)
+            continue
+        category = _category_above(above)
+        out.append(
+            DeclaredCookie(
+                name=name,
+                category=category,
+                lifetime_days=lifetime,
+                session=session,
+                quote=stripped.lstrip("-*•●▪◦– "),
+                source=source,
+                confidence=DEFINITION_CONFIDENCE,
+            )
+        )
+    return out
+
+
+def _remember(above: list[str], line: str, context_at: int) -> int:
+    above.append(line)
+    return len(above) - 1 if _CONTEXT.search(normalise(line)) else context_at
+
+
+def _category_above(above: list[str]) -> Category | None:
+    """The category the nearest lines above name (a heading, a lead-in), within six lines."""
+    for line in reversed(above[-6:]):
+        if len(line) <= 300:
+            found = category_from_label(line)
+            if found is not None:
+                return found
+    return None
+
+
+# --- running text --------------------------------------------------------------------------
+
+
+def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[DeclaredCookie]:
+    out: list[DeclaredCookie] = []
+    context_at = -10  # index of the last sentence that spoke about cookies
+    for i, s in enumerate(sents):
+        if _CONTEXT.search(s.norm) or _CONTEXT.search(normalise(s.heading)):
+            context_at = i
+        if s.is_heading or i - context_at > 3:
+            continue
+        text = s.text
+        if " | " in text:
+            continue  # a table row: read by cookie_tables
+        names: list[re.Match[str]] = []
+        for m in _TOKEN.finditer(text):
+            if m.group(1).lower() in taken:
+                continue
+            between = text[names[-1].end() : m.start()] if names else None
+            if (
+                looks_like_cookie(m.group(1))
+                or _named_as_cookie(text, m)
+                or (between is not None and _listed_with(m.group(1), between))
+            ):
+                names.append(m)
+        if not names:
+            continue
+        for k, m in enumerate(names):
+            name = m.group(1)
+            following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
+            lifetime, session = _lifetime(following[:80])
+            before = text[names[k - 1].end() if k else 0 : m.start()]
+            category = (
+                category_from_label(before)
+                or category_from_label(text[: m.start()])
+                or category_from_label(s.heading)
+            )
+            taken.add(name.lower())
+            out.append(
+                DeclaredCookie(
+                    name=name,
+                    category=category,
+                    lifetime_days=lifetime,
+                    session=session,
+                    quote=text,
+                    source=source,
+                    confidence=INLINE_CONFIDENCE,
+                )
+            )
+    return out
+
+
+_COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
+
+
+_LIST_JOIN = re.compile(r"^\s*(?:\([^)]{0,40}\))?\s*(?:,|and|und|et|y|e|or|ou|o|oder)\s*$")
+
+
+def _listed_with(name: str, between: str) -> bool:
+    """A known plain name listed right after another cookie: "_fbp (3 Monate) und fr"."""
+    return (
+        bool(_LIST_JOIN.match(between))
+        and re.fullmatch(r"[a-z]{2,20}", name) is not None
+        and (known_cookie(name))
+    )
+
+
+def _named_as_cookie(text: str, m: re.Match[str]) -> bool:
+    """A plain word the knowledge base knows, named as a cookie: "the cookie lang", "das
+    technische Cookie lang", "`lang`"."""
+    name = m.group(1)
+    if not re.fullmatch(r"[a-z]{2,20}", name) or not known_cookie(name):
+        return False
+    if category_from_label(name) is not None:
+        return False  # "cookie de session" names a kind, not a cookie
+    quoted = m.group(0)[0] in "`'\"«“‘"
+    before = text[max(0, m.start() - 40) : m.start()]
+    if re.search(r"\b(?:de|of|di|von|del|des|du)\s*$", before, re.I):
+        return False
+    return quoted or bool(_COOKIE_BEFORE.search(before))
+
+
+def cookies_in_prose(
+    lines: list[str], sents: list[Sentence], source: str | None, known: set[str]
+) -> list[DeclaredCookie]:
+    """Cookies named outside tables (names in `known`, already read from a table, skipped)."""
+    taken = {k.lower() for k in known}
+    out = [c for c in _definitions(lines, source) if c.name.lower() not in taken]
+    taken |= {c.name.lower() for c in out}
+    out += _inline(sents, source, taken)
+    if len({c.name.lower() for c in out}) < LIST_SIZE and not known:
+        out = [c.model_copy(update={"listed": False}) for c in out]
+    return out

@@ -1,0 +1,220 @@
+"""Evidence beyond the knowledge base: the scan's hosts, the setter script, the OCD layer."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from scanner.classify import Classifier, KnowledgeBase, classify_scan
+from scanner.classify.scan import scan_hosts
+from scanner.model import (
+    Banner,
+    BannerStatus,
+    BrowserInfo,
+    Category,
+    Cookie,
+    Party,
+    Phase,
+    PhaseResult,
+    Scan,
+    SetByKind,
+    ThirdPartyHost,
+    ToolInfo,
+)
+from scanner.values import describe_value
+
+SITE = "shop.test"
+CRM_ONLY = frozenset({"js.hs-scripts.com", "js.hs-analytics.net"})
+CRM_WITH_ADS = CRM_ONLY | {"js.hsadspixel.net"}
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier(KnowledgeBase.load())
+
+
+def test_a_crm_visitor_id_is_analytics_unless_the_site_loads_its_ad_retargeting(
+    classifier: Classifier,
+) -> None:
+    def verdict(context: frozenset[str] | None) -> tuple[Category, str]:
+        got = classifier.classify("__hstc", ".shop.test", site=SITE, context=context)
+        assert got.vendor == "HubSpot"
+        return got.category, got.reason
+
+    category, reason = verdict(CRM_ONLY)
+    assert category is Category.ANALYTICS
+    assert "loads no ad-retargeting host of HubSpot" in reason
+    category, reason = verdict(CRM_WITH_ADS)
+    assert category is Category.TRACKING
+    assert "js.hsadspixel.net" in reason
+    category, reason = verdict(None)
+    assert category is Category.ANALYTICS
+    assert "without a scan" in reason
+    confidences = [
+        classifier.classify("__hstc", ".shop.test", site=SITE, context=c).confidence
+        for c in (CRM_WITH_ADS, CRM_ONLY, None)
+    ]
+    assert confidences == sorted(confidences, reverse=True) and confidences[2] <= 0.6
+    # the vendor's technical cookies keep their category whatever the role
+    opt_out = classifier.classify("__hs_opt_out", ".shop.test", site=SITE, context=CRM_WITH_ADS)
+    assert opt_out.category is Category.TECHNICAL
+
+
+def test_a_two_character_prefix_needs_the_vendor_on_the_site(classifier: Classifier) -> None:
+    # Adobe documents s_cc, s_vi...; "s_" alone is what many sites' own cookies start with
+    own = classifier.classify("s_o", "jobs.example", site="jobs.example", context=frozenset())
+    assert (own.category, own.vendor) == (Category.TECHNICAL, None)
+    adobe = frozenset({"example.sc.omtrdc.net"})
+    with_adobe = classifier.classify("s_o", "jobs.example", site="jobs.example", context=adobe)
+    assert (with_adobe.category, with_adobe.vendor) == (Category.ANALYTICS, "Adobe Analytics")
+    assert "the site loads that vendor" in with_adobe.reason
+    by_script = classifier.classify(
+        "s_o", "jobs.example", site="jobs.example", set_by="https://x.omtrdc.net/b/ss"
+    )
+    assert by_script.vendor == "Adobe Analytics"
+    assert classifier.classify("s_cc", "jobs.example", site="jobs.example").vendor == (
+        "Adobe Analytics"
+    )
+
+
+def test_a_session_id_written_by_an_analytics_script_is_its_visit_id(
+    classifier: Classifier,
+) -> None:
+    got = classifier.classify(
+        "xq_sessionid", "www.shop.test", site=SITE, set_by="https://static.hotjar.com/c/h.js"
+    )
+    assert (got.category, got.vendor) == (Category.ANALYTICS, "Hotjar")
+    assert "visit id" in got.reason
+    # ... while a consent or CSRF cookie stays technical, and the site's own script decides
+    # nothing about its session cookie
+    consent = classifier.classify(
+        "xq_consent", "www.shop.test", site=SITE, set_by="https://static.hotjar.com/c/h.js"
+    )
+    assert consent.category is Category.TECHNICAL
+    own = classifier.classify(
+        "xq_sessionid", "www.shop.test", site=SITE, set_by="https://www.shop.test/app.js"
+    )
+    assert own.category is Category.SESSION
+
+
+def test_a_cookie_written_by_an_unknown_third_party_script(classifier: Classifier) -> None:
+    got = classifier.classify(
+        "zz9", "www.shop.test", site=SITE, set_by="https://cdn.unknown-tags.example/t.js"
+    )
+    assert got.category is Category.ANALYTICS
+    assert "cdn.unknown-tags.example" in got.reason and got.confidence < 0.5
+    own = classifier.classify("zz9", "www.shop.test", site=SITE, set_by="https://www.shop.test/")
+    assert "another party's tag" not in own.reason
+
+
+def test_open_cookie_database_layer_comes_after_ours(classifier: Classifier) -> None:
+    listed = classifier.classify("_li_id", "", context=None)
+    assert (listed.category, listed.vendor) == (Category.TRACKING, "Leadinfo")
+    assert listed.reason.startswith("Open Cookie Database (consulted when no entry of ours")
+    assert listed.source and listed.source.startswith("Open Cookie Database (")
+    assert 0.6 <= listed.confidence < 0.9
+    ours = classifier.classify("_ga", "")
+    assert ours.reason.startswith("knowledge base") and ours.category is (Category.GOOGLE_ANALYTICS)
+    bare = Classifier(KnowledgeBase.load([], fallback=False))
+    assert bare.classify("_li_id", "").category is Category.UNKNOWN
+    assert bare.version != classifier.version
+
+
+def _cookie(name: str, domain: str, set_by: str) -> Cookie:
+    return Cookie(
+        name=name,
+        domain=domain,
+        host_only=False,
+        expires=None,
+        lifetime_days=180.0,
+        party=Party.FIRST,
+        set_by=set_by,
+        set_by_kind=SetByKind.SCRIPT,
+        first_seen_page="https://www.shop.test/",
+        value=describe_value("1.1700000000000.1700000000000.1700000000000.1"),
+    )
+
+
+def test_classify_scan_weighs_each_cookie_against_the_whole_scan() -> None:
+    def scan(hosts: list[str]) -> Scan:
+        phase = PhaseResult(
+            name=Phase.ACCEPT,
+            banner=Banner(action=Phase.ACCEPT, status=BannerStatus.NO_BANNER),
+            cookies=[_cookie("__hstc", ".shop.test", "https://js.hs-analytics.net/a.js")],
+            third_party_hosts=[
+                ThirdPartyHost(host=h, registrable_domain=h.split(".", 1)[1], requests=1)
+                for h in hosts
+            ],
+        )
+        return Scan(
+            target="https://www.shop.test/",
+            site=SITE,
+            tool=ToolInfo(version="test"),
+            browser=BrowserInfo(),
+            started_at=datetime(2026, 12, 1, tzinfo=UTC),
+            phases=[phase],
+        )
+
+    plain = scan(["js.hs-scripts.com"])
+    assert scan_hosts(plain) == {"js.hs-scripts.com", "js.hs-analytics.net"}
+    assert classify_scan(plain).cookies[0].classification.category is Category.ANALYTICS
+    retargeting = classify_scan(scan(["js.hs-scripts.com", "js.hsadspixel.net"]))
+    verdict = retargeting.cookies[0].classification
+    assert verdict.category is Category.TRACKING
+    assert "js.hsadspixel.net" in verdict.reason
+
+
+def test_the_token_prefilter_never_hides_a_rule(classifier: Classifier) -> None:
+    """Every name a token rule matches passes the one-pass keyword prefilter (the speed trick
+    must not change a verdict): all listed names, OCD's included, and the labelled sets'."""
+    from benchmarks.classify_sets import CMP_SET, SITE_SET, load_set
+    from scanner.classify.classifier import _ANY_TOKEN, _TOKEN_RULES, _normalise_name
+
+    kb = classifier.kb
+    assert kb.fallback is not None
+    names = [e.pattern for table in (kb, kb.fallback) for b in table.exact.values() for e in b]
+    names += [r.name for r in load_set(SITE_SET) + load_set(CMP_SET)]
+    names += ["zz_session", "myCartId", "x-ad-id", "LB_route", "userId", "AUTHtoken"]
+    hidden = [
+        name
+        for name in map(_normalise_name, names)
+        if any(rule.search(name) for rule, _, _ in _TOKEN_RULES) and not _ANY_TOKEN.search(name)
+    ]
+    assert len(names) > 3000 and hidden == []
+
+
+def test_kb_stats_shows_every_layer() -> None:
+    from click.testing import CliRunner
+
+    from scanner.classify.cli import kb
+
+    result = CliRunner().invoke(kb, ["stats", "--kb-dir", "/nonexistent-kb-dir"])
+    assert result.exit_code == 0, result.output
+    assert "fallback layer (Open Cookie Database): 2255 cookie entries" in result.output
+    assert "depends on the site: Adobe Marketo, HubSpot" in result.output
+
+
+def test_classify_command_tells_an_unknown_lifetime_from_a_session_cookie(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from scanner.classify.cli import classify
+
+    source = tmp_path / "cookies.csv"
+    source.write_text(
+        "name,domain,party,lifetime_days\n"
+        "zz_pref,www.shop.test,first,session\n"
+        "zz_pref,www.shop.test,first,\n"
+        "zz_pref,www.shop.test,first,30\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(classify, [str(source), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [(r["category"], "browser session" in r["reason"]) for r in rows] == [
+        ("technical", True),  # a declared browser-session cookie
+        ("unknown", False),  # a list that does not say how long it lives
+        ("unknown", False),
+    ]

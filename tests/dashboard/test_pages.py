@@ -1,0 +1,178 @@
+"""The overview, a site, what changed, run reports and audit management, through the test
+client on a real SQLite database seeded with runs stored by the audits' own store."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from dashboard.accounts import Role
+from tests.dashboard.conftest import Browser, engine_of
+from tests.dashboard.history_seed import add_audit, add_run, audit_store
+from tests.reports.sample_scans import HOSTILE, before_after, hostile_scan
+
+
+@pytest.fixture
+def seeded(app: Flask, people: dict[Role, str]) -> Flask:
+    engine = engine_of(app)
+    old, new = before_after()
+    add_audit(engine, "boutique", "https://www.boutique-exemple.fr/", every="weekly")
+    add_run(engine, "boutique", old)
+    add_run(engine, "boutique", new)
+    add_audit(engine, "hostile", "https://evil.example/", every="daily")
+    add_run(engine, "hostile", hostile_scan())
+    add_audit(engine, "fresh", "https://www.fresh.test/")
+    return app
+
+
+def signed_in(app: Flask, role: Role) -> Browser:
+    names = {Role.VIEWER: "vera", Role.EDITOR: "eddie", Role.ADMIN: "ada"}
+    browser = Browser(app.test_client())
+    assert browser.login(names[role]).status_code == 303
+    return browser
+
+
+def test_overview_rows_sort_and_filter(seeded: Flask) -> None:
+    browser = signed_in(seeded, Role.VIEWER)
+    page = browser.get("/").get_data(as_text=True)
+    assert "3 of 3 sites" in page
+    names = re.findall(r'<a href="/dashboard/sites/([^"]+)">', page)
+    assert names == ["boutique", "hostile", "fresh"] or names[0] in {"boutique", "hostile"}
+    boutique = page.split('/dashboard/sites/boutique"')[1].split("</tr>")[0]
+    assert 'class="badge changed"' in boutique  # Hotjar in, pixel out since the previous run
+    assert "Not run yet" in page
+    assert '<svg class="spark"' in page
+    by_name = browser.get("/?sort=name").get_data(as_text=True)
+    assert re.findall(r'<a href="/dashboard/sites/([^"]+)">', by_name) == [
+        "boutique",
+        "fresh",
+        "hostile",
+    ]
+    only_changed = browser.get("/?changed=1").get_data(as_text=True)
+    assert "1 of 3 sites" in only_changed
+    never = browser.get("/?verdict=never").get_data(as_text=True)
+    assert re.findall(r'<a href="/dashboard/sites/([^"]+)">', never) == ["fresh"]
+    found = browser.get("/?q=EVIL.example").get_data(as_text=True)
+    assert re.findall(r'<a href="/dashboard/sites/([^"]+)">', found) == ["hostile"]
+    assert browser.get("/?sort=nonsense").status_code == 200
+
+
+def test_site_page_timeline_runs_findings_and_inventory(seeded: Flask) -> None:
+    browser = signed_in(seeded, Role.VIEWER)
+    response = browser.get("/sites/boutique")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for text in ["Runs over time", "Cookies by category per run", "Findings by severity per run",
+                 'id="cookie-table"', 'id="findings"', "report.html", "report.pdf", "report.csv",
+                 "report.json", "/dashboard/sites/boutique/compare"]:  # fmt: skip
+        assert text in page, text
+    assert browser.get("/sites/boutique?phase=accept").status_code == 200
+    assert browser.get("/sites/boutique?phase=later").status_code == 422
+    assert browser.get("/sites/nope").status_code == 404
+
+
+def test_what_changed_between_two_runs(seeded: Flask) -> None:
+    browser = signed_in(seeded, Role.VIEWER)
+    response = browser.get("/sites/boutique/compare?from=1&to=2")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "what changed from run #1 to run #2" in page
+    assert "_hjSessionUser" in page or "hotjar" in page.lower()
+    assert browser.get("/sites/boutique/compare?from=1&to=9").status_code == 404
+    assert browser.get("/sites/boutique/compare?from=x&to=2").status_code == 422
+
+
+def test_run_reports_in_every_format(seeded: Flask) -> None:
+    browser = signed_in(seeded, Role.VIEWER)
+    html = browser.get("/sites/boutique/runs/2/report.html")
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    csp = html.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "'sha256-" in csp
+    csv_ = browser.get("/sites/boutique/runs/2/report.csv")
+    assert csv_.mimetype == "text/csv" and "attachment" in csv_.headers["Content-Disposition"]
+    assert csv_.get_data(as_text=True).lstrip("\ufeff").startswith("site,phase,name")
+    doc = browser.get("/sites/boutique/runs/2/report.json")
+    assert json.loads(doc.get_data(as_text=True))["site"] == "boutique-exemple.fr"
+    assert browser.get("/sites/boutique/runs/2/report.exe").status_code == 404
+    assert browser.get("/sites/boutique/runs/7/report.html").status_code == 404
+
+
+def test_a_hostile_site_shows_as_text(seeded: Flask) -> None:
+    browser = signed_in(seeded, Role.VIEWER)
+    for path in ["/", "/sites/hostile"]:
+        page = browser.get(path).get_data(as_text=True)
+        assert HOSTILE not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page or path == "/"
+        assert "<script>alert" not in page
+
+
+def test_editor_manages_audits(seeded: Flask) -> None:
+    browser = signed_in(seeded, Role.EDITOR)
+    assert browser.get("/manage/").status_code == 200
+    form = {
+        "name": "newsite",
+        "url": "https://www.newsite.test/",
+        "every": "daily",
+        "max_pages": "5",
+        "phases": ["none", "reject"],
+        "lang": "fr",
+        "min_severity": "high",
+        "consent_site": "",
+        "alerts": "webhook:https://hooks.example.com/T0KEN?secret=abc",
+    }
+    created = browser.post("/manage/new", form, token_from="/manage/new")
+    assert created.status_code == 303, created.get_data(as_text=True)[:2000]
+    audit = audit_store(engine_of(seeded)).find("newsite")
+    assert audit.spec.every == "daily" and [p.value for p in audit.spec.phases] == [
+        "none",
+        "reject",
+    ]
+    edit_page = browser.get("/manage/newsite/edit").get_data(as_text=True)
+    assert "abc" not in edit_page  # the webhook's secret stays hidden
+    shown = re.search(r'<textarea id="alerts"[^>]*>([^<]*)</textarea>', edit_page)
+    assert shown is not None
+    form.update(every="weekly", alerts=shown.group(1).replace("&amp;", "&"))
+    saved = browser.post("/manage/newsite/edit", form, token_from="/manage/newsite/edit")
+    assert saved.status_code == 303
+    audit = audit_store(engine_of(seeded)).find("newsite")
+    assert audit.spec.every == "weekly" and audit.spec.alerts[0].endswith("secret=abc")
+    bad = browser.post("/manage/newsite/edit", {**form, "every": "every blue moon"},
+                       token_from="/manage/newsite/edit")  # fmt: skip
+    assert bad.status_code == 422 and "every" in bad.get_data(as_text=True)
+    for action in ["pause", "resume", "run", "remove"]:
+        response = browser.post(f"/manage/boutique/{action}", token_from="/manage/")
+        assert response.status_code == 303, action
+    runs = audit_store(engine_of(seeded))
+    assert runs.find("boutique", removed=True).removed
+
+
+def manage_urls(app: Flask) -> list[tuple[str, str]]:
+    dashboard = app.extensions["dashboard_app"]
+    out = []
+    for rule in dashboard.url_map.iter_rules():
+        if not rule.endpoint.startswith("manage."):
+            continue
+        path = "/dashboard" + rule.rule.replace("<name>", "boutique")
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            out.append((method, path))
+    return out
+
+
+def test_a_viewer_guessing_admin_urls_gets_403(seeded: Flask) -> None:
+    urls = manage_urls(seeded)
+    assert len(urls) >= 8  # list, new (GET, POST), edit (GET, POST), pause, resume, run, remove
+    viewer = signed_in(seeded, Role.VIEWER)
+    for method, path in urls:
+        if method == "GET":
+            response: Any = viewer.client.get(path, base_url="https://dash.test")
+        else:
+            response = viewer.post(path.removeprefix("/dashboard"), {"name": "x"}, token_from="/")
+        assert response.status_code == 403, (method, path, response.status_code)
+    # nothing changed
+    assert not audit_store(engine_of(seeded)).find("boutique").paused
+    page = viewer.get("/sites/boutique").get_data(as_text=True)
+    assert "/manage/" not in page and "Manage audits" not in page

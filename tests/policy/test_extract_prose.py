@@ -1,0 +1,206 @@
+"""What a careful reader notes outside cookie tables: cookies named in prose and lists,
+vendors of every kind, the words of five languages, personal data and anonymisation claims.
+
+Texts written for these tests (typical wording, not copied from any site)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.model import Category
+from scanner.policy import extract_policy
+from scanner.policy.prose_cookies import looks_like_cookie
+
+
+def extract(text: str, content_type: str = "text/plain"):  # type: ignore[no-untyped-def]
+    return extract_policy(text, "policy", content_type)
+
+
+def test_cookies_in_definition_lines_with_lifetimes_and_the_category_above() -> None:
+    p = extract(
+        "Cookies required for the site to work\n"
+        "These cookies are needed to use the site.\n"
+        "user_session: identifies the signed-in user (session)\n"
+        "dr-consent-id: remembers your cookie choices (6 months)\n"
+        "local: remembers your display language (13 months)\n"
+        "Purpose: not a cookie (1 year)\n"
+    )
+    assert [(c.name, c.session, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("user_session", True, None, Category.TECHNICAL),
+        ("dr-consent-id", False, 182.64, Category.TECHNICAL),
+        ("local", False, 395.72, Category.TECHNICAL),
+    ]
+    assert all(c.quote and c.quote.startswith(c.name) and c.listed for c in p.cookies)
+    # a lifetime beside a named cookie is not a retention period of personal data
+    assert not p.retention
+
+
+def test_cookies_named_in_running_text() -> None:
+    p = extract(
+        "<p>Das Sitzungs-Cookie PHPSESSID hält Ihren Warenkorb bis zum Schließen des Browsers; "
+        "das technische Cookie lang speichert Ihre Sprache für 6 Monate.</p>"
+        "<ul><li>Statistik (Hotjar): _hjSessionUser_4242 (1 Jahr) und _hjSession_4242 "
+        "(30 Minuten)</li><li>Marketing (Meta-Pixel): _fbp (3 Monate) und fr auf facebook.com "
+        "(3 Monate)</li><li>Soziale Medien (YouTube-Videos): YSC (Sitzung)</li></ul>",
+        "text/html",
+    )
+    got = {
+        c.name: (c.session, c.lifetime_days and round(c.lifetime_days, 4), c.category)
+        for c in p.cookies
+    }
+    assert got == {
+        "PHPSESSID": (True, None, Category.SESSION),
+        "lang": (False, 182.64, Category.TECHNICAL),
+        "_hjSessionUser_4242": (False, 365.0, Category.ANALYTICS),
+        "_hjSession_4242": (False, 0.0208, Category.ANALYTICS),
+        "_fbp": (False, 91.32, Category.TRACKING),
+        "fr": (False, 91.32, Category.TRACKING),
+        "YSC": (True, None, Category.TRACKING),
+    }
+    assert all(c.listed for c in p.cookies)  # seven names: the policy lists its cookies
+
+
+def test_one_name_in_passing_declares_it_without_making_a_list() -> None:
+    p = extract("We use a session cookie (PHPSESSID) to keep your cart.")
+    assert [(c.name, c.listed) for c in p.cookies] == [("PHPSESSID", False)]
+
+
+@pytest.mark.parametrize(
+    ("word", "cookie"),
+    [
+        ("_ga", True),
+        ("s_i_url", True),
+        ("uuid230", True),
+        ("dr-consent-id", True),
+        ("PHPSESSID", True),
+        ("wpEmojiSettingsSupports", True),
+        ("IN2CLOUD", False),
+        ("IDFA", False),
+        ("opt-out", False),
+        ("e-mail", False),
+        ("GDPR", False),
+        ("Matomo", False),
+        ("example.com", False),
+        ("in2cloud", False),
+    ],
+)
+def test_what_looks_like_a_cookie_name(word: str, cookie: bool) -> None:
+    assert looks_like_cookie(word) is cookie
+
+
+def test_a_kind_of_cookie_is_not_a_cookie_name() -> None:
+    p = extract(
+        "Le cookie est un petit fichier. Un cookie de session maintient votre panier. "
+        "Vous pouvez gérer vos préférences cookie par cookie."
+    )
+    assert p.cookies == []
+    assert p.category_set() == {Category.SESSION}
+
+
+def test_vendors_of_every_kind_with_their_kind_and_country() -> None:
+    p = extract(
+        "Nos partenaires : les boutons de partage AddThis, les vidéos YouTube et Dailymotion, "
+        "les cartes Google Maps, le chat Crisp pour nos cookies, l'hébergement chez OVHcloud "
+        "et Amazon Web Services, le CDN Cloudflare, le captcha hCaptcha et les paiements "
+        "Stripe traitent des données."
+    )
+    got = {v.name: (v.kind, v.country) for v in p.vendors}
+    assert got == {
+        "AddThis": ("social", "US"),
+        "YouTube": ("video", "US"),
+        "Dailymotion": ("video", "FR"),
+        "Google Maps": ("maps", "US"),
+        "Crisp": ("chat", "FR"),
+        "OVH": ("hosting", "FR"),
+        "Amazon Web Services": ("hosting", "US"),
+        "Cloudflare": ("cdn", "US"),
+        "hCaptcha": ("captcha", "US"),
+        "Stripe": ("payment", "US"),
+    }
+    assert all(v.quote and "AddThis" in v.quote for v in p.vendors)
+
+
+def test_a_social_network_given_as_an_example_is_not_a_vendor() -> None:
+    p = extract(
+        "I cookie servono, ad esempio, a tenerti loggato dentro Facebook anche dopo che hai "
+        "chiuso il browser."
+    )
+    assert p.vendors == []
+    p = extract("Marketing cookies: cookies set by Facebook to show you ads.")
+    assert [v.name for v in p.vendors] == ["Meta Pixel"]
+
+
+def test_google_the_company_is_the_product_it_provides() -> None:
+    p = extract(
+        "We use Google Analytics 4, a service of Google LLC. The controller for the EU is "
+        "Google Ireland Limited."
+    )
+    assert [v.name for v in p.vendors] == ["Google Analytics"]
+    p = extract("Sub-processor: Google LLC (data warehousing), servers in Belgium.")
+    assert [v.name for v in p.vendors] == ["Google"]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Wir nutzen Google Signale für personalisierte Anzeigen und Remarketing.", "tracking"),
+        ("Der Webanalysedienst erfasst die Zugriffe auf die Website.", "analytics"),
+        ("Analytical Cookies – they tell us which pages you visit.", "analytics"),
+        ("Reach measurement services generate traffic statistics.", "analytics"),
+        ("Usiamo Google Analytics per analizzare i dati di traffico del sito.", "analytics"),
+        ("Questo sito utilizza cookie di profilazione.", "tracking"),
+        ("Utilizamos cookies de publicidad comportamental.", "tracking"),
+        ("Wir verwenden Marketing-Cookies.", "tracking"),
+        ("Nous mesurons les articles les plus lus du site avec des cookies.", "analytics"),
+    ],
+)
+def test_category_words_of_five_languages(text: str, category: str) -> None:
+    assert Category(category) in extract(text).category_set()
+
+
+def test_personal_data_collected_or_not() -> None:
+    stored = extract(
+        "Les cookies Matomo stockent des données personnelles (adresse IP). Aucune de vos "
+        "données personnelles n'est exploitée à des fins commerciales."
+    )
+    assert stored.collects_personal_data is not None
+    assert stored.collects_personal_data.value is True
+    site_wide = extract("This site does not collect any personal data.")
+    assert site_wide.collects_personal_data is not None
+    assert site_wide.collects_personal_data.value is False
+    # said of audience measurement only: an anonymisation claim, not a site-wide one
+    scoped = extract(
+        "Reach measurement\nReach measurement services generate traffic statistics. "
+        "No personal data is processed."
+    )
+    assert scoped.collects_personal_data is None
+    assert scoped.audience_anonymised is not None and scoped.audience_anonymised.value is True
+
+
+def test_analytics_that_do_not_identify_you_is_an_anonymisation_claim() -> None:
+    p = extract(
+        "Necessary cookies – they make the site work. These cookies do not identify you.\n"
+        "Analytical cookies – they count visits. These cookies do not collect information "
+        "that personally identify you."
+    )
+    assert p.audience_anonymised is not None
+    assert "personally identify" in (p.audience_anonymised.quote or "")
+
+
+def test_transfers_outside_the_eea_in_several_languages() -> None:
+    es = extract(
+        "Google puede alojar los datos en servidores ubicados fuera del Espacio Económico "
+        "Europeo. En esos casos aplica las cláusulas contractuales tipo."
+    )
+    assert {s for t in es.transfers for s in t.safeguards} == {"scc"}
+    de = extract("Die Daten werden an einen Server von Google in den USA übertragen.")
+    assert {c for t in de.transfers for c in t.countries} == {"US"}
+
+
+def test_retention_listed_under_a_heading() -> None:
+    p = extract(
+        "Article 5. Retention Period\nData is retained as follows:\n"
+        "5 years from the end of the contractual relationship\n"
+        "10 years for accounting data\n3 years from the last contact for prospecting data\n"
+    )
+    assert sorted(r.days for r in p.retention) == [1095, 1825, 3650]
