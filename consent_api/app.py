@@ -30,7 +30,7 @@ from consent_api.errors import (
     UnsupportedMediaType,
     error_body,
 )
-from consent_api.public import adapter_js, banner_js, public
+from consent_api.public import adapter_js, banner_js, declaration_js, public
 from consent_api.settings import DEFAULTS, load_settings
 
 log = logging.getLogger("consent_api")
