@@ -30,7 +30,8 @@ from consent_api.errors import (
     UnsupportedMediaType,
     error_body,
 )
-from consent_api.public import adapter_js, banner_js, declaration_js, public
+from consent_api.public import public
+from consent_api.scripts import scripts
 from consent_api.settings import DEFAULTS, load_settings
 
 log = logging.getLogger("consent_api")
@@ -104,14 +105,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         headers_enabled=False,
     )
     # One budget per client for all the public endpoints together (not one per endpoint),
-    # one for the admin endpoints; the scripts are cacheable files, loaded by every visitor.
+    # one for the admin endpoints; the scripts (their own blueprint) are not limited.
     limiter.shared_limit(settings.ratelimit_public, scope="public")(public)
     limiter.shared_limit(settings.ratelimit_admin, scope="admin")(admin)
-    limiter.exempt(banner_js)
-    limiter.exempt(adapter_js)
-    limiter.exempt(declaration_js)
     app.register_blueprint(public)
     app.register_blueprint(admin)
+    app.register_blueprint(scripts)
     _register_errors(app, limiter)
     _register_meta(app)
     return app

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
-from flask import Blueprint, Response, g, jsonify, request, send_from_directory
+from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.http import http_date
 
 from consent_api import records, stats
@@ -32,7 +31,6 @@ from consent_api.validation import Limits, RequestContext, validate
 
 public = Blueprint("public", __name__)
 
-STATIC = Path(__file__).with_name("static")
 CORS_METHODS = "GET, POST, OPTIONS"
 CORS_HEADERS = "Content-Type"
 
@@ -209,28 +207,3 @@ def ledger_keys() -> Response:
     response = jsonify({"keys": [{"key_id": k, "public_key": v} for k, v in keys.items()]})
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
-
-
-def _script(directory: Path, name: str) -> Response:
-    if not (directory / name).is_file():
-        raise NotFound(f"{name} is not available.")
-    response = send_from_directory(directory, name, mimetype="text/javascript", max_age=300)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@public.get("/banner.js")
-def banner_js() -> Response:
-    return _script(STATIC, "banner.js")
-
-
-@public.get("/declaration.js")
-def declaration_js() -> Response:
-    return _script(STATIC, "declaration.js")
-
-
-@public.get("/adapters/<name>.js")
-def adapter_js(name: str) -> Response:
-    if not name.replace("-", "").replace("_", "").isalnum():
-        raise NotFound("No such adapter.")
-    return _script(STATIC / "adapters", f"{name}.js")

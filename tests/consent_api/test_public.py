@@ -493,7 +493,7 @@ def test_a_genuine_server_fault_is_a_logged_500_in_the_error_shape(
 
 
 def test_banner_script_is_served_or_404_in_the_error_shape(api: Api) -> None:
-    from consent_api.public import STATIC
+    from consent_api.scripts import STATIC
 
     response = api.client.get("/banner.js")
     if (STATIC / "banner.js").is_file():
