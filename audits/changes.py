@@ -32,6 +32,9 @@ log = logging.getLogger("cookie_audit.audits")
 
 #: hands an alert to delivery without waiting; returns what happened ("queued", ...)
 Deliver = Callable[[Alert, list[AlertTarget]], str]
+#: publishes the declaration of a successful run to a consent-API site (engine, site key,
+#: scan, audit name, run number); returns what happened
+Publish = Callable[..., str]
 
 
 def outcome_of(run: RunInfo) -> RunOutcome:
@@ -78,10 +81,17 @@ def summarise(diff: reports.ScanDiff, rejected_fails: bool, baseline: RunInfo) -
 
 
 class AfterRun:
-    def __init__(self, store: AuditStore, *, deliver: Deliver | None = None) -> None:
+    def __init__(
+        self,
+        store: AuditStore,
+        *,
+        deliver: Deliver | None = None,
+        publish: Publish | None = None,
+    ) -> None:
         self.store = store
         self.history = History(store.engine, retry_s=store.settings.db_retry_s)
         self.deliver = deliver
+        self.publish = publish
 
     def handle(self, claimed: ClaimedRun, run: RunInfo, scan: Scan | None) -> RunInfo:
         baseline = self.history.previous_success(claimed.audit_id, before=run.number)
@@ -131,8 +141,21 @@ class AfterRun:
                     type(exc).__name__,
                 )
                 values["alert"] = "error"
+        if spec.consent_site and run.state is RunState.SUCCEEDED and scan is not None:
+            values["declaration"] = self._publish(spec.consent_site, scan, claimed, run)
         self.store.record_outcome(run.id, **values)
         return self.history.run_by_id(run.id)
+
+    def _publish(self, site_key: str, scan: Scan, claimed: ClaimedRun, run: RunInfo) -> str:
+        if self.publish is None:
+            return "not published"
+        try:
+            return self.publish(
+                self.store.engine, site_key, scan, audit=claimed.audit, run=run.number
+            )
+        except Exception as exc:  # an unknown site key or a refused document: said, not fatal
+            log.warning("run %s #%d: declaration not published: %s", claimed.audit, run.number, exc)
+            return "error"
 
     @staticmethod
     def _partial_reason(scan: Scan) -> str | None:

@@ -184,7 +184,8 @@ class History:
                 )
                 .subquery()
             )
-            runs = session.execute(
+            conn = session.connection()  # plain rows: no ORM result processing
+            runs = conn.execute(
                 select(*_TREND_COLUMNS)
                 .join(recent, recent.c.id == RunRow.id)
                 .order_by(RunRow.audit_id, RunRow.number)
@@ -192,7 +193,7 @@ class History:
             counts: dict[int, dict[str, dict[str, int]]] = {r.id: {} for r in runs}
             free = RunCountRow.category.in_((*exempt, "unclassified"))
             kind = case((free, "exempt"), else_="needs_consent")
-            rows = session.execute(
+            rows = conn.execute(
                 select(RunCountRow.run_id, RunCountRow.phase, kind, func.sum(RunCountRow.cookies))
                 .join(recent, recent.c.id == RunCountRow.run_id)
                 .group_by(RunCountRow.run_id, RunCountRow.phase, kind)

@@ -12,6 +12,7 @@ week) coalesce into the latest one: one run on restart, not a backlog.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -87,16 +88,30 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+_LOCAL = threading.local()
+
+
+def _iterator(cron: str, start: datetime) -> croniter:
+    """A parsed expression per thread, moved to `start` (parsing is most of croniter's cost)."""
+    cache: dict[str, croniter] = _LOCAL.__dict__.setdefault("iterators", {})
+    it = cache.get(cron)
+    if it is None:
+        it = cache[cron] = croniter(cron, start)
+    else:
+        it.set_current(start, force=True)
+    return it
+
+
 @lru_cache(maxsize=65536)
 def _prev(cron: str, now: datetime) -> datetime:
-    # croniter's get_prev is strict (< now): ask from one second later for "at or before".
+    # croniter's get_prev is strict (< now): check whether `now` itself is a slot.
     base = now.replace(microsecond=0)
-    result = croniter(cron, base).get_prev(datetime)
-    candidate = croniter(cron, result).get_next(datetime)
+    result: datetime = _iterator(cron, base).get_prev(datetime)
+    candidate: datetime = _iterator(cron, result).get_next(datetime)
     return candidate if candidate <= now else result
 
 
 @lru_cache(maxsize=65536)
 def _next(cron: str, after: datetime) -> datetime:
-    result: datetime = croniter(cron, after).get_next(datetime)
+    result: datetime = _iterator(cron, after).get_next(datetime)
     return result

@@ -187,7 +187,9 @@ class AuditStore:
         """Register an audit; a removed audit of the same name comes back with its history."""
         return self._write(lambda s: AuditInfo.of(self._add(s, spec, now or utcnow())))
 
-    def _add(self, session: Session, spec: AuditSpec, now: datetime) -> AuditRow:
+    def _add(
+        self, session: Session, spec: AuditSpec, now: datetime, *, flush: bool = True
+    ) -> AuditRow:
         row = session.scalars(select(AuditRow).where(AuditRow.name == spec.name)).first()
         if row is not None and not row.removed:
             raise AuditInputError(
@@ -200,7 +202,8 @@ class AuditStore:
         row.removed = False
         self._set_spec(row, spec, now)
         row.next_due_at = _initial_due(schedule, now, row.last_slot)
-        session.flush()
+        if flush:
+            session.flush()
         return row
 
     @staticmethod
@@ -292,7 +295,7 @@ class AuditStore:
             for spec in specs:
                 row = rows.get(spec.name)
                 if row is None or row.removed:
-                    self._add(session, spec, moment)
+                    self._add(session, spec, moment, flush=False)
                     added.append(spec.name)
                     continue
                 old = AuditSpec.model_validate_json(row.spec)
@@ -349,7 +352,13 @@ class AuditStore:
         def work(session: Session) -> list[int]:
             moment = now or utcnow()
             due = session.execute(
-                select(AuditRow.id, AuditRow.cron, AuditRow.run_count, AuditRow.last_slot)
+                select(
+                    AuditRow.id,
+                    AuditRow.cron,
+                    AuditRow.run_count,
+                    AuditRow.last_slot,
+                    AuditRow.next_due_at,
+                )
                 .where(
                     AuditRow.paused.is_(False),
                     AuditRow.removed.is_(False),
@@ -361,10 +370,16 @@ class AuditStore:
             if not due:
                 return []
             runs, audits = [], []
-            for audit_id, cron, run_count, last_slot in due:
+            for audit_id, cron, run_count, last_slot, due_at in due:
+                assert due_at is not None  # selected by next_due_at <= moment
                 schedule = Schedule(every=cron, cron=cron)
-                slot = schedule.previous_slot(moment)
-                following = schedule.next_slot(slot)
+                # the usual case: the slot that made it due is the latest one (one croniter
+                # step); after a pause of several slots, the latest slot before now
+                following = schedule.next_slot(due_at)
+                slot = due_at
+                if following <= moment:
+                    slot = schedule.previous_slot(moment)
+                    following = schedule.next_slot(slot)
                 if last_slot is not None and slot <= last_slot:  # already queued: move on
                     audits.append({"id": audit_id, "next_due_at": following})
                     continue

@@ -107,10 +107,15 @@ def dispatch_due(store: AuditStore, app: Celery) -> list[int]:
     store.enqueue_due()
     pending = store.dispatchable(grace_s=store.settings.visibility_timeout_s * 2)
     sent: list[int] = []
+    if not pending:
+        return sent
     try:
-        for run_id in pending:
-            app.send_task(RUN_TASK, args=(run_id,), queue=store.settings.queue)
-            sent.append(run_id)
+        with app.producer_or_acquire() as producer:  # one connection for the whole tick
+            for run_id in pending:
+                app.send_task(
+                    RUN_TASK, args=(run_id,), queue=store.settings.queue, producer=producer
+                )
+                sent.append(run_id)
     except Exception as exc:  # kombu's OperationalError and friends: the broker is away
         log.warning(
             "broker unavailable (%s): %d run(s) wait for the next tick",

@@ -266,6 +266,9 @@ def _show(item: Item) -> str:
 
 
 def _flat(text: str) -> str:
+    """Whitespace, table pipes and markdown markup flattened: "[a](mailto:a)" reads "a"."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<((?:https?://|mailto:)[^<>\s]+)>", r"\1", text)
     return re.sub(r"[\s|*_#]+", " ", text).strip()
 
 

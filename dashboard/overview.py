@@ -63,10 +63,18 @@ class Row:
     run: RunInfo | None  # the latest finished run, succeeded or not
     verdict: str
     findings: dict[str, int]  # of the latest succeeded run
-    findings_spark: Spark
-    consent_spark: Spark
+    points: Sequence[TrendPoint]
     acceptance: float | None
     changed: bool
+
+    @property
+    def findings_spark(self) -> Spark:
+        """Drawn only for the rows of the page shown."""
+        return sparkline([sum(p.findings_by_severity.values()) for p in self.points])
+
+    @property
+    def consent_spark(self) -> Spark:
+        return sparkline([consent_needing(p) for p in self.points])
 
     @property
     def name(self) -> str:
@@ -97,8 +105,7 @@ def build_rows(
                 run=run,
                 verdict=verdict(run),
                 findings=dict(points[-1].findings_by_severity) if points else {},
-                findings_spark=sparkline([sum(p.findings_by_severity.values()) for p in points]),
-                consent_spark=sparkline([consent_needing(p) for p in points]),
+                points=points,
                 acceptance=counts.acceptance if counts else None,
                 changed=changed(run, points),
             )
@@ -144,3 +151,13 @@ def select_rows(
         ),
     }
     return sorted(kept, key=keys.get(sort, keys["verdict"]))
+
+
+PAGE_SIZE = 100
+
+
+def page_of(rows: Sequence[Row], page: int, size: int = PAGE_SIZE) -> tuple[list[Row], int, int]:
+    """The rows of page ``page`` (1-based, clamped), the page and the number of pages."""
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(page, 1), pages)
+    return list(rows[(page - 1) * size : page * size]), page, pages

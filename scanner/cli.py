@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audits.commands:audit", "Scheduled audits: register, run, history, reports."),
     "worker": ("audits.cli_celery:worker", "Celery worker that runs audits (distributed mode)."),
     "scheduler": ("audits.cli_celery:scheduler", "Celery beat: queue the due audits."),
+    "alert": ("audits.alerts.cli:alert", "Check alert channels: settings, a test alert."),
 }
 
 

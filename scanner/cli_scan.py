@@ -253,11 +253,47 @@ def scan(
     show_default=True,
     help="Output folder.",
 )
-def demo(out_dir: Path) -> None:
+@click.option("--serve", is_flag=True, help="Serve the demo web until Ctrl-C instead of scanning.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8443,
+    show_default=True,
+    help="HTTPS port of the demo web with --serve.",
+)
+@click.option(
+    "--plugin-update",
+    is_flag=True,
+    help="With --serve: the shop after a plugin update (a pixel before consent).",
+)
+@click.option(
+    "--webhook-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="With --serve: also print the alerts POSTed to http://127.0.0.1:PORT/.",
+)
+def demo(
+    out_dir: Path, serve: bool, port: int, plugin_update: bool, webhook_port: int | None
+) -> None:
     """Scan the bundled demo site on a local web (offline) and say where the results are."""
     from scanner.demo.server import LocalWeb
-    from scanner.demo.site import DEMO_URL, SITES
+    from scanner.demo.site import DEMO_URL, PLUGIN_UPDATE, SITES
 
+    if serve:
+        from scanner.demo.hook import serve_forever
+
+        PLUGIN_UPDATE["on"] = plugin_update
+        with LocalWeb(SITES, port=port) as web:
+            click.echo(
+                f"demo web: {DEMO_URL} on 127.0.0.1:{web.port}"
+                + (" (after the plugin update)" if plugin_update else "")
+            )
+            click.echo(
+                f"scan or audit it with: --resolve '*:443:127.0.0.1:{web.port}' "
+                "--ignore-https-errors"
+            )
+            serve_forever(webhook_port)
+        return
     with LocalWeb(SITES) as web:
         settings = ScanSettings(
             urls=(DEMO_URL,),

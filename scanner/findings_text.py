@@ -24,6 +24,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scanner.model import Evidence, Finding, Message, MessageParam
 
@@ -526,8 +527,25 @@ class _Formatter(string.Formatter):
         return str(super().format_field(value, format_spec))
 
 
+@lru_cache(maxsize=512)
+def _parts(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """A template split once into (literal, field name, conversion kind) parts."""
+    return tuple(
+        (literal, name, spec or "") for literal, name, spec, _ in string.Formatter().parse(template)
+    )
+
+
+_FORMATTERS: dict[str, _Formatter] = {}
+
+
 def _format(template: str, params: Mapping[str, MessageParam], lang: str) -> str:
-    return _Formatter(lang).vformat(template, (), dict(params))
+    formatter = _FORMATTERS.get(lang) or _FORMATTERS.setdefault(lang, _Formatter(lang))
+    out: list[str] = []
+    for literal, name, spec in _parts(template):
+        out.append(literal)
+        if name is not None:
+            out.append(formatter.format_field(params[name], spec))
+    return "".join(out)
 
 
 def render_message(catalogue: Mapping[str, Text], message: Message, lang: str) -> Text:

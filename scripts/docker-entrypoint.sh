@@ -4,7 +4,7 @@
 set -e
 if [ "$1" = "gunicorn" ]; then
   shift
-  cookie-audit consents migrate
+  cookie-audit db upgrade
   exec gunicorn --bind "0.0.0.0:${PORT:-8000}" --workers "${WEB_CONCURRENCY:-4}" \
     --worker-class gthread --threads 4 --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
     "$@" 'dashboard:create_app()'

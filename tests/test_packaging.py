@@ -2,11 +2,14 @@
 Docker image run: `demo` (Chromium, the local HTTPS web's certificate, the templates),
 `serve` (start, GET /healthz, stop) and the alert e-mail templates, from package data only.
 
-Slow (builds a wheel, installs every runtime dependency; pip may use its local cache)."""
+Slow (builds a wheel, installs every runtime dependency; pip may use its local cache): the
+install is made once per session and shared by pytest-xdist's workers."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,13 +17,19 @@ import sys
 import time
 import urllib.request
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
+# browser: `demo` needs Chromium, and quick runs (`-m "not browser"`) skip these minutes
+# timeout: an item may wait for the other xdist worker's install (the lock) before its own work
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.xdist_group("packaging"),
+    pytest.mark.timeout(900),
+]
 
 #: data files the code loads at run time; a wheel without one of them is broken
 PACKAGE_DATA = [
@@ -49,10 +58,28 @@ def _run(
     return done
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
-    tmp = tmp_path_factory.mktemp("packaging")
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp / "dist", ROOT])
+def _install(tmp: Path) -> Path:
+    source = tmp / "source"  # a copy: building never writes build/ or *.egg-info into the tree
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            ".cache",
+            "build",
+            "dist",
+            "results",
+            "instance",
+            "node_modules",
+            "*.egg-info",
+            "__pycache__",
+            ".*_cache",
+            ".hypothesis",
+            "*.db",
+        ),
+    )
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp / "dist", source])
     (wheel,) = (tmp / "dist").glob("cookie_audit-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = [name for name in PACKAGE_DATA if name not in names]
@@ -71,8 +98,25 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
             "--no-compile",
             wheel,
         ],
-        timeout=600,
+        timeout=900,
     )
+    return bin_dir
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """One fresh install per test session, shared by pytest-xdist's workers (a file lock)."""
+    base = tmp_path_factory.getbasetemp()
+    # under pytest-xdist each worker's base is a folder of the session's: share that one
+    tmp = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "packaging"
+    tmp.mkdir(exist_ok=True)
+    with (tmp / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = tmp / "installed"
+        if not done.exists():
+            shutil.rmtree(tmp / "venv", ignore_errors=True)
+            done.write_text(str(_install(tmp)))
+        bin_dir = Path(done.read_text())
     env = {
         k: v
         for k, v in os.environ.items()
@@ -83,7 +127,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         "HOME": str(tmp / "home"),
         "XDG_DATA_HOME": str(tmp / "share"),
     }
-    yield bin_dir, env
+    return bin_dir, env
 
 
 def test_only_runtime_dependencies_are_installed(installed: tuple[Path, dict[str, str]]) -> None:
@@ -97,18 +141,36 @@ def test_only_runtime_dependencies_are_installed(installed: tuple[Path, dict[str
     _run([bin_dir / "python", "-c", "import cryptography, celery, playwright, gunicorn"], env=env)
 
 
-@pytest.mark.browser
 def test_demo_runs_from_the_wheel(installed: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     bin_dir, env = installed
     done = _run(
         [bin_dir / "cookie-audit", "demo", "--out", tmp_path / "demo"],
         env=env,
         cwd=tmp_path,
-        timeout=240,
+        timeout=600,
     )
     assert (tmp_path / "demo" / "scan.json").is_file()
     assert (tmp_path / "demo" / "report.html").stat().st_size > 10_000
     assert "scan.json" in done.stdout
+
+
+def test_db_upgrade_from_the_wheel(installed: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """Every package's migrations ship in the wheel and apply to a new database."""
+    bin_dir, env = installed
+    db = f"sqlite:///{tmp_path / 'fresh.db'}"
+    _run([bin_dir / "cookie-audit", "db", "upgrade", "--db", db], env=env)
+    tables = _run(
+        [
+            bin_dir / "python",
+            "-c",
+            "import sqlite3, sys; print(*sorted(r[0] for r in sqlite3.connect(sys.argv[1])"
+            ".execute(\"select name from sqlite_master where type='table'\")))",
+            tmp_path / "fresh.db",
+        ],
+        env=env,
+    ).stdout.split()
+    assert "alembic_version" in tables or any("version" in t for t in tables)
+    assert len(tables) >= 5, tables
 
 
 def _free_port() -> int:
@@ -136,7 +198,7 @@ def test_serve_answers_healthz(installed: tuple[Path, dict[str, str]], tmp_path:
         text=True,
     )
     try:
-        deadline, answer = time.monotonic() + 60, None
+        deadline, answer = time.monotonic() + 180, None
         while answer is None and time.monotonic() < deadline and server.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
@@ -170,3 +232,12 @@ def test_alert_mail_renders_from_the_wheel(installed: tuple[Path, dict[str, str]
         "print(m.get_body(('html',)).get_content()[:15])"
     )
     assert _run([bin_dir / "python", "-c", code], env=env).stdout.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("command", ["worker", "scheduler"])
+def test_celery_commands_start_from_the_wheel(
+    installed: tuple[Path, dict[str, str]], command: str
+) -> None:
+    bin_dir, env = installed
+    done = _run([bin_dir / "cookie-audit", command, "--help"], env=env)
+    assert "--broker" in done.stdout

@@ -35,6 +35,7 @@ EN: dict[str, str] = {
     "cli_hint": "See the report with: {command}",
     "no_changes": "Nothing changed since the previous run.",
     "more": "\u2026 and {n} more",
+    "test_prefix": "TEST \u2014 ",
     "footer": "Sent by cookie-audit because the audit \u201c{audit}\u201d alerts this address "
     "when something changes or a run fails. Alert {id}.",
 }
@@ -68,6 +69,7 @@ FR: dict[str, str] = {
     "cli_hint": "Voir le rapport avec : {command}",
     "no_changes": "Rien n\u2019a changé depuis l\u2019exécution précédente.",
     "more": "\u2026 et {n} autres",
+    "test_prefix": "TEST \u2014 ",
     "footer": "Envoyé par cookie-audit car l\u2019audit « {audit} » alerte cette adresse quand "
     "quelque chose change ou qu\u2019une exécution échoue. Alerte {id}.",
 }
@@ -85,6 +87,9 @@ class AlertTranslator:
 
     def __call__(self, key: str, **values: object) -> str:
         message = self._messages.get(key)
-        if message is None:
+        if message is not None:
+            return message.format(**values) if values else message
+        try:
             return self._reports(key, **values)
-        return message.format(**values) if values else message
+        except KeyError:  # a category or severity word no catalogue knows: show it as it is
+            return key.partition(".")[2] or key

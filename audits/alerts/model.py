@@ -77,6 +77,7 @@ class Alert(AlertRecord):
     )
     report_url: str | None = None
     diff_url: str | None = None
+    test: bool = Field(default=False, description="sent by `cookie-audit alert test`")
 
     @property
     def changed(self) -> bool:

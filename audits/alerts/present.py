@@ -98,6 +98,8 @@ def present(alert: Alert, lang: Lang, *, limit: int = 20) -> AlertView:
         subject = t("subject.resolved", audit=audit, site=site)
     else:
         subject = t(f"subject.{key}", audit=audit, site=site, severity=severity)
+    if alert.test:
+        subject = t("test_prefix") + subject
     run = (
         t("run_of", run=alert.run_id, previous=alert.previous_run_id)
         if alert.previous_run_id is not None
@@ -149,7 +151,9 @@ def present(alert: Alert, lang: Lang, *, limit: int = 20) -> AlertView:
     return AlertView(
         lang=lang,
         subject=one_line(subject, 250),
-        headline=one_line(t(f"headline.{key}", site=site), 250),
+        headline=one_line(
+            (t("test_prefix") if alert.test else "") + t(f"headline.{key}", site=site), 250
+        ),
         severity=severity,
         facts=tuple(facts),
         notice=t("reject_now_failing") if alert.reject_now_failing else None,

@@ -7,8 +7,8 @@
  *   <script src="https://consent.example.com/declaration.js" data-site-key="pk_..."
  *           data-api="https://consent.example.com" data-lang="fr" defer></script>
  *
- * The document comes from GET {api}/v1/sites/{key}/declaration; it holds one declaration per
- * language ({"en": {...}, "fr": {...}}) or one declaration. Without data-lang the page's
+ * The document comes from GET {api}/v1/sites/{key}/declaration ({"document": ...} as the API
+ * serves it); it holds one declaration per language ({"en": {...}, "fr": {...}}) or one. Without data-lang the page's
  * <html lang> is used, then English.
  */
 (function () {
@@ -80,8 +80,8 @@
       { credentials: 'omit' })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
-        var published = data.document || data; // the API's envelope: {site_key, ..., document}
-        var doc = published.categories ? published : (published[lang] || published.en || published);
+        var body = data.document || data;  // the API wraps the document with its metadata
+        var doc = body.categories ? body : (body[lang] || body.en || body);
         targets.forEach(function (target) { render(target, doc); });
       })
       .catch(function () { /* no declaration published yet: the page keeps its own text */ });

@@ -66,6 +66,10 @@ EN: dict[str, str] = {
     "overview.sort": "Sort by",
     "overview.apply": "Apply",
     "overview.count": "{shown} of {total} sites",
+    "overview.pages": "Pages of the list",
+    "overview.previous": "Previous page",
+    "overview.next_page": "Next page",
+    "overview.page": "Page {page} of {pages}",
     "overview.empty": "No site is audited yet. An editor adds one under \u201cManage audits\u201d "
     "(or: cookie-audit audit add URL).",
     "overview.site": "Site",
@@ -132,6 +136,7 @@ EN: dict[str, str] = {
     "manage.remove": "Remove",
     "manage.remove_confirm": "Remove the audit {name}? Its history is kept.",
     "manage.min_severity_short": "from {severity}",
+    "manage.no_alerts": "no alert target",
     "manage.edit_title": "Edit the audit {name}",
     "manage.name": "Name",
     "manage.name_hint": "Letters, digits, '.', '_' or '-' (it names the site on every page).",
@@ -213,6 +218,8 @@ FR: dict[str, str] = {
     "nav.logout": "Se déconnecter",
     "nav.main": "Principal",
     "nav.lang": "Langue",
+    "lang.en": "English",  # each language is named in itself
+    "lang.fr": "Français",
     "signed_in_as": "Connecté en tant que {name} ({role})",
     "role.viewer": "lecteur",
     "role.editor": "éditeur",
@@ -258,6 +265,10 @@ FR: dict[str, str] = {
     "overview.sort": "Trier par",
     "overview.apply": "Appliquer",
     "overview.count": "{shown} sites sur {total}",
+    "overview.pages": "Pages de la liste",
+    "overview.previous": "Page précédente",
+    "overview.next_page": "Page suivante",
+    "overview.page": "Page {page} sur {pages}",
     "overview.empty": "Aucun site n\u2019est audité pour l\u2019instant. Un éditeur en ajoute un "
     "dans « Gérer les audits » (ou : cookie-audit audit add URL).",
     "overview.site": "Site",
@@ -324,6 +335,7 @@ FR: dict[str, str] = {
     "manage.remove": "Supprimer",
     "manage.remove_confirm": "Supprimer l\u2019audit {name} ? Son historique est conservé.",
     "manage.min_severity_short": "à partir de {severity}",
+    "manage.no_alerts": "aucun destinataire",
     "manage.edit_title": "Modifier l\u2019audit {name}",
     "manage.name": "Nom",
     "manage.name_hint": "Lettres, chiffres, « . », « _ » ou « - » (il nomme le site sur chaque "

@@ -110,9 +110,16 @@ def overview() -> str:
         changed_only=request.args.get("changed") == "1",
         sort=sort,
     )
+    number = request.args.get("page", "1")
+    page, number_shown, pages = rows_of.page_of(shown, int(number) if number.isdigit() else 1)
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "overview.html.j2",
-        rows=shown,
+        rows=page,
+        matching=len(shown),
+        page=number_shown,
+        pages=pages,
+        page_url=lambda n: url_for("pages.overview", page=n, **args),
         total=len(rows),
         sort=sort,
         sorts=rows_of.SORTS,

@@ -58,6 +58,11 @@ _HEAD = (
     "<script src='https://static.hotjar.com/c/hotjar-4242.js' async></script>"
 )
 
+#: `cookie-audit demo --serve --plugin-update`: the shop after a plugin update that loads the
+#: Facebook pixel on every page before any choice (what a scheduled audit must notice)
+PLUGIN_UPDATE = {"on": False}
+_PIXEL_NOW = "<script src='https://connect.facebook.net/en_US/fbevents.js' async></script>"
+
 demo = Flask("tea-demo")
 
 _PAGES = {
@@ -85,6 +90,7 @@ def _render(path: str) -> Response:
     foot = "<footer><a href='/privacy'>Privacy policy</a> <a href='/cookies'>Cookies</a></footer>"
     html = (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>{_HEAD}"
+        f"{_PIXEL_NOW if PLUGIN_UPDATE['on'] else ''}"
         f"</head><body>{nav}<h1>{title}</h1>{body}{foot}{_BANNER}</body></html>"
     )
     resp = make_response(html)

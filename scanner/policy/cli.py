@@ -40,7 +40,7 @@ def _rows(p: DeclaredPolicy) -> list[tuple[str, str, str]]:
     for c in p.categories:
         rows.append(("category", c.category.value, c.quote or ""))
     for v in p.vendors:
-        rows.append(("vendor", f"{v.name} ({v.country or '?'})", v.quote or ""))
+        rows.append(("vendor", f"{v.name} ({v.kind or '?'}, {v.country or '?'})", v.quote or ""))
     for k in p.cookies:
         life = "session" if k.session else f"{k.lifetime_days:g} days" if k.lifetime_days else "?"
         cat = k.category.value if k.category else "?"

@@ -34,7 +34,7 @@ _DOMAIN_COL = re.compile(
 )
 #: how sure a cookie read from a table row is (its row is its quote)
 TABLE_CONFIDENCE = 0.85
-_COOKIE_NAME = re.compile(r"^[A-Za-z0-9_\-.*\[\]<>#$]{1,64}$")
+_COOKIE_NAME = re.compile(r"^[A-Za-z0-9_\-.*\[\]<>#$:]{1,64}$")
 _MAX_ROWS = 2000
 
 
@@ -48,6 +48,20 @@ def _cookie_names(cell: str) -> list[str]:
     return [p for p in pieces if _COOKIE_NAME.match(p) and not p.isdigit()]
 
 
+def _aligned(cells: list[str], header: dict[str, int]) -> list[str] | None:
+    """A row whose leading cells are missing (a "Cookie" / vendor cell spanning several rows
+    in the original table): "_gid | Session | Analytics" under "Cookie | Cookie name | Expiry |
+    Purpose" starts at the name column. None: the row is not shifted."""
+    col = header["name"]
+    if col == 0 or not cells or not _cookie_names(cells[0]):
+        return None
+    at_col = cells[col] if len(cells) > col else ""
+    lifetime, session = parse_lifetime(at_col)
+    if _cookie_names(at_col) and lifetime is None and not session:
+        return None
+    return [""] * col + cells
+
+
 def _cookies_from_rows(
     rows: list[list[str]],
     source: str | None,
@@ -57,6 +71,7 @@ def _cookies_from_rows(
     """Cookies of the rows under a header row; `context` is the category the text above the
     table names ("Cookies de mesure d'audience"), for rows that say none themselves."""
     out: list[DeclaredCookie] = []
+    previous: Category | None = None
     for cells in rows[:_MAX_ROWS]:
         filled = [c for c in cells if c.strip()]
         if len(filled) == 1 and len(cells) > 1:
@@ -69,7 +84,12 @@ def _cookies_from_rows(
             if cols is not None:
                 header = cols
                 continue
-        if header is None or len(cells) <= header["name"]:
+        if header is None:
+            continue
+        shifted = _aligned(cells, header)
+        if shifted is not None:
+            cells = shifted
+        if len(cells) <= header["name"]:
             continue
         names = _cookie_names(cells[header["name"]])
         if not names or len(names) > 12:
@@ -81,7 +101,10 @@ def _cookies_from_rows(
         for col in ("category", "purpose"):
             if category is None and col in header and header[col] < len(cells):
                 category = category_from_label(cells[header[col]])
+        if category is None and shifted is not None:
+            category = previous  # the spanning vendor cell: same group as the row above
         category = category or context
+        previous = category
         domain = None
         if "domain" in header and header["domain"] < len(cells):
             cell = cells[header["domain"]].strip()

@@ -66,7 +66,9 @@ _KIND_RES: dict[Category, re.Pattern[str]] = {
 _AUDIENCE = re.compile(
     r"mesure d'audience|mesure de (?:l')?audience|mesurer (?:l'|notre |son )?audience|"
     r"audience measurement|measure (?:our |the )?audience|web analytics|reach measurement|"
-    r"(?:traffic|website|site|usage|visitor) statistics|statistiques (?:de trafic|du site|"
+    r"(?:traffic|website|site|usage|visitor|anonymous) statistics|statistiques anonymes|"
+    r"anonyme statistiken|estadisticas anonimas|statistiche anonime|"
+    r"statistiques (?:de trafic|du site|"
     r"de visites?|de frequentation|d'utilisation)|"
     r"outil d'analyse|analytics (?:tool|service)s?|reichweitenmessung|reichweite|"
     r"web-?analyse\w*|webanalysedienst|zugriffe auf (?:die|unsere) website|"
@@ -76,12 +78,27 @@ _AUDIENCE = re.compile(
     r"(?:articles|pages) les plus (?:lus|vus|vues|consultees)|most (?:read|viewed|visited) "
     r"(?:pages|articles)|nombre de visites|number of visits"
 )
+_ANALYTICS_WORD = re.compile(rf"\b(?:{_KIND_WORDS[Category.ANALYTICS]})\b")
+#: a sentence that lists the kinds of cookies there are, not the ones the site uses
+_TYPOLOGY = re.compile(
+    r"tipos de cookies|types (?:of|de) cookies|arten von cookies|tipi di cookie|"
+    r"tipologie di cookie|se pueden distinguir|on (?:peut )?distingue|can be (?:classified|"
+    r"divided|distinguished)|clasificacion|classification|there are (?:\w+ )?(?:types|kinds)|"
+    r"si possono distinguere|existe(?:n)? (?:\w+ )?(?:tipos|clasificacion)"
+)
+_SITE_USES = re.compile(
+    r"nous utilisons|we use|this (?:site|website) uses|ce site (?:utilise|depose)|"
+    r"wir (?:verwenden|nutzen|setzen)|utilizamos|usamos|este (?:sitio|portal|web) utiliza|"
+    r"utilizziamo|questo sito utilizza|il sito utilizza|\bemplea"
+)
 _ADS = re.compile(
     r"publicite ciblee|publicites? personnalisees?|targeted advertising|personali[sz]ed "
     r"(?:ads|advertising)|interest-based advertising|retargeting|reciblage|"
     r"personalisierte(?:n)? (?:werbung|werbeanzeigen|anzeigen)|remarketing|"
     r"publicidad (?:personalizada|comportamental)|pubblicita personalizzata|"
-    r"cross-device tracking|gerateubergreifend\w* (?:tracking|remarketing)"
+    r"cross-device tracking|gerateubergreifend\w* (?:tracking|remarketing)|"
+    r"social (?:media )?plugins?|plugins? (?:social\w*|sociaux)|boutons? de partage|"
+    r"share buttons?|bottoni di condivisione|botones (?:para )?compartir"
 )
 
 # --- personal data, anonymisation, exemption ---------------------------------------------
@@ -116,6 +133,13 @@ _COLLECTS = re.compile(
     r"verarbeiten (?:\w+ )?(?:ihre )?personenbezogenen|recopilamos|tratamos|raccogliamo|"
     r"trattiamo)\b"
 )
+_PERSONAL_DATA = re.compile(
+    _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
+    r"informationen|datos|dati|informations)\b|\bnom\b|\bname\b|e-?mail|adresse ip|"
+    r"ip address|user-?id"
+)
+#: data in general: personal unless the text around says it is anonymised
+_DATA_WORD = re.compile(r"\b(?:donnees|data|daten|informationen|datos|dati|informations?)\b")
 #: a "no personal data" sentence about audience measurement is an anonymisation claim, not a
 #: statement about the whole site
 _NOT_IDENTIFY = re.compile(
@@ -127,6 +151,7 @@ _NOT_IDENTIFY = re.compile(
 _ANON = re.compile(r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert")
 _MEASURE = re.compile(
     r"audience|analytic|statisti|mesure|measur|nombre de visites|number of visits|"
+    r"web-?analyse|analyse der|analisi|analisis|matomo|piwik|"
     r"visites du site|site visits|frequentation|reichweite|"
     r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic"
 )
@@ -365,7 +390,9 @@ def extract_policy(
         notes.append(f"{url or 'document'}: no readable text in the policy page")
         return DeclaredPolicy(sources=[source] if source else [], notes=notes)
     full_norm = " ".join(s.norm for s in sents)
-    language = detect_language(full_norm)
+    # the language of the prose: cookie tables are often left in the vendors' English
+    prose = " ".join(s.norm for s in sents if " | " not in s.text)
+    language = detect_language(prose) or detect_language(full_norm)
     if language is None:
         notes.append(
             f"{url or 'document'}: the policy's language was not recognised (French, English, "
@@ -415,6 +442,8 @@ class _Reader:
     def categories(self, table_cookies: list[DeclaredCookie]) -> list[DeclaredCategory]:
         found: dict[Category, DeclaredCategory] = {}
         for s in self.all:
+            if _TYPOLOGY.search(s.norm) and not _SITE_USES.search(s.norm):
+                continue  # "there are five types of cookies: ..." defines, it does not declare
             for cat, pattern in _KIND_RES.items():
                 if cat in found:
                     continue
@@ -436,16 +465,22 @@ class _Reader:
                     category=Category.TRACKING, quote=s.text, source=self.source
                 )
             if Category.GOOGLE_ANALYTICS not in found and re.search(
-                r"google\s*analytics|\bga4\b", s.norm
+                r"google\s*analytics|\bga4\b|universal analytics", s.norm
             ):
                 found[Category.GOOGLE_ANALYTICS] = DeclaredCategory(
                     category=Category.GOOGLE_ANALYTICS, quote=s.text, source=self.source
                 )
         for cookie in table_cookies:
-            if cookie.category is not None and cookie.category not in found:
-                found[cookie.category] = DeclaredCategory(
-                    category=cookie.category, quote=cookie.quote, source=self.source
-                )
+            cats = [cookie.category] if cookie.category is not None else []
+            if cookie.category is Category.GOOGLE_ANALYTICS and _ANALYTICS_WORD.search(
+                normalise(re.sub(r"(?i)google\s*analytics", "", cookie.quote or ""))
+            ):
+                cats.append(Category.ANALYTICS)  # "_ga | Analítica – Google Analytics"
+            for cat in cats:
+                if cat not in found:
+                    found[cat] = DeclaredCategory(
+                        category=cat, quote=cookie.quote, source=self.source
+                    )
         order = list(Category)
         return sorted(found.values(), key=lambda c: order.index(c.category))
 
@@ -469,6 +504,11 @@ class _Reader:
             del found["Google"]  # "Google LLC" is the company of a product already named
         return sorted(found.values(), key=lambda v: v.name)
 
+    def _about_anonymisation(self, i: int) -> bool:
+        s = self.sents[i]
+        text = s.norm + " " + normalise(s.heading) + " " + self._previous_norm(i)
+        return bool(_ANON.search(text) or _NOT_IDENTIFY.search(text))
+
     def _about_measurement(self, i: int) -> bool:
         s = self.sents[i]
         return bool(
@@ -490,10 +530,9 @@ class _Reader:
             if (
                 positive is None
                 and _COLLECTS.search(s.norm)
-                and re.search(
-                    _PERSONAL + r"|\bdonnees\b|\bdata\b|\bdaten\b|\binformationen\b|"
-                    r"\bdatos\b|\bdati\b|\bnom\b|\bname\b|e-?mail|adresse ip|ip address",
-                    s.norm,
+                and (
+                    _PERSONAL_DATA.search(s.norm)
+                    or (_DATA_WORD.search(s.norm) and not self._about_anonymisation(i))
                 )
                 and not (match and self._about_measurement(i))
             ):
@@ -518,7 +557,8 @@ class _Reader:
         """A claim that audience measurement needs no consent (claims for technical cookies,
         which the law exempts anyway, are not what this records)."""
         for i, s in enumerate(self.sents):
-            if not _EXEMPT.search(s.norm):
+            # "Traceurs exemptés de consentement" as a heading over "statistiques de visites"
+            if not _EXEMPT.search(s.norm + " " + normalise(s.heading)):
                 continue
             if re.search(r"\bexempt\w* (?:d'impot|tax)", s.norm):
                 continue
@@ -552,6 +592,24 @@ class _Reader:
         for i, s in enumerate(self.sents):
             norm = s.norm
             heading = normalise(s.heading)
+            if " | " in s.text:
+                # a row of a sub-processor table: "Twilio Inc. | United States | SCCs, BCRs"
+                row_countries = [code for code, rx in _COUNTRIES.items() if rx.search(norm)]
+                row_safeguards = [name for name, rx in _SAFEGUARDS.items() if rx.search(norm)]
+                if row_countries or (row_safeguards and _OUTSIDE_EU.search(norm)):
+                    add(
+                        DeclaredTransfer(
+                            kind=TransferKind.SAFEGUARDS
+                            if row_safeguards
+                            else TransferKind.COUNTRIES,
+                            countries=row_countries,
+                            safeguards=row_safeguards,
+                            quote=s.text,
+                            source=self.source,
+                            confidence=0.8,
+                        )
+                    )
+                    continue
             outside = _OUTSIDE_EU.search(norm)
             countries = [code for code, rx in _COUNTRIES.items() if rx.search(norm)]
             transfer_words = list(_TRANSFER.finditer(norm))

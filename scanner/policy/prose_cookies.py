@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
 from scanner.policy.text import Sentence, normalise
-from scanner.policy.vocab import DURATION, category_from_label, duration_days
+from scanner.policy.vocab import DURATION, category_from_label, compound_days, parse_lifetime
 
 #: a name in a definition line is surer than one met in running text
 DEFINITION_CONFIDENCE = 0.75
@@ -201,15 +201,25 @@ def looks_like_cookie(name: str) -> bool:
     return False
 
 
+#: "session" as a lifetime, not as a topic ("gestione della sessione")
+_SESSION_LIFETIME = re.compile(
+    r"\((?:session|sitzung|sesion|sessione|browser session)\)|^\s*[:–-]?\s*(?:session|sitzung|"
+    r"sesion|sessione)\b|(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|"
+    r"scadenza)\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|"
+    r"sessione)|fermeture du navigateur|browser is closed|close (?:your|the) browser|"
+    r"schliessen des browsers|chiusura del browser|cierre del navegador"
+)
+
+
 def _lifetime(text: str) -> tuple[float | None, bool]:
     """The first duration (or "session") in the words right after a name."""
     norm = normalise(text)
     duration = DURATION.search(norm)
-    session = _SESSION.search(norm)
+    session = _SESSION_LIFETIME.search(norm)
     if session and (duration is None or session.start() < duration.start()):
         return None, True
     if duration is not None:
-        days = duration_days(duration)
+        days = compound_days(norm, duration)
         if days is not None:
             return days, False
     return None, False
@@ -258,6 +268,62 @@ def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
     return out
 
 
+_LABELLED = re.compile(r"^\s*(?P<label>[\w ]{2,30}?)\s*:\s*(?P<value>\S.*)$")
+_LIFETIME_LABEL = re.compile(
+    r"^(?:caducidad|duraci[oó]n|duration|expiry|expiration|expires|dur[ée]e(?: de (?:vie|"
+    r"conservation))?|durata|scadenza|dauer|laufzeit|speicherdauer|lifetime|retention|"
+    r"conservation|vencimiento|plazo)$",
+    re.I,
+)
+_TYPE_LABEL = re.compile(r"^(?:type|tipo|typ|categor\w*|kategorie|tipologia)$", re.I)
+_PURPOSE_LABEL = re.compile(
+    r"^(?:purpose|finalidad|finalit[ée]|finalita|zweck|scopo|description|descripci[oó]n)$", re.I
+)
+
+
+def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
+    """A name alone on its line, followed by labelled lines ("Type: ...", "Duration: 1 year",
+    "Purpose: ...") that describe it."""
+    out: list[DeclaredCookie] = []
+    stripped = [line.strip() for line in lines]
+    for i, line in enumerate(stripped):
+        if not line or " " in line or not (looks_like_cookie(line) or known_cookie(line)):
+            continue
+        labels: dict[str, str] = {}
+        quote = [line]
+        for nxt in stripped[i + 1 : i + 6]:
+            m = _LABELLED.match(nxt)
+            if m is None:
+                break
+            label = m.group("label").strip()
+            for kind, rx in (
+                ("lifetime", _LIFETIME_LABEL),
+                ("type", _TYPE_LABEL),
+                ("purpose", _PURPOSE_LABEL),
+            ):
+                if rx.match(label):
+                    labels.setdefault(kind, m.group("value"))
+            quote.append(nxt)
+        if "lifetime" not in labels and "type" not in labels:
+            continue
+        lifetime, session = parse_lifetime(labels.get("lifetime", ""))
+        category = category_from_label(labels.get("type", "")) or category_from_label(
+            labels.get("purpose", "")
+        )
+        out.append(
+            DeclaredCookie(
+                name=line,
+                category=category,
+                lifetime_days=lifetime,
+                session=session,
+                quote=" ".join(quote),
+                source=source,
+                confidence=DEFINITION_CONFIDENCE,
+            )
+        )
+    return out
+
+
 def _remember(above: list[str], line: str, context_at: int) -> int:
     above.append(line)
     return len(above) - 1 if _CONTEXT.search(normalise(line)) else context_at
@@ -289,7 +355,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
             continue  # a table row: read by cookie_tables
         names: list[re.Match[str]] = []
         for m in _TOKEN.finditer(text):
-            if m.group(1).lower() in taken:
+            if _stem(m.group(1)) in taken:
                 continue
             between = text[names[-1].end() : m.start()] if names else None
             if (
@@ -310,7 +376,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or category_from_label(text[: m.start()])
                 or category_from_label(s.heading)
             )
-            taken.add(name.lower())
+            taken.add(_stem(name))
             out.append(
                 DeclaredCookie(
                     name=name,
@@ -355,13 +421,20 @@ def _named_as_cookie(text: str, m: re.Match[str]) -> bool:
     return quoted or bool(_COOKIE_BEFORE.search(before))
 
 
+def _stem(name: str) -> str:
+    """A name without its wildcard ending: "visid_incap_*" and "visid_incap" are one cookie."""
+    return name.lower().rstrip("*").rstrip("._-#")
+
+
 def cookies_in_prose(
     lines: list[str], sents: list[Sentence], source: str | None, known: set[str]
 ) -> list[DeclaredCookie]:
     """Cookies named outside tables (names in `known`, already read from a table, skipped)."""
-    taken = {k.lower() for k in known}
-    out = [c for c in _definitions(lines, source) if c.name.lower() not in taken]
-    taken |= {c.name.lower() for c in out}
+    taken = {_stem(k) for k in known}
+    out = [c for c in _blocks(lines, source) if _stem(c.name) not in taken]
+    taken |= {_stem(c.name) for c in out}
+    out += [c for c in _definitions(lines, source) if _stem(c.name) not in taken]
+    taken |= {_stem(c.name) for c in out}
     out += _inline(sents, source, taken)
     if len({c.name.lower() for c in out}) < LIST_SIZE and not known:
         out = [c.model_copy(update={"listed": False}) for c in out]

@@ -146,7 +146,7 @@ def html_to_lines(document: str) -> list[str]:
     return "".join(parts).splitlines()
 
 
-_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+)>")
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+|[^<>\s@]+@[^<>\s@]+\.[a-z]{2,})>")
 _INLINE_TAG = re.compile(r"</?(span|strong|em|b|i|a|u|small|sup|sub|code)\b[^>]*>", re.I)
 _LI_TAG = re.compile(r"<li\b[^>]*>", re.I)
 _BLOCK_TAG = re.compile(r"</?[a-z][a-z0-9]*\b[^>]*>", re.I)

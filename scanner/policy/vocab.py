@@ -108,8 +108,30 @@ def parse_lifetime(text: str) -> tuple[float | None, bool]:
         return None, True
     m = DURATION.search(norm)
     if m:
-        return duration_days(m), False
+        return compound_days(norm, m), False
     return None, False
+
+
+_JOINED = re.compile(r"\s*(?:,|and|et|und|y|e)?\s*")
+
+
+def compound_days(norm: str, first: re.Match[str]) -> float | None:
+    """Days of a duration, adding the parts that follow it: "1 year 1 month 4 days",
+    "1 an et 1 mois"."""
+    days = duration_days(first)
+    if days is None:
+        return None
+    end = first.end()
+    while True:
+        joined = _JOINED.match(norm, end)
+        nxt = DURATION.match(norm, joined.end()) if joined else None
+        if nxt is None:
+            return days
+        more = duration_days(nxt)
+        if more is None or more >= days:  # "1 month 13 months" is not one duration
+            return days
+        days = round(days + more, 4)
+        end = nxt.end()
 
 
 KIND_WORDS: dict[Category, str] = {
@@ -119,13 +141,14 @@ KIND_WORDS: dict[Category, str] = {
         r"funzional\w*|(?:strictement |strictly |absolument )?necessaires?|"
         r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
         r"erforderlich\w*|necesari[oa]s|necessari|indispensables?|"
-        r"de preferences?|preference|required|obligatoires?|imprescindibles?"
+        r"de preferences?|preference|required|needed|obligatoires?|imprescindibles?"
     ),
     Category.SESSION: r"de session|session|sitzungs|de sesion|di sessione",
     Category.TRACKING: (
         r"de tracage|tracage|de suivi|tracking|de ciblage|ciblage|targeting|"
-        r"publicitaires?|de publicite|advertising|advertisement|ads?|"
-        r"marketing|de reseaux sociaux|social media|sociaux|social|soziale\w*(?: medien)?|"
+        r"publicitaires?|de publicite|advertising|advertisement|ads|"
+        r"marketing|de reseaux sociaux|social media|sociaux|social(?: plugins?)?|plugin social\w*|"
+        r"soziale\w*(?: medien)?|"
         r"redes sociales|sociales|comportementa\w*|"
         r"behaviou?ral|de profilage|profilazione|di profilazione|werbe\w*|"
         r"publicitari[oa]s|de publicidad|pubblicitari|third[- ]party advertising"
@@ -134,7 +157,8 @@ KIND_WORDS: dict[Category, str] = {
         r"analytiques?|analytics?|analytical|d'analyse|analysis|de mesure d'audience|"
         r"de mesure de l'audience|mesure d'audience|audience measurement|statistiques?|"
         r"statisti(?:cs|cal)|statistik\w*|analyse\w*|de performance|performance|"
-        r"analitic[oia]s?|estadistic[oa]s|statistici|di statistica|de rendimiento"
+        r"analitic[oia]s?|estadistic[oa]s|statistici|di statistica|de rendimiento|"
+        r"de analisis|di analisi"
     ),
 }
 _LABEL_RES = {cat: re.compile(rf"\b(?:{words})\b") for cat, words in KIND_WORDS.items()}

@@ -263,3 +263,11 @@ def test_generic_payload_is_the_alert_document() -> None:
     assert payload["type"] == "cookie_audit.alert" and payload["version"] == 1
     assert Alert.model_validate(json.loads(json.dumps(payload))["alert"]) == alert
     assert payload["alert"]["cookies_added"][0]["name"] == HOSTILE  # data, not markup
+
+
+def test_an_unknown_category_is_shown_as_it_is() -> None:
+    alert = hostile_alert().model_copy(
+        update={"cookies_added": [CookieRef(name="x", domain="d.test", category="newfangled")]}
+    )
+    text = json.dumps(slack_payload(alert, Lang.FR), ensure_ascii=False)
+    assert "x (d.test) \u2014 newfangled" in text

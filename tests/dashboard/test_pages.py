@@ -176,3 +176,23 @@ def test_a_viewer_guessing_admin_urls_gets_403(seeded: Flask) -> None:
     assert not audit_store(engine_of(seeded)).find("boutique").paused
     page = viewer.get("/sites/boutique").get_data(as_text=True)
     assert "/manage/" not in page and "Manage audits" not in page
+
+
+def test_overview_pages_of_one_hundred(app: Flask, people: dict[Role, str]) -> None:
+    from dashboard import overview
+
+    engine = engine_of(app)
+    for i in range(3):
+        add_audit(engine, f"site{i}", f"https://www.site{i}.test/")
+    rows = overview.select_rows(
+        overview.build_rows(
+            [(audit_store(engine).find(f"site{i}"), None) for i in range(3)], {}, {}
+        ),
+        sort="name",
+    )
+    page, number, pages = overview.page_of(rows, 2, size=2)
+    assert [r.name for r in page] == ["site2"] and (number, pages) == (2, 2)
+    assert overview.page_of(rows, 9, size=2)[1] == 2 and overview.page_of(rows, 0, size=2)[1] == 1
+    browser = signed_in(app, Role.VIEWER)
+    html = browser.get("/?page=abc").get_data(as_text=True)
+    assert "3 of 3 sites" in html and 'class="pager"' not in html

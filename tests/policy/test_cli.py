@@ -29,7 +29,7 @@ def test_extract_file_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     for expected in (
         "tracking",
-        "Google Analytics (US)",
+        "Google Analytics (analytics, US)",
         "countries (US)",
         "1825 days",
         "cookie de traçage",

@@ -204,3 +204,63 @@ def test_retention_listed_under_a_heading() -> None:
         "10 years for accounting data\n3 years from the last contact for prospecting data\n"
     )
     assert sorted(r.days for r in p.retention) == [1095, 1825, 3650]
+
+
+def test_compound_durations_add_up() -> None:
+    p = extract(
+        "| Name | Purpose | Duration |\n|---|---|---|\n"
+        "| _ga | counts visits | 1 year 1 month 4 days |\n| _pk_id | visits | 1 an et 1 mois |\n"
+    )
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("_ga", 399.44), ("_pk_id", 395.44)]
+
+
+def test_one_cookie_per_definition_block() -> None:
+    p = extract(
+        "Cookies used on this site\nCookieConsent\nType: own, technical\nDuration: 1 year\n"
+        "Purpose: remembers your cookie choice\n_ga\nTipo: Analítica (Google Analytics)\n"
+        "Caducidad: 2 años\n"
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("CookieConsent", 365.0, Category.TECHNICAL),
+        ("_ga", 730.0, Category.GOOGLE_ANALYTICS),
+    ]
+    assert {Category.TECHNICAL, Category.ANALYTICS} <= p.category_set()
+
+
+def test_rows_under_a_spanning_vendor_cell_are_read() -> None:
+    p = extract(
+        "| Cookie | Cookie name | Expiry | Purpose | Type |\n|---|---|---|---|---|\n"
+        "| Cloudflare | __cf_bm | 30 minutes | bot protection | Necessary |\n"
+        "| cf_clearance | 1 hour | |||\n"
+        "| Analytics (Google) | _ga | 2 years | counts visitors | Analytics |\n"
+        "| _gid | Session | Analytics | ||\n"
+    )
+    got = [(c.name, c.session, c.lifetime_days, c.category) for c in p.cookies]
+    assert got == [
+        ("__cf_bm", False, 0.0208, Category.TECHNICAL),
+        ("cf_clearance", False, 0.0417, Category.TECHNICAL),
+        ("_ga", False, 730.0, Category.ANALYTICS),
+        ("_gid", True, None, Category.ANALYTICS),
+    ]
+
+
+def test_sub_processor_tables_declare_transfers_and_safeguards() -> None:
+    p = extract(
+        "| Sub-processor | Service | Data location | Transfer mechanism |\n|---|---|---|---|\n"
+        "| Twilio Inc. | SMS | United States | SCCs, BCRs, Privacy Framework |\n"
+        "| Vonage B.V. | Calls | Netherlands | N/A (EU-based) |\n"
+        "Questions: <privacy@example.com>.\n"
+    )
+    [transfer] = p.transfers
+    assert transfer.countries == ["US"] and set(transfer.safeguards) == {"scc", "bcr", "dpf"}
+    assert [c.email for c in p.contacts] == ["privacy@example.com"]
+
+
+def test_a_list_of_the_kinds_of_cookies_there_are_declares_none() -> None:
+    p = extract(
+        "Existe otra clasificación con cinco tipos de cookies: cookies técnicas, cookies de "
+        "análisis y cookies publicitarias. Este sitio utiliza cookies técnicas."
+    )
+    assert p.category_set() == {Category.TECHNICAL}
+    social = extract("Questo sito utilizza cookie tecnici e di terze parti, per i social plugin.")
+    assert Category.TRACKING in social.category_set()
