@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 import click
@@ -46,9 +48,20 @@ def broker_options(fn: Any) -> Any:
     default=None,
     help="Scans at a time in this worker (default $COOKIE_AUDIT_BROWSERS or 2).",
 )
+@click.option(
+    "--name",
+    default=None,
+    metavar="NODE",
+    help="Celery node name, unique among the workers (default cookie-audit-PID@HOST).",
+)
 @db_option
 def worker(
-    broker: str | None, queue: str | None, loglevel: str, browsers: int | None, db: str | None
+    broker: str | None,
+    queue: str | None,
+    loglevel: str,
+    browsers: int | None,
+    name: str | None,
+    db: str | None,
 ) -> None:
     """A Celery worker that runs audits from the queue (one Chromium per scan)."""
     from audits.tasks import make_celery
@@ -58,6 +71,9 @@ def worker(
     app.worker_main(
         [
             "worker",
+            # unique by default: RabbitMQ gives each node name one exclusive control queue,
+            # so a second worker of the same name on a machine could not start consuming
+            f"--hostname={name or node_name()}",
             f"--loglevel={loglevel}",
             f"--queues={settings.queue}",
             f"--concurrency={settings.browsers}",
@@ -65,6 +81,10 @@ def worker(
             "--without-mingle",
         ]
     )
+
+
+def node_name() -> str:
+    return f"cookie-audit-{os.getpid()}@{socket.gethostname()}"
 
 
 @click.command("scheduler")

@@ -201,6 +201,7 @@ def daemon(browsers: int | None, tick: float | None, verbose: bool, db: str | No
     engine.on_result = lambda r: print_result(r, "run")
     engine.run()
     _close_delivery(runner)
+    store.close()
 
 
 @audit.command("history")

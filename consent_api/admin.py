@@ -1,4 +1,4 @@
-"""Admin endpoints: register and update sites, export, statistics, purge, verify.
+"""Admin endpoints: register and update sites, export, statistics, purge, verify, checkpoints.
 
 Authenticated with ``Authorization: Bearer <admin key>``. A global key (made with
 ``cookie-audit sites key``) may do everything; a site key (printed once by ``sites add`` or
@@ -12,15 +12,16 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
-from consent_api import export as export_format
-from consent_api import ledger
+from consent_api import chain, export, stats
+from consent_api.checkpoints import create_checkpoint
 from consent_api.db import state
-from consent_api.errors import ApiError
+from consent_api.errors import Forbidden, InvalidInput, MalformedRequest, UnsupportedMediaType
 from consent_api.sites import (
     AdminIdentity,
     SiteView,
     check_admin_key,
     create_admin_key,
+    create_server_key,
     create_site,
     get_site,
     list_sites,
@@ -48,26 +49,37 @@ def _site(site_key: str) -> SiteView:
         site = get_site(conn, site_key)
     scope = _identity().site_id
     if scope is not None and scope != site.id:
-        raise ApiError(403, "forbidden", "This admin key is for another site.")
+        raise Forbidden("This admin key is for another site.")
     return site
 
 
 def _body() -> Any:
     if request.mimetype not in {"application/json", ""}:
-        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+        raise UnsupportedMediaType("Send the body as application/json.")
     try:
         return json.loads(request.get_data(cache=False) or b"{}")
     except (ValueError, RecursionError):
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+        raise MalformedRequest("The body is not valid JSON.") from None
+
+
+def _choice(name: str, enum: Any, default: Any) -> Any:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        raise InvalidInput(f"{name} must be one of {allowed}.", field=name) from None
 
 
 @admin.post("/sites")
 def add_site() -> tuple[Response, int]:
     if _identity().site_id is not None:
-        raise ApiError(403, "forbidden", "Only a global admin key can register sites.")
+        raise Forbidden("Only a global admin key can register sites.")
     body = _body()
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+        raise MalformedRequest("The body must be a JSON object.")
     with state().engine.begin() as conn:
         site = create_site(conn, body)
         key = create_admin_key(conn, site.id, f"site {site.site_key}")
@@ -91,46 +103,87 @@ def site(site_key: str) -> Response:
 def patch_site(site_key: str) -> Response:
     _site(site_key)
     body = _body()
-    engine = state().engine
-    with write_transaction(engine) as conn:
+    with write_transaction(state().engine) as conn:
         updated = update_site(conn, site_key, body)
+    state().sites.forget(site_key)
     return jsonify(updated.admin_json())
 
 
+@admin.post("/sites/<site_key>/server-key")
+def server_key(site_key: str) -> tuple[Response, int]:
+    """A new key for the site's own server (replaces the old one; shown once)."""
+    _site(site_key)
+    with write_transaction(state().engine) as conn:
+        key = create_server_key(conn, site_key)
+    state().sites.forget(site_key)
+    return jsonify({"site_key": site_key, "server_key": key}), 201
+
+
 @admin.get("/sites/<site_key>/export")
-def export(site_key: str) -> Response:
+def export_records(site_key: str) -> Response:
     site = _site(site_key)
     fmt = request.args.get("format", "jsonl")
-    if fmt not in {"csv", "jsonl"}:
-        raise ApiError(422, "invalid_field", "format must be csv or jsonl.", field="format")
-    start = ledger.parse_day(request.args.get("from"), "from")
-    end = ledger.parse_day(request.args.get("to"), "to")
-    engine = state().engine
-
-    name = f"consents-{site.site_key}.{fmt}"
+    start = export.parse_day(request.args.get("from"), "from")
+    end = export.parse_day(request.args.get("to"), "to")
+    current = state()
+    body = export.render(fmt, current.engine, site, start, end, current.trusted_keys)
+    suffix = "csv" if fmt == "csv" else "jsonl"
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
-    body = export_format.render(fmt, ledger.iter_records(engine, site, start, end))
     response = Response(stream_with_context(body), mimetype=mimetype)
+    name = f"consents-{site.site_key}{'-ledger' if fmt == 'ledger' else ''}.{suffix}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @admin.get("/sites/<site_key>/stats")
-def stats(site_key: str) -> Response:
+def site_stats(site_key: str) -> Response:
     site = _site(site_key)
-    start = ledger.parse_day(request.args.get("from"), "from")
-    end = ledger.parse_day(request.args.get("to"), "to")
+    start = export.parse_day(request.args.get("from"), "from")
+    end = export.parse_day(request.args.get("to"), "to")
+    period = _choice("period", stats.Period, stats.Period.DAY)
+    split = _choice("split", stats.Split, None)
     with state().engine.connect() as conn:
-        return jsonify(ledger.stats(conn, site, start, end))
+        return jsonify(stats.summary(conn, site, start, end, period, split))
 
 
 @admin.post("/sites/<site_key>/purge")
 def purge(site_key: str) -> Response:
     _site(site_key)
-    return jsonify(ledger.purge(state().engine, site_key))
+    current = state()
+    result = chain.purge(current.engine, site_key, current.key, current.trusted_keys)
+    if result["deleted"]:
+        result["checkpoint"] = create_checkpoint(
+            current.engine, site_key, current.key, current.trusted_keys
+        )
+    return jsonify(result)
 
 
 @admin.get("/sites/<site_key>/verify")
 def verify(site_key: str) -> Response:
     _site(site_key)
-    return jsonify(ledger.verify(state().engine, site_key))
+    current = state()
+    return jsonify(chain.verify(current.engine, site_key, current.trusted_keys).json())
+
+
+@admin.get("/sites/<site_key>/checkpoints")
+def checkpoints(site_key: str) -> Response:
+    """Every signed checkpoint after ``after`` (JSON lines): the copy an auditor keeps."""
+    site = _site(site_key)
+    raw = request.args.get("after", "0")
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidInput("after must be an entry number.", field="after")
+    with state().engine.connect() as conn:
+        found = chain.checkpoints_of(conn, site, int(raw))
+    body = "".join(json.dumps(cp, separators=(",", ":")) + "\n" for cp in found)
+    return Response(body, mimetype="application/x-ndjson")
+
+
+@admin.post("/sites/<site_key>/checkpoints")
+def new_checkpoint(site_key: str) -> tuple[Response, int]:
+    """Sign the chain's head now (after verifying what came since the last checkpoint)."""
+    _site(site_key)
+    current = state()
+    checkpoint = create_checkpoint(current.engine, site_key, current.key, current.trusted_keys)
+    if checkpoint is None:
+        raise InvalidInput("The chain is empty: there is nothing to sign yet.", "empty_chain")
+    return jsonify(checkpoint), 201

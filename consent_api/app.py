@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consent_api import db
 from consent_api.admin import admin
-from consent_api.errors import ApiError, error_body
+from consent_api.errors import (
+    ChainBroken,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    MalformedRequest,
+    NotFound,
+    RequestRefused,
+    TooLarge,
+    Unauthenticated,
+    UnsupportedMediaType,
+    error_body,
+)
 from consent_api.public import public
+from consent_api.scripts import scripts
 from consent_api.settings import DEFAULTS, load_settings
 
 log = logging.getLogger("consent_api")
@@ -40,6 +55,27 @@ HTTP_CODES = {
     422: "unprocessable_entity",
     429: "rate_limited",
 }
+
+
+#: The one place where domain errors become HTTP statuses (most specific class first).
+HTTP_STATUS: tuple[tuple[type[RequestRefused], int], ...] = (
+    (MalformedRequest, 400),
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (ChainBroken, 409),
+    (Conflict, 409),
+    (TooLarge, 413),
+    (UnsupportedMediaType, 415),
+    (InvalidInput, 422),
+)
+
+
+def status_of(error: RequestRefused) -> int:
+    for kind, status in HTTP_STATUS:
+        if isinstance(error, kind):
+            return status
+    return 400
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -68,11 +104,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         enabled=settings.ratelimit_enabled,
         headers_enabled=False,
     )
-    limiter.limit(settings.ratelimit_public)(public)
-    limiter.limit(settings.ratelimit_admin)(admin)
+    # One budget per client for all the public endpoints together (not one per endpoint),
+    # one for the admin endpoints; the scripts (their own blueprint) are not limited.
+    limiter.shared_limit(settings.ratelimit_public, scope="public")(public)
+    limiter.shared_limit(settings.ratelimit_admin, scope="admin")(admin)
     app.register_blueprint(public)
     app.register_blueprint(admin)
-    _register_errors(app)
+    app.register_blueprint(scripts)
+    _register_errors(app, limiter)
     _register_meta(app)
     return app
 
@@ -98,12 +137,12 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Respon
     return response
 
 
-def _register_errors(app: Flask) -> None:
-    @app.errorhandler(ApiError)
-    def api_error(exc: ApiError) -> Response:
-        response = jsonify(exc.body())
-        response.status_code = exc.status
-        if exc.status == 401:
+def _register_errors(app: Flask, limiter: Limiter) -> None:
+    @app.errorhandler(RequestRefused)
+    def refused(exc: RequestRefused) -> Response:
+        status = status_of(exc)
+        response = error_response(status, exc.code, exc.message, **exc.extra)
+        if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="cookie-audit admin"'
         return response
 
@@ -121,12 +160,22 @@ def _register_errors(app: Flask) -> None:
             allowed = getattr(exc, "valid_methods", None)
             if allowed:
                 response.headers["Allow"] = ", ".join(allowed)
+        if status == 429:
+            response.headers["Retry-After"] = str(_retry_after(limiter))
         return response
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
         return error_response(500, "internal_error", "The server failed; the error is logged.")
+
+
+def _retry_after(limiter: Limiter) -> int:
+    """Seconds until the breached limit's window lets the client in again (at least 1)."""
+    limit = limiter.current_limit
+    if limit is None:
+        return 1
+    return max(1, math.ceil(limit.reset_at - time.time()))
 
 
 def _register_meta(app: Flask) -> None:

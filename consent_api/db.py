@@ -1,35 +1,69 @@
 """The app's state and its database, in one place (as flaskr's ``db.py``).
 
-The engine and the migrations come from the product's :mod:`database` package; this module
-only attaches them to a Flask app and hands them to the blueprints.
+:class:`State` is everything the endpoints and the commands work with: settings, the engine of
+the product database (from :mod:`database`), the site cache, the ledger (its batch queue), the
+signing key and the keys trusted for verification. The CLI builds one without Flask.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
 import database
+from consent_api.chain import Ledger
+from consent_api.checkpoints import CheckpointScheduler
 from consent_api.settings import Settings
+from consent_api.signing import SigningKey, load_key
+from consent_api.sites import SiteCache
+from consent_api.verifier import key_id_of
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class State:
-    """What the blueprints need from the app: settings and the engine."""
-
     settings: Settings
     engine: Engine
+    sites: SiteCache
+    ledger: Ledger
+    key: SigningKey
+    scheduler: CheckpointScheduler | None = field(default=None)
+
+    @property
+    def trusted_keys(self) -> dict[str, str]:
+        """Key id -> base64 public key: this server's key and the older ones still trusted."""
+        keys = {key_id_of(k): k for k in self.settings.trusted_public_keys}
+        keys[self.key.key_id] = self.key.public_key
+        return keys
+
+    @classmethod
+    def open(cls, settings: Settings, *, migrate: bool | None = None) -> State:
+        """Engine, migrations (every branch of the product database, serialised between
+        processes, so several gunicorn workers may start at once) and the signing key."""
+        engine = database.make_engine(settings.database)
+        if settings.auto_migrate if migrate is None else migrate:
+            database.upgrade(engine)
+        key = load_key(settings.signing_key_file)
+        return cls(
+            settings, engine, SiteCache(engine, settings.site_cache_seconds), Ledger(engine), key
+        )
+
+    def start_checkpoints(self) -> None:
+        interval = self.settings.checkpoint_interval_seconds
+        if interval > 0 and self.scheduler is None:
+            self.scheduler = CheckpointScheduler(self.engine, self.key, self.trusted_keys, interval)
+            self.scheduler.start()
+
+    def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        self.engine.dispose()
 
 
 def init_app(app: Flask, settings: Settings) -> State:
-    """Create the engine, migrate every branch of the product database when ``auto_migrate``
-    (serialised between processes, so several gunicorn workers may start at once)."""
-    engine = database.make_engine(settings.database)
-    if settings.auto_migrate:
-        database.upgrade(engine)
-    value = State(settings, engine)
+    value = State.open(settings)
+    value.start_checkpoints()
     app.extensions["consent_api"] = value
     return value
 

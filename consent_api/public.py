@@ -1,37 +1,44 @@
-"""Public endpoints used by banners in visitors' browsers.
+"""Public endpoints used by banners in visitors' browsers (and, when allowed, by sites' servers).
 
 CORS is done with two request hooks instead of flask-cors because the allowed origins are per
-site and live in the database: ``before_request`` loads the site named in the URL, refuses a
-request (or preflight) whose ``Origin`` is not registered for it with 403 ``origin_not_allowed``
-before anything is written, and answers preflights itself; ``after_request`` echoes the allowed
-origin. Requests without an ``Origin`` header (curl, server-to-server) are not browser
-cross-origin requests and pass.
+site and live in the database: ``before_request`` loads the site named in the URL and refuses
+a request (or preflight) whose ``Origin`` is not registered for it with 403
+``origin_not_allowed`` before anything is written; ``after_request`` echoes the allowed origin
+and adds ``Vary: Origin`` to every answer about a site, whether an ``Origin`` was sent or not
+(a shared cache must never serve an answer made for one origin to another).
+
+A choice posted without ``Origin`` is not a banner's: it is refused with 403
+``origin_required`` unless ``ALLOW_SERVER_POSTS`` is on and the post carries the site's server
+key (``Authorization: Bearer ss_...``); it is then recorded with ``source: server``.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from datetime import UTC, datetime
 
-from flask import Blueprint, Response, g, jsonify, request, send_from_directory
+from flask import Blueprint, Response, g, jsonify, request
+from werkzeug.http import http_date
 
-from consent_api import ledger
+from consent_api import records, stats
+from consent_api.chain import latest_checkpoint
 from consent_api.db import state
-from consent_api.errors import ApiError
-from consent_api.sites import SiteView, get_site
+from consent_api.declarations import current_declaration
+from consent_api.errors import Forbidden, MalformedRequest, NotFound, UnsupportedMediaType
+from consent_api.models import Source
+from consent_api.sites import SiteView, server_key_matches
+from consent_api.validation import Limits, RequestContext, validate
 
 public = Blueprint("public", __name__)
 
-STATIC = Path(__file__).with_name("static")
 CORS_METHODS = "GET, POST, OPTIONS"
 CORS_HEADERS = "Content-Type"
 
 
-def check_origin(site: SiteView) -> None:
-    g.site = site
+def _check_origin(site: SiteView) -> None:
     origin = request.headers.get("Origin")
     if origin is not None and origin not in site.origins:
-        raise ApiError(403, "origin_not_allowed", "This origin is not registered for this site.")
+        raise Forbidden("This origin is not registered for this site.", "origin_not_allowed")
 
 
 @public.before_request
@@ -39,10 +46,9 @@ def load_site_and_check_origin() -> Response | None:
     site_key = (request.view_args or {}).get("site_key")
     if site_key is None:
         return None
-    if request.endpoint == "public.post_consent" and request.method == "POST":
-        return None  # checked inside the append transaction (ledger.append check_site)
-    with state().engine.connect() as conn:
-        check_origin(get_site(conn, site_key))
+    site = state().sites.get(site_key)
+    g.site = site
+    _check_origin(site)
     if request.method == "OPTIONS":
         response = Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
@@ -54,11 +60,13 @@ def load_site_and_check_origin() -> Response | None:
 
 @public.after_request
 def cors_headers(response: Response) -> Response:
-    origin = request.headers.get("Origin")
     site: SiteView | None = g.get("site")
-    if site is not None and origin is not None and origin in site.origins:
+    if site is None:
+        return response
+    response.vary.add("Origin")
+    origin = request.headers.get("Origin")
+    if origin is not None and origin in site.origins:
         response.headers["Access-Control-Allow-Origin"] = origin
-        response.vary.add("Origin")
     return response
 
 
@@ -91,37 +99,51 @@ def config(site_key: str) -> Response:
 def _json_body() -> object:
     mimetype = request.mimetype
     if mimetype not in {"application/json", "text/plain", ""}:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "Send the body as application/json or text/plain (JSON text).",
-        )
+        raise UnsupportedMediaType("Send the body as application/json or text/plain (JSON text).")
     raw = request.get_data(cache=False)
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+        raise MalformedRequest("The body is not valid JSON.") from None
+
+
+def _source(site: SiteView) -> Source:
+    if request.headers.get("Origin") is not None:
+        return Source.BROWSER
+    if not state().settings.allow_server_posts:
+        raise Forbidden(
+            "A choice must come from a banner on a registered origin (no Origin header).",
+            "origin_required",
+        )
+    if not server_key_matches(site.server_key_sha256, request.headers.get("Authorization")):
+        raise Forbidden(
+            "A post without Origin needs the site's server key (Authorization: Bearer ss_...).",
+            "invalid_server_key",
+        )
+    return Source.SERVER
 
 
 @public.post("/v1/sites/<site_key>/consents")
 def post_consent(site_key: str) -> tuple[Response, int]:
+    site = _site()
+    source = _source(site)
     body = _json_body()
-    settings = state().settings
-    context = ledger.RequestContext(
+    current = state()
+    settings = current.settings
+    context = RequestContext(
         user_agent=request.headers.get("User-Agent"),
         gpc=request.headers.get("Sec-GPC", "").strip() == "1",
         remote_addr=request.remote_addr,
+        source=source,
     )
-    receipt = ledger.append(
-        state().engine,
-        site_key,
-        body,
-        context,
+    limits = Limits(
         page_url_max=settings.page_url_max_length,
         user_agent_max=settings.user_agent_max_length,
+        client_ts_max_skew=settings.client_ts_max_skew_seconds,
         replay_window=settings.replay_window_seconds,
-        check_site=check_origin,
     )
+    draft = validate(body, site, context, limits, datetime.now(UTC))
+    receipt = current.ledger.append(draft, site.site_key)
     response = jsonify(receipt.json())
     if receipt.replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -132,36 +154,56 @@ def post_consent(site_key: str) -> tuple[Response, int]:
 @public.get("/v1/sites/<site_key>/consents/<consent_id>")
 def get_consent(site_key: str, consent_id: str) -> Response:
     with state().engine.connect() as conn:
-        return jsonify(ledger.latest(conn, _site(), consent_id))
+        return jsonify(records.latest(conn, _site(), consent_id))
 
 
 @public.get("/v1/sites/<site_key>/consents/<consent_id>/history")
 def get_history(site_key: str, consent_id: str) -> Response:
     with state().engine.connect() as conn:
-        return jsonify({"records": ledger.history(conn, _site(), consent_id)})
+        return jsonify({"records": records.history(conn, _site(), consent_id)})
 
 
 @public.post("/v1/sites/<site_key>/impressions")
 def post_impression(site_key: str) -> Response:
-    ledger.count_impression(state().engine, site_key)
+    stats.count_impression(state().engine, _site())
     return Response(status=204)
 
 
-def _script(directory: Path, name: str) -> Response:
-    if not (directory / name).is_file():
-        raise ApiError(404, "not_found", f"{name} is not available.")
-    response = send_from_directory(directory, name, mimetype="text/javascript", max_age=300)
-    response.headers["Access-Control-Allow-Origin"] = "*"
+@public.get("/v1/sites/<site_key>/checkpoints/latest")
+def get_latest_checkpoint(site_key: str) -> Response:
+    """The newest signed head of the site's chain (what receipts carry)."""
+    with state().engine.connect() as conn:
+        checkpoint = latest_checkpoint(conn, _site())
+    if checkpoint is None:
+        raise NotFound("No checkpoint is signed for this site yet.")
+    response = jsonify(checkpoint)
+    response.headers["Cache-Control"] = "public, max-age=30"
     return response
 
 
-@public.get("/banner.js")
-def banner_js() -> Response:
-    return _script(STATIC, "banner.js")
+@public.get("/v1/sites/<site_key>/declaration")
+def get_declaration(site_key: str) -> Response:
+    """The site's cookie declaration, as the latest audit generated it."""
+    with state().engine.connect() as conn:
+        declaration = current_declaration(conn, _site())
+    if declaration is None:
+        raise NotFound("No cookie declaration is published for this site yet.")
+    response = Response(declaration.body, mimetype="application/json")
+    response.set_etag(declaration.etag)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Last-Modified"] = _http_date(declaration.generated_at)
+    response.make_conditional(request)
+    return response
 
 
-@public.get("/adapters/<name>.js")
-def adapter_js(name: str) -> Response:
-    if not name.replace("-", "").replace("_", "").isalnum():
-        raise ApiError(404, "not_found", "No such adapter.")
-    return _script(STATIC / "adapters", f"{name}.js")
+def _http_date(value: str) -> str:
+    return http_date(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+@public.get("/v1/ledger/keys")
+def ledger_keys() -> Response:
+    """The public keys that sign purges and checkpoints (pin them to verify exports)."""
+    keys = state().trusted_keys
+    response = jsonify({"keys": [{"key_id": k, "public_key": v} for k, v in keys.items()]})
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -7,12 +7,18 @@ one frozen :class:`Settings` and fails at start with a message naming the bad fi
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from consent_api.errors import ConfigError
-from database import DatabaseConfigError, DatabaseSettings
+from database import DatabaseConfigError, DatabaseSettings, data_dir
+
+PREFIX = "COOKIE_AUDIT_"
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: the product database (database.default_database_url)
@@ -30,6 +36,13 @@ DEFAULTS: dict[str, Any] = {
     "API_BASE": None,  # None: the URL the request came in on
     "PROXY_FIX_X_FOR": 0,
     "DB_POOL_SIZE": 5,
+    "CLIENT_TS_MAX_SKEW_SECONDS": 86400,
+    "ALLOW_SERVER_POSTS": False,
+    "SIGNING_KEY_FILE": None,  # None: ledger-signing-key.pem in the product's data folder
+    "TRUSTED_PUBLIC_KEYS": "",  # older keys (base64, comma-separated) still trusted
+    "CHECKPOINT_INTERVAL_SECONDS": 60,
+    "DECLARATION_MAX_BYTES": 256 * 1024,
+    "SITE_CACHE_SECONDS": 2.0,
 }
 
 
@@ -47,6 +60,13 @@ class Settings:
     user_agent_max_length: int
     api_base: str | None
     proxy_fix_x_for: int
+    client_ts_max_skew_seconds: int
+    allow_server_posts: bool
+    signing_key_file: Path
+    trusted_public_keys: tuple[str, ...]
+    checkpoint_interval_seconds: float
+    declaration_max_bytes: int
+    site_cache_seconds: float
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -123,4 +143,61 @@ def load_settings(config: Mapping[str, Any], default_database_url: str | None = 
         ),
         api_base=api_base,
         proxy_fix_x_for=_int("PROXY_FIX_X_FOR", config.get("PROXY_FIX_X_FOR"), 0),
+        client_ts_max_skew_seconds=_int(
+            "CLIENT_TS_MAX_SKEW_SECONDS", config.get("CLIENT_TS_MAX_SKEW_SECONDS"), 60
+        ),
+        allow_server_posts=_bool("ALLOW_SERVER_POSTS", config.get("ALLOW_SERVER_POSTS")),
+        signing_key_file=_key_file(config.get("SIGNING_KEY_FILE")),
+        trusted_public_keys=_public_keys(config.get("TRUSTED_PUBLIC_KEYS")),
+        checkpoint_interval_seconds=_float(
+            "CHECKPOINT_INTERVAL_SECONDS", config.get("CHECKPOINT_INTERVAL_SECONDS")
+        ),
+        declaration_max_bytes=_int(
+            "DECLARATION_MAX_BYTES", config.get("DECLARATION_MAX_BYTES"), 1024
+        ),
+        site_cache_seconds=_float("SITE_CACHE_SECONDS", config.get("SITE_CACHE_SECONDS")),
     )
+
+
+def _key_file(value: Any) -> Path:
+    if value in (None, ""):
+        return data_dir() / "ledger-signing-key.pem"
+    return Path(_str("SIGNING_KEY_FILE", str(value))).expanduser()
+
+
+def _public_keys(value: Any) -> tuple[str, ...]:
+    """Base64 Ed25519 public keys (32 bytes each), comma-separated."""
+    if value in (None, ""):
+        return ()
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    keys: list[str] = []
+    for item in items:
+        text = str(item).strip()
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except ValueError:
+            raw = b""
+        if len(raw) != 32:
+            raise ConfigError(
+                f"TRUSTED_PUBLIC_KEYS: expected base64 Ed25519 public keys, got {text!r}"
+            )
+        keys.append(text)
+    return tuple(keys)
+
+
+def settings_from_environment(
+    database_url: str | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """The settings a command runs with, read the way the app reads them (defaults, then
+    ``COOKIE_AUDIT_*`` variables, values parsed as JSON when they are JSON), ``--db`` on top."""
+    env = os.environ if environ is None else environ
+    config: dict[str, Any] = dict(DEFAULTS)
+    for name, value in env.items():
+        if name.startswith(PREFIX):
+            try:
+                config[name.removeprefix(PREFIX)] = json.loads(value)
+            except ValueError:
+                config[name.removeprefix(PREFIX)] = value
+    if database_url:
+        config["DATABASE_URL"] = database_url
+    return load_settings(config)

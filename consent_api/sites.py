@@ -11,16 +11,18 @@ import hmac
 import json
 import re
 import secrets
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from consent_api.errors import ApiError
+from consent_api.errors import InvalidInput, MalformedRequest, NotFound, Unauthenticated
 from consent_api.models import GENESIS_HASH, AdminKey, IpPolicy, Site
 
 SITES = cast(Table, Site.__table__)
@@ -87,6 +89,7 @@ class SiteView:
     created_at: datetime
     head_seq: int
     head_hash: str
+    server_key_sha256: str | None = None
 
     @classmethod
     def from_row(cls, row: RowMapping) -> SiteView:
@@ -106,6 +109,7 @@ class SiteView:
             created_at=row["created_at"],
             head_seq=row["head_seq"],
             head_hash=row["head_hash"],
+            server_key_sha256=row.get("server_key_sha256"),
         )
 
     @property
@@ -131,11 +135,12 @@ class SiteView:
             "created_at": created.isoformat().replace("+00:00", "Z"),
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
+            "server_key": self.server_key_sha256 is not None,
         }
 
 
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "invalid_field", f"{field}: {message}", field=field)
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", field=field)
 
 
 def _origin(value: Any) -> str:
@@ -233,8 +238,8 @@ def validate_settings(data: Mapping[str, Any], *, partial: bool) -> dict[str, An
     }
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ApiError(
-            422, "unknown_field", f"unknown field(s): {', '.join(unknown)}", field=unknown[0]
+        raise InvalidInput(
+            f"unknown field(s): {', '.join(unknown)}", "unknown_field", field=unknown[0]
         )
     out: dict[str, Any] = {}
     if "name" in data or not partial:
@@ -268,16 +273,51 @@ def validate_settings(data: Mapping[str, Any], *, partial: bool) -> dict[str, An
     return out
 
 
+def unknown_site() -> NotFound:
+    return NotFound("No site is registered with this key.", "unknown_site")
+
+
 def get_site(conn: Connection, site_key: str, *, lock: bool = False) -> SiteView:
     if not isinstance(site_key, str) or len(site_key) > 64:
-        raise ApiError(404, "unknown_site", "No site is registered with this key.")
+        raise unknown_site()
     query = select(SITES).where(SITES.c.site_key == site_key)
     if lock:
         query = query.with_for_update()
     row = conn.execute(query).mappings().first()
     if row is None:
-        raise ApiError(404, "unknown_site", "No site is registered with this key.")
+        raise unknown_site()
     return SiteView.from_row(row)
+
+
+class SiteCache:
+    """Sites as the hot path sees them, kept ``ttl`` seconds per process: a site's settings
+    (origins, categories, versions) change rarely, and decoding them on every post cost more
+    than the post's SQL. The chain's head is never taken from here (it is read under the
+    chain's lock). A change reaches every worker within ``ttl`` seconds."""
+
+    def __init__(self, engine: Engine, ttl: float) -> None:
+        self.engine = engine
+        self.ttl = ttl
+        self._sites: dict[str, tuple[float, SiteView]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, site_key: str) -> SiteView:
+        if not isinstance(site_key, str) or len(site_key) > 64:
+            raise unknown_site()
+        now = time.monotonic()
+        cached = self._sites.get(site_key)
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        with self.engine.connect() as conn:
+            site = get_site(conn, site_key)
+        with self._lock:
+            if len(self._sites) > 10000:
+                self._sites.clear()
+            self._sites[site_key] = (now, site)
+        return site
+
+    def forget(self, site_key: str) -> None:
+        self._sites.pop(site_key, None)
 
 
 def list_sites(conn: Connection) -> list[SiteView]:
@@ -317,7 +357,7 @@ def update_site(conn: Connection, site_key: str, data: Mapping[str, Any]) -> Sit
     """Change a site's settings. A new policy version or banner revision becomes current and
     the old ones stay known (banners cached in browsers may still post them)."""
     if not isinstance(data, Mapping):
-        raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+        raise MalformedRequest("The body must be a JSON object.")
     values = validate_settings(data, partial=True)
     site = get_site(conn, site_key, lock=True)
     changes: dict[str, Any] = {}
@@ -373,9 +413,7 @@ class AdminIdentity:
 
 def check_admin_key(conn: Connection, authorization: str | None) -> AdminIdentity:
     if not authorization:
-        raise ApiError(
-            401, "missing_admin_key", "Send the admin key as 'Authorization: Bearer <key>'."
-        )
+        raise Unauthenticated("Send the admin key as 'Authorization: Bearer <key>'.")
     scheme, _, key = authorization.partition(" ")
     match = KEY_FORMAT.match(key.strip()) if scheme.lower() == "bearer" else None
     row = None
@@ -385,5 +423,27 @@ def check_admin_key(conn: Connection, authorization: str | None) -> AdminIdentit
     stored = row["secret_sha256"] if row is not None else "0" * 64
     given = _sha256(match.group(2)) if match else "1" * 64
     if not hmac.compare_digest(stored, given) or row is None or row["revoked"]:
-        raise ApiError(401, "invalid_admin_key", "The admin key is not valid.")
+        raise Unauthenticated("The admin key is not valid.", "invalid_admin_key")
     return AdminIdentity(key_id=row["key_id"], site_id=row["site_id"])
+
+
+SERVER_KEY_FORMAT = re.compile(r"^ss_[A-Za-z0-9_-]{20,100}$")
+
+
+def create_server_key(conn: Connection, site_key: str) -> str:
+    """A new key for the site's own server to post choices without an ``Origin`` (replaces the
+    previous one); only its SHA-256 is stored, the key is shown once."""
+    site = get_site(conn, site_key, lock=True)
+    key = "ss_" + secrets.token_urlsafe(32)
+    conn.execute(update(SITES).where(SITES.c.id == site.id).values(server_key_sha256=_sha256(key)))
+    return key
+
+
+def server_key_matches(stored_sha256: str | None, authorization: str | None) -> bool:
+    """``Authorization: Bearer ss_...`` against the site's stored digest (constant time)."""
+    scheme, _, key = (authorization or "").partition(" ")
+    key = key.strip()
+    given = (
+        _sha256(key) if scheme.lower() == "bearer" and SERVER_KEY_FORMAT.match(key) else "1" * 64
+    )
+    return hmac.compare_digest(stored_sha256 or "0" * 64, given) and stored_sha256 is not None

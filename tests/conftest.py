@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +18,10 @@ from scanner.demo.server import LocalWeb
 from tests.fixtureweb import all_sites
 
 IN_CI = bool(os.environ.get("CI"))
+
+# Nothing a test runs may write into the real data folder (~/.local/share/cookie-audit): the
+# product database and the ledger's signing key default to it.
+os.environ.setdefault("COOKIE_AUDIT_DATA_DIR", tempfile.mkdtemp(prefix="cookie-audit-test-data-"))
 
 
 def service_available(host: str, port: int, timeout: float = 1.0) -> bool:

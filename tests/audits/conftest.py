@@ -38,6 +38,27 @@ def pg_session_url(postgres_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="module")
+def module_database(postgres_url: str) -> Iterator[str]:
+    """A migrated PostgreSQL database of its own for one test module (worker processes share
+    it with the test for the whole module, so it is never emptied under them)."""
+    base = make_url(postgres_url)
+    name = f"cookie_audit_module_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
 def pg_url(pg_session_url: str) -> str:
     """The session's database, emptied (TRUNCATE is much faster than a new database)."""

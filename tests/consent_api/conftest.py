@@ -8,9 +8,11 @@ the end), so parallel pytest workers never share tables. Every test registers it
 from __future__ import annotations
 
 import secrets
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +53,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+#: One signing key for the test session (a key file outside the database, as in production).
+KEY_FILE = Path(tempfile.mkdtemp(prefix="ledger-key-")) / "ledger-signing-key.pem"
+
+
 def make_app(database_url: str, **config: Any) -> Flask:
-    return create_app({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": False, **config})
+    return create_app(
+        {
+            "DATABASE_URL": database_url,
+            "RATELIMIT_ENABLED": False,
+            "SIGNING_KEY_FILE": str(KEY_FILE),
+            "CHECKPOINT_INTERVAL_SECONDS": 0,
+            **config,
+        }
+    )
 
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)
     yield app
-    app.extensions["consent_api"].engine.dispose()
+    app.extensions["consent_api"].close()
 
 
 def engine_of(app: Flask) -> Any:
@@ -97,9 +111,22 @@ class Api:
         body.update(overrides)
         return body
 
-    def post(self, body: Any, *, site_key: str | None = None, **kwargs: Any) -> Any:
+    @property
+    def state(self) -> State:
+        value = self.app.extensions["consent_api"]
+        assert isinstance(value, State)
+        return value
+
+    def post(
+        self,
+        body: Any,
+        *,
+        site_key: str | None = None,
+        client: FlaskClient | None = None,
+        **kwargs: Any,
+    ) -> Any:
         headers = {"Origin": self.origin, **kwargs.pop("headers", {})}
-        return self.client.post(
+        return (client or self.client).post(
             f"/v1/sites/{site_key or self.site_key}/consents", json=body, headers=headers, **kwargs
         )
 
@@ -149,3 +176,9 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     if code is not None:
         assert error["code"] == code
     return error
+
+
+def ts(offset_seconds: float = 0) -> str:
+    """A client_ts near the server's time (ISO 8601, UTC)."""
+    moment = datetime.now(UTC) + timedelta(seconds=offset_seconds)
+    return moment.isoformat().replace("+00:00", "Z")

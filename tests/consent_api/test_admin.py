@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 from sqlalchemy import text
 
@@ -113,49 +114,84 @@ def test_patch_updates_origins_and_revision(api: Api) -> None:
 
 
 def test_export_jsonl_and_csv_by_date_range(api: Api) -> None:
-    ids = []
+    receipts = []
     for action in ("accept_all", "reject_all", "custom"):
-        ids.append(api.post(api.body(action=action, page_url="=HYPERLINK(1)")).get_json())
+        response = api.post(api.body(action=action, choices={}), headers={"User-Agent": "=cmd|x"})
+        receipts.append(response.get_json())
     response = api.admin("GET", f"/sites/{api.site_key}/export?format=jsonl")
     assert response.status_code == 200
     assert response.mimetype == "application/x-ndjson"
     assert response.is_streamed
     lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
-    assert [r["record_id"] for r in lines] == [i["record_id"] for i in ids]
-    assert lines[0]["page_url"] == "=HYPERLINK(1)"
+    assert [r["seq"] for r in lines] == [r["seq"] for r in receipts]
+    assert lines[0]["user_agent"] == "=cmd|x"
     assert lines[1]["prev_hash"] == lines[0]["hash"]
+    # every field a hash covers is exported, the site's key and id included
+    assert {"site_key", "site_id", "source", "hash_version"} <= set(lines[0])
+    assert lines[0]["site_key"] == api.site_key and "record_id" not in lines[0]
     day = lines[0]["recorded_at"][:10]
     response = api.admin("GET", f"/sites/{api.site_key}/export?format=csv&from={day}&to={day}")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 3
-    assert rows[0]["page_url"] == "'=HYPERLINK(1)"  # no formula injection in spreadsheets
+    assert rows[0]["user_agent"] == "'=cmd|x"  # no formula injection in spreadsheets
     response = api.admin("GET", f"/sites/{api.site_key}/export?format=csv&to=2000-01-01")
     assert response.get_data(as_text=True).count("\n") == 1  # header only
     assert_error(api.admin("GET", f"/sites/{api.site_key}/export?format=xml"), 422, "invalid_field")
     assert_error(
         api.admin("GET", f"/sites/{api.site_key}/export?from=yesterday"), 422, "invalid_field"
     )
+    assert_error(
+        api.admin("GET", f"/sites/{api.site_key}/export?format=ledger&from={day}"),
+        422,
+        "invalid_field",
+    )
 
 
 def test_stats_per_day_and_category(api: Api) -> None:
-    api.post(api.body(action="accept_all", choices={"analytics": True, "marketing": True}))
+    api.post(api.body(action="accept_all", choices={}))
     api.post(api.body(action="reject_all", choices={}))
     api.post(api.body(action="reject_all", choices={}))
     api.post(api.body(action="custom", choices={"analytics": True}))
-    api.client.post(f"/v1/sites/{api.site_key}/impressions")
+    api.client.post(f"/v1/sites/{api.site_key}/impressions", headers={"Origin": api.origin})
     stats = api.admin("GET", f"/sites/{api.site_key}/stats").get_json()
-    assert len(stats["days"]) == 1
-    day = stats["days"][0]
-    assert (day["shown"], day["records"], day["accepted"], day["rejected"], day["customised"]) == (
-        1,
-        4,
-        1,
-        2,
-        1,
-    )
-    assert day["categories"]["analytics"] == {"granted": 2, "denied": 2, "opt_in_rate": 0.5}
+    assert len(stats["periods"]) == 1
+    day = stats["periods"][0]
+    assert (day["impressions"], day["records"]) == (1, 4)
+    assert day["actions"] == {
+        "accept_all": 1,
+        "reject_all": 2,
+        "custom": 1,
+        "withdraw": 0,
+        "gpc": 0,
+    }
+    assert day["categories"]["analytics"] == {"granted": 2, "refused": 2, "opt_in_rate": 0.5}
     assert day["categories"]["marketing"]["opt_in_rate"] == 0.25
     assert day["categories"]["necessary"]["opt_in_rate"] == 1.0
+
+
+def test_stats_split_by_revision_and_language_per_week(api: Api) -> None:
+    api.admin("PATCH", f"/sites/{api.site_key}", json={"banner_revision": 2})
+    api.post(api.body(action="accept_all", choices={}, banner_revision=1, language="fr"))
+    api.post(api.body(action="reject_all", choices={}, banner_revision=2, language="en"))
+    api.post(api.body(action="reject_all", choices={}, banner_revision=2, language=None))
+    stats = api.admin(
+        "GET", f"/sites/{api.site_key}/stats?period=week&split=banner_revision"
+    ).get_json()
+    week = stats["periods"][0]
+    assert (stats["period"], stats["split"]) == ("week", "banner_revision")
+    assert date.fromisoformat(week["start"]).weekday() == 0  # weeks start on Monday
+    assert week["by"]["1"]["actions"]["accept_all"] == 1
+    assert week["by"]["2"]["actions"]["reject_all"] == 2
+    assert week["by"]["2"]["categories"]["marketing"]["opt_in_rate"] == 0.0
+    by_language = api.admin("GET", f"/sites/{api.site_key}/stats?split=language").get_json()
+    assert set(by_language["periods"][0]["by"]) == {"fr", "en", ""}
+    assert_error(
+        api.admin("GET", f"/sites/{api.site_key}/stats?split=colour"), 422, "invalid_field"
+    )
+    assert_error(api.admin("GET", f"/sites/{api.site_key}/stats?period=year"), 422, "invalid_field")
+
+
+def test_stats_of_an_empty_window(api: Api) -> None:
     empty = api.admin("GET", f"/sites/{api.site_key}/stats?from=2001-01-01&to=2001-01-02")
-    assert empty.get_json()["days"] == []
+    assert empty.get_json()["periods"] == []

@@ -25,7 +25,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from consent_api import create_app
 from consent_api.db import State
 from consent_api.sites import create_admin_key, create_site
 from scanner.browser import find_chromium, launch_args
@@ -38,6 +37,7 @@ from tests.consent_api.banner_pages import (
     Tracker,
     page_site,
 )
+from tests.consent_api.conftest import make_app
 
 #: One worker runs the whole module, so one Chromium serves it.
 pytestmark = pytest.mark.xdist_group("banner")
@@ -100,13 +100,13 @@ class Site:
     def shown(self) -> int:
         response = self.admin("GET", "/stats")
         assert response.status_code == 200
-        return sum(day["shown"] for day in response.get_json()["days"])
+        return sum(period["impressions"] for period in response.get_json()["periods"])
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     db = tmp_path_factory.mktemp("banner") / "consent.db"
-    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RATELIMIT_ENABLED": False})
+    app = make_app(f"sqlite:///{db}")
     tracker = Tracker()
     sites = {
         PAGE_HOST: page_site().wsgi_app,
@@ -124,7 +124,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             browser.close()
             state = app.extensions["consent_api"]
             assert isinstance(state, State)
-            state.engine.dispose()
+            state.close()
 
 
 @pytest.fixture
@@ -181,8 +181,8 @@ def open_page(context: BrowserContext, url: str) -> Page:
 
 def receipt_of(page: Page) -> dict[str, Any]:
     receipt = page.evaluate("() => CookieAuditConsent.sent")
-    assert isinstance(receipt, dict) and "record_id" in receipt, receipt
-    assert set(receipt) == {"record_id", "consent_id", "recorded_at", "hash"}
+    assert isinstance(receipt, dict) and "seq" in receipt, receipt
+    assert set(receipt) == {"seq", "consent_id", "recorded_at", "hash", "checkpoint"}
     return receipt
 
 
@@ -568,7 +568,7 @@ def adapter_page(
 
 def adapter_receipt(page: Page) -> dict[str, Any]:
     receipt = page.evaluate("() => CookieAuditAdapter.sent")
-    assert isinstance(receipt, dict) and "record_id" in receipt, receipt
+    assert isinstance(receipt, dict) and "seq" in receipt, receipt
     return receipt
 
 
@@ -593,14 +593,12 @@ def test_vanilla_cookieconsent_adapter_posts_its_choices(
     toggle.evaluate("e => e.click()")  # the styled switch covers the input
     assert toggle.is_checked()
     page.locator("#cc-main [data-role=save]").click()
-    page.wait_for_function(
-        f"() => CookieAuditAdapter.sent.then(r => r.record_id !== {receipt['record_id']})"
-    )
+    page.wait_for_function(f"() => CookieAuditAdapter.sent.then(r => r.seq !== {receipt['seq']})")
     record = site.latest(cc_id)
     assert record["action"] == "custom"
     assert record["choices"] == {"necessary": True, "analytics": True, "marketing": False}
     page.evaluate("() => CookieConsent.acceptCategory('all')")
-    page.wait_for_function("() => CookieAuditAdapter.sent.then(r => r && r.record_id)")
+    page.wait_for_function("() => CookieAuditAdapter.sent.then(r => r && r.seq)")
     adapter_receipt(page)
     assert site.latest(cc_id)["choices"]["marketing"] is True
     assert [r["action"] for r in site.records()] == ["reject_all", "custom", "accept_all"]
@@ -625,9 +623,7 @@ def test_klaro_adapter_posts_its_choices(site: Site, context: BrowserContext) ->
     adnet.evaluate("e => e.click()")  # the styled switch covers the input
     assert not adnet.is_checked()
     page.locator(".klaro .cm-modal .cm-btn-accept").click()
-    page.wait_for_function(
-        f"() => CookieAuditAdapter.sent.then(r => r.record_id !== {receipt['record_id']})"
-    )
+    page.wait_for_function(f"() => CookieAuditAdapter.sent.then(r => r.seq !== {receipt['seq']})")
     record = site.latest(receipt["consent_id"])
     assert record["action"] == "custom"
     assert record["choices"] == {"necessary": True, "analytics": True, "marketing": False}
@@ -650,9 +646,7 @@ def test_tarteaucitron_adapter_posts_one_record_per_choice(
     assert page.evaluate("() => [window.__statsRan, window.__adsRan]") == [None, None]
     eventually(page, lambda: site.shown() == 1)
     page.evaluate("() => tarteaucitron.userInterface.respondAll(true)")
-    page.wait_for_function(
-        f"() => CookieAuditAdapter.sent.then(r => r.record_id !== {receipt['record_id']})"
-    )
+    page.wait_for_function(f"() => CookieAuditAdapter.sent.then(r => r.seq !== {receipt['seq']})")
     record = site.latest(receipt["consent_id"])
     assert record["action"] == "accept_all"
     assert record["choices"] == {"necessary": True, "analytics": True, "marketing": True}

@@ -48,21 +48,23 @@ def test_sites_add_list_key_and_consents_export(tmp_path: Path) -> None:
         "policy_version": "1",
         "banner_revision": 1,
     }
-    assert client.post(f"/v1/sites/{site_key}/consents", json=body).status_code == 201
+    origin = {"Origin": "https://www.shop.test"}
+    response = client.post(f"/v1/sites/{site_key}/consents", json=body, headers=origin)
+    assert response.status_code == 201
     assert (
         client.get(
             f"/v1/admin/sites/{site_key}", headers={"Authorization": f"Bearer {key}"}
         ).status_code
         == 200
     )
-    app.extensions["consent_api"].engine.dispose()
+    app.extensions["consent_api"].close()
 
     exported = runner.invoke(consents, ["export", site_key, "--db", url])
     assert exported.exit_code == 0, exported.output
     record = json.loads(exported.output.splitlines()[0])
     assert record["action"] == "reject_all" and record["ip"] == "127.0.0.0/24"
     csv_out = runner.invoke(consents, ["export", site_key, "--format", "csv", "--db", url])
-    assert csv_out.output.startswith("record_id,seq,")
+    assert csv_out.output.startswith("seq,recorded_at,")
     assert runner.invoke(consents, ["verify", site_key, "--db", url]).exit_code == 0
     purge = runner.invoke(consents, ["purge", site_key, "--db", url])
     assert "deleted 0 record(s)" in purge.output

@@ -19,8 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from consent_api import ledger
-from tests.consent_api.conftest import engine_of, make_app, register
+from consent_api import chain, export
+from consent_api.sites import get_site
+from tests.consent_api.conftest import KEY_FILE, ORIGIN, make_app, register
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -37,6 +38,8 @@ def gunicorn(database_url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
         **os.environ,
         "COOKIE_AUDIT_DATABASE_URL": database_url,
         "COOKIE_AUDIT_RATELIMIT_ENABLED": "false",
+        "COOKIE_AUDIT_SIGNING_KEY_FILE": str(KEY_FILE),
+        "COOKIE_AUDIT_CHECKPOINT_INTERVAL_SECONDS": "1",
     }
     process = subprocess.Popen(
         [
@@ -84,7 +87,7 @@ def test_every_receipt_survives_kill_9(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'consent.db'}"
     setup = make_app(url)
     site_key, _, _ = register(setup)
-    engine_of(setup).dispose()
+    setup.extensions["consent_api"].close()
     port = free_port()
     receipts: dict[int, str] = {}
     failures: list[str] = []
@@ -104,7 +107,9 @@ def test_every_receipt_survives_kill_9(tmp_path: Path) -> None:
                     "banner_revision": 1,
                 }
                 try:
-                    response = client.post(f"/v1/sites/{site_key}/consents", json=body)
+                    response = client.post(
+                        f"/v1/sites/{site_key}/consents", json=body, headers={"Origin": ORIGIN}
+                    )
                 except httpx.TransportError as exc:
                     failures.append(type(exc).__name__)
                     if stop.is_set() or len(failures) > 50:
@@ -112,7 +117,7 @@ def test_every_receipt_survives_kill_9(tmp_path: Path) -> None:
                     continue
                 if response.status_code == 201:
                     receipt = response.json()
-                    receipts[receipt["record_id"]] = receipt["hash"]
+                    receipts[receipt["seq"]] = receipt["hash"]
                     if len(receipts) >= 200:
                         enough.set()
                 else:
@@ -140,17 +145,19 @@ def test_every_receipt_survives_kill_9(tmp_path: Path) -> None:
                 "policy_version": "1",
                 "banner_revision": 1,
             },
+            headers={"Origin": ORIGIN},
         )
         assert response.status_code == 201
 
     app = make_app(url)
-    engine = engine_of(app)
-    with engine.connect() as conn:
-        site = ledger.get_site(conn, site_key)
-    stored = {r["record_id"]: r["hash"] for r in ledger.iter_records(engine, site, None, None)}
-    missing = {rid for rid, digest in receipts.items() if stored.get(rid) != digest}
+    state = app.extensions["consent_api"]
+    with state.engine.connect() as conn:
+        site = get_site(conn, site_key)
+    stored = {r["seq"]: r["hash"] for r in export.records(state.engine, site, None, None)}
+    missing = {seq for seq, digest in receipts.items() if stored.get(seq) != digest}
     assert not missing, f"{len(missing)} acknowledged records lost"
-    result = ledger.verify(engine, site_key)
-    assert result["ok"] is True, result["problems"][:3]
-    assert result["records"] >= len(receipts) + 1
-    engine.dispose()
+    result = chain.verify(state.engine, site_key, state.trusted_keys)
+    assert result.ok is True, result.problems[:3]
+    assert result.records >= len(receipts) + 1
+    assert result.checkpoints_checked >= 1, "the running servers signed checkpoints"
+    state.close()

@@ -1,141 +1,357 @@
-"""The hash chain: tampering with SQL directly is detected; purge keeps it verifiable;
-concurrent appends never fork it."""
+"""The hash chain against an attacker with write access to the database: every attack of the
+issue is played in SQL and verification must name what was done. Purges keep the chain
+verifiable; concurrent appends never fork it."""
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import text
 
-from consent_api import ledger
+from consent_api import chain
+from consent_api.checkpoints import create_checkpoint
 from consent_api.cli import consents
+from consent_api.errors import ChainBroken
+from consent_api.validation import parse_iso
+from consent_api.verifier import key_id_of, purge_hash, record_hash, statement
 from tests.consent_api.conftest import Api, assert_error
 
 
-def _fill(api: Api, n: int) -> list[dict]:
-    return [api.post(api.body(action="accept_all")).get_json() for _ in range(n)]
+def _fill(api: Api, n: int) -> list[dict[str, Any]]:
+    receipts = []
+    for _ in range(n):
+        response = api.post(api.body(action="accept_all", choices={}))
+        assert response.status_code == 201, response.get_json()
+        receipts.append(response.get_json())
+    return receipts
 
 
-def _verify(api: Api) -> dict:
+def _verify(api: Api) -> dict[str, Any]:
     response = api.admin("GET", f"/sites/{api.site_key}/verify")
     assert response.status_code == 200
     return response.get_json()
 
 
-def _sql(api: Api, statement: str, **params: object) -> None:
+def _codes(result: dict[str, Any]) -> list[tuple[int | None, str]]:
+    return [(p["seq"], p["code"]) for p in result["problems"]]
+
+
+def _sql(api: Api, statement_: str, **params: object) -> None:
     with api.engine.begin() as conn:
-        conn.execute(text(statement), params)
+        conn.execute(text(statement_), {"k": api.site_key, **params})
 
 
-def test_intact_chain_verifies(api: Api) -> None:
+SITE = "(SELECT id FROM sites WHERE site_key = :k)"
+
+
+def _checkpoint(api: Api) -> dict[str, Any]:
+    response = api.admin("POST", f"/sites/{api.site_key}/checkpoints")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _rows(api: Api) -> list[dict[str, Any]]:
+    with api.engine.connect() as conn:
+        return [
+            dict(r)
+            for r in conn.execute(
+                text(f"SELECT * FROM consent_records WHERE site_id = {SITE} ORDER BY seq"),
+                {"k": api.site_key},
+            ).mappings()
+        ]
+
+
+def _site_id(api: Api) -> int:
+    with api.engine.connect() as conn:
+        return int(
+            conn.execute(
+                text("SELECT id FROM sites WHERE site_key = :k"), {"k": api.site_key}
+            ).scalar_one()
+        )
+
+
+def _rehash_from(api: Api, seq: int) -> None:
+    """What an attacker who knows the hash formula does after editing or deleting records:
+    recompute every hash and link from ``seq`` on, and move the site's head to match."""
+    rows = [r for r in _rows(api) if r["seq"] >= seq]
+    previous = next((r["hash"] for r in _rows(api) if r["seq"] == seq - 1), "0" * 64)
+    site_id = _site_id(api)
+    for row in rows:
+        row["prev_hash"] = previous
+        row["hash"] = record_hash(row, api.site_key, site_id)
+        _sql(
+            api,
+            "UPDATE consent_records SET prev_hash = :p, hash = :h WHERE id = :i",
+            p=row["prev_hash"],
+            h=row["hash"],
+            i=row["id"],
+        )
+        previous = row["hash"]
+    last = _rows(api)[-1]
+    _sql(
+        api,
+        f"UPDATE sites SET head_seq = :s, head_hash = :h WHERE id = {SITE}",
+        s=last["seq"],
+        h=last["hash"],
+    )
+
+
+def test_intact_chain_verifies_and_receipts_number_per_site(api: Api) -> None:
     receipts = _fill(api, 5)
+    assert [r["seq"] for r in receipts] == [1, 2, 3, 4, 5]
     result = _verify(api)
-    assert result["ok"] is True
+    assert result["ok"] is True, result
     assert result["records"] == 5
-    assert result["head_hash"] == receipts[-1]["hash"]
+    assert result["last_hash"] == receipts[-1]["hash"]
 
 
-def test_altered_record_is_detected(api: Api) -> None:
-    receipts = _fill(api, 5)
+def test_edited_record_is_named(api: Api) -> None:
+    _fill(api, 5)
     _sql(
         api,
-        "UPDATE consent_records SET choices = :c WHERE id = :i",
+        f"UPDATE consent_records SET choices = :c WHERE seq = 3 AND site_id = {SITE}",
         c='{"analytics":false,"marketing":false,"necessary":true}',
-        i=receipts[2]["record_id"],
     )
     result = _verify(api)
     assert result["ok"] is False
-    assert any("does not match its hash" in p["problem"] for p in result["problems"])
-    assert result["problems"][0]["record_id"] == receipts[2]["record_id"]
+    assert _codes(result) == [(3, "altered")]
 
 
-def test_altered_timestamp_is_detected(api: Api) -> None:
-    receipts = _fill(api, 3)
+def test_edited_timestamp_is_named(api: Api) -> None:
+    _fill(api, 3)
     _sql(
         api,
-        "UPDATE consent_records SET recorded_at = :t WHERE id = :i",
+        f"UPDATE consent_records SET recorded_at = :t WHERE seq = 1 AND site_id = {SITE}",
         t="2020-01-01T00:00:00.000000Z",
-        i=receipts[0]["record_id"],
     )
-    assert _verify(api)["ok"] is False
+    assert _codes(_verify(api)) == [(1, "altered")]
 
 
-def test_deleted_record_is_detected(api: Api) -> None:
-    receipts = _fill(api, 5)
-    _sql(api, "DELETE FROM consent_records WHERE id = :i", i=receipts[2]["record_id"])
+def test_deleted_record_is_named(api: Api) -> None:
+    _fill(api, 5)
+    _sql(api, f"DELETE FROM consent_records WHERE seq = 3 AND site_id = {SITE}")
+    result = _verify(api)
+    assert _codes(result) == [(3, "missing")]
+    assert "entry 3 is missing" in result["problems"][0]["problem"]
+
+
+def test_deleted_newest_record_is_named_by_the_head(api: Api) -> None:
+    _fill(api, 3)
+    _sql(api, f"DELETE FROM consent_records WHERE seq = 3 AND site_id = {SITE}")
+    assert _codes(_verify(api)) == [(3, "head_mismatch")]
+
+
+def test_deleted_tail_with_the_head_moved_back_is_caught_by_a_checkpoint(
+    api: Api, tmp_path: Path
+) -> None:
+    """Attack: delete the last records and set the site's head to the new last one. Nothing in
+    the database disagrees any more; a signed checkpoint (the auditor's copy) does."""
+    _fill(api, 6)
+    checkpoint = _checkpoint(api)
+    assert checkpoint["seq"] == 6
+    copy = tmp_path / "auditor-checkpoints.jsonl"
+    copy.write_text(json.dumps(checkpoint) + "\n")
+    _sql(api, f"DELETE FROM consent_records WHERE seq > 3 AND site_id = {SITE}")
+    _sql(api, f"DELETE FROM checkpoints WHERE site_id = {SITE}")  # the attacker's too
+    last = _rows(api)[-1]
+    _sql(
+        api,
+        f"UPDATE sites SET head_seq = 3, head_hash = :h WHERE id = {SITE}",
+        h=last["hash"],
+    )
+    assert _verify(api)["ok"] is True  # without anything from outside, nothing can tell
+    runner = CliRunner()
+    url = str(api.engine.url.render_as_string(hide_password=False))
+    out = runner.invoke(consents, ["verify", api.site_key, "--checkpoint", str(copy), "--db", url])
+    assert out.exit_code != 0
+    assert "entry 6 [tail_deleted]" in out.output and "entries 4..6 were deleted" in out.output
+
+
+def test_deleted_records_with_a_fake_purge_log_row_are_refused(api: Api) -> None:
+    """Attack: delete records and insert a purge_log row claiming they were purged."""
+    _fill(api, 5)
+    rows = _rows(api)
+    _sql(api, f"DELETE FROM consent_records WHERE seq <= 2 AND site_id = {SITE}")
+    _sql(
+        api,
+        "INSERT INTO purge_log (site_id, purged_at, cutoff, up_to_seq, deleted, anchor_hash)"
+        f" VALUES ({SITE}, CURRENT_TIMESTAMP, '2020-01-01T00:00:00.000000Z', 2, 2, :a)",
+        a=rows[1]["hash"],
+    )
     result = _verify(api)
     assert result["ok"] is False
-    problems = " ".join(p["problem"] for p in result["problems"])
-    assert "missing" in problems and "previous-record hash" in problems
+    assert (None, "unsigned_purge") in _codes(result)
 
 
-def test_deleted_newest_record_is_detected(api: Api) -> None:
-    receipts = _fill(api, 3)
-    _sql(api, "DELETE FROM consent_records WHERE id = :i", i=receipts[-1]["record_id"])
+def test_a_chained_purge_entry_forged_without_the_key_is_refused(api: Api) -> None:
+    """Attack: delete the oldest records and append a purge entry with a correct hash, signed
+    with a key of the attacker's own (the ledger's key is not in the database)."""
+    _fill(api, 5)
+    rows = _rows(api)
+    site_id = _site_id(api)
+    _sql(api, f"DELETE FROM consent_records WHERE seq <= 2 AND site_id = {SITE}")
+    own = Ed25519PrivateKey.generate()
+    public = base64.b64encode(own.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    key_id = key_id_of(public.decode())
+    entry = {
+        "seq": 6,
+        "from_seq": 1,
+        "up_to_seq": 2,
+        "deleted": 2,
+        "anchor_hash": rows[1]["hash"],
+        "cutoff": "2030-01-01T00:00:00.000000Z",
+        "purged_at": "2030-01-01T00:00:00.000000Z",
+        "prev_hash": rows[-1]["hash"],
+    }
+    entry["hash"] = purge_hash(entry, api.site_key)
+    message = statement("purge", api.site_key, 6, entry["hash"], entry["purged_at"], key_id)
+    signature = base64.b64encode(own.sign(message)).decode()
+    _sql(
+        api,
+        "INSERT INTO purge_log (site_id, purged_at, purged_at_iso, cutoff, seq, from_seq,"
+        " up_to_seq, deleted, anchor_hash, prev_hash, hash, key_id, signature) VALUES"
+        " (:s, CURRENT_TIMESTAMP, :pa, :c, 6, 1, 2, 2, :a, :p, :h, :kid, :sig)",
+        s=site_id,
+        pa=entry["purged_at"],
+        c=entry["cutoff"],
+        a=entry["anchor_hash"],
+        p=entry["prev_hash"],
+        h=entry["hash"],
+        kid=key_id,
+        sig=signature,
+    )
+    _sql(api, f"UPDATE sites SET head_seq = 6, head_hash = :h WHERE id = {SITE}", h=entry["hash"])
     result = _verify(api)
-    assert result["ok"] is False
-    assert "head" in result["problems"][-1]["problem"]
+    assert _codes(result) == [(6, "forged_purge")]
+    assert "unknown key" in result["problems"][0]["problem"]
+
+
+def test_rewritten_chain_with_recomputed_hashes_is_caught_by_a_checkpoint(api: Api) -> None:
+    """Attack: edit a record, then recompute every later hash and the head. The hashes agree
+    again; the signed checkpoint of the old head does not."""
+    _fill(api, 5)
+    _checkpoint(api)
+    _sql(
+        api,
+        f"UPDATE consent_records SET action = 'reject_all', choices = :c"
+        f" WHERE seq = 2 AND site_id = {SITE}",
+        c='{"analytics":false,"marketing":false,"necessary":true}',
+    )
+    _rehash_from(api, 2)
+    result = _verify(api)
+    assert _codes(result) == [(5, "checkpoint_mismatch")]
+    # and the server refuses to sign the rewritten head
+    refused = api.admin("POST", f"/sites/{api.site_key}/checkpoints")
+    assert_error(refused, 409, "chain_broken")
+
+
+def test_renumbered_and_reordered_records_are_named(api: Api) -> None:
+    _fill(api, 5)
+    # hide a deletion by renumbering: record 3 deleted, 4 and 5 become 3 and 4
+    _sql(api, f"DELETE FROM consent_records WHERE seq = 3 AND site_id = {SITE}")
+    _sql(api, f"UPDATE consent_records SET seq = seq + 1000 WHERE seq > 3 AND site_id = {SITE}")
+    _sql(api, f"UPDATE consent_records SET seq = seq - 1001 WHERE seq > 1000 AND site_id = {SITE}")
+    codes = _codes(_verify(api))
+    assert (3, "renumbered") in codes and (4, "renumbered") in codes
+    problem = _verify(api)["problems"][0]["problem"]
+    assert "was entry 4" in problem
+
+
+def test_swapped_records_are_named(api: Api) -> None:
+    _fill(api, 4)
+    _sql(api, f"UPDATE consent_records SET seq = 100 WHERE seq = 2 AND site_id = {SITE}")
+    _sql(api, f"UPDATE consent_records SET seq = 2 WHERE seq = 3 AND site_id = {SITE}")
+    _sql(api, f"UPDATE consent_records SET seq = 3 WHERE seq = 100 AND site_id = {SITE}")
+    codes = _codes(_verify(api))
+    assert (2, "renumbered") in codes and (3, "renumbered") in codes
+    assert {code for _, code in codes} <= {"renumbered", "relinked"}
 
 
 def test_cli_verify_exit_codes(api: Api, database_url: str) -> None:
-    receipts = _fill(api, 3)
+    _fill(api, 3)
     runner = CliRunner()
     ok = runner.invoke(consents, ["verify", api.site_key, "--db", database_url])
     assert ok.exit_code == 0, ok.output
-    assert "ok: 3 records" in ok.output
+    assert ok.output.startswith("ok: site") and "3 records" in ok.output
     _sql(
-        api,
-        "UPDATE consent_records SET action = 'reject_all' WHERE id = :i",
-        i=receipts[1]["record_id"],
+        api, f"UPDATE consent_records SET action = 'reject_all' WHERE seq = 2 AND site_id = {SITE}"
     )
     broken = runner.invoke(consents, ["verify", api.site_key, "--db", database_url])
     assert broken.exit_code != 0
+    assert "entry 2 [altered]" in broken.output
     assert "BROKEN" in str(broken.exception)
+    as_json = runner.invoke(consents, ["verify", api.site_key, "--json", "--db", database_url])
+    report = json.loads(as_json.output[: as_json.output.rindex("}") + 1])
+    assert report["problems"][0]["seq"] == 2
 
 
-def test_purge_past_retention_keeps_the_chain_verifiable(api: Api) -> None:
+def _later(api: Api, index: int) -> datetime:
+    stamps = [r["recorded_at"] for r in _rows(api)]
+    return parse_iso(stamps[index]) + timedelta(days=1825)
+
+
+def test_purge_past_retention_is_a_signed_entry_and_keeps_the_chain_verifiable(api: Api) -> None:
     _fill(api, 6)
-    # nothing is past the 5-year retention yet
     response = api.admin("POST", f"/sites/{api.site_key}/purge")
     assert response.status_code == 200 and response.get_json()["deleted"] == 0
-    # records 1..4 fall behind the cutoff when "now" is retention + a moment later
-    with api.engine.connect() as conn:
-        stamps = [
-            r[0]
-            for r in conn.execute(
-                text(
-                    "SELECT recorded_at FROM consent_records r JOIN sites s ON s.id = r.site_id "
-                    "WHERE s.site_key = :k ORDER BY seq"
-                ),
-                {"k": api.site_key},
-            )
-        ]
-    later = ledger._parse_iso(stamps[4]) + timedelta(days=1825)
-    result = ledger.purge(api.engine, api.site_key, now=later)
-    assert result["deleted"] == 4 and result["up_to_seq"] == 4
+    state = api.state
+    later = _later(api, 4)  # records 1..4 fall behind the cutoff
+    result = chain.purge(api.engine, api.site_key, state.key, state.trusted_keys, now=later)
+    assert result["deleted"] == 4 and (result["from_seq"], result["up_to_seq"]) == (1, 4)
+    assert result["seq"] == 7  # the purge is entry 7 of the chain
     assert api.count() == 2
     verified = _verify(api)
     assert verified["ok"] is True, verified
-    assert verified["anchor"]["up_to_seq"] == 4
-    # appends continue the chain; a second purge with nothing new is a no-op
-    _fill(api, 2)
+    assert verified["purges"] == 1 and verified["last_seq"] == 7
+    # appends continue after the purge entry; a second purge with nothing new is a no-op
+    receipts = _fill(api, 2)
+    assert [r["seq"] for r in receipts] == [8, 9]
     assert _verify(api)["ok"] is True
-    assert ledger.purge(api.engine, api.site_key, now=later)["deleted"] == 0
-    # deleting a kept record after a purge is still detected
-    _sql(
-        api,
-        "DELETE FROM consent_records WHERE seq = 5 AND site_id = "
-        "(SELECT id FROM sites WHERE site_key = :k)",
-        k=api.site_key,
+    assert (
+        chain.purge(api.engine, api.site_key, state.key, state.trusted_keys, now=later)["deleted"]
+        == 0
     )
-    assert _verify(api)["ok"] is False
+    # editing the purge entry (to claim fewer deletions) breaks its hash and signature
+    _sql(api, f"UPDATE purge_log SET deleted = 1 WHERE seq = 7 AND site_id = {SITE}")
+    assert (7, "altered") in _codes(_verify(api))
+    _sql(api, f"UPDATE purge_log SET deleted = 4 WHERE seq = 7 AND site_id = {SITE}")
+    # deleting a kept record after a purge is still named
+    _sql(api, f"DELETE FROM consent_records WHERE seq = 5 AND site_id = {SITE}")
+    assert _codes(_verify(api)) == [(5, "missing")]
     # and purging across the hole is refused rather than hiding it
-    with pytest.raises(ledger.ApiError) as refused:
-        ledger.purge(api.engine, api.site_key, now=datetime.now(UTC) + timedelta(days=4000))
-    assert refused.value.code == "chain_broken"
+    with pytest.raises(ChainBroken):
+        chain.purge(
+            api.engine,
+            api.site_key,
+            state.key,
+            state.trusted_keys,
+            now=datetime.now(UTC) + timedelta(days=4000),
+        )
+
+
+def test_second_purge_continues_from_the_first(api: Api) -> None:
+    _fill(api, 4)
+    state = api.state
+    chain.purge(api.engine, api.site_key, state.key, state.trusted_keys, now=_later(api, 2))
+    _fill(api, 3)  # entries 6, 7, 8 after the purge entry 5
+    everything = datetime.now(UTC) + timedelta(days=1900)
+    second = chain.purge(api.engine, api.site_key, state.key, state.trusted_keys, now=everything)
+    assert (second["from_seq"], second["up_to_seq"]) == (3, 8)
+    assert api.count() == 0
+    result = _verify(api)
+    assert result["ok"] is True, result
+    assert result["purges"] == 2 and result["last_seq"] == 9
+    checkpoint = create_checkpoint(api.engine, api.site_key, state.key, state.trusted_keys)
+    assert checkpoint is not None and checkpoint["seq"] == 9
 
 
 def test_concurrent_appends_never_fork_the_chain(api: Api) -> None:
@@ -147,7 +363,7 @@ def test_concurrent_appends_never_fork_the_chain(api: Api) -> None:
         client = api.app.test_client()
         try:
             for _ in range(15):
-                response = client.post(f"/v1/sites/{api.site_key}/consents", json=api.body())
+                response = api.post(api.body(), client=client)
                 with lock:
                     statuses.append(response.status_code)
         except BaseException as exc:  # pragma: no cover - reported below
@@ -162,7 +378,7 @@ def test_concurrent_appends_never_fork_the_chain(api: Api) -> None:
     assert statuses == [201] * 90
     result = _verify(api)
     assert result["ok"] is True, result["problems"][:3]
-    assert result["records"] == 90 and result["head_seq"] == 90
+    assert result["records"] == 90 and result["last_seq"] == 90
 
 
 def test_purge_and_verify_need_the_sites_key(api: Api) -> None:

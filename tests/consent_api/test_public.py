@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
-from consent_api.ledger import truncate_ip
-from tests.consent_api.conftest import ORIGIN, Api, assert_error, register
+from consent_api.validation import truncate_ip
+from tests.consent_api.conftest import ORIGIN, Api, assert_error, register, ts
 
 
 def test_config_has_the_contract_fields(api: Api) -> None:
@@ -34,28 +35,33 @@ def test_config_has_the_contract_fields(api: Api) -> None:
 
 
 def test_post_stores_a_record_and_returns_a_receipt(api: Api) -> None:
-    body = api.body(choices={"analytics": True, "necessary": False})
+    body = api.body(choices={"analytics": True})
     response = api.post(body, headers={"Sec-GPC": "1", "User-Agent": "TestBrowser/1"})
     assert response.status_code == 201
     receipt = response.get_json()
-    assert set(receipt) == {"record_id", "consent_id", "recorded_at", "hash"}
+    assert set(receipt) == {"seq", "consent_id", "recorded_at", "hash", "checkpoint"}
+    assert receipt["seq"] == 1  # numbered per site
     assert receipt["consent_id"] == body["consent_id"]
     assert len(receipt["hash"]) == 64
     latest = api.client.get(f"/v1/sites/{api.site_key}/consents/{body['consent_id']}").get_json()
-    # required categories are forced true; categories left out are false
+    # required categories are true; categories left out are false (custom)
     assert latest["choices"] == {"necessary": True, "analytics": True, "marketing": False}
     assert latest["action"] == "custom"
     assert latest["recorded_at"] == receipt["recorded_at"]
     with api.engine.connect() as conn:
         row = conn.execute(
-            text("SELECT gpc, user_agent, ip, language, page_url FROM consent_records WHERE id=:i"),
-            {"i": receipt["record_id"]},
+            text(
+                "SELECT gpc, user_agent, ip, language, page_url, source FROM consent_records"
+                " WHERE seq = :i AND site_id = (SELECT id FROM sites WHERE site_key = :k)"
+            ),
+            {"i": receipt["seq"], "k": api.site_key},
         ).one()
     assert bool(row.gpc) is True
     assert row.user_agent == "TestBrowser/1"
     assert row.ip is None  # default: no IP at all
     assert row.language == "fr-FR"
     assert row.page_url == "https://www.shop.test/products"
+    assert row.source == "browser"
 
 
 def test_text_plain_body_works_for_send_beacon(api: Api) -> None:
@@ -71,9 +77,11 @@ def test_text_plain_body_works_for_send_beacon(api: Api) -> None:
 
 
 def test_withdrawal_is_a_new_record_and_history_keeps_both(api: Api) -> None:
-    body = api.body(action="accept_all", choices={"analytics": True, "marketing": True})
+    body = api.body(
+        action="accept_all", choices={"analytics": True, "marketing": True}, client_ts=ts()
+    )
     assert api.post(body).status_code == 201
-    withdraw = dict(body, action="withdraw", choices={})
+    withdraw = dict(body, action="withdraw", choices={}, client_ts=ts(1))
     assert api.post(withdraw).status_code == 201
     history = api.client.get(f"/v1/sites/{api.site_key}/consents/{body['consent_id']}/history")
     records = history.get_json()["records"]
@@ -108,8 +116,11 @@ def test_ip_is_truncated_only_when_the_site_asks(api: Api) -> None:
     assert response.status_code == 201
     with api.engine.connect() as conn:
         ip = conn.execute(
-            text("SELECT ip FROM consent_records WHERE id=:i"),
-            {"i": response.get_json()["record_id"]},
+            text(
+                "SELECT ip FROM consent_records WHERE seq = :i"
+                " AND site_id = (SELECT id FROM sites WHERE site_key = :k)"
+            ),
+            {"i": response.get_json()["seq"], "k": site_key},
         ).scalar_one()
     assert ip == "203.0.113.0/24"
 
@@ -121,17 +132,32 @@ def test_truncate_ip() -> None:
     assert truncate_ip("not an ip") is None
 
 
-def test_page_url_and_user_agent_are_capped(api: Api) -> None:
-    body = api.body(page_url="https://www.shop.test/?" + "q" * 10000)
-    response = api.post(body, headers={"User-Agent": "U" * 5000})
+def test_page_url_keeps_origin_and_path_only_and_user_agent_is_capped(api: Api) -> None:
+    """A query string or fragment may hold personal data: stripped whatever the client sends."""
+    body = api.body(
+        page_url="https://Alice:pw@WWW.Shop.test:443/p/" + "x" * 3000 + "?email=a@b.c#t"
+    )
+    response = api.post(body, headers={"User-Agent": "U" * 5000 + "\x7f"})
     assert response.status_code == 201
     with api.engine.connect() as conn:
         row = conn.execute(
-            text("SELECT page_url, user_agent FROM consent_records WHERE id=:i"),
-            {"i": response.get_json()["record_id"]},
+            text(
+                "SELECT page_url, user_agent FROM consent_records WHERE seq = :i"
+                " AND site_id = (SELECT id FROM sites WHERE site_key = :k)"
+            ),
+            {"i": response.get_json()["seq"], "k": api.site_key},
         ).one()
-    assert len(row.page_url) == 2048
+    assert row.page_url.startswith("https://www.shop.test/p/xxx")
+    assert len(row.page_url) == 2048 and "?" not in row.page_url and "Alice" not in row.page_url
     assert len(row.user_agent) == 512
+    short = api.body(page_url="http://www.shop.test:8080/a?utm=x#frag")
+    assert api.post(short).status_code == 201
+    with api.engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT page_url FROM consent_records WHERE consent_id = :c"),
+            {"c": short["consent_id"]},
+        ).scalar_one()
+    assert stored == "http://www.shop.test:8080/a"
 
 
 def test_policy_bump_keeps_old_versions_known_and_refuses_unknown(api: Api) -> None:
@@ -176,7 +202,7 @@ def test_impressions_are_counted(api: Api) -> None:
         )
         assert response.status_code == 204
     stats = api.admin("GET", f"/sites/{api.site_key}/stats").get_json()
-    assert stats["days"][0]["shown"] == 3
+    assert stats["periods"][0]["impressions"] == 3
 
 
 BAD_INPUTS = [
@@ -222,6 +248,81 @@ BAD_INPUTS = [
     ("page url not string", {"body": {"page_url": 12}}, 422, "invalid_field"),
     ("bad client_ts", {"body": {"client_ts": "yesterday"}}, 422, "invalid_field"),
     ("huge client_ts", {"body": {"client_ts": 1e300}}, 422, "invalid_field"),
+    ("client_ts year 9999", {"body": {"client_ts": "9999-12-31T00:00:00Z"}}, 422, "invalid_field"),
+    ("client_ts year 1", {"body": {"client_ts": "0001-01-01T00:00:00Z"}}, 422, "invalid_field"),
+    ("client_ts two days late", {"body": {"client_ts": -2 * 86400}}, 422, "invalid_field"),
+    # records that would not mean what they say
+    (
+        "reject_all granting marketing",
+        {"body": {"action": "reject_all", "choices": {"marketing": True}}},
+        422,
+        "inconsistent_choices",
+    ),
+    (
+        "accept_all refusing everything",
+        {"body": {"action": "accept_all", "choices": {"analytics": False, "marketing": False}}},
+        422,
+        "inconsistent_choices",
+    ),
+    (
+        "gpc granting marketing",
+        {"body": {"action": "gpc", "choices": {"marketing": True}}, "headers": {"Sec-GPC": "1"}},
+        422,
+        "inconsistent_choices",
+    ),
+    (
+        "gpc without the signal",
+        {"body": {"action": "gpc", "choices": {}}},
+        422,
+        "gpc_signal_missing",
+    ),
+    (
+        "withdraw granting analytics",
+        {"body": {"action": "withdraw", "choices": {"analytics": True}}},
+        422,
+        "inconsistent_choices",
+    ),
+    (
+        "refusing a required category",
+        {"body": {"choices": {"necessary": False}}},
+        422,
+        "inconsistent_choices",
+    ),
+    # texts
+    (
+        "lone surrogate in page_url",
+        {"raw": '"page_url": "https://www.shop.test/\\ud800"'},
+        422,
+        "invalid_field",
+    ),
+    (
+        "NUL in page_url",
+        {"body": {"page_url": "https://www.shop.test/a\u0000b"}},
+        422,
+        "invalid_field",
+    ),
+    ("NUL in language", {"body": {"language": "fr\u0000"}}, 422, "invalid_field"),
+    ("page_url not http", {"body": {"page_url": "javascript:alert(1)"}}, 422, "invalid_field"),
+    (
+        "page_url bad port",
+        {"body": {"page_url": "https://www.shop.test:99999/"}},
+        422,
+        "invalid_field",
+    ),
+    (
+        "page_url too long",
+        {"body": {"page_url": "https://www.shop.test/" + "a" * 9000}},
+        422,
+        "invalid_field",
+    ),
+    ("lone surrogate in consent_id", {"raw": '"consent_id": "\\ud800"'}, 422, "invalid_consent_id"),
+    ("surrogate category", {"raw": '"choices": {"\\udfff": true}'}, 422, "unknown_category"),
+    (
+        "no Origin (not a banner)",
+        {"body": {}, "headers": {"Origin": None}},
+        403,
+        "origin_required",
+    ),
     (
         "disallowed origin",
         {"body": {}, "headers": {"Origin": "https://evil.test"}},
@@ -241,8 +342,17 @@ def test_bad_input_is_a_4xx_and_nothing_is_written(
     assert api.post(api.body()).status_code == 201
     site_key = send.get("site_key", api.site_key)
     headers = {"Origin": ORIGIN, **send.get("headers", {})}
+    headers = {k: v for k, v in headers.items() if v is not None}
     url = f"/v1/sites/{site_key}/consents"
-    if "body" in send:
+    if "raw" in send:  # JSON text with escapes json.dumps would not write (lone surrogates)
+        fields = ", ".join(
+            f"{json.dumps(k)}: {json.dumps(v)}"
+            for k, v in api.body().items()
+            if k != send["raw"].split('"')[1]
+        )
+        text_body = "{" + fields + ", " + send["raw"] + "}"
+        response = api.client.post(url, data=text_body, content_type="text/plain", headers=headers)
+    elif "body" in send:
         response = api.client.post(url, json=api.body(**send["body"]), headers=headers)
     elif "json" in send:
         response = api.client.post(url, json=send["json"], headers=headers)
@@ -257,28 +367,112 @@ def test_bad_input_is_a_4xx_and_nothing_is_written(
 
 
 def test_out_of_order_post_is_refused(api: Api) -> None:
-    body = api.body(client_ts="2026-11-22T10:00:00Z")
+    body = api.body(client_ts=ts(-600))
     assert api.post(body).status_code == 201
-    newer = dict(body, action="reject_all", choices={}, client_ts="2026-11-22T10:05:00Z")
+    newer = dict(body, action="reject_all", choices={}, client_ts=ts(-300))
     assert api.post(newer).status_code == 201
-    older = dict(body, action="accept_all", client_ts="2026-11-22T10:01:00Z")
+    older = dict(body, action="accept_all", choices={}, client_ts=ts(-540))
     assert_error(api.post(older), 409, "out_of_order")
     assert api.count() == 2
 
 
-def test_rate_limit_per_client_answers_429_in_the_error_shape(database_url: str) -> None:
+def test_client_ts_is_stored_zero_padded_iso(api: Api) -> None:
+    body = api.body(client_ts=int(datetime.now(UTC).timestamp() * 1000))
+    assert api.post(body).status_code == 201
+    with api.engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT client_ts FROM consent_records WHERE consent_id = :c"),
+            {"c": body["consent_id"]},
+        ).scalar_one()
+    assert len(stored) == 27 and stored[4] == "-" and stored.endswith("Z")
+
+
+def test_gpc_with_the_signal_is_stored(api: Api) -> None:
+    body = api.body(action="gpc", choices={})
+    response = api.post(body, headers={"Sec-GPC": "1"})
+    assert response.status_code == 201
+    latest = api.client.get(f"/v1/sites/{api.site_key}/consents/{body['consent_id']}").get_json()
+    assert latest["choices"] == {"necessary": True, "analytics": False, "marketing": False}
+
+
+def test_one_rate_limit_per_client_for_the_public_endpoints_with_retry_after(
+    database_url: str,
+) -> None:
     from tests.consent_api.conftest import make_app
 
     app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="3 per minute")
     site_key, _, _ = register(app)
     client = app.test_client()
-    url = f"/v1/sites/{site_key}/config"
-    statuses = [client.get(url).status_code for _ in range(3)]
-    assert statuses == [200, 200, 200]
-    assert_error(client.get(url), 429, "rate_limited")
-    other = client.get(url, environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    origin = {"Origin": ORIGIN}
+    # three different endpoints share one budget
+    assert client.get(f"/v1/sites/{site_key}/config", headers=origin).status_code == 200
+    assert client.post(f"/v1/sites/{site_key}/impressions", headers=origin).status_code == 204
+    consent = f"/v1/sites/{site_key}/consents/{uuid.uuid4()}"
+    assert client.get(consent, headers=origin).status_code == 404
+    limited = client.get(f"/v1/sites/{site_key}/config", headers=origin)
+    assert_error(limited, 429, "rate_limited")
+    assert 1 <= int(limited.headers["Retry-After"]) <= 61
+    other = client.get(f"/v1/sites/{site_key}/config", environ_base={"REMOTE_ADDR": "10.9.8.7"})
     assert other.status_code == 200  # per client IP
-    app.extensions["consent_api"].engine.dispose()
+    assert client.get("/banner.js").status_code in {200, 404}  # scripts are not limited
+    app.extensions["consent_api"].close()
+
+
+def test_vary_origin_on_every_answer_about_a_site(api: Api) -> None:
+    """A shared cache must not serve a copy made without CORS headers to a banner."""
+    plain = api.client.get(f"/v1/sites/{api.site_key}/config")
+    assert plain.status_code == 200 and "Origin" in plain.headers["Vary"]
+    assert "Access-Control-Allow-Origin" not in plain.headers
+    refused = api.client.get(
+        f"/v1/sites/{api.site_key}/config", headers={"Origin": "https://x.test"}
+    )
+    assert "Origin" in refused.headers["Vary"]
+
+
+def test_server_side_posts_need_the_setting_and_the_sites_server_key(database_url: str) -> None:
+    from tests.consent_api.conftest import make_app
+
+    app = make_app(database_url, ALLOW_SERVER_POSTS=True)
+    site_key, site_admin, _ = register(app)
+    client = app.test_client()
+    url = f"/v1/sites/{site_key}/consents"
+
+    def body() -> dict:
+        return {
+            "consent_id": str(uuid.uuid4()),
+            "choices": {},
+            "action": "reject_all",
+            "policy_version": "1",
+            "banner_revision": 1,
+        }
+
+    assert_error(client.post(url, json=body()), 403, "invalid_server_key")
+    made = client.post(
+        f"/v1/admin/sites/{site_key}/server-key", headers={"Authorization": f"Bearer {site_admin}"}
+    )
+    assert made.status_code == 201
+    key = made.get_json()["server_key"]
+    assert key.startswith("ss_")
+    wrong = {"Authorization": "Bearer ss_" + "x" * 43}
+    assert_error(client.post(url, json=body(), headers=wrong), 403, "invalid_server_key")
+    posted = body()
+    response = client.post(url, json=posted, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 201
+    engine = app.extensions["consent_api"].engine
+    with engine.connect() as conn:
+        source = conn.execute(
+            text("SELECT source FROM consent_records WHERE consent_id = :c"),
+            {"c": posted["consent_id"]},
+        ).scalar_one()
+    assert source == "server"
+    app.extensions["consent_api"].close()
+    # the setting off (default): no post without Origin, key or not
+    strict = make_app(database_url)
+    response = strict.test_client().post(
+        url, json=body(), headers={"Authorization": f"Bearer {key}"}
+    )
+    assert_error(response, 403, "origin_required")
+    strict.extensions["consent_api"].close()
 
 
 def test_unknown_route_and_method_use_the_error_shape(api: Api) -> None:
@@ -299,7 +493,7 @@ def test_a_genuine_server_fault_is_a_logged_500_in_the_error_shape(
 
 
 def test_banner_script_is_served_or_404_in_the_error_shape(api: Api) -> None:
-    from consent_api.public import STATIC
+    from consent_api.scripts import STATIC
 
     response = api.client.get("/banner.js")
     if (STATIC / "banner.js").is_file():
@@ -341,4 +535,4 @@ def test_rate_limits_can_live_in_redis(redis_url: str, tmp_path) -> None:
     response = other.test_client().get(url, environ_base={"REMOTE_ADDR": ip})
     assert_error(response, 429, "rate_limited")
     for each in (app, other):
-        each.extensions["consent_api"].engine.dispose()
+        each.extensions["consent_api"].close()

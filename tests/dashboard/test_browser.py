@@ -132,7 +132,8 @@ def test_consent_statistics_equal_the_ledger_after_the_real_banner(world: World)
     post_real_choices(world, site.site_key, [("de", 600)])
     gpc = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});"
     for _ in range(3):  # visitors with Global Privacy Control: the banner records gpc by itself
-        context = new_context(world)
+        # such a browser also sends Sec-GPC: 1, which the API requires for action gpc
+        context = new_context(world, extra_http_headers={"Sec-GPC": "1"})
         context.add_init_script(gpc)
         page = context.new_page()
         page.goto(f"{STATS_ORIGIN}/?key={site.site_key}&lang=en")

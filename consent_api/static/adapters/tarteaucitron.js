@@ -48,7 +48,11 @@
         mapped[id] = (id in mapped ? mapped[id] : true) && granted[k] === true;
       });
       var choices = {};
-      c.categories.forEach(function (cat) { choices[cat.id] = cat.required || !!mapped[cat.id]; });
+      // the API refuses choices that contradict the action
+      c.categories.forEach(function (cat) {
+        choices[cat.id] = cat.required || action === 'accept_all' ||
+          (action === 'custom' && !!mapped[cat.id]);
+      });
       return send('/consents', {
         consent_id: consentId, choices: choices, action: action,
         policy_version: c.policy_version, banner_revision: c.banner_revision,

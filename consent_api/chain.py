@@ -1,0 +1,553 @@
+"""The chain of a site: append (group commit), purge past retention, verify.
+
+Appends from the threads of one process are written in batches (:mod:`consent_api.groupcommit`):
+the leader locks the chains of the batch's sites (SQLite: the writer queue, then ``BEGIN
+IMMEDIATE``; PostgreSQL: ``SELECT ... FOR UPDATE`` on the site rows), reads the heads and what
+is stored for the batch's consent ids, numbers and hashes the new records, inserts them and
+moves the heads, and commits once. The chain stays one sequence per site; the lock and the
+commit are paid once per batch instead of once per record.
+
+Idempotency is enforced by the database: every record carries a unique
+``(site_id, idempotency_key)``; a post whose key is stored already is answered with the stored
+record's receipt and stores nothing (the check runs under the chain's lock; the unique index
+is the guarantee).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from consent_api.errors import ChainBroken, Conflict, NotFound
+from consent_api.groupcommit import GroupCommitter, Slot
+from consent_api.models import Checkpoint, ConsentRecord, PurgeLog, Site
+from consent_api.signing import SigningKey
+from consent_api.sites import SiteView, get_site
+from consent_api.validation import Draft, iso
+from consent_api.verifier import (
+    Report,
+    purge_hash,
+    record_hash,
+    statement,
+    verify_chain,
+)
+from database import is_sqlite, sqlite_write_cursor, write_transaction
+
+log = logging.getLogger("consent_api")
+
+RECORDS = cast(Table, ConsentRecord.__table__)
+PURGES = cast(Table, PurgeLog.__table__)
+SITES = cast(Table, Site.__table__)
+CHECKPOINTS = cast(Table, Checkpoint.__table__)
+
+INSERT_COLUMNS = (
+    "site_id",
+    "seq",
+    "consent_id",
+    "recorded_at",
+    "choices",
+    "action",
+    "policy_version",
+    "banner_revision",
+    "language",
+    "page_url",
+    "user_agent",
+    "gpc",
+    "ip",
+    "client_ts",
+    "source",
+    "hash_version",
+    "prev_hash",
+    "hash",
+    "idempotency_key",
+)
+CHECKPOINT_COLUMNS = ("seq", "hash", "signed_at", "key_id", "public_key", "signature")
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the poster gets back: the record's place and hash in the site's chain, and the
+    latest signed checkpoint (which anchors everything before it)."""
+
+    consent_id: str
+    seq: int
+    recorded_at: str
+    hash: str
+    checkpoint: dict[str, Any] | None
+    replayed: bool = False
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "consent_id": self.consent_id,
+            "seq": self.seq,
+            "recorded_at": self.recorded_at,
+            "hash": self.hash,
+            "checkpoint": self.checkpoint,
+        }
+
+
+def _sql(mark: str, many: str) -> dict[str, str]:
+    """The append statements, built from the constant column lists above (every value is a
+    bound parameter: nothing from a request reaches the SQL text). ``many`` is how a list is
+    bound: ``IN (...)`` marks on SQLite, ``= ANY(%s)`` on PostgreSQL."""
+    m = mark
+    cps = ", ".join(f"c.{c}" for c in CHECKPOINT_COLUMNS)
+    head = (
+        f"SELECT s.head_seq, s.head_hash, {cps} FROM sites s LEFT JOIN checkpoints c"  # noqa: S608
+        " ON c.id = (SELECT id FROM checkpoints WHERE site_id = s.id ORDER BY seq DESC LIMIT 1)"
+        f" WHERE s.id = {m}"
+    )
+    return {
+        "head": head,
+        "lock_head": head + " FOR UPDATE OF s",
+        "stored": "SELECT consent_id, seq, recorded_at, hash, client_ts, idempotency_key"  # noqa: S608
+        f" FROM consent_records WHERE site_id = {m} AND consent_id {many}",
+        "insert": f"INSERT INTO consent_records ({', '.join(INSERT_COLUMNS)})"  # noqa: S608
+        f" VALUES ({', '.join([m] * len(INSERT_COLUMNS))})",
+        "move_head": f"UPDATE sites SET head_seq = {m}, head_hash = {m} WHERE id = {m}",  # noqa: S608
+    }
+
+
+_PG = _sql("%s", "= ANY(%s)")
+
+
+def _checkpoint(site_key: str, row: Sequence[Any]) -> dict[str, Any] | None:
+    if row[0] is None:
+        return None
+    return {"site": site_key, **dict(zip(CHECKPOINT_COLUMNS, row, strict=True))}
+
+
+@dataclass
+class _Plan:
+    """One site's part of a batch: rows to insert, and what each slot gets."""
+
+    rows: list[tuple[Any, ...]]
+    head: tuple[int, str]
+    settle: list[tuple[Slot[Draft, Receipt], Receipt | BaseException | int]]
+
+
+class Ledger:
+    """Appends to the chains of one database; one per process and engine (it owns the batch
+    queue of the process's threads)."""
+
+    def __init__(self, engine: Engine, site_keys: Mapping[int, str] | None = None) -> None:
+        self.engine = engine
+        self._site_keys: dict[int, str] = dict(site_keys or {})
+        self._committer: GroupCommitter[Draft, Receipt] = GroupCommitter(self._flush)
+
+    def append(self, draft: Draft, site_key: str) -> Receipt:
+        """Store one validated choice (or find it stored already); returns after the commit."""
+        self._site_keys[draft.site_id] = site_key
+        return self._committer.submit(draft)
+
+    # --- the batch ---------------------------------------------------------------------------
+
+    def _flush(self, slots: Sequence[Slot[Draft, Receipt]]) -> None:
+        for attempt in (1, 2):
+            try:
+                plans = (
+                    self._write_sqlite(slots)
+                    if is_sqlite(self.engine)
+                    else self._write_postgres(slots)
+                )
+                break
+            except IntegrityError:
+                # Another writer stored one of these keys between our read and our insert
+                # (only possible for a writer that skipped the chain's lock): read again.
+                if attempt == 2:
+                    raise
+        for plan in plans:
+            for slot, outcome in plan.settle:
+                if isinstance(outcome, Receipt):
+                    slot.resolve(outcome)
+                elif isinstance(outcome, BaseException):
+                    slot.fail(outcome)
+        for plan in plans:  # replays of a record stored by this very batch
+            for slot, outcome in plan.settle:
+                if isinstance(outcome, int):
+                    first = plan.settle[outcome][1]
+                    assert isinstance(first, Receipt)
+                    slot.resolve(_replayed(first))
+
+    def _groups(
+        self, slots: Sequence[Slot[Draft, Receipt]]
+    ) -> dict[int, list[Slot[Draft, Receipt]]]:
+        groups: dict[int, list[Slot[Draft, Receipt]]] = {}
+        for slot in slots:
+            groups.setdefault(slot.item.site_id, []).append(slot)
+        return dict(sorted(groups.items()))  # one lock order for every process: no deadlock
+
+    def _write_sqlite(self, slots: Sequence[Slot[Draft, Receipt]]) -> list[_Plan]:
+        plans: list[_Plan] = []
+        with sqlite_write_cursor(self.engine) as cursor:
+            moment = datetime.now(UTC)  # under the lock: recorded_at follows the chain order
+            for site_id, group in self._groups(slots).items():
+                marks = ", ".join("?" * len({s.item.consent_id for s in group}))
+                sql = _sql("?", f"IN ({marks})")
+                cursor.execute(sql["head"], (site_id,))
+                head = cursor.fetchone()
+                ids = list(dict.fromkeys(s.item.consent_id for s in group))
+                cursor.execute(sql["stored"], (site_id, *ids))
+                plan = self._plan(site_id, group, head, cursor.fetchall(), moment)
+                if plan.rows:
+                    cursor.executemany(sql["insert"], plan.rows)
+                    cursor.execute(sql["move_head"], (*plan.head, site_id))
+                plans.append(plan)
+        return plans
+
+    def _write_postgres(self, slots: Sequence[Slot[Draft, Receipt]]) -> list[_Plan]:
+        """Two round trips per batch in psycopg's pipeline mode: lock the heads and read what is
+        stored for the batch's consent ids; then insert, move the heads and commit."""
+        plans: list[_Plan] = []
+        groups = self._groups(slots)
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            raw: Any = conn.connection.driver_connection
+            cursors: list[Any] = []
+            try:
+                with raw.pipeline():
+                    raw.execute("BEGIN")
+                    for site_id, group in groups.items():
+                        ids = list(dict.fromkeys(s.item.consent_id for s in group))
+                        head, stored = raw.cursor(), raw.cursor()
+                        head.execute(_PG["lock_head"], (site_id,))
+                        stored.execute(_PG["stored"], (site_id, ids))
+                        cursors += [head, stored]
+                    moment = datetime.now(UTC)
+                    for index, (site_id, group) in enumerate(groups.items()):
+                        # fetching syncs the pipeline: the locks are held from here on
+                        head_row = cursors[2 * index].fetchone()
+                        stored_rows = cursors[2 * index + 1].fetchall()
+                        plans.append(self._plan(site_id, group, head_row, stored_rows, moment))
+                    writer = raw.cursor()
+                    for site_id, plan in zip(groups, plans, strict=True):
+                        if plan.rows:
+                            writer.executemany(_PG["insert"], plan.rows)
+                            writer.execute(_PG["move_head"], (*plan.head, site_id))
+                    raw.execute("COMMIT")
+            except BaseException:
+                if not raw.closed:
+                    raw.rollback()
+                    raw.execute("ROLLBACK")
+                raise
+            finally:
+                for cursor in cursors:
+                    cursor.close()
+        return plans
+
+    def _plan(
+        self,
+        site_id: int,
+        group: Sequence[Slot[Draft, Receipt]],
+        head_row: Sequence[Any],
+        stored_rows: Iterable[Sequence[Any]],
+        moment: datetime,
+    ) -> _Plan:
+        """Number and hash the batch's new records of one site (pure: no SQL)."""
+        site_key = self._site_keys[site_id]
+        head_seq, head_hash = int(head_row[0]), str(head_row[1])
+        checkpoint = _checkpoint(site_key, head_row[2:])
+        by_key: dict[str, Receipt | int] = {}
+        latest: dict[str, tuple[int, str | None]] = {}
+        for consent_id, seq, recorded_at, digest, client_ts, key in stored_rows:
+            if key is not None:
+                by_key[key] = Receipt(consent_id, seq, recorded_at, digest, checkpoint, True)
+            if consent_id not in latest or seq > latest[consent_id][0]:
+                latest[consent_id] = (seq, client_ts)
+        recorded_at = iso(moment)
+        rows: list[tuple[Any, ...]] = []
+        settle: list[tuple[Slot[Draft, Receipt], Receipt | BaseException | int]] = []
+        for slot in group:
+            draft = slot.item
+            known = by_key.get(draft.idempotency_key)
+            if isinstance(known, Receipt):
+                settle.append((slot, known))
+                continue
+            if isinstance(known, int):
+                settle.append((slot, known))
+                continue
+            last = latest.get(draft.consent_id)
+            if last and last[1] and draft.client_ts and draft.client_ts < last[1]:
+                settle.append(
+                    (
+                        slot,
+                        Conflict(
+                            "A newer choice is already recorded for this consent_id.",
+                            "out_of_order",
+                        ),
+                    )
+                )
+                continue
+            fields = dict(draft.fields, seq=head_seq + 1, recorded_at=recorded_at)
+            fields["prev_hash"] = head_hash
+            fields["hash"] = record_hash(fields, site_key, site_id)
+            fields["idempotency_key"] = draft.idempotency_key
+            rows.append(tuple(fields[c] for c in INSERT_COLUMNS))
+            head_seq, head_hash = fields["seq"], fields["hash"]
+            latest[draft.consent_id] = (head_seq, draft.client_ts)
+            by_key[draft.idempotency_key] = len(settle)
+            settle.append(
+                (slot, Receipt(draft.consent_id, head_seq, recorded_at, head_hash, checkpoint))
+            )
+        return _Plan(rows, (head_seq, head_hash), settle)
+
+
+def _replayed(receipt: Receipt) -> Receipt:
+    return Receipt(
+        receipt.consent_id,
+        receipt.seq,
+        receipt.recorded_at,
+        receipt.hash,
+        receipt.checkpoint,
+        replayed=True,
+    )
+
+
+# --- reading the chain ------------------------------------------------------------------------
+
+
+def purge_entries(conn: Connection, site: SiteView) -> list[dict[str, Any]]:
+    """The site's purge entries, as the verifier and the export see them."""
+    rows = conn.execute(
+        select(PURGES).where(PURGES.c.site_id == site.id).order_by(PURGES.c.seq, PURGES.c.id)
+    ).mappings()
+    return [
+        {
+            "seq": r["seq"],
+            "from_seq": r["from_seq"],
+            "up_to_seq": r["up_to_seq"],
+            "deleted": r["deleted"],
+            "anchor_hash": r["anchor_hash"],
+            "cutoff": r["cutoff"],
+            "purged_at": r["purged_at_iso"],
+            "prev_hash": r["prev_hash"],
+            "hash": r["hash"],
+            "key_id": r["key_id"],
+            "signature": r["signature"],
+        }
+        for r in rows
+    ]
+
+
+def chain_records(
+    engine: Engine, site: SiteView, after_seq: int = 0, batch: int = 2000
+) -> Iterator[dict[str, Any]]:
+    """Every record of the site after ``after_seq``, in chain order, in batches (no cursor held
+    open across them), with every field a hash covers."""
+    columns = [RECORDS.c[name] for name in HASHED_RECORD_COLUMNS]
+    while True:
+        with engine.connect() as conn:
+            rows = list(
+                conn.execute(
+                    select(*columns)
+                    .where(RECORDS.c.site_id == site.id, RECORDS.c.seq > after_seq)
+                    .order_by(RECORDS.c.seq)
+                    .limit(batch)
+                ).mappings()
+            )
+        for row in rows:
+            yield dict(row)
+        if len(rows) < batch:
+            return
+        after_seq = rows[-1]["seq"]
+
+
+HASHED_RECORD_COLUMNS = (
+    "seq",
+    "consent_id",
+    "recorded_at",
+    "choices",
+    "action",
+    "policy_version",
+    "banner_revision",
+    "language",
+    "page_url",
+    "user_agent",
+    "gpc",
+    "ip",
+    "client_ts",
+    "source",
+    "hash_version",
+    "prev_hash",
+    "hash",
+)
+
+
+def checkpoints_of(
+    conn: Connection, site: SiteView, after_seq: int = 0, limit: int | None = None
+) -> list[dict[str, Any]]:
+    query = (
+        select(*(CHECKPOINTS.c[c] for c in CHECKPOINT_COLUMNS))
+        .where(CHECKPOINTS.c.site_id == site.id, CHECKPOINTS.c.seq > after_seq)
+        .order_by(CHECKPOINTS.c.seq)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [{"site": site.site_key, **dict(r)} for r in conn.execute(query).mappings()]
+
+
+def latest_checkpoint(conn: Connection, site: SiteView) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(*(CHECKPOINTS.c[c] for c in CHECKPOINT_COLUMNS))
+            .where(CHECKPOINTS.c.site_id == site.id)
+            .order_by(CHECKPOINTS.c.seq.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return {"site": site.site_key, **dict(row)} if row is not None else None
+
+
+def verify(
+    engine: Engine,
+    site_key: str,
+    keys: Mapping[str, str],
+    extra_checkpoints: Iterable[Mapping[str, Any]] = (),
+    max_problems: int = 100,
+) -> Report:
+    """Walk the site's chain in the database: every record, every purge entry (hash, signature,
+    range), the head stored on the site, the checkpoints stored and ``extra_checkpoints`` (an
+    auditor's copy). ``keys`` are the public keys trusted for signatures."""
+    with engine.connect() as conn:
+        site = get_site(conn, site_key)
+        purges = purge_entries(conn, site)
+        stored = checkpoints_of(conn, site)
+    return verify_chain(
+        site.site_key,
+        site.id,
+        purges,
+        chain_records(engine, site),
+        keys=keys,
+        checkpoints=[*stored, *extra_checkpoints],
+        head=(site.head_seq, site.head_hash),
+        max_problems=max_problems,
+    )
+
+
+# --- purge --------------------------------------------------------------------------------
+
+
+def purge(
+    engine: Engine,
+    site_key: str,
+    key: SigningKey,
+    keys: Mapping[str, str],
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Delete the entries older than the site's retention (always a prefix of the chain), after
+    checking that prefix, and append a signed purge entry saying what was deleted."""
+    moment = now or datetime.now(UTC)
+    with write_transaction(engine) as conn:
+        site = get_site(conn, site_key, lock=True)
+        cutoff = iso(moment - timedelta(days=site.retention_days))
+        first_kept = conn.execute(
+            select(func.min(RECORDS.c.seq)).where(
+                RECORDS.c.site_id == site.id, RECORDS.c.recorded_at >= cutoff
+            )
+        ).scalar_one()
+        up_to = (first_kept - 1) if first_kept is not None else site.head_seq
+        purges = purge_entries(conn, site)
+        done = max((p["up_to_seq"] for p in purges), default=0)
+        result: dict[str, Any] = {
+            "site_key": site.site_key,
+            "cutoff": cutoff,
+            "deleted": 0,
+            "from_seq": None,
+            "up_to_seq": None,
+        }
+        if up_to <= done:
+            return result
+        # A purge must never erase the evidence of tampering: the prefix must verify first.
+        prefix = verify_chain(
+            site.site_key,
+            site.id,
+            purges,
+            _records_up_to(conn, site, up_to),
+            keys=keys,
+            head=None,
+        )
+        if not prefix.ok or prefix.last_seq < up_to:
+            raise ChainBroken(
+                "The entries to purge do not verify; run verify and investigate first.",
+                problems=prefix.problems[:10],
+            )
+        anchor = _hash_of_entry(conn, site, up_to, purges)
+        deleted = conn.execute(
+            delete(RECORDS).where(RECORDS.c.site_id == site.id, RECORDS.c.seq <= up_to)
+        ).rowcount
+        seq, purged_at = site.head_seq + 1, iso(moment)
+        entry: dict[str, Any] = {
+            "seq": seq,
+            "from_seq": done + 1,
+            "up_to_seq": up_to,
+            "deleted": deleted,
+            "anchor_hash": anchor,
+            "cutoff": cutoff,
+            "purged_at": purged_at,
+            "prev_hash": site.head_hash,
+        }
+        digest = purge_hash(entry, site.site_key)
+        entry["hash"] = digest
+        signed = statement("purge", site.site_key, seq, digest, purged_at, key.key_id)
+        conn.execute(
+            insert(PURGES).values(
+                site_id=site.id,
+                purged_at=moment,
+                purged_at_iso=entry["purged_at"],
+                cutoff=cutoff,
+                seq=entry["seq"],
+                from_seq=entry["from_seq"],
+                up_to_seq=up_to,
+                deleted=deleted,
+                anchor_hash=anchor,
+                prev_hash=entry["prev_hash"],
+                hash=entry["hash"],
+                key_id=key.key_id,
+                signature=key.sign(signed),
+            )
+        )
+        conn.execute(
+            update(SITES)
+            .where(SITES.c.id == site.id)
+            .values(head_seq=entry["seq"], head_hash=entry["hash"])
+        )
+        result.update(
+            deleted=deleted,
+            from_seq=done + 1,
+            up_to_seq=up_to,
+            seq=entry["seq"],
+            hash=entry["hash"],
+        )
+    log.info("purged %s entries %s..%s of %s", deleted, done + 1, up_to, site.site_key)
+    return result
+
+
+def _records_up_to(conn: Connection, site: SiteView, up_to: int) -> list[dict[str, Any]]:
+    columns = [RECORDS.c[name] for name in HASHED_RECORD_COLUMNS]
+    rows = conn.execute(
+        select(*columns)
+        .where(RECORDS.c.site_id == site.id, RECORDS.c.seq <= up_to)
+        .order_by(RECORDS.c.seq)
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def _hash_of_entry(
+    conn: Connection, site: SiteView, seq: int, purges: Iterable[Mapping[str, Any]]
+) -> str:
+    for purge_entry in purges:
+        if purge_entry["seq"] == seq:
+            return str(purge_entry["hash"])
+    value = conn.execute(
+        select(RECORDS.c.hash).where(RECORDS.c.site_id == site.id, RECORDS.c.seq == seq)
+    ).scalar_one_or_none()
+    if value is None:
+        raise NotFound(f"entry {seq} is not in the chain", "not_found")
+    return str(value)
