@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reports import CookieRef as DiffCookie
 from reports import ScanDiff
 from reports.facts import finding_subject
+from scanner.findings_text import LANGUAGES, finding_title
 from scanner.model import Finding, Severity
 
 ALERT_VERSION = 1
@@ -37,8 +38,14 @@ class AlertRecord(BaseModel):
 class FindingRef(AlertRecord):
     rule_id: str
     severity: Severity
-    title: str
+    title: str = Field(description="in English, as scan.json keeps it")
+    titles: dict[str, str] = Field(
+        default_factory=dict, description="the title in each language reports speak (en, fr)"
+    )
     subject: str | None = Field(default=None, description="the one cookie it is about, if any")
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang, self.title)
 
 
 class CookieRef(AlertRecord):
@@ -100,6 +107,7 @@ def finding_ref(finding: Finding) -> FindingRef:
         rule_id=finding.rule_id,
         severity=finding.severity,
         title=finding.title,
+        titles={lang: finding_title(finding, lang) for lang in LANGUAGES},
         subject=finding_subject(finding),
     )
 

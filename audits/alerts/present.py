@@ -52,7 +52,7 @@ def one_line(text: str, limit: int = 300) -> str:
 
 def _finding(f: FindingRef, t: AlertTranslator) -> str:
     subject = f" ({f.subject})" if f.subject else ""
-    return one_line(f"{t('severity.' + f.severity.value)}: {f.title}{subject}")
+    return one_line(f"{t('severity.' + f.severity.value)}: {f.title_in(t.lang)}{subject}")
 
 
 def _cookie(c: CookieRef, t: AlertTranslator) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from audits.alerts import Alert, CookieRef, FindingRef, RunOutcome
+from audits.alerts.model import finding_ref
 from audits.alerts.payloads import (
     ADAPTIVE_CARD,
     generic_payload,
@@ -22,7 +23,8 @@ from audits.alerts.payloads import (
     teams_payload,
 )
 from reports import Lang
-from scanner.model import Severity
+from scanner.findings_text import message
+from scanner.model import Finding, Severity
 
 ROOT = Path(__file__).resolve().parents[2]
 ADAPTIVECARDS_JS = (
@@ -271,3 +273,22 @@ def test_an_unknown_category_is_shown_as_it_is() -> None:
     )
     text = json.dumps(slack_payload(alert, Lang.FR), ensure_ascii=False)
     assert "x (d.test) \u2014 newfangled" in text
+
+
+def test_finding_titles_follow_the_alert_language() -> None:
+    """A French alert says the finding in French (scan.json keeps the English title)."""
+    finding = Finding(
+        rule_id="cookie-before-consent",
+        severity=Severity.HIGH,
+        title="Cookie that needs consent is set before any choice",
+        explanation="",
+        message=message(
+            "cookie-before-consent", cookie="_fbp@.shop.test", vendor="", category="tracking"
+        ),
+    )
+    alert = hostile_alert().model_copy(update={"findings_new": [finding_ref(finding)]})
+    french = json.dumps(slack_payload(alert, Lang.FR), ensure_ascii=False)
+    english = json.dumps(slack_payload(alert, Lang.EN), ensure_ascii=False)
+    assert "Cookie soumis à consentement déposé avant tout choix" in french
+    assert "Cookie that needs consent" not in french
+    assert "Cookie that needs consent is set before any choice" in english
