@@ -25,7 +25,7 @@ from scanner.policy.declared import (
 from scanner.policy.extract import extract_policy
 from scanner.policy.links import policy_link_kind
 from scanner.policy.merge import merge_policies
-from scanner.policy.rules import RULES, check
+from scanner.policy.rules import RULES, Rule, check, make_finding
 
 __all__ = [
     "RULES",
@@ -40,10 +40,12 @@ __all__ = [
     "DeclaredVendor",
     "Flag",
     "Origin",
+    "Rule",
     "TransferKind",
     "check",
     "extract_policy",
     "load_declaration",
+    "make_finding",
     "merge_policies",
     "policy_link_kind",
     "starter_declaration",

@@ -366,6 +366,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 names.append(m)
         if not names:
             continue
+        context_at = i  # a list of names goes on speaking about cookies
         for k, m in enumerate(names):
             name = m.group(1)
             following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
