@@ -288,6 +288,7 @@ def _run_json(run: RunInfo) -> dict[str, Any]:
         "findings": run.findings_by_severity,
         "changes": run.changes,
         "alert": run.alert,
+        "declaration": run.declaration,
     }
 
 

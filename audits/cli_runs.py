@@ -92,6 +92,8 @@ def print_result(result: RunResult, name: str) -> None:
         for host in (run.changes or {}).get("hosts_added", []):
             click.echo(f"    host   + {host}")
     click.echo(f"  alert: {run.alert or '-'}")
+    if run.declaration:
+        click.echo(f"  declaration: {run.declaration}")
 
 
 def fail_on_hits(runs: list[RunInfo], fail_on: Severity | None) -> int:
@@ -234,7 +236,8 @@ def history(site: str, limit: int, as_json: bool, db: str | None) -> None:
             f"{when(r.started_at or r.queued_at)}  {describe(r)}  [{trigger}, {r.worker or '-'}]"
         )
         if r.state is RunState.SUCCEEDED:
-            click.echo(f"    {changes_text(r)}; alert: {r.alert or '-'}")
+            declaration = f"; declaration: {r.declaration}" if r.declaration else ""
+            click.echo(f"    {changes_text(r)}; alert: {r.alert or '-'}{declaration}")
 
 
 def _output(data: bytes, out: str) -> None:

@@ -13,7 +13,8 @@ turns `Outcome.RETRY` / `Outcome.BUSY` into Celery retries. It:
    timeouts, refused connections, a crashed browser) are retried with exponential backoff up
    to `retries` times; bad input (a URL or option the scanner refuses) never is;
 4. compares with the previous successful run and hands the alert, if any, to the delivery
-   callable without waiting for it (`audits.changes`).
+   callable without waiting for it (`audits.changes`); an audit linked to a consent-API site
+   publishes its cookie declaration there (`audits.publish`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from audits.changes import AfterRun, Deliver
+from audits.changes import AfterRun, Deliver, Publish
 from audits.errors import StoreUnavailableError
+from audits.publish import publish_to_consent_site
 from audits.records import RunInfo
 from audits.settings import AuditSettings
 from audits.store import AuditStore, ClaimedRun, ClaimOutcome
@@ -120,13 +122,14 @@ class Runner:
         store: AuditStore,
         *,
         deliver: Deliver | None = None,
+        publish: Publish | None = publish_to_consent_site,
         worker: str | None = None,
         scan: Callable[[ScanSettings], Coroutine[Any, Any, Scan]] | None = None,
     ) -> None:
         self.store = store
         self.settings = store.settings
         self.worker = worker or worker_name()
-        self.after = AfterRun(store, deliver=deliver)
+        self.after = AfterRun(store, deliver=deliver, publish=publish)
         self._scan = scan or scan_site
 
     def execute(self, run_id: int, *, retry: bool = True) -> RunResult:
