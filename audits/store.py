@@ -45,8 +45,8 @@ from audits.schedule import Schedule
 from audits.settings import AuditSettings
 from audits.spec import AuditSpec, build_spec
 from reports import finding_subject
+from scanner.domains import registrable_domain
 from scanner.model import Finding, Phase, Scan
-from scanner.recorder import registrable_domain
 
 T = TypeVar("T")
 

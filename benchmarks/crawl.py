@@ -19,8 +19,9 @@ from playwright.async_api import async_playwright
 
 from scanner.browser import fresh_profile
 from scanner.config import ScanSettings
-from scanner.crawl import Crawler, _Target
+from scanner.crawl import Crawler, PhaseRun
 from scanner.demo.server import LocalWeb
+from scanner.frontier import Target
 from scanner.model import Phase
 from scanner.recorder import RECORDER_ARGS, PhaseRecorder
 from tests.fixtureweb import all_sites
@@ -51,10 +52,11 @@ async def _recorded(pw: object, settings: ScanSettings, urls: list[str], conc: i
     async with fresh_profile(pw, crawler.options) as context:  # type: ignore[arg-type]
         recorder = PhaseRecorder(context, "bench.test")
         await recorder.install()
-        await crawler._visit_many(context, recorder, [_Target(urls[0], 0)], Phase.NONE)
+        run = PhaseRun(Phase.NONE, context, recorder)
+        await crawler._visit_many(run, [Target(urls[0], 0)])
         crawler.settings = replace(settings, concurrency=conc)
         t0 = time.perf_counter()
-        await crawler._visit_many(context, recorder, [_Target(u, 1) for u in urls], Phase.NONE)
+        await crawler._visit_many(run, [Target(u, 1) for u in urls])
         return len(urls) / (time.perf_counter() - t0)
 
 

@@ -165,6 +165,13 @@ def execute(settings: ScanSettings) -> None:
 @click.option("--concurrency", type=int, default=2, show_default=True, help="Pages at a time.")
 @click.option("--page-timeout", type=float, default=15.0, show_default=True, help="Seconds.")
 @click.option(
+    "--dwell",
+    type=float,
+    default=3.0,
+    show_default=True,
+    help="Seconds the start page stays open in each phase (timer-delayed tags).",
+)
+@click.option(
     "--timeout",
     "scan_timeout",
     type=float,
@@ -209,6 +216,7 @@ def scan(
     seed: int,
     concurrency: int,
     page_timeout: float,
+    dwell: float,
     scan_timeout: float,
     phases: str,
     resolve: tuple[str, ...],
@@ -230,6 +238,7 @@ def scan(
         seed=seed,
         concurrency=concurrency,
         page_timeout=page_timeout,
+        dwell=dwell,
         scan_timeout=scan_timeout,
         phases=_phases(phases),
         resolve=resolve,

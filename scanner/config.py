@@ -24,6 +24,7 @@ from scanner.model import Phase, Severity
 
 ALL_PHASES: tuple[Phase, ...] = (Phase.NONE, Phase.REJECT, Phase.ACCEPT)
 LANGS = ("en", "fr")
+MAX_DWELL = 60.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ScanSettings:
     executable: str | None = None
     max_body_bytes: int = 20_000_000
     sitemap: bool = True
+    dwell: float = 3.0
     _include_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _exclude_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
@@ -68,6 +70,8 @@ class ScanSettings:
             value = getattr(self, name)
             if not value > 0:
                 raise UsageError(f"{name}: must be a positive number of seconds, got {value}")
+        if not 0 <= self.dwell <= MAX_DWELL:
+            raise UsageError(f"dwell: seconds from 0 to {MAX_DWELL:g}, got {self.dwell}")
         for entry in self.resolve:
             try:
                 parse_resolve(entry)
@@ -122,6 +126,7 @@ class ScanSettings:
             "page_timeout": self.page_timeout,
             "scan_timeout": self.scan_timeout,
             "concurrency": self.concurrency,
+            "dwell": self.dwell,
             "resolve": list(self.resolve),
             "ignore_https_errors": self.ignore_https_errors,
             "keep_values": self.keep_values,

@@ -1,30 +1,37 @@
 """The crawler: visit a site in each consent phase and record what it leaves behind.
 
-The frontier is discovered level by level (depth 0 = the start URLs, then sitemap.xml and the
-links of each level), each level ordered deterministically (policy links first, then a seeded
-shuffle of the sorted candidates) and visited N pages at a time. The next level is built from
-the finished level in frontier order, never in completion order, so two scans with the same
-seed visit the same pages in the same order whatever the concurrency.
+The frontier is discovered level by level (depth 0 = the start URL, then sitemap.xml and the
+links of each level), each level ordered by `scanner.frontier.order_links` and visited N pages
+at a time. The next level is built from the finished level in frontier order, never in
+completion order, so two scans with the same seed visit the same pages in the same order
+whatever the concurrency. Links belong to the site of the URL being crawled (its registrable
+domain), so each URL of a multi-site command keeps its own pages.
 
 Phase `none` discovers the pages; `reject` and `accept` visit the same list, so the three
-phases compare like for like. Each phase is a fresh browser profile.
+phases compare like for like. Each phase is a fresh browser profile and one `PhaseRun`.
 
-Every failure of a page becomes a `SkippedPage`; Playwright's errors are translated in one
-place (`skip_reason`). Ctrl-C (task cancellation) ends the crawl with what was recorded.
+Every page gets a visitor's first interaction after `load` (the mouse moves, a key is pressed,
+the page is scrolled to the bottom and back: tags delayed "until interaction" fire), then the
+wait until its requests are quiet. A page holds one of the N loading slots only while it
+navigates; its interaction, quiet wait and snapshot overlap the next pages' loads (at most 2N
+pages open). The start page of each phase stays open for the dwell (`--dwell`, counted from
+the banner's click) while the other pages are crawled, so timer-delayed tags fire on it at no
+cost when the phase lasts longer; the phase ends with a snapshot of it and of the whole profile.
+
+Every failure of a page becomes a `SkippedPage` (`scanner.skips.skip_reason` says why).
+Ctrl-C (task cancellation) ends the crawl with what was recorded.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
-import random
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from typing import TypeVar
-from urllib.parse import urldefrag, urljoin, urlsplit
 
 from playwright.async_api import (
     BrowserContext,
@@ -40,14 +47,17 @@ from playwright.async_api import (
     TimeoutError as PlaywrightTimeoutError,
 )
 
-from scanner import __version__
+from scanner import __version__, consent
 from scanner.browser import browser_version, fresh_profile, visitor_user_agent
 from scanner.config import ScanSettings
+from scanner.domains import normalise_url, site_of
 from scanner.errors import NavigationError, ScanFailedError
+from scanner.frontier import Target, order_links, sitemap_locs, sitemap_url
 from scanner.model import (
     Banner,
     BannerStatus,
     BrowserInfo,
+    Navigation,
     PageVisit,
     Phase,
     PhaseResult,
@@ -56,7 +66,8 @@ from scanner.model import (
     SkipReason,
     ToolInfo,
 )
-from scanner.recorder import RECORDER_ARGS, PhaseRecorder, registrable_domain
+from scanner.recorder import RECORDER_ARGS, PhaseRecorder
+from scanner.skips import skip_reason
 
 T = TypeVar("T")
 ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
@@ -65,7 +76,38 @@ _LINKS_JS = """() => [document.title,
   Array.from(document.querySelectorAll('a[href]')).slice(0, 2000)
   .map(a => [a.href, (a.innerText || a.getAttribute('aria-label') || '').trim().slice(0, 200)])]"""
 
-_LOC = re.compile(r"<(?:\w+:)?loc>\s*([^<]{1,2000}?)\s*</(?:\w+:)?loc>")
+_SITEMAP_JS = """async (url) => {
+  const ctl = new AbortController(); setTimeout(() => ctl.abort(), 5000);
+  try { const r = await fetch(url, {signal: ctl.signal, credentials: 'omit'});
+        if (!r.ok) return '';
+        const t = await r.text(); return t.length > 5000000 ? '' : t; }
+  catch (e) { return ''; } }"""
+
+_SCROLL_JS = """async () => {
+  const frame = () => new Promise((r) => { requestAnimationFrame(() => r()); setTimeout(r, 50); });
+  const root = document.scrollingElement || document.documentElement;
+  window.scrollTo(0, root ? root.scrollHeight : 0); await frame(); await frame();
+  window.scrollTo(0, 0); await frame();
+}"""
+
+#: Click the link to `href` as a visitor would and say whether the site's router took it
+#: ("routed": it called preventDefault, then usually history.pushState) or not ("plain": our
+#: last listener cancels the navigation, so a plain link costs nothing), "absent" when no such
+#: link is on the page now.
+_ROUTE_JS = """(href) => {
+  const a = Array.from(document.querySelectorAll('a[href]'))
+    .find((el) => el.href.split('#')[0] === href);
+  if (!a) return 'absent';
+  const before = location.href;
+  let seen = null;
+  const last = (e) => { seen = e.defaultPrevented; if (!seen) e.preventDefault(); };
+  window.addEventListener('click', last);
+  try { a.click(); } finally { window.removeEventListener('click', last); }
+  if (seen === null) return location.href !== before ? 'routed' : 'plain';
+  return seen ? 'routed' : 'plain';
+}"""
+_ROUTE_PROBES = 2  # links clicked before concluding that the site has no router
+
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -78,62 +120,65 @@ class CrawlResult:
 
 
 @dataclass
-class _Target:
-    url: str
-    depth: int
-    policy_kind: str | None = None
-
-
-@dataclass
 class _Outcome:
+    """What one page visit gave: a visit or skips, and what the next level needs."""
+
     visit: PageVisit | None = None
     skips: list[SkippedPage] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
     html: str | None = None
     notes: list[str] = field(default_factory=list)
-    sitemap: list[str] = field(default_factory=list)
 
 
-def skip_reason(exc: BaseException) -> tuple[SkipReason, str]:
-    """The one place where Playwright's and Chromium's errors become a skip reason."""
-    if isinstance(exc, NavigationError):
-        return SkipReason(exc.reason), exc.detail
-    if isinstance(exc, PlaywrightTimeoutError | TimeoutError):
-        return SkipReason.TIMEOUT, "page did not load in time"
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    checks: tuple[tuple[str, SkipReason], ...] = (
-        ("ERR_NAME_NOT_RESOLVED", SkipReason.DNS),
-        ("ERR_NAME_RESOLUTION_FAILED", SkipReason.DNS),
-        ("ERR_CERT", SkipReason.TLS),
-        ("ERR_SSL", SkipReason.TLS),
-        ("ERR_BAD_SSL", SkipReason.TLS),
-        ("ERR_TOO_MANY_REDIRECTS", SkipReason.REDIRECT_LOOP),
-        ("ERR_CONNECTION", SkipReason.CONNECTION),
-        ("ERR_ADDRESS_UNREACHABLE", SkipReason.CONNECTION),
-        ("ERR_EMPTY_RESPONSE", SkipReason.CONNECTION),
-        ("ERR_TIMED_OUT", SkipReason.TIMEOUT),
-        ("Download is starting", SkipReason.DOWNLOAD),
-        ("crashed", SkipReason.CRASH),
-        ("Target closed", SkipReason.CRASH),
-        ("has been closed", SkipReason.CRASH),
-        ("ERR_FILE_TOO_BIG", SkipReason.TOO_LARGE),
-    )
-    for needle, reason in checks:
-        if needle in message:
-            return reason, message[:300]
-    return SkipReason.OTHER, message[:300]
+@dataclass
+class _SiteCrawl:
+    """The state of one site's crawl across its phases."""
+
+    start_url: str
+    site: str
+    user_agent: str
+    plan: list[Target] | None = None  # the pages phase `none` visited, replayed by the others
+    policy_html: dict[str, str] = field(default_factory=dict)
+    phases: list[PhaseResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def _policy_kind(url: str, text: str) -> str | None:
-    try:
-        from scanner.policy import policy_link_kind
-    except ImportError:  # the policy package is not there: no prioritisation
-        return None
-    return policy_link_kind(url, text)
+@dataclass
+class PhaseRun:
+    """One phase in progress: its profile's recorder and what it has visited so far."""
 
+    phase: Phase
+    context: BrowserContext
+    recorder: PhaseRecorder
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    banner: Banner | None = None
+    dwelling: tuple[Page, str, float] | None = None  # the start page, its URL, open until
+    visits: list[PageVisit] = field(default_factory=list)
+    skips: list[SkippedPage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
-def normalise_url(url: str) -> str:
-    return urldefrag(url)[0]
+    def add(self, outcome: _Outcome) -> None:
+        if outcome.visit is not None:
+            self.visits.append(outcome.visit)
+        self.skips.extend(outcome.skips)
+        self.notes.extend(f"{self.phase.value}: {n}" for n in outcome.notes)
+
+    def result(self) -> PhaseResult:
+        banner = self.banner or Banner(
+            action=self.phase, status=BannerStatus.NOT_ATTEMPTED, detail="not reached"
+        )
+        return PhaseResult(
+            name=self.phase,
+            banner=banner,
+            pages=list(self.visits),
+            skipped=list(self.skips),
+            cookies=self.recorder.cookies(),
+            blocked_cookies=self.recorder.blocked_cookies(),
+            storage=self.recorder.storage(),
+            third_party_hosts=self.recorder.third_party_hosts(),
+            started_at=self.started,
+            finished_at=datetime.now(UTC),
+        )
 
 
 class Crawler:
@@ -155,144 +200,169 @@ class Crawler:
         )
         self._deadline = 0.0
         self._tasks: set[asyncio.Future[object]] = set()
-        self._notes: list[str] = []
 
     async def crawl(self, start_url: str) -> CrawlResult:
         settings = self.settings
         start_url = normalise_url(start_url)
-        site = registrable_domain(urlsplit(start_url).hostname or "")
         started = datetime.now(UTC)
         t0 = time.monotonic()
         self._deadline = t0 + settings.scan_timeout
         version = await browser_version(self.playwright, self.options)
-        user_agent = visitor_user_agent(version)
-        phases: list[PhaseResult] = []
-        notes: list[str] = []
-        self._notes = notes
-        policy_html: dict[str, str] = {}
-        plan: list[_Target] | None = None
+        site = _SiteCrawl(start_url, site_of(start_url), visitor_user_agent(version))
         interrupted = False
         try:
             for phase in settings.phases:
                 if time.monotonic() >= self._deadline:
-                    notes.append(f"phase {phase.value} not run: the scan timeout ran out")
+                    site.notes.append(f"phase {phase.value} not run: the scan timeout ran out")
                     break
-                result, plan = await self._phase(
-                    phase, start_url, site, user_agent, plan, policy_html, notes, phases
-                )
-                phases.append(result)
+                site.phases.append(await self._phase(site, phase))
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
             interrupted = True
-            notes.append("interrupted (Ctrl-C): the scan holds what was recorded until then")
-        finished = datetime.now(UTC)
+            site.notes.append("interrupted (Ctrl-C): the scan holds what was recorded until then")
         scan = Scan(
             target=start_url,
-            site=site,
+            site=site.site,
             options=settings.as_options(),
             tool=ToolInfo(version=__version__, autoconsent_version=_autoconsent_version()),
             browser=BrowserInfo(
                 version=version,
                 executable=self.options.executable,
-                user_agent=user_agent,
+                user_agent=site.user_agent,
             ),
             started_at=started,
-            finished_at=finished,
+            finished_at=datetime.now(UTC),
             duration_s=round(time.monotonic() - t0, 3),
             interrupted=interrupted,
-            phases=phases,
-            policy_pages=sorted(policy_html),
-            notes=notes,
+            phases=site.phases,
+            policy_pages=sorted(site.policy_html),
+            notes=site.notes,
         )
-        return CrawlResult(scan=scan, policy_html=policy_html)
+        return CrawlResult(scan=scan, policy_html=site.policy_html)
 
-    async def _phase(
-        self,
-        phase: Phase,
-        start_url: str,
-        site: str,
-        user_agent: str,
-        plan: list[_Target] | None,
-        policy_html: dict[str, str],
-        notes: list[str],
-        done_phases: list[PhaseResult],
-    ) -> tuple[PhaseResult, list[_Target]]:
+    async def _phase(self, site: _SiteCrawl, phase: Phase) -> PhaseResult:
         settings = self.settings
-        started = datetime.now(UTC)
-        async with fresh_profile(self.playwright, self.options, user_agent) as context:
+        async with fresh_profile(self.playwright, self.options, site.user_agent) as context:
             recorder = PhaseRecorder(
                 context,
-                site,
+                site.site,
                 keep_values=settings.keep_values,
                 max_body_bytes=settings.max_body_bytes,
             )
             await recorder.install()
-            visits: list[PageVisit] = []
-            skips: list[SkippedPage] = []
-            banner = Banner(action=phase, status=BannerStatus.NOT_ATTEMPTED, detail="not reached")
-
-            def result() -> PhaseResult:
-                return PhaseResult(
-                    name=phase,
-                    banner=banner,
-                    pages=list(visits),
-                    skipped=list(skips),
-                    cookies=recorder.cookies(),
-                    storage=recorder.storage(),
-                    third_party_hosts=recorder.third_party_hosts(),
-                    started_at=started,
-                    finished_at=datetime.now(UTC),
-                )
-
+            run = PhaseRun(phase, context, recorder)
             try:
-                # First page: the start URL, then the banner.
-                first = _Target(start_url, 0)
-                outcome, page = await self._visit(context, recorder, first, keep_open=True)
-                if outcome.visit is None and not done_phases:
-                    why = outcome.skips[0] if outcome.skips else None
-                    detail = f"{why.reason.value}: {why.detail}" if why else "unknown error"
-                    raise ScanFailedError(f"cannot reach {start_url} ({detail})")
-                visits.extend([outcome.visit] if outcome.visit else [])
-                skips.extend(outcome.skips)
-                notes.extend(f"{phase.value}: {n}" for n in outcome.notes)
-                if page is not None:
-                    if plan is None and settings.sitemap:
-                        outcome.sitemap = await self._sitemap(page, start_url)
-                    banner = await self._banner(page, phase)
-                    if banner.status == BannerStatus.SUCCEEDED:
-                        await recorder.settle(page, max_s=2.0)
-                    await recorder.snapshot(page, start_url)
-                    await page.close()
-                    recorder.detach(page)
-                if self.progress:
-                    self.progress(phase.value, 1, settings.max_pages)
-
-                if plan is None:
-                    plan = [first]
-                    await self._discover(
-                        context, recorder, plan, outcome, visits, skips, policy_html, phase
-                    )
+                first = await self._start_page(site, run)
+                if site.plan is None:
+                    await self._discover(site, run, first)
                 else:
-                    await self._run_plan(context, recorder, plan[1:], visits, skips, phase)
+                    await self._follow_routes(run, [t for t in site.plan if t.depth == 1])
+                    for outcome in await self._visit_many(run, site.plan[1:]):
+                        run.add(outcome)
+                await self._end_dwell(run)
             except asyncio.CancelledError:
                 await _quiet(recorder.snapshot(None, None))
-                done_phases.append(result())
+                site.phases.append(run.result())
+                site.notes.extend(run.notes)
                 raise
             await recorder.snapshot(None, None)
-            return result(), plan
+            site.notes.extend(run.notes)
+            return run.result()
+
+    async def _start_page(self, site: _SiteCrawl, run: PhaseRun) -> _Outcome:
+        """The start URL, its sitemap (when discovering), its banner, and its dwell."""
+        outcome, page = await self._visit(
+            run, Target(site.start_url, 0), asyncio.Semaphore(1), start=True
+        )
+        if outcome.visit is None and not site.phases:
+            why = outcome.skips[0] if outcome.skips else None
+            detail = f"{why.reason.value}: {why.detail}" if why else "unknown error"
+            raise ScanFailedError(f"cannot reach {site.start_url} ({detail})")
+        run.add(outcome)
+        if page is not None:
+            if site.plan is None and self.settings.sitemap:
+                sitemap = await self._sitemap(page, site.start_url)
+                outcome.links = [(u, "") for u in sitemap] + outcome.links
+            run.banner = await self._banner(page, run.phase)
+            since = time.monotonic()
+            await self._interact(page)
+            await run.recorder.settle(page, max_s=2.0)
+            await run.recorder.snapshot(page, site.start_url)
+            run.dwelling = (page, site.start_url, since + self.settings.dwell)
+        if self.progress:
+            self.progress(run.phase.value, 1, self.settings.max_pages)
+        return outcome
+
+    async def _end_dwell(self, run: PhaseRun) -> None:
+        """Keep the start page open until its dwell is over, then record it and close it."""
+        if run.dwelling is None:
+            return
+        page, url, until = run.dwelling
+        run.dwelling = None
+        wait = min(until, self._deadline) - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        await run.recorder.settle(page, max_s=1.0)
+        await run.recorder.snapshot(page, url)
+        await _quiet(page.close())
+        run.recorder.detach(page)
+
+    async def _follow_routes(self, run: PhaseRun, targets: list[Target]) -> None:
+        """On the start page, click the links to `targets` that the site's router takes.
+
+        Single-page apps load route trackers on `history.pushState`, not on a URL load: each
+        route reached by a click is recorded as a visit (`navigation: click`) and the crawler
+        waits for its requests. The same targets are also loaded by URL afterwards. A site
+        whose first links are plain costs `_ROUTE_PROBES` cancelled clicks.
+        """
+        if run.dwelling is None:
+            return
+        page, _url, _until = run.dwelling
+        state = run.recorder.page_state(page)
+        routed = probes = 0
+        for target in targets:
+            if not routed and probes >= _ROUTE_PROBES:
+                return
+            t0 = time.monotonic()
+            try:
+                how = await page.evaluate(_ROUTE_JS, target.url)
+            except PlaywrightError:
+                return
+            if how == "absent":
+                continue
+            probes += 1
+            if how != "routed":
+                continue
+            routed += 1
+            if state is not None:
+                state.url = target.url  # what the route sets is attributed to the route
+            await run.recorder.settle(page, max_s=2.0)
+            await run.recorder.snapshot(page, target.url)
+            run.visits.append(
+                PageVisit(
+                    url=target.url,
+                    final_url=page.url,
+                    title=(await _quiet(page.title(), None) or None),
+                    depth=target.depth,
+                    load_ms=round((time.monotonic() - t0) * 1000, 1),
+                    navigation=Navigation.CLICK,
+                )
+            )
+
+    async def _interact(self, page: Page) -> None:
+        """A visitor's first interaction: the mouse moves, a key, a scroll down and back up."""
+        width, height = self.options.viewport
+        try:
+            await page.mouse.move(width / 2, height / 2)
+            await page.keyboard.press("Shift")
+            await page.evaluate(_SCROLL_JS)
+        except PlaywrightError:
+            return  # the page navigated or closed meanwhile: nothing more to interact with
 
     async def _banner(self, page: Page, phase: Phase) -> Banner:
         timeout = min(self.settings.banner_timeout, max(0.5, self._deadline - time.monotonic()))
-        try:
-            from scanner import consent
-        except ImportError:
-            return Banner(
-                action=phase,
-                status=BannerStatus.NOT_ATTEMPTED,
-                detail="scanner.consent is not installed: banner not handled",
-            )
         try:
             if phase is Phase.NONE:
                 return await consent.detect_banner(page, timeout_s=timeout)
@@ -302,133 +372,71 @@ class Crawler:
                 action=phase, status=BannerStatus.FAILED, detail=f"banner: {skip_reason(exc)[1]}"
             )
 
-    async def _discover(
-        self,
-        context: BrowserContext,
-        recorder: PhaseRecorder,
-        plan: list[_Target],
-        first_outcome: _Outcome,
-        visits: list[PageVisit],
-        skips: list[SkippedPage],
-        policy_html: dict[str, str],
-        phase: Phase,
-    ) -> None:
-        """Breadth-first, level by level, deterministic; fills `plan` with what was visited."""
+    async def _discover(self, site: _SiteCrawl, run: PhaseRun, first: _Outcome) -> None:
+        """Breadth-first, level by level, deterministic; the visited targets become the plan."""
         settings = self.settings
-        seen = {plan[0].url}
-        level_links: list[tuple[str, str]] = list(first_outcome.links)
-        if first_outcome.html is not None and plan[0].policy_kind:
-            policy_html[plan[0].url] = first_outcome.html
-        sitemap = first_outcome.sitemap
+        plan = [Target(site.start_url, 0)]
+        seen = {site.start_url}
+        links = first.links
         depth = 1
-        level_links = [(u, "") for u in sitemap] + level_links
         while depth <= settings.max_depth and len(plan) < settings.max_pages:
-            targets = self._order(level_links, depth, seen)
+            targets = order_links(
+                links,
+                site=site.site,
+                depth=depth,
+                seen=seen,
+                seed=settings.seed,
+                allowed=settings.url_allowed,
+            )[: settings.max_pages - len(plan)]
             if not targets:
                 break
-            targets = targets[: settings.max_pages - len(plan)]
-            outcomes = await self._visit_many(context, recorder, targets, phase)
-            level_links = []
-            for target, outcome in zip(targets, outcomes, strict=True):
+            seen.update(t.url for t in targets)
+            if depth == 1:
+                await self._follow_routes(run, targets)
+            links = []
+            for target, outcome in zip(targets, await self._visit_many(run, targets), strict=True):
                 plan.append(target)
-                if outcome.visit:
-                    visits.append(outcome.visit)
-                skips.extend(outcome.skips)
-                level_links.extend(outcome.links)
+                run.add(outcome)
+                links.extend(outcome.links)
                 if target.policy_kind and outcome.html is not None:
-                    policy_html[target.url] = outcome.html
+                    site.policy_html[target.url] = outcome.html
             depth += 1
+        site.plan = plan
 
-    def _order(self, links: list[tuple[str, str]], depth: int, seen: set[str]) -> list[_Target]:
-        site = None
-        candidates: dict[str, str] = {}
-        for href, text in links:
-            url = normalise_url(href)
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or url in seen or url in candidates:
-                continue
-            if not self.settings.url_allowed(url):
-                continue
-            candidates[url] = text
-        start_site = self._site
-        out = []
-        for url in sorted(candidates):
-            host = urlsplit(url).hostname or ""
-            if registrable_domain(host) != start_site:
-                continue
-            out.append(url)
-        del site
-        rng = random.Random(f"{self.settings.seed}:{depth}")
-        rng.shuffle(out)
-        targets = [_Target(u, depth, _policy_kind(u, candidates[u])) for u in out]
-        targets.sort(key=lambda t: t.policy_kind is None)  # stable: policy links first
-        for t in targets:
-            seen.add(t.url)
-        return targets
-
-    @property
-    def _site(self) -> str:
-        return registrable_domain(urlsplit(self.settings.urls[0]).hostname or "")
-
-    async def _run_plan(
-        self,
-        context: BrowserContext,
-        recorder: PhaseRecorder,
-        targets: list[_Target],
-        visits: list[PageVisit],
-        skips: list[SkippedPage],
-        phase: Phase,
-    ) -> None:
-        outcomes = await self._visit_many(context, recorder, targets, phase)
-        for outcome in outcomes:
-            if outcome.visit:
-                visits.append(outcome.visit)
-            skips.extend(outcome.skips)
-
-    async def _visit_many(
-        self,
-        context: BrowserContext,
-        recorder: PhaseRecorder,
-        targets: list[_Target],
-        phase: Phase,
-    ) -> list[_Outcome]:
-        sem = asyncio.Semaphore(self.settings.concurrency)
+    async def _visit_many(self, run: PhaseRun, targets: list[Target]) -> list[_Outcome]:
+        """Visit `targets`, N loading at a time; the outcomes come back in the targets' order."""
+        loading = asyncio.Semaphore(self.settings.concurrency)
+        open_pages = asyncio.Semaphore(2 * self.settings.concurrency)
         done = 0
 
-        async def one(target: _Target) -> _Outcome:
+        async def one(target: Target) -> _Outcome:
             nonlocal done
-            async with sem:
+            async with open_pages:
                 if time.monotonic() >= self._deadline:
-                    return _Outcome(
-                        skips=[
-                            SkippedPage(
-                                url=target.url,
-                                reason=SkipReason.BUDGET,
-                                detail="the scan timeout ran out",
-                            )
-                        ]
+                    skip = SkippedPage(
+                        url=target.url, reason=SkipReason.BUDGET, detail="the scan timeout ran out"
                     )
-                outcome, _ = await self._visit(context, recorder, target)
-                self._notes.extend(f"{phase.value}: {n}" for n in outcome.notes)
+                    return _Outcome(skips=[skip])
+                outcome, _ = await self._visit(run, target, loading)
                 done += 1
                 if self.progress:
-                    self.progress(phase.value, done + 1, len(targets) + 1)
+                    self.progress(run.phase.value, done + 1, len(targets) + 1)
                 return outcome
 
         return list(await asyncio.gather(*(one(t) for t in targets)))
 
     async def _visit(
-        self,
-        context: BrowserContext,
-        recorder: PhaseRecorder,
-        target: _Target,
-        *,
-        keep_open: bool = False,
+        self, run: PhaseRun, target: Target, loading: asyncio.Semaphore, *, start: bool = False
     ) -> tuple[_Outcome, Page | None]:
-        """Visit one page; never raises for the page's own failures."""
+        """Visit one page; never raises for the page's own failures.
+
+        Holds a `loading` slot until `load`. The start page is returned open, not interacted
+        with yet (its banner comes first); the others are interacted with and closed.
+        """
+        recorder = run.recorder
         outcome = _Outcome()
         timeout_s = max(0.5, min(self.settings.page_timeout, self._deadline - time.monotonic()))
-        page = await context.new_page()
+        page = await run.context.new_page()
         state = await recorder.attach(page)
         state.url = target.url
         events: list[str] = []
@@ -451,25 +459,29 @@ class Crawler:
         page.on("download", on_download)
         t0 = time.monotonic()
         try:
-            response = await asyncio.wait_for(
-                page.goto(target.url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
-                timeout=timeout_s + 2,
-            )
-            if response is None:
-                raise NavigationError(target.url, SkipReason.OTHER.value, "no response")
-            if state.document_too_large:
-                raise NavigationError(target.url, SkipReason.TOO_LARGE.value, "body too large")
-            remaining = timeout_s - (time.monotonic() - t0)
-            try:
-                await page.wait_for_load_state("load", timeout=max(100.0, remaining * 1000))
-            except PlaywrightTimeoutError:
-                outcome.skips.append(
-                    SkippedPage(
-                        url=target.url,
-                        reason=SkipReason.TIMEOUT,
-                        detail="load event never fired: partial result recorded",
-                    )
+            async with loading:
+                response = await asyncio.wait_for(
+                    page.goto(target.url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
+                    timeout=timeout_s + 2,
                 )
+                if response is None:
+                    raise NavigationError(target.url, SkipReason.OTHER.value, "no response")
+                if state.document_too_large:
+                    raise NavigationError(target.url, SkipReason.TOO_LARGE.value, "body too large")
+                remaining = timeout_s - (time.monotonic() - t0)
+                try:
+                    await page.wait_for_load_state("load", timeout=max(100.0, remaining * 1000))
+                except PlaywrightTimeoutError:
+                    outcome.skips.append(
+                        SkippedPage(
+                            url=target.url,
+                            reason=SkipReason.TIMEOUT,
+                            detail="load event never fired: partial result recorded",
+                        )
+                    )
+            load_ms = round((time.monotonic() - t0) * 1000, 1)
+            if not start:
+                await self._interact(page)
             await recorder.settle(page, max_s=min(2.0, max(0.1, remaining)))
             ctype = (await response.header_value("content-type") or "").lower()
             status = response.status
@@ -491,7 +503,7 @@ class Crawler:
                 status=status,
                 title=(title or None) and title[:300],
                 depth=target.depth,
-                load_ms=round((time.monotonic() - t0) * 1000, 1),
+                load_ms=load_ms,
             )
             if status >= 400:
                 outcome.skips.append(
@@ -512,7 +524,7 @@ class Crawler:
         outcome.notes.extend(events[:5])
         if len(events) > 5:
             outcome.notes.append(f"... and {len(events) - 5} more dialogs/popups on {target.url}")
-        if keep_open and outcome.visit is not None and not page.is_closed():
+        if start and outcome.visit is not None and not page.is_closed():
             return outcome, page
         await _quiet(page.close(), None)
         recorder.detach(page)
@@ -530,20 +542,9 @@ class Crawler:
         Through Chromium's network stack, so --resolve and the TLS options apply (Playwright's
         `context.request` uses its own HTTP client, which ignores the host-resolver rules).
         """
-        parts = urlsplit(start_url)
-        url = f"{parts.scheme}://{parts.netloc}/sitemap.xml"
-        script = """async (url) => {
-          const ctl = new AbortController(); setTimeout(() => ctl.abort(), 5000);
-          try { const r = await fetch(url, {signal: ctl.signal, credentials: 'omit'});
-                if (!r.ok) return '';
-                const t = await r.text(); return t.length > 5000000 ? '' : t; }
-          catch (e) { return ''; } }"""
-        body = await _quiet(page.evaluate(script, url), "")
-        if not body:
-            return []
-        # A regular expression, not an XML parser: the body is untrusted (no entity expansion).
-        locs = [html.unescape(m.strip()) for m in _LOC.findall(str(body))]
-        return [urljoin(url, loc) for loc in locs if loc][:1000]
+        url = sitemap_url(start_url)
+        body = await _quiet(page.evaluate(_SITEMAP_JS, url), "")
+        return sitemap_locs(str(body), url) if body else []
 
 
 async def _quiet(awaitable: Awaitable[T], default: T | None = None) -> T | None:
@@ -556,8 +557,6 @@ async def _quiet(awaitable: Awaitable[T], default: T | None = None) -> T | None:
 
 def _autoconsent_version() -> str | None:
     try:
-        from importlib.metadata import version
-
-        return version("duckduckgo-autoconsent-py")
-    except Exception:
+        return package_version("duckduckgo-autoconsent-py")
+    except PackageNotFoundError:
         return None

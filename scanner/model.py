@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Record(BaseModel):
@@ -99,6 +99,13 @@ class SetByKind(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Navigation(StrEnum):
+    """How a page was reached."""
+
+    URL = "url"  # loaded by its URL
+    CLICK = "click"  # a link click the site's own router handled (history.pushState)
+
+
 class StorageKind(StrEnum):
     LOCAL = "local"
     SESSION = "session"
@@ -164,6 +171,10 @@ class Cookie(Record):
     secure: bool = False
     same_site: str | None = None  # Strict | Lax | None | null when unset
     partitioned: bool = False
+    partition_site: str | None = Field(
+        default=None,
+        description="top-level site of the partition a partitioned (CHIPS) cookie lives in",
+    )
     party: Party
     set_by: str | None = Field(description="response URL (HTTP) or script URL (JS)")
     set_by_kind: SetByKind = SetByKind.UNKNOWN
@@ -174,6 +185,16 @@ class Cookie(Record):
     def key(self) -> tuple[str, str, str]:
         """Identity of a cookie across phases and scans."""
         return (self.name, self.domain.lstrip(".").lower(), self.path)
+
+
+class BlockedCookie(Record):
+    """A `Set-Cookie` header the browser refused to store, with Chromium's reasons."""
+
+    name: str
+    domain: str = Field(description="the Domain attribute, or the response's host")
+    set_by: str = Field(description="the URL of the response that carried the header")
+    reasons: list[str] = Field(description="Chromium's blockedReasons, e.g. DomainMismatch")
+    page: str | None = Field(default=None, description="the page being visited")
 
 
 class StorageEntry(Record):
@@ -199,6 +220,10 @@ class PageVisit(Record):
     title: str | None = None
     depth: int = 0
     load_ms: float | None = None
+    navigation: Navigation = Field(
+        default=Navigation.URL,
+        description="url: loaded by its URL; click: a route the site's router took",
+    )
 
 
 class SkippedPage(Record):
@@ -226,6 +251,9 @@ class PhaseResult(Record):
     pages: list[PageVisit] = Field(default_factory=list)
     skipped: list[SkippedPage] = Field(default_factory=list)
     cookies: list[Cookie] = Field(default_factory=list)
+    blocked_cookies: list[BlockedCookie] = Field(
+        default_factory=list, description="Set-Cookie headers the browser refused"
+    )
     storage: list[StorageEntry] = Field(default_factory=list)
     third_party_hosts: list[ThirdPartyHost] = Field(default_factory=list)
     started_at: datetime | None = None

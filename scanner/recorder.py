@@ -12,27 +12,27 @@
 * Storage keys per origin in every frame reachable, and third-party hosts with request counts.
 
 CDP and Playwright camelCase dicts become our records in one function each
-(`cookie_from_playwright`, `_parse_set_cookie`).
+(`cookie_from_playwright`, `scanner.setcookie.parse_set_cookie`). A Set-Cookie header Chromium
+refuses (a Domain of another site, SameSite=None without Secure...) is kept with its reasons as
+a `BlockedCookie`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
-import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import tldextract
 from playwright.async_api import BrowserContext, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
+from scanner.domains import registrable_domain
 from scanner.model import (
+    BlockedCookie,
     Cookie,
     Party,
     SetByKind,
@@ -40,6 +40,7 @@ from scanner.model import (
     StorageKind,
     ThirdPartyHost,
 )
+from scanner.setcookie import SetCookie, content_length, parse_set_cookie
 from scanner.values import describe_value
 
 #: Chromium flags the recorder needs: cross-site iframes in the page's own process, so one CDP
@@ -104,28 +105,6 @@ _STORAGE_JS = """() => {
 }"""
 
 
-@functools.cache
-def _extractor() -> tldextract.TLDExtract:
-    """Offline public suffix list (the bundled copy): built once, never downloads."""
-    return tldextract.TLDExtract(suffix_list_urls=())
-
-
-def registrable_domain(host: str) -> str:
-    """`www.shop.test` -> `shop.test`; falls back to the host itself (IPs, localhost)."""
-    host = host.lstrip(".").lower()
-    ext = _extractor()(host)
-    if ext.domain and ext.suffix:
-        return f"{ext.domain}.{ext.suffix}"
-    # Unknown suffix (e.g. `.test`): the last two labels.
-    labels = [p for p in host.split(".") if p]
-    if len(labels) >= 2 and not ext.suffix:
-        try:
-            int(labels[-1])
-        except ValueError:
-            return ".".join(labels[-2:])
-    return host
-
-
 @dataclass
 class Setter:
     """Who wrote a cookie, and the lifetime it asked for."""
@@ -134,58 +113,6 @@ class Setter:
     kind: SetByKind
     requested_lifetime_days: float | None
     page: str | None = None
-
-
-@dataclass
-class _SetCookie:
-    name: str
-    domain: str
-    path: str | None
-    requested_lifetime_days: float | None
-
-
-_ATTR_SPLIT = re.compile(r";\s*")
-
-
-def _parse_set_cookie(line: str, url: str, now: float) -> _SetCookie | None:
-    """One Set-Cookie header value, or one `document.cookie` string, as our record."""
-    parts = _ATTR_SPLIT.split(line.strip())
-    if not parts or "=" not in parts[0]:
-        name, _value = (parts[0] if parts else ""), ""
-        if not name:
-            return None
-    else:
-        name, _value = parts[0].split("=", 1)
-    name = name.strip()
-    host = urlsplit(url).hostname or ""
-    domain, path = host, None
-    max_age: float | None = None
-    expires: float | None = None
-    for attr in parts[1:]:
-        key, _, val = attr.partition("=")
-        key = key.strip().lower()
-        val = val.strip()
-        if key == "domain" and val:
-            domain = val.lstrip(".").lower()
-        elif key == "path" and val:
-            path = val
-        elif key == "max-age":
-            with contextlib.suppress(ValueError):
-                max_age = float(val)
-        elif key == "expires":
-            with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
-                expires = parsedate_to_datetime(val).timestamp()
-    lifetime: float | None = None
-    if max_age is not None:
-        lifetime = max_age / 86400
-    elif expires is not None:
-        lifetime = (expires - now) / 86400
-    return _SetCookie(
-        name=name,
-        domain=domain,
-        path=path,
-        requested_lifetime_days=None if lifetime is None else round(lifetime, 4),
-    )
 
 
 def cookie_from_playwright(
@@ -202,6 +129,7 @@ def cookie_from_playwright(
     expires_ts = float(raw.get("expires", -1))
     session = expires_ts <= 0
     same_site = raw.get("sameSite")
+    partition = str(raw.get("partitionKey") or "")
     return Cookie(
         name=str(raw["name"]),
         domain=domain,
@@ -213,7 +141,8 @@ def cookie_from_playwright(
         http_only=bool(raw.get("httpOnly", False)),
         secure=bool(raw.get("secure", False)),
         same_site=str(same_site) if same_site else None,
-        partitioned=bool(raw.get("partitionKey")),
+        partitioned=bool(partition),
+        partition_site=partition or None,
         party=Party.FIRST if registrable_domain(domain) == site else Party.THIRD,
         set_by=setter.url if setter else None,
         set_by_kind=setter.kind if setter else SetByKind.UNKNOWN,
@@ -239,8 +168,8 @@ class PhaseRecorder:
     keep_values: bool = False
     max_body_bytes: int = 20_000_000
     setters: dict[tuple[str, str], Setter] = field(default_factory=dict)
-    blocked: dict[tuple[str, str], str] = field(default_factory=dict)
-    _seen: dict[tuple[str, str, str], tuple[str | None, float]] = field(default_factory=dict)
+    _blocked: dict[tuple[str, str, str], BlockedCookie] = field(default_factory=dict)
+    _seen: dict[tuple[str, str, str, str], tuple[str | None, float]] = field(default_factory=dict)
     _last_cookies: list[dict[str, Any]] = field(default_factory=list)
     _storage: dict[tuple[str, StorageKind, str], StorageEntry] = field(default_factory=dict)
     _hosts: dict[str, list[Any]] = field(default_factory=dict)
@@ -254,7 +183,7 @@ class PhaseRecorder:
     # --- JS cookies ------------------------------------------------------------------------
 
     def _on_js_cookie(self, source: dict[str, Any], text: str, script: str, href: str) -> None:
-        parsed = _parse_set_cookie(text, href or "https://unknown.invalid/", time.time())
+        parsed = parse_set_cookie(text, href or "https://unknown.invalid/", time.time())
         if parsed is None:
             return
         page = source.get("page")
@@ -268,7 +197,7 @@ class PhaseRecorder:
         state = self._pages.get(page)
         return state.url if state else None
 
-    def _remember(self, parsed: _SetCookie, setter: Setter) -> None:
+    def _remember(self, parsed: SetCookie, setter: Setter) -> None:
         key = (parsed.name, parsed.domain)
         old = self.setters.get(key)
         if old is None:
@@ -282,23 +211,29 @@ class PhaseRecorder:
         """CDP session on the page: Set-Cookie headers, requests, in-flight count."""
         state = _PageState(url=page.url)
         self._pages[page] = state
-        urls: dict[str, str] = {}
+        # Each request's URLs hop by hop: a redirect keeps the request id, and its Set-Cookie
+        # belongs to the hop that answered (the n-th extra-info event of a request is the n-th
+        # response from the network, whichever event comes first; a hop answered from a cache
+        # sends none and is dropped).
+        hops: dict[str, list[str]] = {}
+        answered: dict[str, int] = {}
         session = await self.context.new_cdp_session(page)
 
         def will_send(ev: dict[str, Any]) -> None:
             rid = ev["requestId"]
             url = ev["request"]["url"]
-            urls[rid] = url
+            chain = hops.setdefault(rid, [])
+            redirect = ev.get("redirectResponse") or {}
+            if chain and (redirect.get("fromDiskCache") or redirect.get("fromServiceWorker")):
+                chain.pop()
+            chain.append(url)
             state.inflight.add(rid)
             state.last_activity = time.monotonic()
             self._count_host(url, str(ev.get("type", "Other")), state.url)
 
         def received(ev: dict[str, Any]) -> None:
             resp = ev["response"]
-            urls[ev["requestId"]] = resp["url"]
-            if ev.get("type") == "Document" and ev.get("frameId") == ev.get("loaderId"):
-                pass
-            length = _content_length(resp.get("headers", {}))
+            length = content_length(resp.get("headers", {}))
             if ev.get("type") == "Document" and length and length > self.max_body_bytes:
                 state.document_too_large = True
 
@@ -307,22 +242,35 @@ class PhaseRecorder:
             state.last_activity = time.monotonic()
 
         def extra_info(ev: dict[str, Any]) -> None:
-            url = urls.get(ev["requestId"], "")
+            rid = ev["requestId"]
+            chain = hops.get(rid) or [""]
+            nth = answered.get(rid, 0)
+            answered[rid] = nth + 1
+            url = chain[min(nth, len(chain) - 1)]
             now = time.time()
             blocked = {
-                (b.get("cookieLine") or ""): ",".join(b.get("blockedReasons") or [])
+                str(b.get("cookieLine") or ""): [str(r) for r in b.get("blockedReasons") or []]
                 for b in ev.get("blockedCookies") or []
             }
             for name, value in (ev.get("headers") or {}).items():
                 if name.lower() != "set-cookie":
                     continue
                 for line in str(value).split("\n"):
-                    parsed = _parse_set_cookie(line, url, now)
+                    parsed = parse_set_cookie(line, url, now)
                     if parsed is None:
                         continue
-                    reason = blocked.get(line)
-                    if reason:
-                        self.blocked[(parsed.name, parsed.domain)] = reason
+                    reasons = blocked.get(line)
+                    if reasons:
+                        self._blocked.setdefault(
+                            (parsed.name, parsed.domain, url),
+                            BlockedCookie(
+                                name=parsed.name,
+                                domain=parsed.domain,
+                                set_by=url,
+                                reasons=reasons,
+                                page=state.url,
+                            ),
+                        )
                         continue
                     self._remember(
                         parsed,
@@ -352,15 +300,24 @@ class PhaseRecorder:
             entry[2].add(rtype.lower())
 
     async def settle(self, page: Page, quiet_s: float = 0.1, max_s: float = 2.0) -> None:
-        """Wait until the page's requests are done (trackers fire after `load`), bounded."""
+        """Wait until the page's requests are done and `quiet_s` passed without one, bounded.
+
+        The quiet is counted from the call at the earliest: requests an interaction just
+        triggered may not have been reported yet.
+        """
         state = self._pages.get(page)
         if state is None:
             return
-        deadline = time.monotonic() + max_s
+        start = time.monotonic()
+        deadline = start + max_s
         while time.monotonic() < deadline:
-            if not state.inflight and time.monotonic() - state.last_activity >= quiet_s:
+            quiet_since = max(state.last_activity, start)
+            if not state.inflight and time.monotonic() - quiet_since >= quiet_s:
                 return
             await asyncio.sleep(0.025)
+
+    def page_state(self, page: Page) -> _PageState | None:
+        return self._pages.get(page)
 
     def detach(self, page: Page) -> None:
         self._pages.pop(page, None)
@@ -377,7 +334,7 @@ class PhaseRecorder:
             return
         now = time.time()
         for raw in cookies:
-            key = (str(raw["name"]), str(raw["domain"]), str(raw.get("path") or "/"))
+            key = _identity(raw)
             if key not in self._seen:
                 self._seen[key] = (page_url, now)
         self._last_cookies = [dict(c) for c in cookies]
@@ -411,8 +368,7 @@ class PhaseRecorder:
         out = []
         for raw in self._last_cookies:
             name, domain = str(raw["name"]), str(raw["domain"])
-            path = str(raw.get("path") or "/")
-            first_page, first_at = self._seen.get((name, domain, path), (None, time.time()))
+            first_page, first_at = self._seen.get(_identity(raw), (None, time.time()))
             setter = self.setters.get((name, domain.lstrip(".").lower()))
             if setter is not None and setter.page:
                 first_page = setter.page  # where it was written beats where it was noticed
@@ -426,8 +382,11 @@ class PhaseRecorder:
                     keep_values=self.keep_values,
                 )
             )
-        out.sort(key=lambda c: (c.domain.lstrip("."), c.name, c.path))
+        out.sort(key=lambda c: (c.domain.lstrip("."), c.name, c.path, c.partition_site or ""))
         return out
+
+    def blocked_cookies(self) -> list[BlockedCookie]:
+        return [self._blocked[k] for k in sorted(self._blocked)]
 
     def storage(self) -> list[StorageEntry]:
         return sorted(self._storage.values(), key=lambda s: (s.origin, s.kind.value, s.key))
@@ -445,11 +404,7 @@ class PhaseRecorder:
         ]
 
 
-def _content_length(headers: dict[str, Any]) -> int | None:
-    for k, v in headers.items():
-        if k.lower() == "content-length":
-            try:
-                return int(str(v).split(",")[0])
-            except ValueError:
-                return None
-    return None
+def _identity(raw: Mapping[str, object]) -> tuple[str, str, str, str]:
+    """A stored cookie's identity: name, domain, path and partition (CHIPS)."""
+    path = str(raw.get("path") or "/")
+    return (str(raw["name"]), str(raw["domain"]), path, str(raw.get("partitionKey") or ""))

@@ -1,4 +1,9 @@
-"""`cookie-audit scan` and `demo` as a user runs them: exit codes, files, Ctrl-C, schema."""
+"""`cookie-audit scan` and `demo` as a user runs them: exit codes, files, Ctrl-C, schema.
+
+Two sites in one command: each is crawled by its own registrable domain (alpha's links to
+beta are not followed, beta keeps its own pages and its sitemap's), and Set-Cookie headers
+Chromium refuses land in `blocked_cookies`.
+"""
 
 from __future__ import annotations
 
@@ -127,3 +132,38 @@ def test_ctrl_c_leaves_a_valid_partial_scan(local_web: LocalWeb, tmp_path: Path)
     assert scan.interrupted
     assert scan.summary is not None and scan.summary.status.value in ("partial", "failed")
     assert "Traceback" not in err
+
+
+ALPHA_LEVEL_1 = ["https://www.alpha.test/a2", "https://www.alpha.test/a1"]  # seed 0
+BETA_LEVEL_1 = ["https://www.beta.test/b2", "https://www.beta.test/b4", "https://www.beta.test/b1"]
+
+
+def test_two_sites_in_one_command_each_keep_their_own_pages(
+    local_web: LocalWeb, tmp_path: Path
+) -> None:
+    result = cli("scan", "https://www.alpha.test/", "https://www.beta.test/", "--out",
+                 str(tmp_path), "--phases", "none", *resolve_args(local_web))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    alpha = Scan.load(tmp_path / "www.alpha.test" / "scan.json")
+    beta = Scan.load(tmp_path / "www.beta.test" / "scan.json")
+    assert (alpha.site, beta.site) == ("alpha.test", "beta.test")
+    assert [p.url for p in alpha.phases[0].pages] == [
+        "https://www.alpha.test/",
+        *ALPHA_LEVEL_1,
+        "https://www.alpha.test/a3",
+    ]
+    assert [p.url for p in beta.phases[0].pages] == [
+        "https://www.beta.test/",
+        *BETA_LEVEL_1,
+        "https://www.beta.test/b3",
+    ]
+    assert {c.name for c in alpha.phases[0].cookies} == {"alpha_sid"}
+    assert {c.name for c in beta.phases[0].cookies} == {"beta_sid"}
+    blocked = {(b.name, b.domain, b.set_by, tuple(b.reasons), b.page)
+               for b in alpha.phases[0].blocked_cookies}  # fmt: skip
+    home = "https://www.alpha.test/"
+    assert blocked == {
+        ("stolen", "beta.test", home, ("InvalidDomain",), home),
+        ("insecure_none", "www.alpha.test", home, ("SameSiteNoneInsecure",), home),
+    }
+    assert beta.phases[0].blocked_cookies == []
