@@ -17,6 +17,12 @@ navigates; its interaction, quiet wait and snapshot overlap the next pages' load
 pages open). The start page of each phase stays open for the dwell (`--dwell`, counted from
 the banner's click) while the other pages are crawled, so timer-delayed tags fire on it at no
 cost when the phase lasts longer; the phase ends with a snapshot of it and of the whole profile.
+In `reject` and `accept` the other pages wait for the banner's click; in `none` (the banner is
+only looked at) they are crawled while the banner is searched for.
+
+Single-page apps: on the start page, the links of the first level are clicked; a click the
+site's router takes (`history.pushState`) is a visit of its own (`navigation: click`), listed
+right after the start page.
 
 Every failure of a page becomes a `SkippedPage` (`scanner.skips.skip_reason` says why).
 Ctrl-C (task cancellation) ends the crawl with what was recorded.
@@ -68,6 +74,7 @@ from scanner.model import (
 )
 from scanner.recorder import RECORDER_ARGS, PhaseRecorder
 from scanner.skips import skip_reason
+from scanner.stages import StageClock
 
 T = TypeVar("T")
 ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
@@ -83,11 +90,13 @@ _SITEMAP_JS = """async (url) => {
         const t = await r.text(); return t.length > 5000000 ? '' : t; }
   catch (e) { return ''; } }"""
 
+#: Scroll to the bottom, let one frame pass (scroll listeners see the bottom: scroll-depth
+#: tags fire), scroll back to the top.
 _SCROLL_JS = """async () => {
-  const frame = () => new Promise((r) => { requestAnimationFrame(() => r()); setTimeout(r, 50); });
   const root = document.scrollingElement || document.documentElement;
-  window.scrollTo(0, root ? root.scrollHeight : 0); await frame(); await frame();
-  window.scrollTo(0, 0); await frame();
+  window.scrollTo(0, root ? root.scrollHeight : 0);
+  await new Promise((r) => { requestAnimationFrame(() => r()); setTimeout(r, 50); });
+  window.scrollTo(0, 0);
 }"""
 
 #: Click the link to `href` as a visitor would and say whether the site's router took it
@@ -200,6 +209,7 @@ class Crawler:
         )
         self._deadline = 0.0
         self._tasks: set[asyncio.Future[object]] = set()
+        self.stages = StageClock()  # where the time goes, when measuring (benchmarks)
 
     async def crawl(self, start_url: str) -> CrawlResult:
         settings = self.settings
@@ -207,7 +217,8 @@ class Crawler:
         started = datetime.now(UTC)
         t0 = time.monotonic()
         self._deadline = t0 + settings.scan_timeout
-        version = await browser_version(self.playwright, self.options)
+        with self.stages.stage("browser version"):
+            version = await browser_version(self.playwright, self.options)
         site = _SiteCrawl(start_url, site_of(start_url), visitor_user_agent(version))
         interrupted = False
         try:
@@ -244,35 +255,56 @@ class Crawler:
 
     async def _phase(self, site: _SiteCrawl, phase: Phase) -> PhaseResult:
         settings = self.settings
+        launched = time.perf_counter()
         async with fresh_profile(self.playwright, self.options, site.user_agent) as context:
+            self.stages.add("launch", time.perf_counter() - launched)
             recorder = PhaseRecorder(
                 context,
                 site.site,
                 keep_values=settings.keep_values,
                 max_body_bytes=settings.max_body_bytes,
             )
-            await recorder.install()
+            with self.stages.stage("install"):
+                await recorder.install()
             run = PhaseRun(phase, context, recorder)
+            start_work: asyncio.Future[list[PageVisit]] | None = None
             try:
-                first = await self._start_page(site, run)
+                first, page = await self._start_page(site, run)
+                seen = {site.start_url}
                 if site.plan is None:
-                    await self._discover(site, run, first)
+                    level = self._level(site, first.links, 1, seen, 1)
                 else:
-                    await self._follow_routes(run, [t for t in site.plan if t.depth == 1])
+                    level = [t for t in site.plan if t.depth == 1]
+                if page is not None:
+                    # The banner's click decides what the other pages get: they wait for it.
+                    # Phase `none` only looks, so the crawl goes on meanwhile.
+                    start_work = asyncio.ensure_future(
+                        self._start_work(run, page, site.start_url, level)
+                    )
+                    if phase is not Phase.NONE:
+                        await start_work
+                if site.plan is None:
+                    await self._discover(site, run, level, seen)
+                else:
                     for outcome in await self._visit_many(run, site.plan[1:]):
                         run.add(outcome)
+                if start_work is not None:
+                    run.visits[1:1] = await start_work  # routes right after the start page
                 await self._end_dwell(run)
             except asyncio.CancelledError:
+                if start_work is not None:
+                    start_work.cancel()
                 await _quiet(recorder.snapshot(None, None))
                 site.phases.append(run.result())
                 site.notes.extend(run.notes)
                 raise
-            await recorder.snapshot(None, None)
+            with self.stages.stage("snapshot"):
+                await recorder.snapshot(None, None)
             site.notes.extend(run.notes)
             return run.result()
 
-    async def _start_page(self, site: _SiteCrawl, run: PhaseRun) -> _Outcome:
-        """The start URL, its sitemap (when discovering), its banner, and its dwell."""
+    async def _start_page(self, site: _SiteCrawl, run: PhaseRun) -> tuple[_Outcome, Page | None]:
+        """The start URL (left open) and, when discovering, its sitemap."""
         outcome, page = await self._visit(
             run, Target(site.start_url, 0), asyncio.Semaphore(1), start=True
         )
@@ -281,19 +313,33 @@ class Crawler:
             detail = f"{why.reason.value}: {why.detail}" if why else "unknown error"
             raise ScanFailedError(f"cannot reach {site.start_url} ({detail})")
         run.add(outcome)
-        if page is not None:
-            if site.plan is None and self.settings.sitemap:
+        if page is not None and site.plan is None and self.settings.sitemap:
+            with self.stages.stage("sitemap"):
                 sitemap = await self._sitemap(page, site.start_url)
-                outcome.links = [(u, "") for u in sitemap] + outcome.links
-            run.banner = await self._banner(page, run.phase)
-            since = time.monotonic()
-            await self._interact(page)
-            await run.recorder.settle(page, max_s=2.0)
-            await run.recorder.snapshot(page, site.start_url)
-            run.dwelling = (page, site.start_url, since + self.settings.dwell)
+            outcome.links = [(u, "") for u in sitemap] + outcome.links
         if self.progress:
             self.progress(run.phase.value, 1, self.settings.max_pages)
-        return outcome
+        return outcome, page
+
+    async def _start_work(
+        self, run: PhaseRun, page: Page, url: str, level: list[Target]
+    ) -> list[PageVisit]:
+        """On the start page: the banner, the interaction and dwell, the routes of `level`."""
+        with self.stages.stage("banner"):
+            run.banner = await self._banner(page, run.phase)
+        await self._begin_dwell(run, page, url)
+        with self.stages.stage("routes"):
+            return await self._follow_routes(run, level)
+
+    async def _begin_dwell(self, run: PhaseRun, page: Page, url: str) -> None:
+        """The start page after its banner: interaction, quiet, snapshot; then left open."""
+        since = time.monotonic()
+        await self._interact(page)
+        with self.stages.stage("quiet"):
+            await run.recorder.settle(page, max_s=2.0)
+        with self.stages.stage("snapshot"):
+            await run.recorder.snapshot(page, url)
+        run.dwelling = (page, url, since + self.settings.dwell)
 
     async def _end_dwell(self, run: PhaseRun) -> None:
         """Keep the start page open until its dwell is over, then record it and close it."""
@@ -303,33 +349,38 @@ class Crawler:
         run.dwelling = None
         wait = min(until, self._deadline) - time.monotonic()
         if wait > 0:
-            await asyncio.sleep(wait)
-        await run.recorder.settle(page, max_s=1.0)
-        await run.recorder.snapshot(page, url)
-        await _quiet(page.close())
+            with self.stages.stage("dwell wait"):
+                await asyncio.sleep(wait)
+        with self.stages.stage("quiet"):
+            await run.recorder.settle(page, max_s=1.0)
+        with self.stages.stage("snapshot"):
+            await run.recorder.snapshot(page, url)
+        with self.stages.stage("close"):
+            await _quiet(page.close())
         run.recorder.detach(page)
 
-    async def _follow_routes(self, run: PhaseRun, targets: list[Target]) -> None:
+    async def _follow_routes(self, run: PhaseRun, targets: list[Target]) -> list[PageVisit]:
         """On the start page, click the links to `targets` that the site's router takes.
 
         Single-page apps load route trackers on `history.pushState`, not on a URL load: each
         route reached by a click is recorded as a visit (`navigation: click`) and the crawler
-        waits for its requests. The same targets are also loaded by URL afterwards. A site
-        whose first links are plain costs `_ROUTE_PROBES` cancelled clicks.
+        waits for its requests. The same targets are loaded by URL too. A site whose first
+        links are plain costs `_ROUTE_PROBES` cancelled clicks.
         """
         if run.dwelling is None:
-            return
+            return []
         page, _url, _until = run.dwelling
         state = run.recorder.page_state(page)
+        visits: list[PageVisit] = []
         routed = probes = 0
         for target in targets:
             if not routed and probes >= _ROUTE_PROBES:
-                return
+                return visits
             t0 = time.monotonic()
             try:
                 how = await page.evaluate(_ROUTE_JS, target.url)
             except PlaywrightError:
-                return
+                return visits
             if how == "absent":
                 continue
             probes += 1
@@ -340,7 +391,7 @@ class Crawler:
                 state.url = target.url  # what the route sets is attributed to the route
             await run.recorder.settle(page, max_s=2.0)
             await run.recorder.snapshot(page, target.url)
-            run.visits.append(
+            visits.append(
                 PageVisit(
                     url=target.url,
                     final_url=page.url,
@@ -350,16 +401,23 @@ class Crawler:
                     navigation=Navigation.CLICK,
                 )
             )
+        return visits
 
     async def _interact(self, page: Page) -> None:
         """A visitor's first interaction: the mouse moves, a key, a scroll down and back up."""
         width, height = self.options.viewport
-        try:
-            await page.mouse.move(width / 2, height / 2)
-            await page.keyboard.press("Shift")
-            await page.evaluate(_SCROLL_JS)
-        except PlaywrightError:
-            return  # the page navigated or closed meanwhile: nothing more to interact with
+        with self.stages.stage("interact"):
+            # Sent at once: one round trip's wait instead of three. A page that navigated or
+            # closed meanwhile has nothing more to interact with: its errors are dropped.
+            results = await asyncio.gather(
+                page.mouse.move(width / 2, height / 2),
+                page.keyboard.press("Shift"),
+                page.evaluate(_SCROLL_JS),
+                return_exceptions=True,
+            )
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, PlaywrightError):
+                raise result
 
     async def _banner(self, page: Page, phase: Phase) -> Banner:
         timeout = min(self.settings.banner_timeout, max(0.5, self._deadline - time.monotonic()))
@@ -372,35 +430,44 @@ class Crawler:
                 action=phase, status=BannerStatus.FAILED, detail=f"banner: {skip_reason(exc)[1]}"
             )
 
-    async def _discover(self, site: _SiteCrawl, run: PhaseRun, first: _Outcome) -> None:
+    def _level(
+        self,
+        site: _SiteCrawl,
+        links: list[tuple[str, str]],
+        depth: int,
+        seen: set[str],
+        planned: int,
+    ) -> list[Target]:
+        """The targets of the next level, within the depth and page budget; marked as seen."""
+        if depth > self.settings.max_depth:
+            return []
+        targets = order_links(
+            links,
+            site=site.site,
+            depth=depth,
+            seen=seen,
+            seed=self.settings.seed,
+            allowed=self.settings.url_allowed,
+        )[: max(0, self.settings.max_pages - planned)]
+        seen.update(t.url for t in targets)
+        return targets
+
+    async def _discover(
+        self, site: _SiteCrawl, run: PhaseRun, level: list[Target], seen: set[str]
+    ) -> None:
         """Breadth-first, level by level, deterministic; the visited targets become the plan."""
-        settings = self.settings
         plan = [Target(site.start_url, 0)]
-        seen = {site.start_url}
-        links = first.links
         depth = 1
-        while depth <= settings.max_depth and len(plan) < settings.max_pages:
-            targets = order_links(
-                links,
-                site=site.site,
-                depth=depth,
-                seen=seen,
-                seed=settings.seed,
-                allowed=settings.url_allowed,
-            )[: settings.max_pages - len(plan)]
-            if not targets:
-                break
-            seen.update(t.url for t in targets)
-            if depth == 1:
-                await self._follow_routes(run, targets)
-            links = []
-            for target, outcome in zip(targets, await self._visit_many(run, targets), strict=True):
+        while level:
+            links: list[tuple[str, str]] = []
+            for target, outcome in zip(level, await self._visit_many(run, level), strict=True):
                 plan.append(target)
                 run.add(outcome)
                 links.extend(outcome.links)
                 if target.policy_kind and outcome.html is not None:
                     site.policy_html[target.url] = outcome.html
             depth += 1
+            level = self._level(site, links, depth, seen, len(plan))
         site.plan = plan
 
     async def _visit_many(self, run: PhaseRun, targets: list[Target]) -> list[_Outcome]:
@@ -436,8 +503,10 @@ class Crawler:
         recorder = run.recorder
         outcome = _Outcome()
         timeout_s = max(0.5, min(self.settings.page_timeout, self._deadline - time.monotonic()))
-        page = await run.context.new_page()
-        state = await recorder.attach(page)
+        with self.stages.stage("open page"):
+            page = await run.context.new_page()
+        with self.stages.stage("open page"):
+            state = await recorder.attach(page)
         state.url = target.url
         events: list[str] = []
         download: list[str] = []
@@ -460,6 +529,7 @@ class Crawler:
         t0 = time.monotonic()
         try:
             async with loading:
+                loading_since = time.perf_counter()
                 response = await asyncio.wait_for(
                     page.goto(target.url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
                     timeout=timeout_s + 2,
@@ -479,15 +549,19 @@ class Crawler:
                             detail="load event never fired: partial result recorded",
                         )
                     )
+                self.stages.add("load", time.perf_counter() - loading_since)
             load_ms = round((time.monotonic() - t0) * 1000, 1)
             if not start:
                 await self._interact(page)
-            await recorder.settle(page, max_s=min(2.0, max(0.1, remaining)))
-            ctype = (await response.header_value("content-type") or "").lower()
+            with self.stages.stage("quiet"):
+                await recorder.settle(page, max_s=min(2.0, max(0.1, remaining)))
+            with self.stages.stage("links"):
+                ctype = (await response.header_value("content-type") or "").lower()
             status = response.status
             title = None
             if any(t in ctype for t in _HTML_TYPES) or not ctype:
-                found = await _quiet(page.evaluate(_LINKS_JS), None)
+                with self.stages.stage("links"):
+                    found = await _quiet(page.evaluate(_LINKS_JS), None)
                 if found:
                     title = str(found[0])
                     outcome.links = [(str(h), str(t)) for h, t in found[1]]
@@ -511,7 +585,8 @@ class Crawler:
                         url=target.url, reason=SkipReason.HTTP_ERROR, detail=f"HTTP {status}"
                     )
                 )
-            await recorder.snapshot(page, target.url)
+            with self.stages.stage("snapshot"):
+                await recorder.snapshot(page, target.url)
         except (PlaywrightError, NavigationError, TimeoutError) as exc:
             reason, detail = skip_reason(exc)
             if download:
@@ -526,7 +601,8 @@ class Crawler:
             outcome.notes.append(f"... and {len(events) - 5} more dialogs/popups on {target.url}")
         if start and outcome.visit is not None and not page.is_closed():
             return outcome, page
-        await _quiet(page.close(), None)
+        with self.stages.stage("close"):
+            await _quiet(page.close(), None)
         recorder.detach(page)
         return outcome, None
 
