@@ -236,13 +236,11 @@ def main(argv: list[str]) -> int:
         authored = evaluate(load_annotations(AUTHORED_ANNOTATIONS), AUTHORED_TEXTS)
         print("## extraction on the team-written set (tests/policy/authored)")
         quality(authored, ("tune", "held_out"), args.details)
-    if args.set not in ("all", "devset"):
-        pass
-    elif DEVSET_TEXTS.is_dir():
+    if args.set in ("all", "devset") and DEVSET_TEXTS.is_dir():
         dev = evaluate(load_annotations(DEVSET_ANNOTATIONS), DEVSET_TEXTS)
         print("## extraction on the dev set (../shared/policy-devset)")
         quality(dev, ("tune", "held_out"), args.details)
-    else:
+    elif args.set in ("all", "devset"):
         print(f"(dev set not found at {DEVSET_TEXTS}: extraction quality not measured)")
     if args.set in ("all", "seed"):
         seeds = evaluate(load_annotations(SEED_ANNOTATIONS), SEED_TEXTS)
