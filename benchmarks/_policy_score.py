@@ -37,6 +37,8 @@ DEVSET_TEXTS = ROOT.parent / "shared" / "policy-devset"
 DEVSET_ANNOTATIONS = ROOT / "tests" / "policy" / "devset" / "annotations.yaml"
 SEED_TEXTS = ROOT / "tests" / "policy" / "data"
 SEED_ANNOTATIONS = ROOT / "tests" / "policy" / "devset" / "seed.yaml"
+AUTHORED_TEXTS = ROOT / "tests" / "policy" / "authored" / "texts"
+AUTHORED_ANNOTATIONS = ROOT / "tests" / "policy" / "authored" / "annotations.yaml"
 
 KINDS = (
     "category",
