@@ -503,6 +503,22 @@ def test_banner_script_is_served_or_404_in_the_error_shape(api: Api) -> None:
         assert_error(response, 404, "not_found")
     assert_error(api.client.get("/adapters/..%2Fapp.js"), 404, "not_found")
     assert_error(api.client.get("/adapters/nope.js"), 404, "not_found")
+    assert_error(api.client.get("/adapters/_shared.js"), 404, "not_found")  # a part, not a script
+
+
+@pytest.mark.parametrize("name", ["klaro", "tarteaucitron", "vanilla-cookieconsent"])
+def test_adapters_are_served_whole_cacheable_and_conditional(api: Api, name: str) -> None:
+    response = api.client.get(f"/adapters/{name}.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    source = response.get_data(as_text=True)
+    assert "@shared" not in source and "CookieAuditAdapter" in source  # the shared part is in
+    assert source.startswith("/* cookie-audit adapter for ")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=300" in response.headers["Cache-Control"]
+    again = api.client.get(
+        f"/adapters/{name}.js", headers={"If-None-Match": response.headers["ETag"]}
+    )
+    assert again.status_code == 304
 
 
 @pytest.mark.redis
