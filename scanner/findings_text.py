@@ -13,6 +13,7 @@ never translated); `{name:kind}` converts it first, where kind is one of
 - `days`: a lifetime in days ("about 24 months", "environ 24 mois"; None = browser session),
 - `country`: ISO 3166 code to a country name,
 - `claims`: ids of policy claims ("no_personal_data", "anonymised", "exempt"),
+- `layer`: where a banner choice was made (`scanner.model.BannerLayer`) to words,
 - `list`: a list joined with commas.
 
 Adding a rule: add its title and explanation in both languages here; the test
@@ -416,6 +417,11 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "en": "{cmp}: no reject button on the first layer {detail}",
         "fr": "{cmp} : pas de bouton de refus au premier niveau {detail}",
     },
+    "no-reject-first-layer.refused": {
+        "en": "{cmp}: no reject button on the first layer; refused {layer:layer} ({method})",
+        "fr": "{cmp} : pas de bouton de refus au premier niveau ; refus obtenu {layer:layer} "
+        "({method})",
+    },
 }
 
 _CATEGORY: dict[str, dict[str, str]] = {
@@ -476,6 +482,18 @@ _CLAIMS: dict[str, dict[str, str]] = {
         "exempt": "affirme que sa mesure d'audience est exemptée de consentement",
     },
 }
+_LAYER: dict[str, dict[str, str]] = {
+    "en": {
+        "first_layer": "on the first layer",
+        "second_layer": "in the settings layer",
+        "platform_api": "through the consent platform's script",
+    },
+    "fr": {
+        "first_layer": "au premier niveau",
+        "second_layer": "dans le niveau des paramètres",
+        "platform_api": "par le script de la plateforme de consentement",
+    },
+}
 _AND = {"en": " and ", "fr": " et "}
 
 
@@ -512,6 +530,8 @@ class _Formatter(string.Formatter):
             return _CATEGORY[lang].get(str(value), str(value))
         if format_spec == "categories":
             return ", ".join(_CATEGORY[lang].get(v, v) for v in _items(value))  # type: ignore[arg-type]
+        if format_spec == "layer":
+            return _LAYER[lang].get(str(value), str(value))
         if format_spec == "days":
             return _days(value, lang)  # type: ignore[arg-type]
         if format_spec == "country":

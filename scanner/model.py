@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Record(BaseModel):
@@ -109,6 +109,14 @@ class BannerStatus(StrEnum):
     NO_BANNER = "no_banner"  # no consent banner found: nothing was clicked
     SUCCEEDED = "succeeded"  # the click was made and the banner went away
     FAILED = "failed"  # a banner was found but the click did not work
+
+
+class BannerLayer(StrEnum):
+    """Where the choice was made (how a "reject all" was reached)."""
+
+    FIRST = "first_layer"  # a button of the banner as it first shows
+    SECOND = "second_layer"  # inside the settings layer, opened first
+    PLATFORM_API = "platform_api"  # through the consent platform's own script (Klaro's API)
 
 
 class SkipReason(StrEnum):
@@ -216,6 +224,14 @@ class Banner(Record):
     status: BannerStatus
     first_layer_reject: bool | None = Field(
         default=None, description="a reject button is on the first layer (None: not known)"
+    )
+    layer: BannerLayer | None = Field(
+        default=None, description="where the click that worked was made (None: no click worked)"
+    )
+    method: str | None = Field(
+        default=None,
+        description="what made it: 'autoconsent:<rule>', 'settings-fallback' (our second-layer "
+        "fallback) or 'generic-text' (a button found by its words)",
     )
     detail: str = ""
 

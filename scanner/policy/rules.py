@@ -294,16 +294,17 @@ def _banner_rule(ctx: _Context, out: list[Finding]) -> None:
     evidence = []
     for phase in sorted(ctx.scan.phases, key=lambda p: _PHASE_ORDER.index(p.name)):
         b = phase.banner
-        if b.detected and b.first_layer_reject is False:
-            evidence.append(
-                _evidence(
-                    "banner",
-                    "no-reject-first-layer",
-                    phase=phase.name,
-                    page=phase.pages[0].url if phase.pages else None,
-                    params={"cmp": b.cmp or "banner", "detail": b.detail},
-                )
-            )
+        if not (b.detected and b.first_layer_reject is False):
+            continue
+        page = phase.pages[0].url if phase.pages else None
+        if b.action is Phase.REJECT and b.status is BannerStatus.SUCCEEDED and b.layer:
+            # the reject phase still refused, further in: say where and by what
+            params = {"cmp": b.cmp or "banner", "layer": b.layer.value, "method": b.method}
+            message_id = "no-reject-first-layer.refused"
+        else:
+            params = {"cmp": b.cmp or "banner", "detail": b.detail}
+            message_id = "no-reject-first-layer"
+        evidence.append(_evidence("banner", message_id, phase=phase.name, page=page, params=params))
     if evidence:
         out.append(
             make_finding(
