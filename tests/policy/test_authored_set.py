@@ -23,8 +23,8 @@ from benchmarks._policy_score import (
 
 #: (split) -> (precision, recall) floors, in percent
 FLOORS = {
-    "tune": (95, 76),
-    "held_out": (93, 72),
+    "tune": (98, 98),
+    "held_out": (92, 79),
 }
 LANGUAGES = {"fr", "en", "de", "es", "it"}
 
@@ -55,7 +55,9 @@ def test_authored_extraction_does_not_regress(authored: list[FileResult], split:
     total = overall(aggregate(r for r in authored if r.annotation.split == split))
     floor_p, floor_r = FLOORS[split]
     assert total.precision is not None and total.recall is not None
-    wrong = "\n".join(total.wrong)
-    missed = "\n".join(total.missed)
+    # the held-out half's items are never printed, even on failure: reading them is tuning
+    show = split == "tune"
+    wrong = "\n".join(total.wrong) if show else f"{len(total.wrong)} (held out: not shown)"
+    missed = "\n".join(total.missed) if show else f"{len(total.missed)} (held out: not shown)"
     assert total.precision * 100 >= floor_p, f"precision fell; wrong items:\n{wrong}"
     assert total.recall * 100 >= floor_r, f"recall fell; missed items:\n{missed}"
