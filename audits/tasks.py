@@ -137,6 +137,14 @@ class AuditScheduler(Scheduler):  # type: ignore[misc]
         self._store: AuditStore | None = None
 
     @property
+    def producer(self) -> Any:
+        """None: beat's own producer connects to the broker before each due entry, retrying
+        for ever, so a scheduler started while Redis is down would not even queue the due
+        runs in the database. The tick sends through `dispatch_due`, which keeps the runs in
+        the database while the broker is away."""
+        return None
+
+    @property
     def store(self) -> AuditStore:
         if self._store is None:
             self._store = AuditStore.open(self.app.conf.cookie_audit_settings)

@@ -31,12 +31,15 @@ import yaml
 
 from scanner.model import Category
 from scanner.policy import DeclaredPolicy, TransferKind, extract_policy
+from scanner.policy.text import html_to_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET_TEXTS = ROOT.parent / "shared" / "policy-devset"
 DEVSET_ANNOTATIONS = ROOT / "tests" / "policy" / "devset" / "annotations.yaml"
 SEED_TEXTS = ROOT / "tests" / "policy" / "data"
 SEED_ANNOTATIONS = ROOT / "tests" / "policy" / "devset" / "seed.yaml"
+AUTHORED_TEXTS = ROOT / "tests" / "policy" / "authored" / "texts"
+AUTHORED_ANNOTATIONS = ROOT / "tests" / "policy" / "authored" / "annotations.yaml"
 
 KINDS = (
     "category",
@@ -274,6 +277,8 @@ def _flat(text: str) -> str:
 
 def quotes_verbatim(policy: DeclaredPolicy, text: str) -> tuple[int, int, list[str]]:
     """How many extracted items carry a quote found word for word in the source text."""
+    if text.lstrip()[:1] == "<":
+        text = "\n".join(html_to_lines(text))  # the words of an HTML page, not its markup
     source = _flat(text)
     items: list[Any] = [
         *policy.categories,

@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks._policy_score import (
+    AUTHORED_ANNOTATIONS,
+    AUTHORED_TEXTS,
     DEVSET_ANNOTATIONS,
     DEVSET_TEXTS,
     KINDS,
@@ -223,16 +225,33 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks policy")
     parser.add_argument("--details", choices=("tune", "held_out", "seed"))
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="also score the held-out half of the team-written set (only once a change is done)",
+    )
+    parser.add_argument(
+        "--set",
+        choices=("all", "devset", "authored", "seed"),
+        default="all",
+        help="which annotated set(s) to score (default: all)",
+    )
     args = parser.parse_args(argv)
-    if DEVSET_TEXTS.is_dir():
+    if args.set in ("all", "authored"):
+        authored = evaluate(load_annotations(AUTHORED_ANNOTATIONS), AUTHORED_TEXTS)
+        print("## extraction on the team-written set (tests/policy/authored)")
+        halves = ("tune", "held_out") if args.held_out else ("tune",)
+        quality(authored, halves, args.details)
+    if args.set in ("all", "devset") and DEVSET_TEXTS.is_dir():
         dev = evaluate(load_annotations(DEVSET_ANNOTATIONS), DEVSET_TEXTS)
         print("## extraction on the dev set (../shared/policy-devset)")
         quality(dev, ("tune", "held_out"), args.details)
-    else:
+    elif args.set in ("all", "devset"):
         print(f"(dev set not found at {DEVSET_TEXTS}: extraction quality not measured)")
-    seeds = evaluate(load_annotations(SEED_ANNOTATIONS), SEED_TEXTS)
-    print("\n## extraction on the seed policies (designed on them: a regression check)")
-    quality(seeds, ("seed",), args.details)
+    if args.set in ("all", "seed"):
+        seeds = evaluate(load_annotations(SEED_ANNOTATIONS), SEED_TEXTS)
+        print("\n## extraction on the seed policies (designed on them: a regression check)")
+        quality(seeds, ("seed",), args.details)
     if not args.no_speed:
         speed()
     return 0

@@ -11,6 +11,7 @@ Private addresses (localhost, 10.x, 127.x...) are refused unless `--allow-privat
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,12 +26,12 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 
 from scanner.config import ScanSettings
 from scanner.errors import CookieAuditError, ScanFailedError, UsageError
 from scanner.model import Phase, Severity
 from scanner.pipeline import ScanOutput, scan_site
+from scanner.terminal import json_document, site_document, summary_lines
 
 
 def _phases(value: str) -> tuple[Phase, ...]:
@@ -84,47 +85,15 @@ async def run_scans(
 
 
 def print_summary(output: ScanOutput, console: Console) -> None:
-    """One screen: per phase banner, pages, cookies by category, third-party hosts; findings."""
-    scan = output.scan
-    summary = scan.summary
-    table = Table(title=f"{scan.target} ({scan.site})", title_justify="left")
-    for col in (
-        "phase",
-        "banner",
-        "pages ok",
-        "skipped",
-        "cookies",
-        "by category",
-        "3rd-party hosts",
-    ):
-        table.add_column(col)
-    for phase in scan.phases:
-        cats = summary.categories_by_phase.get(phase.name.value, {}) if summary else {}
-        banner = phase.banner.status.value + (f" ({phase.banner.cmp})" if phase.banner.cmp else "")
-        table.add_row(
-            phase.name.value,
-            banner,
-            str(len(phase.pages)),
-            str(len(phase.skipped)),
-            str(len(phase.cookies)),
-            ", ".join(f"{k} {v}" for k, v in cats.items()) or "-",
-            str(len(phase.third_party_hosts)),
-        )
-    console.print(table)
-    if summary:
-        sev = ", ".join(f"{k} {v}" for k, v in summary.findings_by_severity.items()) or "none"
-        console.print(f"status: {summary.status.value}   findings: {sev}")
-    for f in sorted(scan.findings, key=lambda f: -f.severity.rank)[:5]:
-        console.print(f"  [{f.severity.value}] {f.title}", markup=False)
-    for note in scan.notes[:5]:
-        console.print(f"  note: {note}", markup=False)
-    console.print(f"scan.json:   {output.scan_json}")
-    if output.report_html:
-        console.print(f"report.html: {output.report_html}")
+    """One screen that reads at 80 columns (scanner.terminal): per phase the banner, pages,
+    cookies by category and third-party hosts; the worst findings, each naming its subject."""
+    for line in summary_lines(output.scan, console.width, output.scan_json, output.report_html):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
-def execute(settings: ScanSettings) -> None:
-    """Run, print the summaries, then fail the documented way.
+def execute(settings: ScanSettings, *, as_json: bool = False) -> None:
+    """Run, print the summaries (or, with `as_json`, one JSON document), then fail the
+    documented way.
 
     Failures are raised (not returned as exit codes) because `scanner.cli.main` maps our
     exceptions to exit codes: ScanFailedError -> 1, click's Abort (Ctrl-C) -> 130.
@@ -134,8 +103,19 @@ def execute(settings: ScanSettings) -> None:
     results = asyncio.run(run_scans(settings, err, show_progress=err.is_terminal))
     failures = [r for r in results if isinstance(r, CookieAuditError)]
     outputs = [r for r in results if isinstance(r, ScanOutput)]
-    for output in outputs:
-        print_summary(output, console)
+    if as_json:
+        document = json_document(
+            [site_document(o.scan, o.scan_json, o.report_html) for o in outputs],
+            [
+                (url, str(r))
+                for url, r in zip(settings.urls, results, strict=False)  # Ctrl-C: fewer results
+                if not isinstance(r, ScanOutput)
+            ],
+        )
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for output in outputs:
+            print_summary(output, console)
     if any(o.scan.interrupted for o in outputs):
         raise click.exceptions.Abort()
     if failures:
@@ -206,6 +186,28 @@ def execute(settings: ScanSettings) -> None:
     help="Report language.",
 )
 @click.option("--allow-private", is_flag=True, help="Allow private/loopback addresses.")
+@click.option(
+    "--consent-api",
+    "consent_api",
+    default=None,
+    metavar="URL",
+    help="The consent API the site's banner posts to (with --consent-api-key).",
+)
+@click.option(
+    "--consent-api-key",
+    "consent_api_key",
+    default=None,
+    envvar="COOKIE_AUDIT_CONSENT_API_KEY",
+    metavar="KEY",
+    help="An admin key of the site in that API: the records of the banner's clicks are read "
+    "back and checked (env COOKIE_AUDIT_CONSENT_API_KEY).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON summary of every site for scripts instead of the tables.",
+)
 def scan(
     urls: tuple[str, ...],
     out_dir: Path,
@@ -226,6 +228,9 @@ def scan(
     fail_on: str | None,
     lang: str,
     allow_private: bool,
+    consent_api: str | None,
+    consent_api_key: str | None,
+    as_json: bool,
 ) -> None:
     """Scan sites in three consent states; write scan.json and report.html."""
     settings = ScanSettings(
@@ -249,8 +254,10 @@ def scan(
         lang=lang,
         allow_private=allow_private,
         executable=os.environ.get("COOKIE_AUDIT_CHROMIUM") or None,
+        consent_api=consent_api,
+        consent_api_key=consent_api_key,
     )
-    execute(settings)
+    execute(settings, as_json=as_json)
 
 
 @click.command("demo")

@@ -20,6 +20,11 @@ rules know about a thousand consent platforms). How it is wired, and why:
   and no special case in the crawler.
 * Unknown banners: a generic fallback clicks a visible button whose text says "reject all" /
   "accept all" in EN/FR/DE/ES/IT. It is less certain, and says so in `detail`.
+* "Reject all" only in the settings layer: autoconsent's rules open it where they know how
+  (vanilla-cookieconsent, tarteaucitron...). Where no rule does (an unknown banner, or a rule
+  whose opt-out fails), `_settings_fallback` clicks the "settings" button, then "reject all" in
+  the layer it opened, or unticks every optional category and saves. Every handled banner
+  records where the choice was made (`Banner.layer`) and by what (`Banner.method`).
 
 Every Playwright error is translated at one place (`_safe`), and every wait is bounded by
 `timeout_s`: a banner that never answers ends as FAILED or NO_BANNER, never as a hang.
@@ -39,7 +44,7 @@ from duckduckgo_autoconsent import bundle, rules_json
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
-from scanner.model import Banner, BannerStatus, Phase
+from scanner.model import Banner, BannerLayer, BannerStatus, Phase
 
 __all__ = [
     "AUTOCONSENT_VERSION",
@@ -101,6 +106,26 @@ ACCEPT_WORDS = [
     "aceptar todo", "aceptar todas", "aceptar",
     "accetta tutto", "accetta tutti", "accetta",
 ]  # fmt: skip
+
+#: Buttons that open a banner's second layer (its settings).
+SETTINGS_WORDS = [
+    "settings", "cookie settings", "cookies settings", "manage", "manage cookies",
+    "manage preferences", "manage options", "manage settings", "preferences",
+    "cookie preferences", "customise", "customize", "more options", "set preferences",
+    "personnaliser", "paramétrer", "paramètres", "gérer", "gérer mes choix", "gérer les cookies",
+    "einstellungen", "anpassen", "cookie-einstellungen", "configurar", "personalizar",
+    "preferencias", "personalizza", "impostazioni", "preferenze",
+]  # fmt: skip
+#: Buttons that confirm the choices made in a settings layer.
+SAVE_WORDS = [
+    "save", "save my choices", "save choices", "save preferences", "save settings",
+    "confirm my choices", "confirm choices", "confirm", "accept selected", "allow selection",
+    "enregistrer", "enregistrer mes choix", "valider", "valider mes choix", "confirmer",
+    "confirmer mes choix", "speichern", "auswahl speichern", "auswahl bestätigen",
+    "guardar", "guardar preferencias", "confirmar", "salva", "salva preferenze", "conferma",
+]  # fmt: skip
+#: autoconsent rules whose opt-out goes through the platform's script, not its buttons.
+_API_RULES = {"Klaro"}
 
 _POLL_S = 0.1
 #: How long to look for a consent platform at most (banners show within a few seconds of load).
@@ -218,6 +243,24 @@ _CLICK_NTH = """([index, words]) => {
   const els = Array.from(document.querySelectorAll(
     'button, a, [role=button], input[type=button], input[type=submit]'));
   const el = els[index]; if (!el) return false; el.click(); return true; }"""
+
+
+#: Unticks every visible, enabled, ticked category switch by clicking it (so the banner's own
+#: handlers run); returns how many it unticked.
+_UNTICK = """() => {
+  const visible = (el) => { const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'; };
+  let n = 0;
+  for (const el of document.querySelectorAll('input[type=checkbox], [role=switch]')) {
+    const on = el.matches('input') ? el.checked : el.getAttribute('aria-checked') === 'true';
+    const off = el.disabled || el.getAttribute('aria-disabled') === 'true';
+    const label = el.closest('label');
+    const target = visible(el) ? el : (label && visible(label) ? label : null);
+    if (!on || off || !target) continue;
+    target.click(); n += 1;
+  }
+  return n;
+}"""
 
 
 async def _safe(awaitable: Awaitable[T], default: T) -> T:
@@ -347,6 +390,67 @@ async def _first_layer_reject(frame: Frame) -> bool:
     )
 
 
+async def _buttons(frame: Frame, words: list[str]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = await _safe(frame.evaluate(_FIND_BUTTONS, words), [])
+    return found
+
+
+async def _click(frame: Frame, button: dict[str, Any]) -> None:
+    await _safe(frame.evaluate(_CLICK_NTH, [button["index"], []]), False)
+
+
+async def _wait_buttons(frame: Frame, words: list[str], deadline: float) -> list[dict[str, Any]]:
+    """Visible buttons with one of `words`, polled until one shows up or the deadline."""
+    while True:
+        found = await _buttons(frame, words)
+        if found or time.monotonic() >= deadline:
+            return found
+        await asyncio.sleep(_POLL_S)
+
+
+async def _settings_fallback(frame: Frame, deadline: float) -> tuple[bool, str] | None:
+    """Reject in the second layer: open the settings, then "reject all" there, or untick every
+    optional category and save. None when the frame shows no settings button; otherwise
+    (the banner went away, what was done)."""
+    opener = await _buttons(frame, SETTINGS_WORDS)
+    if not opener:
+        return None
+    accept = [b["text"] for b in await _buttons(frame, ACCEPT_WORDS)]
+    await _click(frame, opener[0])
+    layer_deadline = min(deadline, time.monotonic() + 3.0)
+    found = await _wait_buttons(frame, REJECT_WORDS + SAVE_WORDS, layer_deadline)
+    reject = [b for b in found if b["text"] in REJECT_WORDS]
+    if reject:
+        target, done = reject[0], f"opened '{opener[0]['text']}', clicked '{reject[0]['text']}'"
+    else:
+        save = [b for b in found if b["text"] in SAVE_WORDS]
+        if not save:
+            return False, f"opened '{opener[0]['text']}': no reject or save button in that layer"
+        unticked = await _safe(frame.evaluate(_UNTICK), 0)
+        # the switches may re-render the layer: find the save button again before clicking
+        target = (await _buttons(frame, SAVE_WORDS) or save)[0]
+        done = (
+            f"opened '{opener[0]['text']}', unticked {unticked} optional categor"
+            f"{'y' if unticked == 1 else 'ies'}, clicked '{target['text']}'"
+        )
+    await _click(frame, target)
+    # gone: the button clicked and the first layer's "accept" are no longer visible (a
+    # "cookie settings" link may stay on the page for good, so the opener does not count)
+    gone = await _none_visible(frame, [target["text"], *accept], deadline)
+    return gone, done + ("" if gone else "; the banner is still visible")
+
+
+async def _none_visible(frame: Frame, texts: list[str], deadline: float) -> bool:
+    """True once no visible button carries one of `texts` (the banner went away)."""
+    end = max(deadline, time.monotonic() + 1.0)
+    while True:
+        if not await _buttons(frame, texts):
+            return True
+        if time.monotonic() >= end:
+            return False
+        await asyncio.sleep(_POLL_S)
+
+
 async def _generic(page: Page, action: Phase | None, deadline: float) -> Banner | None:
     """Fallback for banners no rule knows: click a visible button by its words."""
     words = REJECT_WORDS if action is Phase.REJECT else ACCEPT_WORDS
@@ -368,6 +472,20 @@ async def _generic(page: Page, action: Phase | None, deadline: float) -> Banner 
                 detail="generic text match (lower confidence): no autoconsent rule matched",
             )
         targets = reject if action is Phase.REJECT else accept
+        if not targets and action is Phase.REJECT:
+            fallback = await _settings_fallback(frame, deadline)
+            if fallback is not None:
+                ok, done = fallback
+                return Banner(
+                    detected=True,
+                    cmp="unknown",
+                    action=action,
+                    status=BannerStatus.SUCCEEDED if ok else BannerStatus.FAILED,
+                    first_layer_reject=False,
+                    layer=BannerLayer.SECOND if ok else None,
+                    method="settings-fallback" if ok else None,
+                    detail=f"generic text match (lower confidence), second layer: {done}",
+                )
         if not targets:
             return Banner(
                 detected=True,
@@ -392,6 +510,8 @@ async def _generic(page: Page, action: Phase | None, deadline: float) -> Banner 
             action=action,
             status=BannerStatus.SUCCEEDED if gone else BannerStatus.FAILED,
             first_layer_reject=bool(reject),
+            layer=BannerLayer.FIRST if gone else None,
+            method="generic-text" if gone else None,
             detail=(
                 f"generic text match (lower confidence): clicked '{target['text']}'"
                 + ("" if gone else "; the button is still visible")
@@ -477,6 +597,45 @@ async def handle_banner(page: Page, action: Phase, timeout_s: float) -> Banner:
         return _no_banner(action, "no banner: nothing to click")
     cmp = await _platform_name(rule, frame)
     first_layer_reject = await _first_layer_reject(frame)
+    banner = await _opt(session, rule, frame, action, timeout_s, first_layer_reject)
+    banner = banner.model_copy(update={"cmp": cmp, "first_layer_reject": first_layer_reject})
+    if banner.status is BannerStatus.SUCCEEDED:
+        if action is Phase.ACCEPT or first_layer_reject:
+            layer = BannerLayer.FIRST
+        else:
+            layer = BannerLayer.PLATFORM_API if rule in _API_RULES else BannerLayer.SECOND
+        detail = banner.detail + ("" if layer is BannerLayer.FIRST else f", {layer.value}")
+        return banner.model_copy(
+            update={"layer": layer, "method": f"autoconsent:{rule}", "detail": detail}
+        )
+    if action is Phase.REJECT and not first_layer_reject:
+        # the rule could not reach a refusal: open the settings layer ourselves
+        deadline = time.monotonic() + max(3.0, min(8.0, timeout_s))
+        fallback = await _settings_fallback(frame, deadline)
+        if fallback is not None:
+            ok, done = fallback
+            if ok:
+                return banner.model_copy(
+                    update={
+                        "status": BannerStatus.SUCCEEDED,
+                        "layer": BannerLayer.SECOND,
+                        "method": "settings-fallback",
+                        "detail": f"{banner.detail}; second layer: {done}",
+                    }
+                )
+            return banner.model_copy(update={"detail": f"{banner.detail}; second layer: {done}"})
+    return banner
+
+
+async def _opt(
+    session: _Session,
+    rule: str,
+    frame: Frame,
+    action: Phase,
+    timeout_s: float,
+    first_layer_reject: bool,
+) -> Banner:
+    """The rule's own opt-out / opt-in, verified (cmp and first layer filled in by the caller)."""
     opt_in = action is Phase.ACCEPT
     await session.send(frame, {"type": "optIn" if opt_in else "optOut"})
     kind = "optInResult" if opt_in else "optOutResult"
@@ -484,25 +643,19 @@ async def handle_banner(page: Page, action: Phase, timeout_s: float) -> Banner:
     session.deadline = max(session.deadline, time.monotonic() + min(5.0, timeout_s))
     result = await session.wait_for(kind, session.left())
     base = f"autoconsent {AUTOCONSENT_VERSION} rule '{rule}'"
+
+    def failed(why: str) -> Banner:
+        return Banner(
+            detected=True, action=action, status=BannerStatus.FAILED, detail=f"{base}: {why}"
+        )
+
     if result is None:
-        return Banner(
-            detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
-            first_layer_reject=first_layer_reject,
-            detail=f"{base}: no answer from the banner within {timeout_s:g} s",
-        )  # fmt: skip
+        return failed(f"no answer from the banner within {timeout_s:g} s")
     if not result.get("result"):
-        return Banner(
-            detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
-            first_layer_reject=first_layer_reject,
-            detail=f"{base}: the {'accept' if opt_in else 'reject'} click did not work",
-        )  # fmt: skip
+        return failed(f"the {'accept' if opt_in else 'reject'} click did not work")
     detail = base
     if not opt_in and rule in _COOKIECONSENT_FAMILY and not first_layer_reject:
-        return Banner(
-            detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
-            first_layer_reject=False,
-            detail=f"{base}: the banner has no reject option; it was only hidden",
-        )  # fmt: skip
+        return failed("the banner has no reject option; it was only hidden")
     gone = await _gone(frame, rule, min(2.0, max(1.0, session.left())))
     if gone is False:
         # Some banners attach their click handlers late (tarteaucitron's "accept all" is clicked
@@ -514,28 +667,13 @@ async def handle_banner(page: Page, action: Phase, timeout_s: float) -> Banner:
         gone = await _gone(frame, rule, 2.0)
         detail += ", clicked twice"
     if gone is False:
-        return Banner(
-            detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
-            first_layer_reject=first_layer_reject,
-            detail=f"{base}: clicked, but the banner is still visible",
-        )  # fmt: skip
+        return failed("clicked, but the banner is still visible")
     if gone:
         detail += ", banner gone"
     if result.get("scheduleSelfTest"):
         await session.send(frame, {"type": "selfTest"})
         test = await session.wait_for("selfTestResult", max(2.0, session.left()))
         if test is not None and not test.get("result"):
-            return Banner(
-                detected=True, cmp=cmp, action=action, status=BannerStatus.FAILED,
-                first_layer_reject=first_layer_reject,
-                detail=f"{base}: clicked, but the platform does not record a refusal",
-            )  # fmt: skip
+            return failed("clicked, but the platform does not record a refusal")
         detail += ", verified by the rule's self-test" if test is not None else ""
-    return Banner(
-        detected=True,
-        cmp=cmp,
-        action=action,
-        status=BannerStatus.SUCCEEDED,
-        first_layer_reject=first_layer_reject,
-        detail=detail,
-    )
+    return Banner(detected=True, action=action, status=BannerStatus.SUCCEEDED, detail=detail)

@@ -56,6 +56,7 @@ from playwright.async_api import (
 from scanner import __version__, consent
 from scanner.browser import browser_version, fresh_profile, visitor_user_agent
 from scanner.config import ScanSettings
+from scanner.consent_capture import ConsentApiWatcher
 from scanner.domains import normalise_url, site_of
 from scanner.errors import NavigationError, ScanFailedError
 from scanner.frontier import Target, order_links, sitemap_locs, sitemap_url
@@ -159,6 +160,7 @@ class PhaseRun:
     phase: Phase
     context: BrowserContext
     recorder: PhaseRecorder
+    consent_api: ConsentApiWatcher
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     banner: Banner | None = None
     dwelling: tuple[Page, str, float] | None = None  # the start page, its URL, open until
@@ -185,6 +187,7 @@ class PhaseRun:
             blocked_cookies=self.recorder.blocked_cookies(),
             storage=self.recorder.storage(),
             third_party_hosts=self.recorder.third_party_hosts(),
+            consent_api=self.consent_api.use(),
             started_at=self.started,
             finished_at=datetime.now(UTC),
         )
@@ -266,7 +269,7 @@ class Crawler:
             )
             with self.stages.stage("install"):
                 await recorder.install()
-            run = PhaseRun(phase, context, recorder)
+            run = PhaseRun(phase, context, recorder, ConsentApiWatcher(context))
             start_work: asyncio.Future[list[PageVisit]] | None = None
             try:
                 first, page = await self._start_page(site, run)
@@ -300,6 +303,8 @@ class Crawler:
                 raise
             with self.stages.stage("snapshot"):
                 await recorder.snapshot(None, None)
+            with self.stages.stage("consent api"):
+                await run.consent_api.settle()
             site.notes.extend(run.notes)
             return run.result()
 

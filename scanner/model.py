@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.4"
 
 
 class Record(BaseModel):
@@ -116,6 +116,14 @@ class BannerStatus(StrEnum):
     NO_BANNER = "no_banner"  # no consent banner found: nothing was clicked
     SUCCEEDED = "succeeded"  # the click was made and the banner went away
     FAILED = "failed"  # a banner was found but the click did not work
+
+
+class BannerLayer(StrEnum):
+    """Where the choice was made (how a "reject all" was reached)."""
+
+    FIRST = "first_layer"  # a button of the banner as it first shows
+    SECOND = "second_layer"  # inside the settings layer, opened first
+    PLATFORM_API = "platform_api"  # through the consent platform's own script (Klaro's API)
 
 
 class SkipReason(StrEnum):
@@ -242,7 +250,66 @@ class Banner(Record):
     first_layer_reject: bool | None = Field(
         default=None, description="a reject button is on the first layer (None: not known)"
     )
+    layer: BannerLayer | None = Field(
+        default=None, description="where the click that worked was made (None: no click worked)"
+    )
+    method: str | None = Field(
+        default=None,
+        description="what made it: 'autoconsent:<rule>', 'settings-fallback' (our second-layer "
+        "fallback) or 'generic-text' (a button found by its words)",
+    )
     detail: str = ""
+
+
+class StoredConsent(Record):
+    """A consent record as the consent API returns it when read back."""
+
+    seq: int
+    action: str
+    choices: dict[str, bool]
+    hash: str
+    recorded_at: str | None = None
+
+
+class ReadBack(StrEnum):
+    """What reading a record back from the consent API (`--consent-api-key`) gave."""
+
+    FOUND = "found"  # the record of the receipt, same number and hash
+    MISSING = "missing"  # no record with the receipt's number for that consent id
+    DIFFERENT = "different"  # a record with that number, but another hash
+    ERROR = "error"  # the API could not be asked (key refused, unreachable...): see read_error
+    SKIPPED = "skipped"  # not asked: see read_error (another API than --consent-api, no receipt)
+
+
+class ConsentPost(Record):
+    """One choice a banner posted to the consent API in a phase, and the API's answer."""
+
+    page: str | None = Field(default=None, description="the page that posted it")
+    consent_id: str | None = None
+    action: str | None = None
+    choices: dict[str, bool] = Field(default_factory=dict)
+    status: int | None = Field(default=None, description="HTTP status; None: no answer")
+    error: str | None = Field(default=None, description="the API's error code, or why no answer")
+    seq: int | None = Field(default=None, description="receipt: the record's number in the chain")
+    hash: str | None = Field(default=None, description="receipt: the record's hash")
+    recorded_at: str | None = None
+    read_back: ReadBack | None = Field(default=None, description="None: not read back")
+    read_error: str | None = None
+    stored: StoredConsent | None = Field(default=None, description="the record read back")
+
+
+class ConsentApiUse(Record):
+    """The site's banner talks to our consent API (banner.js or an adapter) in this phase."""
+
+    api: str = Field(description="the API's origin, e.g. https://consent.example")
+    site_key: str
+    categories: list[str] = Field(
+        default_factory=list, description="the site's categories (from the banner's /config)"
+    )
+    required: list[str] = Field(
+        default_factory=list, description="the categories that are always on"
+    )
+    posts: list[ConsentPost] = Field(default_factory=list)
 
 
 class PhaseResult(Record):
@@ -256,6 +323,9 @@ class PhaseResult(Record):
     )
     storage: list[StorageEntry] = Field(default_factory=list)
     third_party_hosts: list[ThirdPartyHost] = Field(default_factory=list)
+    consent_api: ConsentApiUse | None = Field(
+        default=None, description="the banner's consent API, its posts and their receipts"
+    )
     started_at: datetime | None = None
     finished_at: datetime | None = None
 

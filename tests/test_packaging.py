@@ -39,6 +39,8 @@ PACKAGE_DATA = [
     "scanner/classify/data/NOTICE.txt",
     "reports/templates/report.html.j2",
     "consent_api/static/banner.js",
+    "consent_api/static/adapters/_shared.js",
+    "consent_api/static/adapters/klaro.js",
     "consent_api/openapi.json",
     "audits/alerts/templates/alert.html.j2",
     "audits/alerts/templates/alert.txt.j2",

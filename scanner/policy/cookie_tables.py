@@ -11,7 +11,7 @@ import re
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
 from scanner.policy.text import normalise
-from scanner.policy.vocab import category_from_label, parse_lifetime
+from scanner.policy.vocab import category_from_label, label_groups, parse_lifetime
 
 _NAME_COL = re.compile(
     r"^(?:nom|name|cookie|cookies|nom du cookie|cookie name|nom des cookies|nombre|nome|"
@@ -101,6 +101,9 @@ def _cookies_from_rows(
         for col in ("category", "purpose"):
             if category is None and col in header and header[col] < len(cells):
                 category = category_from_label(cells[header[col]])
+        if category is None and "domain" in header and header["domain"] < len(cells):
+            # "Our website (strictly necessary) | csrftoken", "Google Analytics | _ga, _gid"
+            category = _category_of_provider(cells[header["domain"]])
         if category is None and shifted is not None:
             category = previous  # the spanning vendor cell: same group as the row above
         category = category or context
@@ -125,6 +128,27 @@ def _cookies_from_rows(
                 )
             )
     return out
+
+
+#: what a vendor of the vendor table is used for says what its cookies are for
+_KIND_CATEGORY = {
+    "analytics": Category.ANALYTICS,
+    "advertising": Category.TRACKING,
+    "social": Category.TRACKING,
+}
+
+
+def _category_of_provider(cell: str) -> Category | None:
+    """The category a provider cell gives: its own words, else the kind of the vendor it names
+    (Hotjar: analytics; Meta Pixel: advertising)."""
+    found = category_from_label(cell)
+    if found is not None:
+        return found
+    from scanner.policy.vendors import vendors_in_text
+
+    kinds = {v.kind for v in vendors_in_text(normalise(cell), cookie_context=True)}
+    cats = {_KIND_CATEGORY[k] for k in kinds if k in _KIND_CATEGORY}
+    return cats.pop() if len(cats) == 1 else None
 
 
 def _lifetimes(cell: str, count: int) -> list[tuple[float | None, bool]]:
@@ -182,7 +206,7 @@ def cookies_from_html_tables(document: str, source: str | None) -> list[Declared
 def _context_category(lines: list[str]) -> Category | None:
     """The category named by the short text just above a table (a heading or a lead-in)."""
     for line in reversed(lines):
-        if 0 < len(line) <= 300:
+        if 0 < len(line) <= 300 and len(label_groups(line)) <= 1:
             found = category_from_label(line)
             if found is not None:
                 return found

@@ -39,6 +39,7 @@ from scanner.policy.text import (
     sentences,
     text_to_lines,
 )
+from scanner.policy.vendor_lists import listed_vendors, vendor_of_cookie
 from scanner.policy.vendors import vendor_by_name, vendor_country, vendors_in_text
 from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
 
@@ -48,6 +49,8 @@ COOKIE_WORD = (
     r"(?:cookies?|traceurs?|temoins?(?: de connexion)?|trackers?|galletas|"
     r"\w*-?cookies?)"
 )
+#: a company named in a list of processors that the vendor table does not know
+LISTED_VENDOR_CONFIDENCE = 0.7
 _COOKIE_CONTEXT = re.compile(
     r"\bcookies?\b|\btraceurs?\b|temoins? de connexion|\btrackers?\b|\bpixels?\b|"
     r"\bcookie-|-cookies?\b|\btags?\b"
@@ -110,7 +113,7 @@ _PERSONAL = (
     r"dati personali"
 )
 _NO_PERSONAL = re.compile(
-    r"(?:ne|n') ?(?:\w+ ){0,2}(?:collecte|recueille|traite|stocke|enregistre|conserve)\w* "
+    r"(?:ne|n') ?(?:\w+ ){0,2}(?:collect|recueill|trait|stock|enregistr|conserv)\w* "
     r"(?:aucune?|pas de|jamais de?)\s(?:\w+ ){0,2}(?:" + _PERSONAL + r")"
     r"|aucune? (?:" + _PERSONAL + r") n'(?:est|sont)"
     r"|(?:does|do|will|shall) not (?:\w+ ){0,2}(?:collect|store|process|record|gather)"
@@ -121,6 +124,12 @@ _NO_PERSONAL = re.compile(
     r"|(?:no|non) (?:\w+ ){0,2}(?:recoge|recopila|trata|raccoglie|tratta)\w* "
     r"(?:ningun\w*|alcun\w*) (?:" + _PERSONAL + r"|dato personale|dato personal)"
 )
+#: "... aucune donnée personnelle sur ce site": about the whole site, whatever follows
+_SITE_WIDE = re.compile(
+    r"\s*(?:sur (?:ce|notre) site|on (?:this|our) (?:web)?site|auf (?:dieser|unserer) "
+    r"(?:web)?seite|auf (?:dieser|unserer) website|en (?:este|nuestro) (?:sitio|portal)|"
+    r"su (?:questo|nostro) sito)"
+)
 _UNLESS = re.compile(
     r"\b(?:sans|sauf|unless|without|except|other than|autres? que|ohne|sin|senza|hors)\b"
 )
@@ -130,12 +139,17 @@ _COLLECTS = re.compile(
     r"gather|store)|(?:sont|seront|is|are|may be) (?:\w+ )?(?:collectees?|recueillies?|"
     r"stockees?|conservees?|traitees?|collected|processed|stored)|stockent|conservent|"
     r"collectees|erhobenen|erhoben|erfasst|wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
+    r"(?:erheben|verarbeiten|speichern) wir|"
+    # the site as the subject: "l'association collecte", "the charity processes", "el
+    # Ayuntamiento trata sus datos"
+    r"(?:collecte|recueille|collects|processes|gathers|verarbeitet|erhebt|recoge|recopila|"
+    r"raccoglie|tratta) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die)|"
     r"verarbeiten (?:\w+ )?(?:ihre )?personenbezogenen|recopilamos|tratamos|raccogliamo|"
     r"trattiamo)\b"
 )
 _PERSONAL_DATA = re.compile(
     _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
-    r"informationen|datos|dati|informations)\b|\bnom\b|\bname\b|e-?mail|adresse ip|"
+    r"informationen|datos|dati|informations|angaben)\b|\bnom\b|\bname\b|e-?mail|adresse ip|"
     r"ip address|user-?id"
 )
 #: data in general: personal unless the text around says it is anonymised
@@ -170,7 +184,8 @@ _EXEMPT = re.compile(
 _OUTSIDE_EU = re.compile(
     r"hors (?:de )?(?:l')?(?:ue|union europeenne|eee|espace economique)|"
     r"(?:en )?dehors de (?:l')?(?:ue|union europeenne|eee|espace economique)|"
-    r"outside (?:of )?(?:the )?(?:eu|european union|eea|european economic area)|"
+    r"outside (?:of )?(?:the )?(?:(?:uk|united kingdom|switzerland) (?:or|and) (?:the )?)?"
+    r"(?:eu|european union|eea|european economic area)|"
     r"pays tiers|third countr|drittla\w*|ausserhalb (?:der |des )?(?:eu|europaischen union|"
     r"ewr|europaischen wirtschaftsraum\w*)|"
     r"fuera (?:de la |del |de )?(?:ue|union europea|eee|espacio economico europeo)|"
@@ -180,6 +195,7 @@ _OUTSIDE_EU = re.compile(
 _TRANSFER = re.compile(
     r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|ubertrag\w*|transmit\w*|trasferi\w*|"
     r"aloj\w*|ubicad\w*|ospitat\w*|"
+    r"weiter\b|weitergegeben|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
     r"\bsent\b|envoy\w*|stock\w*|stored|heberg\w*|hosted|serveurs?|servers?|"
     r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?"
 )
@@ -198,7 +214,8 @@ _SAFEGUARDS: dict[str, re.Pattern[str]] = {
         r"tipo|clausole contrattuali (?:tipo|standard)"
     ),
     "adequacy": re.compile(
-        r"adequa\w*|niveau de protection (?:adequat|suffisant)|adequate level|"
+        r"adequa\w*|adecuaci\w*|adeguatezza|angemessenheitsbeschlu\w*|"
+        r"niveau de protection (?:adequat|suffisant)|adequate level|"
         r"angemessen\w* (?:schutz|datenschutz)niveau|nivel de proteccion adecuado|"
         r"livello di protezione adeguato"
     ),
@@ -212,7 +229,7 @@ _SAFEGUARDS: dict[str, re.Pattern[str]] = {
 _COUNTRIES: dict[str, re.Pattern[str]] = {
     "US": re.compile(
         r"etats[- ]unis|united states|\busa\b|\bu\.s\.a?\.?|vereinigte\w* staaten|"
-        r"estados unidos|stati uniti|\baux us\b|in the us\b"
+        r"estados unidos|stati uniti|\baux us\b|in the us\b|\bee\.\s?uu\b|\beeuu\b"
     ),
     "GB": re.compile(
         r"royaume[- ]uni|united kingdom|\buk\b|grande[- ]bretagne|vereinigte\w* konig"
@@ -227,11 +244,22 @@ _COUNTRIES: dict[str, re.Pattern[str]] = {
     "SG": re.compile(r"singap\w*"),
     "BR": re.compile(r"\bbresil\b|\bbrazil\b|\bbrasil\b"),
 }
+#: EU / EEA member states in the five languages (normalised): "hébergé ... à Roubaix (France)"
+_EU_COUNTRY = (
+    r"france|frankreich|francia|germany|allemagne|deutschland|alemania|germania|spain|espagne|"
+    r"spanien|espana|spagna|italy|italie|italien|italia|netherlands|pays-bas|niederlanden?|"
+    r"paises bajos|paesi bassi|ireland|irlande|irland|irlanda|belgium|belgique|belgien|belgica|"
+    r"belgio|austria|autriche|osterreich|portugal|portogallo|luxembourg|luxemburg|lussemburgo|"
+    r"finland|finlande|finnland|finlandia|sweden|suede|schweden|suecia|svezia|denmark|danemark|"
+    r"dinamarca|danimarca|poland|pologne|polen|polonia"
+)
 _IN_EU = re.compile(
-    r"(?:situes?|localises?|heberges?|stockees?|located|hosted|stored|based|befinden sich|"
-    r"ubicados|situati|ospitati)\b[^.]{0,60}(?:union europeenne|\bue\b|european union|\beu\b|"
-    r"en europe|in europe|\beee\b|\beea\b|in der eu|europaischen union|union europea|unione "
-    r"europea|en france|in france)"
+    r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
+    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati)\b[^.]{0,80}"
+    r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
+    rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
+    # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
+    rf"\bin (?:der eu|(?:{_EU_COUNTRY})\b)[^.]{{0,40}}\b(?:gehostet|gespeichert|betrieben)"
 )
 
 # --- retention ------------------------------------------------------------------------------
@@ -405,13 +433,14 @@ def extract_policy(
         else cookies_from_markdown(kept, source)
     )
     table_cookies += cookies_in_prose(kept, sents, source, {c.name for c in table_cookies})
+    vendors = reader.vendors(table_cookies)
     return DeclaredPolicy(
         origin=Origin.EXTRACTED,
         sources=[source] if source else [],
         language=language,
         mentions_cookies=bool(_COOKIE_CONTEXT.search(full_norm)) or bool(table_cookies),
-        categories=reader.categories(table_cookies),
-        vendors=reader.vendors(),
+        categories=reader.categories(table_cookies, vendors),
+        vendors=vendors,
         cookies=table_cookies,
         collects_personal_data=reader.personal_data(),
         audience_anonymised=reader.anonymised(),
@@ -439,8 +468,15 @@ class _Reader:
     def _cookie_context(self, s: Sentence) -> bool:
         return bool(_COOKIE_CONTEXT.search(s.norm) or _COOKIE_CONTEXT.search(normalise(s.heading)))
 
-    def categories(self, table_cookies: list[DeclaredCookie]) -> list[DeclaredCategory]:
+    def categories(
+        self, table_cookies: list[DeclaredCookie], vendors: Sequence[DeclaredVendor] = ()
+    ) -> list[DeclaredCategory]:
         found: dict[Category, DeclaredCategory] = {}
+        for v in vendors:
+            if v.name == "Google Analytics":
+                found[Category.GOOGLE_ANALYTICS] = DeclaredCategory(
+                    category=Category.GOOGLE_ANALYTICS, quote=v.quote, source=self.source
+                )
         for s in self.all:
             if _TYPOLOGY.search(s.norm) and not _SITE_USES.search(s.norm):
                 continue  # "there are five types of cookies: ..." defines, it does not declare
@@ -484,7 +520,7 @@ class _Reader:
         order = list(Category)
         return sorted(found.values(), key=lambda c: order.index(c.category))
 
-    def vendors(self) -> list[DeclaredVendor]:
+    def vendors(self, cookies: Sequence[DeclaredCookie] = ()) -> list[DeclaredVendor]:
         found: dict[str, DeclaredVendor] = {}
         for s in self.all:
             for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
@@ -497,6 +533,40 @@ class _Reader:
                         source=self.source,
                         confidence=0.8 if vendor.needs_context else 0.9,
                     )
+        known = {normalise(n) for n in found}
+        for name, s in listed_vendors(self.all):
+            norm = normalise(name)
+            if norm in known:
+                continue
+            known.add(norm)
+            # a list of processors is context enough for names that are also words ("Crisp")
+            table = vendors_in_text(norm, cookie_context=True)
+            if table:
+                vendor = table[0]
+                if vendor.name not in found:
+                    found[vendor.name] = DeclaredVendor(
+                        name=vendor.name,
+                        country=vendor_country(vendor),
+                        kind=vendor.kind,
+                        quote=s.text,
+                        source=self.source,
+                        confidence=LISTED_VENDOR_CONFIDENCE,
+                    )
+                continue
+            found[name] = DeclaredVendor(
+                name=name, quote=s.text, source=self.source, confidence=LISTED_VENDOR_CONFIDENCE
+            )
+        for cookie in cookies:
+            product = vendor_of_cookie(cookie.name, cookie.quote or "")
+            if product is not None and product.name not in found:
+                found[product.name] = DeclaredVendor(
+                    name=product.name,
+                    country=vendor_country(product),
+                    kind=product.kind,
+                    quote=cookie.quote,
+                    source=self.source,
+                    confidence=LISTED_VENDOR_CONFIDENCE,
+                )
         if "Google" in found and any(
             (v := vendor_by_name(name)) is not None and v.company == "Google" and name != "Google"
             for name in found
@@ -524,7 +594,7 @@ class _Reader:
             if (
                 match
                 and not _UNLESS.search(s.norm[match.end() : match.end() + 40])
-                and not self._about_measurement(i)
+                and (not self._about_measurement(i) or _SITE_WIDE.match(s.norm, match.end()))
             ):
                 return Flag(value=False, quote=s.text, source=self.source, confidence=0.9)
             if (
@@ -575,7 +645,12 @@ class _Reader:
 
     def storage_in_eu(self) -> Flag | None:
         for s in self.sents:
-            if _IN_EU.search(s.norm) and not _OUTSIDE_EU.search(s.norm):
+            outside = _OUTSIDE_EU.search(s.norm)
+            # "conservati in Italia e non vengono trasferiti fuori dall'UE" still says it
+            if _IN_EU.search(s.norm) and (
+                outside is None
+                or _NEGATION.search(s.norm[max(0, outside.start() - 40) : outside.start()])
+            ):
                 return Flag(value=True, quote=s.text, source=self.source)
         return None
 
@@ -694,9 +769,14 @@ class _Reader:
         names = re.compile(
             "|".join(rf"(?<![\w-]){re.escape(c.name.lower())}(?![\w-])" for c in cookies) or r"(?!)"
         )
+        # "pxl_consent : Conserve vos choix. Durée : 12 mois." - the second sentence is still
+        # the cookie's line: its duration is the cookie's lifetime
+        cookie_lines = [c.quote for c in cookies if c.quote and c.lifetime_days is not None]
         for i, s in enumerate(self.sents):
             matches = list(DURATION.finditer(s.norm))
             if not matches or names.search(s.text.lower()):
+                continue
+            if any(s.text in line for line in cookie_lines):
                 continue
             context = " ".join([normalise(s.heading), *(x.norm for x in self._window(i, 2, 0))])
             if not _RETENTION_WORD.search(context):

@@ -15,10 +15,17 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from scanner.classify.knowledge import CookieEntry
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
 from scanner.policy.text import Sentence, normalise
-from scanner.policy.vocab import DURATION, category_from_label, compound_days, parse_lifetime
+from scanner.policy.vocab import (
+    DURATION,
+    category_from_label,
+    compound_days,
+    label_groups,
+    parse_lifetime,
+)
 
 #: a name in a definition line is surer than one met in running text
 DEFINITION_CONFIDENCE = 0.75
@@ -160,6 +167,17 @@ def _knowledge() -> object:
 
 
 @lru_cache(maxsize=8192)
+def knowledge_entry(name: str) -> CookieEntry | None:
+    """The knowledge base's entry for a cookie name (an exact name, any domain), or None."""
+    from scanner.classify import KnowledgeBase
+
+    kb = _knowledge()
+    assert isinstance(kb, KnowledgeBase)
+    entries = kb.exact.get(name) or kb.exact_folded.get(name.lower())
+    return entries[0] if entries else None
+
+
+@lru_cache(maxsize=8192)
 def known_cookie(name: str) -> bool:
     """The classifier's knowledge base lists this name, for any domain (or a prefix of it)."""
     from scanner.classify import KnowledgeBase
@@ -180,13 +198,13 @@ def looks_like_cookie(name: str) -> bool:
     lowered = name.lower()
     if lowered in _NOT_NAMES or len(name) < 2 or len(name) > 64 or name.isdigit():
         return False
-    if "cookie" in lowered and not known_cookie(name):
+    if "cookie" in lowered and not known_cookie(name) and not _cookie_word_name(name):
         return False
     if re.search(r"\.(?:com|fr|de|es|it|org|net|html?|php|js)$", lowered):
         return False
     if "_" in name and re.search(r"[a-z]", lowered):
         return True
-    if re.fullmatch(r"[A-Za-z]{2,}\d+", name):  # uuid230
+    if re.fullmatch(r"[a-z][A-Za-z]+\d+", name):  # uuid230, not TYPO3
         return True
     if name.count("-") >= 2 and name.islower():
         return True
@@ -201,13 +219,31 @@ def looks_like_cookie(name: str) -> bool:
     return False
 
 
+def _cookie_word_name(name: str) -> bool:
+    """A name with "cookie" in it that is a name, not a word about cookies: `cookie_consent_status`,
+    `cookieyes-consent`, `borlabs-cookie`; not "Marketing-Cookies", "cookie-policy"."""
+    if "_" in name:
+        return True
+    lowered = name.lower()
+    return (
+        name.islower()
+        and "-" in name
+        and not re.search(
+            r"-cookies$|^cookies?-(?:policy|banner|richtlinie|einstellungen|settings|hinweis|tool|"
+            r"manager|politik|politica|erklarung)$",
+            lowered,
+        )
+    )
+
+
 #: "session" as a lifetime, not as a topic ("gestione della sessione")
 _SESSION_LIFETIME = re.compile(
     r"\((?:session|sitzung|sesion|sessione|browser session)\)|^\s*[:–-]?\s*(?:session|sitzung|"
     r"sesion|sessione)\b|(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|"
     r"scadenza)\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|"
-    r"sessione)|fermeture du navigateur|browser is closed|close (?:your|the) browser|"
-    r"schliessen des browsers|chiusura del browser|cierre del navegador"
+    r"sessione)|(?:ende|end|fin|fine|final) (?:der |of the |de la |della |de |of )?(?:session|"
+    r"sitzung|sesion|sessione)|fermeture du navigateur|browser is closed|"
+    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador"
 )
 
 
@@ -253,7 +289,8 @@ def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
         if not (looks_like_cookie(name) or (plain and (lifetime is not None or session))):
             context_at = _remember(above, stripped, context_at)
             continue
-        category = _category_above(above)
+        # the heading or lead-in above; else the line's own words ("– Sitzungscookie von ...")
+        category = _category_above(above) or category_from_label(rest)
         out.append(
             DeclaredCookie(
                 name=name,
@@ -332,7 +369,7 @@ def _remember(above: list[str], line: str, context_at: int) -> int:
 def _category_above(above: list[str]) -> Category | None:
     """The category the nearest lines above name (a heading, a lead-in), within six lines."""
     for line in reversed(above[-6:]):
-        if len(line) <= 300:
+        if len(line) <= 300 and len(label_groups(line)) <= 1:
             found = category_from_label(line)
             if found is not None:
                 return found
@@ -354,6 +391,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         if " | " in text:
             continue  # a table row: read by cookie_tables
         names: list[re.Match[str]] = []
+        plain: re.Match[str] | None = None  # a known plain name just before: "dont cart et _x"
         for m in _TOKEN.finditer(text):
             if _stem(m.group(1)) in taken:
                 continue
@@ -363,19 +401,39 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or _named_as_cookie(text, m)
                 or (between is not None and _listed_with(m.group(1), between))
             ):
+                if (
+                    plain is not None
+                    and (not names or names[-1].end() <= plain.start())
+                    and _listed_with(plain.group(1), text[plain.end() : m.start()])
+                ):
+                    names.append(plain)
                 names.append(m)
+                plain = None
+            elif re.fullmatch(r"[a-z]{2,20}", m.group(1)) and known_cookie(m.group(1)):
+                plain = m
+            elif not _LIST_JOIN.match(m.group(1)):
+                plain = None
         if not names:
             continue
         context_at = i  # a list of names goes on speaking about cookies
+        # "les cookies _a (1 an) et _b (30 minutes) mesurent l'audience": the words after the
+        # last name, when they name one kind, are the kind of every name without its own
+        tail = text[names[-1].end() :]
+        shared = category_from_label(tail) if len(label_groups(tail)) == 1 else None
         for k, m in enumerate(names):
             name = m.group(1)
             following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
             lifetime, session = _lifetime(following[:80])
             before = text[names[k - 1].end() if k else 0 : m.start()]
+            if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
+                session = True  # "la cookie de sesión rl_sid": a session cookie is one
             category = (
                 category_from_label(before)
                 or category_from_label(text[: m.start()])
                 or category_from_label(s.heading)
+                # "One cookie, x, remembers your choice; it is strictly necessary."
+                or category_from_label(following)
+                or shared
             )
             taken.add(_stem(name))
             out.append(
@@ -392,6 +450,11 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
     return out
 
 
+_SESSION_COOKIE_BEFORE = re.compile(
+    r"(?:session[- ]?cookie|cookie de session|cookie de sesi[oó]n|cookie di sessione|"
+    r"sitzungs-?cookie)\s*[,:(]?\s*[`'\"«“‘]?$",
+    re.I,
+)
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
 
 

@@ -125,6 +125,8 @@ def html_to_lines(document: str) -> list[str]:
         if closing:
             if name in ("td", "th"):
                 parts.append(" \t ")
+            elif name == "dt":
+                parts.append(" : ")  # "<dt>_ga</dt><dd>...</dd>" reads "_ga : ..."
             elif name in _BLOCK_TAGS:
                 parts.append("\n")
             continue
@@ -139,7 +141,7 @@ def html_to_lines(document: str) -> list[str]:
             continue
         if name == "li":
             parts.append("\n- ")
-        elif name in _BLOCK_TAGS:
+        elif name in _BLOCK_TAGS and name != "dd":
             parts.append("\n")
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(node.contents))
@@ -162,7 +164,8 @@ def text_to_lines(document: str) -> list[str]:
     return document.splitlines()
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"«(\[A-ZÀ-ÖØ-Þ0-9])")
+#: not after "EE." ("EE. UU.", the United States in Spanish)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\bEE\.)\s+(?=[\"«(\[A-ZÀ-ÖØ-Þ0-9])")
 _BULLET = re.compile(r"^\s*(?:[-*•●○▪◦–]|\d{1,2}[.)])\s+")
 _INLINE_BULLET = re.compile(r"(?<=\S)\s*(?:[•●○▪◦]|(?<=[a-zà-ÿ.)])-(?=\s[A-ZÀ-Þ]))\s*")
 #: "3. Stockage des données", "1 - Qu'est-ce qu'un cookie ?", "Article 5", "10) Matomo"; not
@@ -212,7 +215,9 @@ def _joined(lines: list[str]) -> list[str]:
     return out
 
 
-_EMPHASIS = re.compile(r"(?:(?<=\s)|^)[*_]{2,3}|[*_]{2,3}(?=\s|$|[.,;:!?])")
+_EMPHASIS = re.compile(r"(?:(?<=\s)|^)\*{2,3}|\*{2,3}(?=\s|$|[.,;:!?])")
+#: "__bold__" only in pairs: "__zlcmid", "__gads" are cookie names
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w*])(_{2,3})(?=[^\s_])(.+?)(?<=[^\s_])\1(?![\w*])")
 _LABEL_SPLIT = re.compile(r"(?<=[a-zà-ÿ)])\s+(?=[A-ZÀ-Þ][\w/'’-]*(?:\s[\w/'’-]+){0,3}\s:\s)")
 
 
@@ -228,7 +233,7 @@ def sentences(lines: list[str]) -> list[Sentence]:
             out.append(Sentence(heading, normalise(heading), heading, len(out), is_heading=True))
             continue
         bullet = bool(_BULLET.match(line))
-        line = _BULLET.sub("", line)
+        line = _UNDERSCORE_EMPHASIS.sub(r"\2", _BULLET.sub("", line))
         for piece in _INLINE_BULLET.split(line):
             for part in (
                 p for chunk in _SENTENCE_END.split(piece) for p in _LABEL_SPLIT.split(chunk)

@@ -243,7 +243,8 @@ VENDORS: tuple[Vendor, ...] = (
         "US",
         ("doubleclick.net", "googleadservices.com", "googlesyndication.com"),
         True,
-        r"google\s*ads(ense)?\b|doubleclick|adwords|google marketing platform",
+        r"google\s*ads(ense)?\b|doubleclick|adwords|google marketing platform|"
+        r"google ad manager",
         "advertising",
     ),
     _v(
@@ -377,6 +378,16 @@ VENDORS: tuple[Vendor, ...] = (
         "video",
     ),
     _v("Vimeo", "Vimeo", "US", ("vimeo.com", "vimeocdn.com"), True, r"vimeo", "video"),
+    _v("Spotify", "Spotify", "SE", ("spotify.com", "scdn.co"), True, r"spotify", "video"),
+    _v(
+        "SoundCloud",
+        "SoundCloud",
+        "DE",
+        ("soundcloud.com", "sndcdn.com"),
+        True,
+        r"soundcloud",
+        "video",
+    ),
     _v(
         "Dailymotion",
         "Dailymotion",
@@ -733,6 +744,24 @@ def _knowledge() -> object:
     return KnowledgeBase.load()
 
 
+#: what a vendor of each kind is used for, in five languages: "para el chat de soporte usamos
+#: Intercom" names Intercom as a vendor as surely as a sentence about cookies does
+_KIND_CONTEXT: dict[str, re.Pattern[str]] = {
+    kind: re.compile(words)
+    for kind, words in {
+        "chat": r"\bchat|messagerie|live support|support client|service client|kundenservice|"
+        r"soporte|assistenza",
+        "social": r"partag|\bshare|teilen|compartir|condivi|reseaux sociaux|soziale|"
+        r"redes sociales|social\b|bouton|button|plugin",
+        "payment": r"paiement|payment|zahlung|pago|pagament",
+        "video": r"video",
+        "crm": r"newsletter|lettre d'information|e-?mailing|crm\b",
+        "analytics": r"statisti|analytics|analyse|mesure d'audience|audience measurement",
+        "advertising": r"publicit|advertis|werbung|anzeigen|pubblicit",
+    }.items()
+}
+
+
 def vendors_in_text(normalised: str, *, cookie_context: bool) -> list[Vendor]:
     """Vendors named in a normalised sentence; bare social names only in a cookie context."""
     found: list[Vendor] = []
@@ -746,7 +775,9 @@ def vendors_in_text(normalised: str, *, cookie_context: bool) -> list[Vendor]:
     )
     for vendor, pattern in (_TEXT_RES[i] for i in candidates):
         if vendor.needs_context and not cookie_context:
-            continue
+            kind_words = _KIND_CONTEXT.get(vendor.kind)
+            if kind_words is None or not kind_words.search(normalised):
+                continue
         for m in pattern.finditer(normalised):
             if vendor.kind == "social" and _EXAMPLE.search(normalised[: m.start()]):
                 continue

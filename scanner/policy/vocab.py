@@ -138,12 +138,12 @@ KIND_WORDS: dict[Category, str] = {
     Category.TECHNICAL: (
         r"techniques?|technical|technisch\w*|tecnic[oia]s?|"
         r"fonctionnels?|fonctionnalite|functional(?:ity)?|funktional\w*|funcional\w*|"
-        r"funzional\w*|(?:strictement |strictly |absolument )?necessaires?|"
+        r"funzional\w*|(?:strictement |strictly |absolument )?necessaires?|necessari[oea]?|"
         r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
-        r"erforderlich\w*|necesari[oa]s|necessari|indispensables?|"
+        r"erforderlich\w*|necesari[oa]s?|indispensables?|tecnich[ei]|essenzial[ei]|"
         r"de preferences?|preference|required|needed|obligatoires?|imprescindibles?"
     ),
-    Category.SESSION: r"de session|session|sitzungs|de sesion|di sessione",
+    Category.SESSION: r"de session|session|sitzungs|sitzungs-?cookies?|de sesion|di sessione",
     Category.TRACKING: (
         r"de tracage|tracage|de suivi|tracking|de ciblage|ciblage|targeting|"
         r"publicitaires?|de publicite|advertising|advertisement|ads|"
@@ -151,17 +151,35 @@ KIND_WORDS: dict[Category, str] = {
         r"soziale\w*(?: medien)?|"
         r"redes sociales|sociales|comportementa\w*|"
         r"behaviou?ral|de profilage|profilazione|di profilazione|werbe\w*|"
-        r"publicitari[oa]s|de publicidad|pubblicitari|third[- ]party advertising"
+        r"publicitari[oa]s?|de publicidad|pubblicitar\w*|third[- ]party advertising|werbung"
     ),
     Category.ANALYTICS: (
         r"analytiques?|analytics?|analytical|d'analyse|analysis|de mesure d'audience|"
         r"de mesure de l'audience|mesure d'audience|audience measurement|statistiques?|"
         r"statisti(?:cs|cal)|statistik\w*|analyse\w*|de performance|performance|"
-        r"analitic[oia]s?|estadistic[oa]s|statistici|di statistica|de rendimiento|"
+        r"analitic[oia]s?|analitich[ei]|estadistic[oa]s?|statistic[io]|statistich[ei]|"
+        r"di statistica|"
+        r"de rendimiento|de medicion|di misurazione|mesur\w* (?:de )?l'audience|"
         r"de analisis|di analisi"
     ),
 }
 _LABEL_RES = {cat: re.compile(rf"\b(?:{words})\b") for cat, words in KIND_WORDS.items()}
+
+
+def label_groups(text: str) -> set[str]:
+    """The category groups (exempt / analytics / tracking) a short text names: a lead-in that
+    names several ("cookie necessari, statistici e di marketing") says nothing about one row."""
+    from scanner.policy.text import normalise
+
+    norm = normalise(text)
+    groups = set()
+    if _LABEL_RES[Category.TRACKING].search(norm):
+        groups.add("tracking")
+    if _LABEL_RES[Category.ANALYTICS].search(norm) or re.search(r"google\s*analytics", norm):
+        groups.add("analytics")
+    if _LABEL_RES[Category.TECHNICAL].search(norm) or _LABEL_RES[Category.SESSION].search(norm):
+        groups.add("exempt")
+    return groups
 
 
 def category_from_label(text: str) -> Category | None:

@@ -122,7 +122,7 @@ def test_a_hanging_receiver_never_blocks_the_caller(
     with AlertDispatcher(settings) as dispatcher:
         started = time.monotonic()
         futures = dispatcher.submit(alert, [_target(hang), _target(fine)])
-        assert time.monotonic() - started < 0.2  # the run goes on at once
+        assert time.monotonic() - started < 0.45  # at once (a hung send takes 0.5 s)
         assert futures[1].result(timeout=5).delivered  # not held up by the hanging one
         hung = futures[0].result(timeout=10)
     assert not hung.delivered and hung.attempts == 2

@@ -41,6 +41,14 @@ SAMPLE = {
     "host": "www.facebook.com",
     "cmp": "Klaro",
     "detail": "(Klaro)",
+    "layer": "second_layer",
+    "method": "autoconsent:cookieconsent3",
+    "phase": "reject",
+    "error": "inconsistent_choices",
+    "action": "custom",
+    "choices": "(analytics=yes)",
+    "api": "https://consent.example",
+    "answer": "HTTP 201, seq 3, hash 0a1b",
 }
 
 
@@ -75,6 +83,8 @@ def test_message_renders_in_both_languages(message_id: str) -> None:
         assert "de traçage" in fr.title + fr.explanation
     if "country" in en_fields:
         assert "aux États-Unis" in fr.explanation
+    if "phase" in en_fields:
+        assert "« tout refuser »" in fr.title and '"reject all"' in en.title
 
 
 @pytest.mark.parametrize("message_id", sorted(EVIDENCE))
@@ -87,6 +97,8 @@ def test_evidence_details_render_in_both_languages(message_id: str) -> None:
     for lang in LANGUAGES:
         text = evidence_detail(ev, lang)
         assert text and "{" not in text
+    if "layer" in fields:
+        assert "dans le niveau des paramètres" in (evidence_detail(ev, "fr") or "")
 
 
 def test_a_finding_saved_before_messages_keeps_its_own_words() -> None:

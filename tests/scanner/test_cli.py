@@ -21,6 +21,7 @@ import pytest
 from scanner import model
 from scanner.demo.server import LocalWeb
 from scanner.model import Scan
+from tests.fixtureweb.sites import hostile
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -113,6 +114,7 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_leaves_a_valid_partial_scan(local_web: LocalWeb, tmp_path: Path) -> None:
+    seen = len(hostile.TRICKLE_SEEN)
     proc = subprocess.Popen(
         [sys.executable, "-m", "scanner", "scan", "https://www.hostile.test/endless",
          "--out", str(tmp_path), "--page-timeout", "30", "--depth", "0",
@@ -121,13 +123,17 @@ def test_ctrl_c_leaves_a_valid_partial_scan(local_web: LocalWeb, tmp_path: Path)
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     try:
-        time.sleep(4)  # the browser is up and the endless page is loading
+        deadline = time.monotonic() + 120
+        while len(hostile.TRICKLE_SEEN) == seen and proc.poll() is None:
+            assert time.monotonic() < deadline, "the scan never reached the endless page"
+            time.sleep(0.1)  # until the browser is on the endless page (it asks for /trickle)
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
+    assert (tmp_path / "scan.json").is_file(), err
     scan = Scan.load(tmp_path / "scan.json")
     assert scan.interrupted
     assert scan.summary is not None and scan.summary.status.value in ("partial", "failed")

@@ -19,7 +19,7 @@ def test_hostile_pages_are_recorded_not_fatal(local_web: LocalWeb) -> None:
     t0 = time.monotonic()
     result = crawl(
         settings_for(
-            local_web, HOSTILE, phases=(Phase.NONE,), page_timeout=4.0, max_depth=1,
+            local_web, HOSTILE, phases=(Phase.NONE,), page_timeout=10.0, max_depth=1,
             max_body_bytes=10_000_000, sitemap=False, concurrency=2,
         )
     )  # fmt: skip
@@ -44,7 +44,8 @@ def test_hostile_pages_are_recorded_not_fatal(local_web: LocalWeb) -> None:
     assert 150 <= len(phase.cookies) <= 180
     assert any("dialog" in n for n in result.scan.notes)
     assert any("popup" in n for n in result.scan.notes)
-    assert elapsed < 60
+    # Bounded: the endless page is cut at its timeout (a hang would never end).
+    assert elapsed < 240
 
 
 def test_payload_cookie_name_is_kept_verbatim(local_web: LocalWeb) -> None:

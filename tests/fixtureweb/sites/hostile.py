@@ -29,6 +29,8 @@ PAGES = {
     "/data.json": "not HTML",
 }
 PAYLOAD_NAME = "<script>alert(1)</script>"
+# How many times /trickle was asked for: a test waits for it to know a browser is on /endless.
+TRICKLE_SEEN: list[float] = []
 
 
 def _html(body: str) -> Response:
@@ -44,17 +46,22 @@ def index() -> Response:
 
 @site.get("/endless")
 def endless() -> Response:
-    return _html("<p>loading forever</p><img src='/trickle'>")
+    # An async script holds the load event (not DOMContentLoaded) until it has arrived, and its
+    # body never ends. (An image of zero bytes would not do: Chromium gives up decoding it once
+    # a few bytes show it is no image, and the load event then fires.)
+    return _html("<p>loading forever</p><script async src='/trickle'></script>")
 
 
 @site.get("/trickle")
 def trickle() -> Response:
+    TRICKLE_SEEN.append(time.monotonic())
+
     def gen() -> Iterator[bytes]:
         for _ in range(120):  # 60 s at most
-            yield b"\0"
+            yield b" "
             time.sleep(0.5)
 
-    return Response(gen(), content_type="image/png")
+    return Response(gen(), content_type="text/javascript")
 
 
 @site.get("/loop")

@@ -1,0 +1,131 @@
+"""Vendors a policy lists as its processors or recipients, known to the vendor table or not.
+
+A careful reader notes every company a policy names as receiving data ("Nous faisons appel aux
+prestataires suivants : - Colissimo (livraison)", a sub-processor table whose first column is
+"Datadog, Inc."), whether or not anyone has heard of it. The vendor table
+(`scanner/policy/vendors.py`) only knows well-known vendors; this module reads the names out
+of the two layouts that declare recipients:
+
+- a bulleted list under a lead-in or heading about processors / recipients / service providers
+  in one of the five languages: the capitalised name that starts each item, before "(", ",",
+  " – " or the end of the item (a name followed by ":" is a label, "Hosting: ...", not a name);
+- a table whose first header cell names the processor ("Sub-processor", "Prestataire",
+  "Anbieter", "Proveedor", "Fornitore"...): the first cell of each row.
+
+A declared cookie also names its product when the line that declares it names the company:
+"_ga | Google | Statistiche" declares Google Analytics (the classifier's knowledge base says
+whose `_ga` is), "cart | Shopify" does not declare Shopify unless the row names it.
+
+Legal suffixes are dropped ("Datadog, Inc." is "Datadog"). Nothing is guessed about the
+vendor's country or kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scanner.policy.text import Sentence, normalise
+from scanner.policy.vendors import Vendor, vendors_in_text
+from scanner.policy.vocab import category_from_label
+
+#: a lead-in or heading announcing a list of recipients
+_RECIPIENTS = re.compile(
+    r"prestataires?|sous-traitants?|sub-?processors?|\bprocessors|service providers|"
+    r"auftragsverarbeiter|dienstleister|encargados? del tratamiento|proveedores|"
+    r"responsabili (?:esterni )?del trattamento|fornitori"
+)
+#: the first header cell of a table of processors
+_VENDOR_HEADER = re.compile(
+    r"^(?:sub-?processors?|processors?|prestataires?|sous-traitants?|destinataires?|"
+    r"recipients?|vendors?|service providers?|providers?|company|societe|anbieter|"
+    r"auftragsverarbeiter|dienstleister|empfanger|proveedor(?:es)?|encargados?|"
+    r"destinatarios?|fornitor[ei]|responsabil[ei]|destinatari|partners?|partenaires?)\b"
+)
+_NAME = re.compile(
+    r"^(?P<name>[A-Z0-9][\w&.'’+-]*(?:\s+(?:&\s+)?[A-Z0-9][\w&.'’+-]*){0,3})"
+    r"\s*(?:\(|,|;|\s[–—-]\s|\.?$)"
+)
+_LEGAL = re.compile(
+    r"(?:,?\s+(?:inc|ltd|llc|gmbh|ag|sas|sa|sarl|srl|spa|s\.?p\.?a|s\.?l|bv|b\.v|nv|plc|co|"
+    r"corp|corporation|limited|unlimited|se|oy|ab|as|kg|gmbh & co\. kg)\.?)+$",
+    re.I,
+)
+#: words that start list items without being a company
+_NOT_VENDORS = {
+    "nous",
+    "we",
+    "wir",
+    "les",
+    "the",
+    "our",
+    "nos",
+    "unsere",
+    "los",
+    "nuestros",
+    "i",
+    "il",
+    "gli",
+    "cookies",
+    "cookie",
+    "n/a",
+    "none",
+    "aucun",
+}
+
+
+def _clean(raw: str) -> str | None:
+    name = _LEGAL.sub("", raw.strip(" .,;")).strip(" .,;")
+    if len(name) < 2 or name.lower() in _NOT_VENDORS or name.isdigit():
+        return None
+    if category_from_label(name) is not None or _RECIPIENTS.search(normalise(name)):
+        return None  # "Marketing", "Sous-traitants": a kind or a label, not a company
+    return name
+
+
+def listed_vendors(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """(name, the sentence it was read from) for every recipient a list or table names."""
+    out: list[tuple[str, Sentence]] = []
+    lead_in = ""
+    in_vendor_table = False
+    for s in sents:
+        if " | " in s.text:
+            cells = [c.strip() for c in s.text.split(" | ")]
+            if _VENDOR_HEADER.match(normalise(cells[0])):
+                in_vendor_table = True
+                continue
+            if in_vendor_table:
+                name = _clean(cells[0])
+                if name:
+                    out.append((name, s))
+            continue
+        in_vendor_table = False
+        if not s.bullet or s.is_heading:
+            lead_in = s.norm + " " + normalise(s.heading)
+            continue
+        if not _RECIPIENTS.search(lead_in):
+            continue
+        m = _NAME.match(s.text)
+        if m is not None:
+            name = _clean(m.group("name"))
+            if name:
+                out.append((name, s))
+    return out
+
+
+def vendor_of_cookie(name: str, quote: str) -> Vendor | None:
+    """The vendor-table product whose cookie `name` is (by the classifier's knowledge base),
+    when the cookie's own line names that product or its company."""
+    from scanner.policy.prose_cookies import knowledge_entry
+
+    entry = knowledge_entry(name)
+    if entry is None or not entry.vendor:
+        return None
+    products = vendors_in_text(normalise(entry.vendor), cookie_context=True)
+    if not products:
+        return None
+    vendor = products[0]
+    line = normalise(quote)
+    for word in (vendor.company, vendor.name.split()[0]):
+        if re.search(rf"\b{re.escape(normalise(word))}\b", line):
+            return vendor
+    return None

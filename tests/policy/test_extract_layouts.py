@@ -1,0 +1,141 @@
+"""Generic readings added while tuning on the team-written set (tests/policy/authored, tune
+half): definition lists, processor lists, vendor-first tables, lead-ins naming several kinds,
+cookie names containing "cookie", session cookies named as such, storage in an EU country,
+transfers in every wording. Texts written for these tests, different from the set's."""
+
+from __future__ import annotations
+
+from scanner.model import Category
+from scanner.policy import TransferKind, extract_policy
+
+
+def extract(text: str, content_type: str = "text/plain"):  # type: ignore[no-untyped-def]
+    return extract_policy(text, "policy", content_type)
+
+
+def test_html_definition_lists_give_one_cookie_per_term_and_no_retention() -> None:
+    p = extract(
+        "<html><body><h2>Cookies de mesure d'audience</h2><dl>"
+        "<dt>stat_uid</dt><dd>Identifie le navigateur. Durée : 6 mois.</dd>"
+        "<dt>stat_visit</dt><dd>Regroupe une visite. Durée : 30 minutes.</dd>"
+        "</dl></body></html>",
+        "text/html",
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("stat_uid", 182.64, Category.ANALYTICS),
+        ("stat_visit", 0.0208, Category.ANALYTICS),
+    ]
+    assert not p.retention  # "Durée : 6 mois." is the cookie's lifetime
+
+
+def test_processors_listed_by_name_are_vendors_known_or_not() -> None:
+    p = extract(
+        "Nous faisons appel aux sous-traitants suivants :\n"
+        "- Livrexpress (transport des colis) ;\n"
+        "- Crisp (support client) ;\n"
+        "- Hébergement : un serveur dédié.\n"
+    )
+    names = {v.name: v for v in p.vendors}
+    assert set(names) == {"Livrexpress", "Crisp"}
+    assert names["Crisp"].country == "FR" and names["Livrexpress"].country is None
+
+
+def test_a_sub_processor_table_names_its_vendors_without_legal_suffixes() -> None:
+    p = extract(
+        "| Sub-processor | Purpose | Location |\n| --- | --- | --- |\n"
+        "| Ticketwise, Inc. | Support tickets | United States |\n"
+        "| Hetzner Online GmbH | Hosting | Germany |\n"
+    )
+    assert {v.name for v in p.vendors} == {"Ticketwise", "Hetzner"}
+
+
+def test_internal_recipients_are_not_vendors() -> None:
+    p = extract("Destinataires internes :\n- Direction\n- Equipe BI\n- Pôle RH\n")
+    assert p.vendors == []
+
+
+def test_a_provider_cell_gives_the_category_and_a_row_naming_the_company_the_product() -> None:
+    p = extract(
+        "| Service | Cookies | Duration |\n|---|---|---|\n"
+        "| Our shop (strictly necessary) | shop_sid | session |\n"
+        "| Hotjar | _hjSessionUser_77 | 1 year |\n"
+        "| Google | _ga | 2 years |\n"
+    )
+    cats = {c.name: c.category for c in p.cookies}
+    assert cats["shop_sid"] is Category.TECHNICAL
+    assert cats["_hjSessionUser_77"] is Category.ANALYTICS
+    assert "Google Analytics" in {v.name for v in p.vendors}
+    assert Category.GOOGLE_ANALYTICS in {c.category for c in p.categories}
+
+
+def test_a_lead_in_naming_several_kinds_does_not_label_every_row() -> None:
+    p = extract(
+        "Utilizziamo cookie necessari, statistici e di marketing.\n\n"
+        "| Nome | Durata | Categoria |\n|---|---|---|\n"
+        "| sess_x | Sessione | Necessario |\n"
+        "| stat_y | 2 anni | Statistiche |\n"
+        "| other_z | 1 anno | |\n"
+    )
+    cats = {c.name: c.category for c in p.cookies}
+    assert cats == {
+        "sess_x": Category.TECHNICAL,
+        "stat_y": Category.ANALYTICS,
+        "other_z": None,
+    }
+
+
+def test_names_with_cookie_in_them_and_words_about_cookies() -> None:
+    p = extract(
+        "Cookies\n"
+        "- cookie_choice_state: keeps your choice (1 year).\n"
+        "- acme-lb-cookie: load balancing (session).\n"
+        "Read our cookie-policy and the Marketing-Cookies section.\n"
+    )
+    assert [c.name for c in p.cookies] == ["cookie_choice_state", "acme-lb-cookie"]
+
+
+def test_a_session_cookie_named_as_such_is_a_session_cookie() -> None:
+    p = extract(
+        "Solo usamos la cookie de sesión app_sid, que mantiene tu sesión iniciada. "
+        "Das Cookie fe_x wird am Ende der Sitzung gelöscht."
+    )
+    assert {c.name: c.session for c in p.cookies} == {"app_sid": True, "fe_x": True}
+
+
+def test_known_plain_name_listed_before_a_cookie_name() -> None:
+    p = extract("La boutique dépose des cookies nécessaires, dont cart et _shop_token.")
+    assert [c.name for c in p.cookies] == ["cart", "_shop_token"]
+    assert {c.category for c in p.cookies} == {Category.TECHNICAL}
+
+
+def test_storage_in_an_eu_country_and_a_negated_transfer_in_the_same_sentence() -> None:
+    p = extract(
+        "I dati sono conservati su server situati in Italia e non vengono trasferiti fuori "
+        "dall'Unione europea."
+    )
+    assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+    assert [t.kind for t in p.transfers] == [TransferKind.NONE]
+    q = extract("Der Shop wird bei einem Anbieter in Deutschland gehostet.")
+    assert q.storage_in_eu is not None
+
+
+def test_transfers_in_other_wordings() -> None:
+    p = extract(
+        "Estas empresas pueden transferir datos a EE. UU.; están adheridas al Marco de "
+        "Privacidad de Datos UE-EE. UU."
+    )
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["dpf"])]
+    q = extract("Wir geben keine Daten in Drittländer außerhalb der EU weiter.")
+    assert [t.kind for t in q.transfers] == [TransferKind.NONE]
+    r = extract("Your data is not transferred outside the UK or the EU.")
+    assert [t.kind for t in r.transfers] == [TransferKind.NONE]
+
+
+def test_no_personal_data_on_this_site_is_site_wide() -> None:
+    p = extract(
+        "Nous ne collectons aucune donnée personnelle sur ce site : il n'y a ni formulaire "
+        "ni outil de statistiques."
+    )
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is False
+    q = extract("Für die Mitgliederverwaltung verarbeiten wir Name und Anschrift.")
+    assert q.collects_personal_data is not None and q.collects_personal_data.value is True
