@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
@@ -54,11 +55,11 @@ from playwright.async_api import (
 )
 
 from scanner import __version__, consent
-from scanner.browser import browser_version, fresh_profile, visitor_user_agent
+from scanner.browser import BrowserOptions, browser_version, fresh_profile, visitor_user_agent
 from scanner.config import ScanSettings
 from scanner.consent_capture import ConsentApiWatcher
 from scanner.domains import normalise_url, site_of
-from scanner.errors import NavigationError, ScanFailedError
+from scanner.errors import CookieAuditError, NavigationError, ScanFailedError
 from scanner.frontier import Target, order_links, sitemap_locs, sitemap_url
 from scanner.model import (
     Banner,
@@ -193,6 +194,63 @@ class PhaseRun:
         )
 
 
+class _Profiles:
+    """The phases' fresh profiles, each launched while the previous phase still runs.
+
+    A launch costs about a second (more on a loaded machine); launched one phase ahead it
+    overlaps the previous phase's pages. Every profile launched is closed, Ctrl-C included.
+    """
+
+    def __init__(
+        self, playwright: Playwright, options: BrowserOptions, user_agent: str, stages: StageClock
+    ) -> None:
+        self.playwright = playwright
+        self.options = options
+        self.user_agent = user_agent
+        self.stages = stages
+        self._ahead: asyncio.Future[tuple[BrowserContext, AsyncExitStack]] | None = None
+        self._open: dict[BrowserContext, AsyncExitStack] = {}
+
+    async def _launch(self) -> tuple[BrowserContext, AsyncExitStack]:
+        stack = AsyncExitStack()
+        t0 = time.perf_counter()
+        try:
+            profile = fresh_profile(self.playwright, self.options, self.user_agent)
+            context = await stack.enter_async_context(profile)
+        except BaseException:
+            await stack.aclose()
+            raise
+        self.stages.add("launch", time.perf_counter() - t0)
+        return context, stack
+
+    def launch_ahead(self) -> None:
+        self._ahead = asyncio.ensure_future(self._launch())
+
+    async def take(self) -> BrowserContext:
+        """The profile launched ahead, or a new one."""
+        if self._ahead is None:
+            self._ahead = asyncio.ensure_future(self._launch())
+        # Shielded: on Ctrl-C the launch completes and `close` closes what it launched.
+        context, stack = await asyncio.shield(self._ahead)
+        self._ahead = None
+        self._open[context] = stack
+        return context
+
+    async def release(self, context: BrowserContext) -> None:
+        await self._open.pop(context).aclose()
+
+    async def close(self) -> None:
+        """Close a profile launched ahead for a phase that did not run."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return
+        try:
+            _context, stack = await ahead
+        except (PlaywrightError, CookieAuditError, OSError):
+            return  # it never launched: nothing to close
+        await stack.aclose()
+
+
 class Crawler:
     """Crawls one site in every phase of `settings`; collaborators come in through here."""
 
@@ -224,18 +282,27 @@ class Crawler:
             version = await browser_version(self.playwright, self.options)
         site = _SiteCrawl(start_url, site_of(start_url), visitor_user_agent(version))
         interrupted = False
+        profiles = _Profiles(self.playwright, self.options, site.user_agent, self.stages)
         try:
-            for phase in settings.phases:
+            for n, phase in enumerate(settings.phases, start=1):
                 if time.monotonic() >= self._deadline:
                     site.notes.append(f"phase {phase.value} not run: the scan timeout ran out")
                     break
-                site.phases.append(await self._phase(site, phase))
+                context = await profiles.take()
+                if n < len(settings.phases):
+                    profiles.launch_ahead()  # the next phase's Chromium starts meanwhile
+                try:
+                    site.phases.append(await self._phase(site, phase, context))
+                finally:
+                    await profiles.release(context)
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
             interrupted = True
             site.notes.append("interrupted (Ctrl-C): the scan holds what was recorded until then")
+        finally:
+            await profiles.close()
         scan = Scan(
             target=start_url,
             site=site.site,
@@ -256,57 +323,54 @@ class Crawler:
         )
         return CrawlResult(scan=scan, policy_html=site.policy_html)
 
-    async def _phase(self, site: _SiteCrawl, phase: Phase) -> PhaseResult:
+    async def _phase(self, site: _SiteCrawl, phase: Phase, context: BrowserContext) -> PhaseResult:
         settings = self.settings
-        launched = time.perf_counter()
-        async with fresh_profile(self.playwright, self.options, site.user_agent) as context:
-            self.stages.add("launch", time.perf_counter() - launched)
-            recorder = PhaseRecorder(
-                context,
-                site.site,
-                keep_values=settings.keep_values,
-                max_body_bytes=settings.max_body_bytes,
-            )
-            with self.stages.stage("install"):
-                await recorder.install()
-            run = PhaseRun(phase, context, recorder, ConsentApiWatcher(context))
-            start_work: asyncio.Future[list[PageVisit]] | None = None
-            try:
-                first, page = await self._start_page(site, run)
-                seen = {site.start_url}
-                if site.plan is None:
-                    level = self._level(site, first.links, 1, seen, 1)
-                else:
-                    level = [t for t in site.plan if t.depth == 1]
-                if page is not None:
-                    # The banner's click decides what the other pages get: they wait for it.
-                    # Phase `none` only looks, so the crawl goes on meanwhile.
-                    start_work = asyncio.ensure_future(
-                        self._start_work(run, page, site.start_url, level)
-                    )
-                    if phase is not Phase.NONE:
-                        await start_work
-                if site.plan is None:
-                    await self._discover(site, run, level, seen)
-                else:
-                    for outcome in await self._visit_many(run, site.plan[1:]):
-                        run.add(outcome)
-                if start_work is not None:
-                    run.visits[1:1] = await start_work  # routes right after the start page
-                await self._end_dwell(run)
-            except asyncio.CancelledError:
-                if start_work is not None:
-                    start_work.cancel()
-                await _quiet(recorder.snapshot(None, None))
-                site.phases.append(run.result())
-                site.notes.extend(run.notes)
-                raise
-            with self.stages.stage("snapshot"):
-                await recorder.snapshot(None, None)
-            with self.stages.stage("consent api"):
-                await run.consent_api.settle()
+        recorder = PhaseRecorder(
+            context,
+            site.site,
+            keep_values=settings.keep_values,
+            max_body_bytes=settings.max_body_bytes,
+        )
+        with self.stages.stage("install"):
+            await recorder.install()
+        run = PhaseRun(phase, context, recorder, ConsentApiWatcher(context))
+        start_work: asyncio.Future[list[PageVisit]] | None = None
+        try:
+            first, page = await self._start_page(site, run)
+            seen = {site.start_url}
+            if site.plan is None:
+                level = self._level(site, first.links, 1, seen, 1)
+            else:
+                level = [t for t in site.plan if t.depth == 1]
+            if page is not None:
+                # The banner's click decides what the other pages get: they wait for it.
+                # Phase `none` only looks, so the crawl goes on meanwhile.
+                start_work = asyncio.ensure_future(
+                    self._start_work(run, page, site.start_url, level)
+                )
+                if phase is not Phase.NONE:
+                    await start_work
+            if site.plan is None:
+                await self._discover(site, run, level, seen)
+            else:
+                for outcome in await self._visit_many(run, site.plan[1:]):
+                    run.add(outcome)
+            if start_work is not None:
+                run.visits[1:1] = await start_work  # routes right after the start page
+            await self._end_dwell(run)
+        except asyncio.CancelledError:
+            if start_work is not None:
+                start_work.cancel()
+            await _quiet(recorder.snapshot(None, None))
+            site.phases.append(run.result())
             site.notes.extend(run.notes)
-            return run.result()
+            raise
+        with self.stages.stage("snapshot"):
+            await recorder.snapshot(None, None)
+        with self.stages.stage("consent api"):
+            await run.consent_api.settle()
+        site.notes.extend(run.notes)
+        return run.result()
 
     async def _start_page(self, site: _SiteCrawl, run: PhaseRun) -> tuple[_Outcome, Page | None]:
         """The start URL (left open) and, when discovering, its sitemap."""

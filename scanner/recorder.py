@@ -213,10 +213,12 @@ class PhaseRecorder:
         self._pages[page] = state
         # Each request's URLs hop by hop: a redirect keeps the request id, and its Set-Cookie
         # belongs to the hop that answered (the n-th extra-info event of a request is the n-th
-        # response from the network, whichever event comes first; a hop answered from a cache
-        # sends none and is dropped).
+        # response from the network; a hop answered from a cache sends none and is dropped).
+        # Extra-info events come from another process and may overtake the request's own
+        # event: they wait until their hop is known.
         hops: dict[str, list[str]] = {}
         answered: dict[str, int] = {}
+        early: dict[str, list[dict[str, Any]]] = {}
         session = await self.context.new_cdp_session(page)
 
         def will_send(ev: dict[str, Any]) -> None:
@@ -230,6 +232,8 @@ class PhaseRecorder:
             state.inflight.add(rid)
             state.last_activity = time.monotonic()
             self._count_host(url, str(ev.get("type", "Other")), state.url)
+            for waiting in early.pop(rid, []):
+                extra_info(waiting)
 
         def received(ev: dict[str, Any]) -> None:
             resp = ev["response"]
@@ -243,10 +247,13 @@ class PhaseRecorder:
 
         def extra_info(ev: dict[str, Any]) -> None:
             rid = ev["requestId"]
-            chain = hops.get(rid) or [""]
+            chain = hops.get(rid, [])
             nth = answered.get(rid, 0)
+            if nth >= len(chain):
+                early.setdefault(rid, []).append(ev)
+                return
             answered[rid] = nth + 1
-            url = chain[min(nth, len(chain) - 1)]
+            url = chain[nth]
             now = time.time()
             blocked = {
                 str(b.get("cookieLine") or ""): [str(r) for r in b.get("blockedReasons") or []]

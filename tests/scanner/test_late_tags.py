@@ -33,7 +33,9 @@ def test_exact_cookies_per_phase(late: CrawlResult) -> None:
     for phase in late.scan.phases:
         assert [p.url for p in phase.pages] == [HOME, "https://www.late.test/about"]
         assert {c.name for c in phase.cookies} == EXPECTED[phase.name], phase.name
-    assert all(c.first_seen_page == HOME for p in late.scan.phases for c in p.cookies)
+    # After a click the other pages wait for the start page's interaction; in phase none they
+    # are crawled while the banner is searched for, so /about may scroll first there.
+    assert all(c.first_seen_page == HOME for p in late.scan.phases[1:] for c in p.cookies)
     assert late.scan.options["dwell"] == 3.0
     reject, accept = late.scan.phases[1:]
     assert reject.banner.status is BannerStatus.SUCCEEDED
