@@ -29,6 +29,9 @@ SITES = cast(Table, Site.__table__)
 KEYS = cast(Table, AdminKey.__table__)
 
 CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+#: what a site key can look like (``pk_`` + URL-safe base64); anything else is unknown without
+#: a query (a NUL byte in a URL would otherwise reach PostgreSQL, which refuses it with an error)
+SITE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     {
@@ -143,9 +146,25 @@ def _invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(f"{field}: {message}", field=field)
 
 
+def _plain(field: str, value: str, *, breaks: bool = False) -> str:
+    """Valid Unicode without NUL or other control characters (line breaks and tabs allowed if
+    ``breaks``). PostgreSQL refuses NUL in text and no database stores a lone surrogate: both
+    would otherwise end as a 500."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _invalid(field, "not valid Unicode (lone surrogate)") from None
+    allowed = "\n\r\t" if breaks else ""
+    if any((ord(c) < 32 or 127 <= ord(c) < 160) and c not in allowed for c in value):
+        raise _invalid(field, "contains NUL or other control characters")
+    return value
+
+
 def _origin(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 255:
         raise _invalid("origins", "each origin must be a string like https://www.example.com")
+    if any(c.isspace() for c in _plain("origins", value)):
+        raise _invalid("origins", f"{value!r} contains spaces")
     parts = urlsplit(value)
     if (
         parts.scheme not in {"http", "https"}
@@ -166,10 +185,12 @@ def _origin(value: Any) -> str:
 
 
 def _texts(field: str, value: Any, *, required: bool) -> dict[str, str]:
+    """A label (``required``: one line) or a description (optional, may hold line breaks)."""
+    breaks = not required
     if value is None and not required:
         return {}
     if isinstance(value, str) and value:
-        return {"en": value}
+        return {"en": _plain(field, value, breaks=breaks)}
     if (
         not isinstance(value, dict)
         or not value
@@ -179,7 +200,7 @@ def _texts(field: str, value: Any, *, required: bool) -> dict[str, str]:
         )
     ):
         raise _invalid(field, "expected a string or an object language -> text")
-    return dict(value)
+    return {_plain(field, k): _plain(field, v, breaks=breaks) for k, v in value.items()}
 
 
 def _categories(value: Any) -> list[dict[str, Any]]:
@@ -221,7 +242,7 @@ def _int_field(field: str, value: Any, low: int, high: int) -> int:
 def _str_field(field: str, value: Any, high: int) -> str:
     if not isinstance(value, str) or not 0 < len(value.strip()) <= high:
         raise _invalid(field, f"expected a non-empty string of at most {high} characters")
-    return value.strip()
+    return _plain(field, value.strip())
 
 
 def validate_settings(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -278,7 +299,7 @@ def unknown_site() -> NotFound:
 
 
 def get_site(conn: Connection, site_key: str, *, lock: bool = False) -> SiteView:
-    if not isinstance(site_key, str) or len(site_key) > 64:
+    if not isinstance(site_key, str) or not SITE_KEY.fullmatch(site_key):
         raise unknown_site()
     query = select(SITES).where(SITES.c.site_key == site_key)
     if lock:
@@ -302,7 +323,7 @@ class SiteCache:
         self._lock = threading.Lock()
 
     def get(self, site_key: str) -> SiteView:
-        if not isinstance(site_key, str) or len(site_key) > 64:
+        if not isinstance(site_key, str) or not SITE_KEY.fullmatch(site_key):
             raise unknown_site()
         now = time.monotonic()
         cached = self._sites.get(site_key)

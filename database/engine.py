@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -83,9 +83,14 @@ class _WriterQueue:
     def __init__(self, database: str) -> None:
         self.database = database
         self.path = database + "-writer.lock"
+        self.wal = Path(database + "-wal")
         self.thread_lock = threading.Lock()
         self.fd: int | None = None
         self.pid = 0
+        settings = _SQLITE.get(database)
+        #: past this size, the writer that just committed truncates the log itself (see
+        #: :meth:`bound_wal`); the background checkpointer normally acts at half of it
+        self.hard_limit = 2 * (settings.wal_limit_mb if settings else 64) * 1024 * 1024
 
     @contextmanager
     def hold(self) -> Iterator[None]:
@@ -99,6 +104,18 @@ class _WriterQueue:
                 yield
             finally:
                 fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def bound_wal(self, execute: Callable[[str], object]) -> None:
+        """Called by a writer after its commit, still holding the queue: the background
+        checkpointer keeps the log under the soft limit, but it is a thread that a loaded
+        machine may not schedule for a while; if the log has passed twice the limit, this
+        writer truncates it now (one stat per commit; a checkpoint only past the hard limit)."""
+        try:
+            size = self.wal.stat().st_size
+        except OSError:
+            return
+        if size > self.hard_limit:
+            execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class _Checkpointer(threading.Thread):
@@ -162,10 +179,12 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         with engine.begin() as conn:
             yield conn
         return
-    with _queue(str(engine.url.database)).hold(), engine.connect() as conn:
+    queue = _queue(str(engine.url.database))
+    with queue.hold(), engine.connect() as conn:
         conn = conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
             yield conn
+        queue.bound_wal(conn.connection.driver_connection.execute)  # type: ignore[union-attr]
 
 
 _RAW = threading.local()
@@ -189,7 +208,8 @@ def sqlite_write_cursor(engine: Engine) -> Iterator[sqlite3.Cursor]:
     """A driver cursor inside ``BEGIN IMMEDIATE``, after the writer queue; commits on
     success, rolls back on any exception."""
     database = str(engine.url.database)
-    with _queue(database).hold():
+    queue = _queue(database)
+    with queue.hold():
         cursor = _raw_sqlite(database).cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
@@ -199,5 +219,6 @@ def sqlite_write_cursor(engine: Engine) -> Iterator[sqlite3.Cursor]:
             raise
         else:
             cursor.execute("COMMIT")
+            queue.bound_wal(cursor.execute)
         finally:
             cursor.close()

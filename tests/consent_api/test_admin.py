@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import text
 
+from consent_api.verifier import record_hash
 from tests.consent_api.conftest import Api, assert_error
 
 
@@ -129,12 +130,16 @@ def test_export_jsonl_and_csv_by_date_range(api: Api) -> None:
     # every field a hash covers is exported, the site's key and id included
     assert {"site_key", "site_id", "source", "hash_version"} <= set(lines[0])
     assert lines[0]["site_key"] == api.site_key and "record_id" not in lines[0]
+    # so each exported line recomputes to its hash with nothing guessed
+    for line in lines:
+        assert record_hash(line, line["site_key"], line["site_id"]) == line["hash"]
     day = lines[0]["recorded_at"][:10]
     response = api.admin("GET", f"/sites/{api.site_key}/export?format=csv&from={day}&to={day}")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 3
     assert rows[0]["user_agent"] == "'=cmd|x"  # no formula injection in spreadsheets
+    assert rows[0]["site_id"] == str(lines[0]["site_id"]) and rows[0]["site_key"] == api.site_key
     response = api.admin("GET", f"/sites/{api.site_key}/export?format=csv&to=2000-01-01")
     assert response.get_data(as_text=True).count("\n") == 1  # header only
     assert_error(api.admin("GET", f"/sites/{api.site_key}/export?format=xml"), 422, "invalid_field")

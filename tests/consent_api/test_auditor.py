@@ -4,8 +4,10 @@ Receipts and checkpoints are evidence a visitor or the company holds."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -39,15 +41,42 @@ def standalone(tmp_path: Path) -> Path:
     return Path(shutil.copy(VERIFIER, folder / "verifier.py"))
 
 
+#: What the auditor's machine does not have: our code, a database, a database driver.
+ABSENT = ("consent_api", "database", "scanner", "sqlalchemy", "psycopg", "sqlite3", "flask")
+
+RUN = """
+import runpy, sys
+for name in {absent!r}:
+    sys.modules[name] = None  # any import of it raises ImportError
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def run_verifier(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # -I: isolated mode, the checkout and its packages are not importable
+    """A separate process in isolated mode (-I: neither the checkout nor PYTHONPATH), with no
+    database setting in its environment and the product and every database module made
+    unimportable: what it verifies, it verifies from the files alone."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COOKIE_AUDIT")}
     return subprocess.run(
-        [sys.executable, "-I", str(script), *args],
+        [sys.executable, "-I", "-c", RUN.format(absent=ABSENT), str(script), *args],
         capture_output=True,
         text=True,
         cwd=script.parent,
+        env=environment,
         check=False,
     )
+
+
+def test_the_verifier_imports_only_the_standard_library_and_cryptography() -> None:
+    tree = ast.parse(VERIFIER.read_text())
+    imported = {
+        (node.module if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported - sys.stdlib_module_names == {"cryptography"}
 
 
 def _export(api: Api, path: Path) -> list[dict[str, Any]]:

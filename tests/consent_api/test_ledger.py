@@ -23,7 +23,7 @@ from consent_api.cli import consents
 from consent_api.errors import ChainBroken
 from consent_api.validation import parse_iso
 from consent_api.verifier import key_id_of, purge_hash, record_hash, statement
-from tests.consent_api.conftest import Api, assert_error
+from tests.consent_api.conftest import Api, assert_error, register
 
 
 def _fill(api: Api, n: int) -> list[dict[str, Any]]:
@@ -112,6 +112,19 @@ def test_intact_chain_verifies_and_receipts_number_per_site(api: Api) -> None:
     assert result["ok"] is True, result
     assert result["records"] == 5
     assert result["last_hash"] == receipts[-1]["hash"]
+
+
+def test_each_site_numbers_its_own_records(api: Api) -> None:
+    """A receipt's number says nothing about another site's volume (record_id used to count
+    across every tenant)."""
+    other_key, other_admin, _ = register(api.app)
+    other = Api(api.app, api.client, other_key, other_admin, api.global_key)
+    mine, theirs = [], []
+    for _ in range(3):
+        mine.append(api.post(api.body()).get_json()["seq"])
+        theirs += [other.post(other.body()).get_json()["seq"] for _ in range(2)]
+    assert mine == [1, 2, 3] and theirs == [1, 2, 3, 4, 5, 6]
+    assert _verify(api)["ok"] and _verify(other)["records"] == 6
 
 
 def test_edited_record_is_named(api: Api) -> None:
@@ -264,6 +277,35 @@ def test_renumbered_and_reordered_records_are_named(api: Api) -> None:
     assert (3, "renumbered") in codes and (4, "renumbered") in codes
     problem = _verify(api)["problems"][0]["problem"]
     assert "was entry 4" in problem
+
+
+def test_a_forged_record_slipped_into_the_chain_is_named(api: Api) -> None:
+    """Attack: insert a consent the visitor never gave (an accept_all) between two records,
+    renumbering the later ones; then, knowing the hash formula, recompute every hash and the
+    head. The first is named by the hashes, the second by the signed checkpoint."""
+    _fill(api, 4)
+    _checkpoint(api)
+    rows = _rows(api)
+    forged = {k: v for k, v in rows[1].items() if k != "id"}
+    forged.update(
+        seq=3,
+        consent_id="5b0f3c1e-6f43-4b55-8a3b-6d1c2a0b9e11",
+        idempotency_key="f" * 64,
+        prev_hash=rows[1]["hash"],
+    )
+    forged["hash"] = record_hash(forged, api.site_key, _site_id(api))
+    _sql(api, f"UPDATE consent_records SET seq = seq + 1000 WHERE seq >= 3 AND site_id = {SITE}")
+    _sql(api, f"UPDATE consent_records SET seq = seq - 999 WHERE seq > 1000 AND site_id = {SITE}")
+    columns = ", ".join(forged)
+    _sql(
+        api,
+        f"INSERT INTO consent_records ({columns}) VALUES ({', '.join(':' + c for c in forged)})",
+        **forged,
+    )
+    codes = _codes(_verify(api))
+    assert (4, "renumbered") in codes and (5, "renumbered") in codes, codes
+    _rehash_from(api, 3)
+    assert _codes(_verify(api)) == [(4, "checkpoint_mismatch")]
 
 
 def test_swapped_records_are_named(api: Api) -> None:

@@ -1,0 +1,89 @@
+"""NUL bytes and lone surrogates wherever a client can put text, on both databases: a 4xx in
+the one error shape, never a 500 (PostgreSQL refuses NUL in text, no database stores a lone
+surrogate), and nothing stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.consent_api.conftest import ORIGIN, Api, assert_error
+
+# Paths: %00 is a NUL, %ED%A0%80 the UTF-8-like encoding of the lone surrogate U+D800.
+BAD_SITE_KEYS = ["a%00b", "pk_%00", "%ED%A0%80", "pk_" + "x" * 80, "a.b", "%20"]
+
+
+@pytest.mark.parametrize("bad", BAD_SITE_KEYS)
+def test_a_bad_site_key_in_any_path_is_unknown_site(api: Api, bad: str) -> None:
+    origin = {"Origin": ORIGIN}
+    for method, path in [
+        ("GET", f"/v1/sites/{bad}/config"),
+        ("POST", f"/v1/sites/{bad}/consents"),
+        ("POST", f"/v1/sites/{bad}/impressions"),
+        ("GET", f"/v1/sites/{bad}/checkpoints/latest"),
+        ("GET", f"/v1/sites/{bad}/declaration"),
+        ("OPTIONS", f"/v1/sites/{bad}/consents"),
+    ]:
+        response = api.client.open(path, method=method, headers=origin, json=api.body())
+        assert_error(response, 404, "unknown_site")
+    for method, path in [
+        ("GET", f"/sites/{bad}"),
+        ("GET", f"/sites/{bad}/verify"),
+        ("GET", f"/sites/{bad}/export"),
+        ("POST", f"/sites/{bad}/checkpoints"),
+        ("POST", f"/sites/{bad}/purge"),
+    ]:
+        assert_error(api.admin(method, path, key=api.global_key), 404, "unknown_site")
+
+
+@pytest.mark.parametrize("bad", ["%00", "%ED%A0%80"])
+def test_a_bad_consent_id_in_a_path_is_422(api: Api, bad: str) -> None:
+    for suffix in ("", "/history"):
+        response = api.client.get(f"/v1/sites/{api.site_key}/consents/a{bad}b{suffix}")
+        assert_error(response, 422, "invalid_consent_id")
+
+
+NUL, SURROGATE = "\\u0000", "\\ud800"  # as escapes inside JSON text
+FIELDS = {"name", "origins", "policy_version", "categories.label", "categories.description"}
+
+
+@pytest.mark.parametrize("escape", [NUL, SURROGATE], ids=["nul", "surrogate"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        '{"name": "Sh@op", "origins": ["https://www.shop.test"]}',
+        '{"name": "Shop", "origins": ["https://www.sh@op.test"]}',
+        '{"name": "Shop", "origins": [], "policy_version": "v@1"}',
+        '{"name": "Shop", "origins": [], "categories": [{"id": "necessary", "label": "N@"}]}',
+        '{"name": "Shop", "origins": [], "categories":'
+        ' [{"id": "necessary", "label": {"e@n": "N"}}]}',
+        '{"name": "Shop", "origins": [], "categories":'
+        ' [{"id": "necessary", "label": "N", "description": {"en": "d@"}}]}',
+    ],
+    ids=["name", "origin", "policy_version", "label", "label_language", "description"],
+)
+def test_site_settings_with_nul_or_surrogate_are_422(api: Api, template: str, escape: str) -> None:
+    body = template.replace("@", escape)
+    added = api.admin(
+        "POST", "/sites", key=api.global_key, data=body, content_type="application/json"
+    )
+    error = assert_error(added, 422, "invalid_field")
+    assert error["field"] in FIELDS
+    patched = api.admin(
+        "PATCH", f"/sites/{api.site_key}", data=body, content_type="application/json"
+    )
+    assert error == assert_error(patched, 422, "invalid_field")
+    listed = api.admin("GET", "/sites", key=api.global_key).get_json()["sites"]
+    assert [s["name"] for s in listed if s["site_key"] == api.site_key] == ["Shop"]
+
+
+def test_descriptions_may_hold_line_breaks(api: Api) -> None:
+    body = {
+        "name": "Shop",
+        "origins": [ORIGIN],
+        "categories": [
+            {"id": "necessary", "label": "Needed", "required": True, "description": "a\nb"}
+        ],
+    }
+    added = api.admin("POST", "/sites", key=api.global_key, json=body)
+    assert added.status_code == 201, added.get_json()
+    assert added.get_json()["categories"][0]["description"] == {"en": "a\nb"}
