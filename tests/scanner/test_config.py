@@ -54,9 +54,9 @@ def test_include_exclude() -> None:
 
 
 def test_consent_api_key_goes_with_its_api_and_never_into_the_options() -> None:
-    with pytest.raises(UsageError, match="^consent_api_key:"):
+    with pytest.raises(UsageError, match=r"^consent_api_key:"):
         ScanSettings(urls=(OK,), consent_api_key="ca_x_secret")
-    with pytest.raises(UsageError, match="^consent_api: expected an http"):
+    with pytest.raises(UsageError, match=r"^consent_api: expected an http"):
         ScanSettings(urls=(OK,), consent_api="ftp://consent.example")
     s = ScanSettings(urls=(OK,), consent_api="https://consent.example", consent_api_key="ca_x_s")
     assert s.as_options()["consent_api"] == "https://consent.example"
