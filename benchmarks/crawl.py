@@ -11,8 +11,8 @@ interaction, quiet wait, links, storage + cookie snapshot), the end of the dwell
 profile snapshot. Then where the recorded time goes (per-stage sums from the crawler), the cost
 of one CDP round trip and of a profile launch, and a whole site in all three phases.
 
-The load average is printed with every figure; CPU seconds are those of this process and of
-the browser processes alive at the end of each measurement (Chromium's processes).
+The load average is printed with every figure; CPU seconds are those of this process and all
+its descendants (the Playwright driver, Chromium and its exited children), from /proc.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from playwright.async_api import Playwright, async_playwright
 
 from scanner.browser import fresh_profile
 from scanner.config import ScanSettings
+from scanner.consent_capture import ConsentApiWatcher
 from scanner.crawl import Crawler, PhaseRun
 from scanner.demo.server import LocalWeb
 from scanner.frontier import Target
@@ -45,7 +46,7 @@ def _load() -> str:
 
 
 def _tree_cpu() -> float:
-    """CPU seconds of this process and every live descendant (the driver, Chromium)."""
+    """CPU seconds of this process and its descendants (the driver, Chromium), exited ones too."""
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
@@ -56,7 +57,9 @@ def _tree_cpu() -> float:
         except OSError:
             continue
         parents[int(entry.name)] = int(fields[1])
-        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / _TICK
+        # own user + system time, and that of its children already reaped (Chromium's exited
+        # renderers and browsers land in their parent's count)
+        cpu[int(entry.name)] = sum(int(f) for f in fields[11:15]) / _TICK
     me = os.getpid()
 
     def mine(pid: int) -> bool:
@@ -100,7 +103,7 @@ async def _recorded(
     async with fresh_profile(pw, crawler.options) as context:
         recorder = PhaseRecorder(context, site)
         await recorder.install()
-        run = PhaseRun(Phase.NONE, context, recorder)
+        run = PhaseRun(Phase.NONE, context, recorder, ConsentApiWatcher(context))
         await crawler._visit_many(run, [Target(urls[0], 0)])  # warm-up, as for bare
         c0, t0 = _tree_cpu(), time.perf_counter()
         with crawler.stages.measuring():
