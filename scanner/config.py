@@ -88,7 +88,10 @@ class ScanSettings:
                 "consent_api_key: give --consent-api URL too (the key is only sent to that API)"
             )
         if self.consent_api is not None:
-            check_url(self.consent_api)
+            try:
+                check_url(self.consent_api)
+            except UsageError as exc:
+                raise UsageError(f"consent_api{str(exc).removeprefix('urls')}") from None
         object.__setattr__(self, "_include_re", _compile("include", self.include))
         object.__setattr__(self, "_exclude_re", _compile("exclude", self.exclude))
         if not self.allow_private:

@@ -196,6 +196,19 @@ FINDINGS: dict[str, dict[str, Text]] = {
             "enregistrée comme accept_all, chaque catégorie facultative acceptée.",
         ),
     },
+    "consent-record-contradicts-click.action": {
+        "en": Text(
+            "The consent record contradicts the {phase:click} click",
+            "After the visitor's {phase:click} click, the consent API recorded the action "
+            "{action} instead of {expected}. The record must say what the visitor clicked.",
+        ),
+        "fr": Text(
+            "L'enregistrement du consentement contredit le clic {phase:click}",
+            "Après le clic {phase:click} du visiteur, l'API de consentement a enregistré "
+            "l'action {action} au lieu de {expected}. L'enregistrement doit dire ce que le "
+            "visiteur a cliqué.",
+        ),
+    },
     "category-not-declared": {
         "en": Text(
             "Cookies of a category the policy does not declare: {category:category}",

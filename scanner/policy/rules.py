@@ -49,7 +49,7 @@ from scanner.model import (
     Severity,
     ThirdPartyHost,
 )
-from scanner.policy.consent_records import CONTRADICTS, Problem, problems
+from scanner.policy.consent_records import CONTRADICTS, EXPECTED_ACTION, Problem, problems
 from scanner.policy.declared import DeclaredCookie, DeclaredPolicy, Flag
 from scanner.policy.text import normalise
 from scanner.policy.vendors import EEA, Vendor, vendor_for_host, vendors_in_text
@@ -373,12 +373,19 @@ def _consent_record_rules(ctx: _Context, out: list[Finding]) -> None:
 
 
 def _consent_message(problem: Problem) -> Message:
+    if problem.rule_id == CONTRADICTS and not problem.categories:
+        return message(
+            f"{CONTRADICTS}.action",
+            phase=problem.phase.value,
+            action=problem.action or "?",
+            expected=EXPECTED_ACTION[problem.phase],
+        )
     if problem.rule_id == CONTRADICTS:
         return message(
             CONTRADICTS if problem.phase is Phase.REJECT else f"{CONTRADICTS}.accept",
             phase=problem.phase.value,
             action=problem.action or "?",
-            categories=problem.categories or ["-"],
+            categories=problem.categories,
         )
     if problem.rule_id == "consent-record-failed":
         post = problem.post

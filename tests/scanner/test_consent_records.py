@@ -136,6 +136,27 @@ def test_missing_failed_and_read_back() -> None:
     ]
 
 
+def test_the_finding_words_name_the_categories_or_the_action() -> None:
+    from scanner.model import Scan
+    from scanner.policy import check
+    from tests.reports.sample_scans import make_scan
+
+    base = make_scan(findings=[])
+    for post, words in (
+        (_post("custom", True, False), "custom granting analytics"),
+        (_post("custom", False, False), "custom instead of reject_all"),
+    ):
+        phases = [_phase(Phase.REJECT, post)]
+        scan = Scan.model_validate(
+            {**base.model_dump(), "phases": [p.model_dump() for p in phases]}
+        )
+        found = check(scan, None, policy_pages_found=True)
+        (finding,) = [f for f in found if f.rule_id.startswith("consent-record-")]
+        assert finding.rule_id == "consent-record-contradicts-click"
+        assert words in finding.explanation, finding.explanation
+        assert finding.subject == "pk_1@c.example"
+
+
 def test_nothing_is_judged_without_a_click_or_an_api() -> None:
     assert problems(_phase(Phase.NONE)) == []
     assert problems(_phase(Phase.REJECT, status=BannerStatus.FAILED)) == []
