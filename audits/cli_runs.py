@@ -21,11 +21,17 @@ from audits.models import RunState
 from audits.records import AuditInfo, RunInfo
 from audits.runner import Runner, RunResult
 from audits.store import AuditStore
-from scanner.cli_report import pdf_printer_for, write_output
+from scanner.cli_report import FORMATS, pdf_printer_for, write_output
 from scanner.errors import ScanFailedError
 from scanner.model import Severity
 
-FORMATS = ("html", "json", "csv", "pdf")
+browsers_option = click.option(
+    "--browsers",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).",
+)
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 
 
 def make_runner(store: AuditStore) -> Runner:
@@ -111,19 +117,14 @@ def _check_fail_on(runs: list[RunInfo], fail_on: str | None) -> None:
 @audit.command("run")
 @click.argument("name", required=False)
 @click.option("--due", is_flag=True, help="Run every audit that is due now, then exit.")
-@click.option(
-    "--browsers",
-    type=click.IntRange(1, 16),
-    default=None,
-    help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).",
-)
+@browsers_option
 @click.option(
     "--fail-on",
     type=SEVERITY_CHOICE,
     default=None,
     help="Exit 1 when a finding of a run reaches this severity.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@verbose_option
 @db_option
 def run(
     name: str | None,
@@ -165,19 +166,14 @@ def _close_delivery(runner: Runner) -> None:
 
 
 @audit.command("daemon")
-@click.option(
-    "--browsers",
-    type=click.IntRange(1, 16),
-    default=None,
-    help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).",
-)
+@browsers_option
 @click.option(
     "--tick",
     type=float,
     default=None,
     help="Seconds between two looks at the schedule at most (default 30).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@verbose_option
 @db_option
 def daemon(browsers: int | None, tick: float | None, verbose: bool, db: str | None) -> None:
     """Scheduler and worker in one process, no broker: runs audits when they are due."""
