@@ -12,7 +12,7 @@ install:
 
 run: install        ## scan the bundled demo site (offline), then give the dashboard its history
 	@$(BIN)/cookie-audit demo --out results/demo
-	@$(BIN)/cookie-audit dashboard-demo --scan results/demo/scan.json --out results/demo-history
+	@$(BIN)/cookie-audit dashboard-demo --scan results/demo/scan.json
 
 demo: run
 

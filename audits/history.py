@@ -4,12 +4,12 @@ Stable interface (the dashboard reads history only through it):
 
     history = History(engine)
     history.latest_runs()                       # every active audit with its latest run
+    history.overview()                          # ... and the trend of its last 12 runs
     history.runs("shop", limit=50)              # newest first
     history.run("shop", 12)                     # run number 12 of the audit
     history.latest_run("shop")                  # latest succeeded run (state=None: any)
     history.previous_success("shop", before=12)
     history.trend("shop", limit=365)            # oldest first: counts per succeeded run
-    history.trends(limit=12)                    # the same for every active audit, by audit id
     history.findings(run_id)
     history.findings_new(old_run_id, new_run_id)
     history.findings_resolved(old_run_id, new_run_id)
@@ -25,13 +25,22 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, and_, case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.orm import Session
 
 from audits.db import read_session, run_retrying
 from audits.errors import AuditError, AuditNotFoundError
-from audits.models import AuditRow, DocumentRow, FindingRow, RunCountRow, RunRow, RunState
-from audits.records import SEVERITIES, AuditInfo, FindingInfo, RunInfo, TrendPoint
+from audits.models import (
+    AuditRow,
+    DocumentRow,
+    FindingRow,
+    RunCountRow,
+    RunRow,
+    RunState,
+    SummaryRow,
+)
+from audits.records import AuditInfo, FindingInfo, RunInfo, TrendPoint
+from audits.summary import TREND_COLUMNS, compute_trends, loads, point
 from scanner.model import Scan, Severity
 
 T = TypeVar("T")
@@ -59,26 +68,37 @@ class History:
 
     def latest_runs(self) -> list[tuple[AuditInfo, RunInfo | None]]:
         """Every active audit (by name) with its latest finished run, succeeded or not."""
+        return [(audit, run) for audit, run, _ in self.overview(trends=False)]
 
-        def work(session: Session) -> list[tuple[AuditInfo, RunInfo | None]]:
-            latest = (
-                select(RunRow.audit_id, func.max(RunRow.number).label("number"))
-                .where(RunRow.finished_at.is_not(None))
-                .group_by(RunRow.audit_id)
-                .subquery()
-            )
-            run = aliased(RunRow)
+    def overview(
+        self, *, trends: bool = True
+    ) -> list[tuple[AuditInfo, RunInfo | None, list[TrendPoint]]]:
+        """Every active audit (by name) with its latest finished run and the succeeded runs
+        among its last `TREND_RUNS` runs, oldest first (empty unless `trends`): one row per
+        audit, from the summaries the store keeps (`audits.summary`)."""
+
+        def work(session: Session) -> list[tuple[AuditInfo, RunInfo | None, list[TrendPoint]]]:
+            conn = session.connection()  # plain rows: no ORM objects for thousands of audits
+            audits = AuditRow.__table__
+            latest = RunRow.__table__.alias("latest")
+            summaries = SummaryRow.__table__
             query = (
-                select(AuditRow, run)
-                .outerjoin(latest, latest.c.audit_id == AuditRow.id)
-                .outerjoin(run, and_(run.audit_id == AuditRow.id, run.number == latest.c.number))
-                .where(AuditRow.removed.is_(False))
-                .order_by(AuditRow.name)
+                select(audits, summaries.c.trend, *(c.label(f"run_{c.name}") for c in latest.c))
+                .outerjoin(summaries, summaries.c.audit_id == audits.c.id)
+                .outerjoin(latest, latest.c.id == summaries.c.latest_run_id)
+                .where(audits.c.removed.is_(False))
+                .order_by(audits.c.name)
             )
-            return [
-                (AuditInfo.of(a), RunInfo.of(r, a.name) if r is not None else None)
-                for a, r in session.execute(query).all()
-            ]
+            rows = conn.execute(query).all()
+            missing = [r.id for r in rows if r.trend is None] if trends else []
+            computed = compute_trends(conn, missing)
+            out = []
+            for r in rows:
+                audit = AuditInfo.of(r)
+                run = RunInfo.of(_Prefixed(r, "run_"), audit.name) if r.run_id else None
+                points = (loads(r.trend) if r.trend else computed.get(r.id, [])) if trends else []
+                out.append((audit, run, points))
+            return out
 
         return self._read(work)
 
@@ -143,7 +163,7 @@ class History:
             row = self._audit(session, audit)
             runs = list(
                 session.execute(
-                    select(*_TREND_COLUMNS)
+                    select(*TREND_COLUMNS)
                     .where(RunRow.audit_id == row.id, RunRow.state == RunState.SUCCEEDED.value)
                     .order_by(RunRow.number.desc())
                     .limit(limit)
@@ -158,52 +178,7 @@ class History:
             ).where(RunCountRow.run_id.in_([r.id for r in runs]))
             for run_id, phase, category, n in session.execute(counts):
                 by_run[run_id].setdefault(phase, {})[category] = n
-            return [_point(r, by_run[r.id]) for r in runs]
-
-        return self._read(work)
-
-    def trends(
-        self, *, limit: int = 12, exempt: tuple[str, ...] = ("technical", "session")
-    ) -> dict[int, list[TrendPoint]]:
-        """The succeeded runs among the last `limit` runs of every active audit, oldest first,
-        by audit id: the overview's sparklines, however many audits there are.
-
-        Summed in the database: each point's `cookies_by_category` holds, per phase, one
-        entry `"needs_consent"` (cookies of categories other than `exempt` and
-        "unclassified") and one entry `"exempt"`, not every category (500 audits x 12 runs
-        x 3 phases x 6 categories was 100,000 rows to read for two numbers per run)."""
-
-        def work(session: Session) -> dict[int, list[TrendPoint]]:
-            recent = (
-                select(RunRow.id)
-                .join(AuditRow, AuditRow.id == RunRow.audit_id)
-                .where(
-                    AuditRow.removed.is_(False),
-                    RunRow.number > AuditRow.run_count - limit,
-                    RunRow.state == RunState.SUCCEEDED.value,
-                )
-                .subquery()
-            )
-            conn = session.connection()  # plain rows: no ORM result processing
-            runs = conn.execute(
-                select(*_TREND_COLUMNS)
-                .join(recent, recent.c.id == RunRow.id)
-                .order_by(RunRow.audit_id, RunRow.number)
-            ).all()
-            counts: dict[int, dict[str, dict[str, int]]] = {r.id: {} for r in runs}
-            free = RunCountRow.category.in_((*exempt, "unclassified"))
-            kind = case((free, "exempt"), else_="needs_consent")
-            rows = conn.execute(
-                select(RunCountRow.run_id, RunCountRow.phase, kind, func.sum(RunCountRow.cookies))
-                .join(recent, recent.c.id == RunCountRow.run_id)
-                .group_by(RunCountRow.run_id, RunCountRow.phase, kind)
-            )
-            for run_id, phase, group, n in rows:
-                counts[run_id].setdefault(phase, {})[group] = int(n)
-            out: dict[int, list[TrendPoint]] = {}
-            for r in runs:
-                out.setdefault(r.audit_id, []).append(_point(r, counts[r.id]))
-            return out
+            return [point(r, by_run[r.id]) for r in runs]
 
         return self._read(work)
 
@@ -235,39 +210,14 @@ class History:
         return self._read(work)
 
 
-_SEVERITY_NAMES = tuple(s.value for s in SEVERITIES)
-#: what a trend point needs of a run, read as plain rows (no ORM objects)
-_TREND_COLUMNS = (
-    RunRow.id,
-    RunRow.audit_id,
-    RunRow.number,
-    RunRow.started_at,
-    RunRow.queued_at,
-    RunRow.scan_status,
-    RunRow.pages_visited,
-    RunRow.pages_skipped,
-    RunRow.cookies,
-    RunRow.third_party_hosts,
-    *(getattr(RunRow, f"findings_{name}") for name in _SEVERITY_NAMES),
-)
+class _Prefixed:
+    """The columns of a row named with a prefix, read without it (`run_id` as `id`)."""
 
+    def __init__(self, row: Any, prefix: str) -> None:
+        self._row, self._prefix = row, prefix
 
-def _point(r: Any, by_category: dict[str, dict[str, int]]) -> TrendPoint:
-    """A trend point from a run row (ORM object or plain row with the same names)."""
-    return TrendPoint(
-        run_id=r.id,
-        number=r.number,
-        started_at=r.started_at or r.queued_at,
-        scan_status=r.scan_status or "",
-        pages_visited=r.pages_visited or 0,
-        pages_skipped=r.pages_skipped or 0,
-        cookies=r.cookies or 0,
-        third_party_hosts=r.third_party_hosts or 0,
-        findings_by_severity={
-            name: getattr(r, f"findings_{name}") or 0 for name in _SEVERITY_NAMES
-        },
-        cookies_by_category=by_category,
-    )
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
 
 
 def _except(run_id: int, other_run_id: int) -> Select[FindingRow]:

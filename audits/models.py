@@ -7,6 +7,8 @@
 `audit_findings`  one row per finding of a run: "new since" and "resolved" are plain queries
 `audit_documents` the scan document of a run, gzip-compressed, with its SHA-256
 `audit_site_locks` at most one scan of a site at a time (a lease renewed by a heartbeat)
+`audit_summaries` per audit, what the overview shows: its latest finished run and the trend of
+                  its recent runs, rewritten when a run of the audit finishes (`audits.summary`)
 """
 
 from __future__ import annotations
@@ -179,3 +181,14 @@ class SiteLockRow(Base):
     site: Mapped[str] = mapped_column(String(255), primary_key=True)  # registrable domain
     run_id: Mapped[int] = mapped_column(Integer)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SummaryRow(Base):
+    __tablename__ = "audit_summaries"
+
+    audit_id: Mapped[int] = mapped_column(
+        ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True
+    )
+    latest_run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: JSON list of trend points of the last TREND_RUNS runs (None: not computed yet)
+    trend: Mapped[str | None] = mapped_column(Text, nullable=True)

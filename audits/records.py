@@ -46,7 +46,8 @@ class AuditInfo:
         return self.spec.url
 
     @classmethod
-    def of(cls, row: AuditRow) -> AuditInfo:
+    def of(cls, row: AuditRow | Any) -> AuditInfo:
+        """From an ORM row or a plain row with the same column names."""
         return cls(
             id=row.id,
             name=row.name,
@@ -103,7 +104,8 @@ class RunInfo:
         )
 
     @classmethod
-    def of(cls, row: RunRow, audit: str) -> RunInfo:
+    def of(cls, row: RunRow | Any, audit: str) -> RunInfo:
+        """From an ORM row or a plain row with the same column names."""
         by_severity: dict[str, int] = {}
         if row.state == RunState.SUCCEEDED:
             for sev in SEVERITIES:

@@ -38,12 +38,14 @@ from audits.models import (
     RunRow,
     RunState,
     SiteLockRow,
+    SummaryRow,
     Trigger,
 )
 from audits.records import SEVERITIES, ApplyReport, AuditInfo, RunInfo
 from audits.schedule import Schedule
 from audits.settings import AuditSettings
 from audits.spec import AuditSpec, build_spec
+from audits.summary import refresh as refresh_summary
 from reports import finding_subject
 from scanner.model import Finding, Phase, Scan
 from scanner.recorder import registrable_domain
@@ -144,6 +146,12 @@ class AuditStore:
                 return work(session)
 
         return self._retry(once)
+
+    @staticmethod
+    def _settled(session: Session, audit_id: int) -> None:
+        """A run of the audit finished (or was cancelled): its summary follows."""
+        session.flush()
+        refresh_summary(session.connection(), audit_id)
 
     def _insert(self) -> Callable[..., Any]:
         return pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
@@ -276,6 +284,7 @@ class AuditStore:
         run_ids = select(RunRow.id).where(RunRow.audit_id == audit_id).scalar_subquery()
         for table in (DocumentRow, FindingRow, RunCountRow):
             session.execute(delete(table).where(table.run_id.in_(run_ids)))
+        session.execute(delete(SummaryRow).where(SummaryRow.audit_id == audit_id))
         session.execute(delete(RunRow).where(RunRow.audit_id == audit_id))
         session.execute(delete(AuditRow).where(AuditRow.id == audit_id))
 
@@ -508,6 +517,7 @@ class AuditStore:
                 run.state = RunState.CANCELLED.value
                 run.finished_at = moment
                 run.error = "the audit was removed" if audit.removed else "the audit is paused"
+                self._settled(session, run.audit_id)
                 return Claim(ClaimOutcome.DONE, reason=run.error)
             limit = self.settings.retries + 3
             if run.attempts >= limit:
@@ -518,6 +528,7 @@ class AuditStore:
                     f"gave up after {run.attempts} attempts (the worker was lost each time)",
                     "lost",
                 )
+                self._settled(session, run.audit_id)
                 return Claim(ClaimOutcome.DONE, reason="too many attempts")
             site = site_of(spec)
             if not self._lock_site(session, site, run.id, moment):
@@ -639,7 +650,7 @@ class AuditStore:
             run.finished_at = moment
             run.duration_s = round((moment - claimed.started_at).total_seconds(), 3)
             self._release(session, claimed)
-            session.flush()
+            self._settled(session, run.audit_id)
             return RunInfo.of(run, claimed.audit)
 
         return self._write(work)
@@ -694,7 +705,7 @@ class AuditStore:
             self._fail(session, run, moment, error, kind)
             run.duration_s = round((moment - claimed.started_at).total_seconds(), 3)
             self._release(session, claimed)
-            session.flush()
+            self._settled(session, run.audit_id)
             return RunInfo.of(run, claimed.audit)
 
         return self._write(work)
@@ -751,3 +762,4 @@ class AuditStore:
             .where(RunRow.audit_id == audit_id, RunRow.state == RunState.QUEUED.value)
             .values(state=RunState.CANCELLED.value, finished_at=now, error=why)
         )
+        self._settled(session, audit_id)

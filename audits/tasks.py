@@ -99,11 +99,19 @@ def _runner(settings: AuditSettings) -> Runner:
     return Runner(store, deliver=celery_deliver(settings.queue))
 
 
+#: runs sent per broker round trip (on Redis; RabbitMQ publishes each message by itself)
+SEND_CHUNK = 500
+
+
 def dispatch_due(store: AuditStore, app: Celery) -> list[int]:
     """Queue the due slots, then send every run not yet (or long ago) handed to the broker.
 
-    A send that fails (broker down) leaves the run in the database, not dispatched: the next
-    tick sends it. Returns the ids sent."""
+    Still one Celery message per run (acknowledged, and delivered again, run by run), but on
+    Redis a chunk of them goes in one round trip: kombu's publish batch buffers the LPUSHes of
+    a chunk in one pipeline, flushed when its block ends (transports without batches, such as
+    RabbitMQ's, publish at once). A chunk counts as sent once flushed; one that fails (broker
+    down) leaves its runs in the database, not dispatched: the next tick sends them. Returns
+    the ids sent."""
     store.enqueue_due()
     pending = store.dispatchable(grace_s=store.settings.visibility_timeout_s * 2)
     sent: list[int] = []
@@ -111,11 +119,14 @@ def dispatch_due(store: AuditStore, app: Celery) -> list[int]:
         return sent
     try:
         with app.producer_or_acquire() as producer:  # one connection for the whole tick
-            for run_id in pending:
-                app.send_task(
-                    RUN_TASK, args=(run_id,), queue=store.settings.queue, producer=producer
-                )
-                sent.append(run_id)
+            for start in range(0, len(pending), SEND_CHUNK):
+                chunk = pending[start : start + SEND_CHUNK]
+                with producer.batch(max_size=2 * SEND_CHUNK):
+                    for run_id in chunk:
+                        app.send_task(
+                            RUN_TASK, args=(run_id,), queue=store.settings.queue, producer=producer
+                        )
+                sent.extend(chunk)
     except Exception as exc:  # kombu's OperationalError and friends: the broker is away
         log.warning(
             "broker unavailable (%s): %d run(s) wait for the next tick",
@@ -135,6 +146,14 @@ class AuditScheduler(Scheduler):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._store: AuditStore | None = None
+
+    @property
+    def producer(self) -> Any:
+        """None: beat's own producer connects to the broker before each due entry, retrying
+        for ever, so a scheduler started while Redis is down would not even queue the due
+        runs in the database. The tick sends through `dispatch_due`, which keeps the runs in
+        the database while the broker is away."""
+        return None
 
     @property
     def store(self) -> AuditStore:

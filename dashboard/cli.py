@@ -16,16 +16,8 @@ from sqlalchemy import Connection, Engine
 from dashboard import accounts
 from dashboard.accounts import Role
 from dashboard.errors import ConfigError, DashboardError
+from database.cli import db_option
 from scanner.errors import UsageError
-
-db_option = click.option(
-    "--db",
-    "database_url",
-    metavar="URL",
-    default=None,
-    help="sqlite:///PATH or postgresql+psycopg://... (default: COOKIE_AUDIT_DATABASE_URL, "
-    "else the product's database).",
-)
 
 
 def _engine(database_url: str | None) -> Engine:
@@ -192,20 +184,13 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     type=click.Path(path_type=Path),
     default=Path("results/demo/scan.json"),
     show_default=True,
-    help="A demo scan to store as the first run (made by `cookie-audit demo`).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("results/demo-history"),
-    show_default=True,
-    help="Folder of the new run's scan.json and report.html.",
+    help="The scan `cookie-audit demo` just made: run A of the audit when it is fresh.",
 )
 @db_option
-def dashboard_demo(scan_json: Path, out_dir: Path, database_url: str | None) -> None:
-    """Give the dashboard something to show: the demo shop as an audit with its runs (one more
-    each time, with a change), and visitors' choices on the real banner."""
+def dashboard_demo(scan_json: Path, database_url: str | None) -> None:
+    """Give the dashboard something to show: two runs of the demo shop as the audit tea-demo
+    (the second after a plugin update) and visitors' choices recorded by the consent API."""
+    from audits import AuditInputError
     from consent_api import ConfigError as ApiConfigError
     from dashboard.compose import create_app
     from dashboard.demo import run_demo
@@ -214,9 +199,9 @@ def dashboard_demo(scan_json: Path, out_dir: Path, database_url: str | None) -> 
     config["RATELIMIT_ENABLED"] = False  # the simulated visitors share one address
     try:
         app = create_app(config)
-    except (ApiConfigError, ConfigError) as exc:
+        click.echo(run_demo(app, scan_json))
+    except (ApiConfigError, ConfigError, AuditInputError) as exc:
         raise UsageError(str(exc)) from exc
-    click.echo(run_demo(app, scan_json, out_dir))
     click.echo(
         "dashboard: cookie-audit users add NAME --role admin, then cookie-audit serve and open "
         "http://127.0.0.1:8000/dashboard/"

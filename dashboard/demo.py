@@ -1,204 +1,206 @@
-"""`cookie-audit dashboard-demo`: history and consent records for the dashboard's first look.
+"""`cookie-audit dashboard-demo`: the demo shop's history, made by the product's own machinery.
 
-Run by ``make run`` after ``cookie-audit demo``: on the product's database it registers the
-bundled demo shop as an audit (``tea-demo``, paused: its pages only exist while a demo runs)
-linked to a consent-API site, stores the demo scan just made as a run, scans the shop again
-after a change (a YouTube video embedded before consent, so "what changed" has something to
-say), and lets simulated visitors answer the real banner (``banner.js`` from the local consent
-API) in real Chromium, so the consent statistics show real ledger records. Run again, it adds
-one more run (alternating the change) and more visitors.
+Run by ``make run`` after ``cookie-audit demo``, on the product's database:
+
+1. the bundled demo shop is registered as the audit ``tea-demo`` (paused: its pages only exist
+   while a demo serves them), linked to the consent-API site "Tea demo shop";
+2. run A goes through the audits' embedded runner (claim, store, what changed, the declaration
+   published to the consent site). Its scan is the one ``cookie-audit demo`` has just made of the
+   same shop with the same settings (``results/demo/scan.json``, when it is a complete scan of
+   the demo URL at most an hour old that no run holds yet), handed to the runner instead of
+   scanning the shop a second time; without such a file the runner scans;
+3. run B: the runner scans the shop after its plugin update (the Meta pixel loads before any
+   choice, what ``cookie-audit demo --serve --plugin-update`` serves), so "what changed" and the
+   alert's wording have something to say;
+4. visitors answer the banner: their choices and impressions are POSTed to the consent API as
+   ``banner.js`` posts them, through the API's whole WSGI stack (validation, ledger), so the
+   consent statistics count real ledger records.
+
+Each ``make run`` adds two runs (plain, then updated) and more visitors.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import Callable, Iterable
+import json
+import random
+import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from flask import Flask
 from sqlalchemy import Engine, select
 
-from audits import AuditInputError, AuditNotFoundError, AuditSettings, AuditStore, build_spec
-from consent_api.sites import SITES, create_site, get_site
+from audits import AuditInputError, AuditNotFoundError, AuditStore, build_spec
+from audits.records import RunInfo
+from audits.runner import Runner
+from audits.settings import load_settings
+from consent_api.sites import SITES, create_site
+from scanner.config import ScanSettings
 from scanner.model import Scan
 
 AUDIT = "tea-demo"
 SITE_NAME = "Tea demo shop"
-API_HOST = "consent.tea-demo.test"
-VISITOR_PATH = "/welcome"
-#: the change between two runs: a video embedded before any consent (YouTube sets cookies)
-VIDEO = b'<iframe title="Our tea video" src="https://www.youtube.com/embed/teatime"></iframe>'
-
-VISITOR_PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
-<title>Tea demo shop</title><script src="https://{api}/banner.js" data-site-key="{key}"
-data-api="https://{api}" defer></script></head><body><h1>Tea demo shop</h1></body></html>"""
-
-#: a visitor's choices through the banner's own buttons (as in the dashboard's browser tests)
-CLICKS = """async ([n, seed]) => {
-  let x = seed;
-  const rnd = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
-  const api = window.CookieAuditConsent;
-  const by = (id) => document.getElementById(id);
-  let b = null;
-  for (let i = 0; i < n; i++) {
-    if (i % 4 === 0) {
-      api.show();
-      b = {accept: by('ca-accept'), reject: by('ca-reject'), save: by('ca-save'),
-           analytics: by('ca-cat-analytics')};
-    }
-    const r = rnd();
-    if (r < 0.45) { b.accept.click(); }
-    else if (r < 0.8) { b.reject.click(); }
-    else if (r < 0.95) { if (rnd() < 0.5) { b.analytics.click(); } b.save.click(); }
-    else { api.withdraw(); }
-    await api.sent;
-  }
-}"""
+ORIGIN = "https://www.tea-demo.test"
+#: a scan of the demo older than this is not reused as run A
+FRESH = timedelta(hours=1)
 
 
-def changed_shop(app: Callable[..., Any], with_video: bool, site_key: str) -> Any:
-    """The demo shop, with the video or not, plus the page where visitors meet our banner."""
-    from urllib.parse import parse_qs
+def fresh_demo_scan(path: Path | None, now: datetime | None = None) -> Scan | None:
+    """The scan ``cookie-audit demo`` just wrote, if it is a complete, recent scan of the demo
+    shop in every consent phase (what the audit itself would have scanned); else None."""
+    from scanner.demo.site import DEMO_URL
+    from scanner.model import Phase
 
-    from markupsafe import escape
+    if path is None or not path.is_file():
+        return None
+    scan = Scan.model_validate_json(path.read_text("utf-8"))
+    now = now or datetime.now(UTC)
+    complete = {p.name for p in scan.phases} == set(Phase) and not scan.interrupted
+    recent = scan.finished_at is not None and now - scan.finished_at <= FRESH
+    return scan if scan.target == DEMO_URL and complete and recent else None
 
-    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == VISITOR_PATH:
-            lang = parse_qs(environ.get("QUERY_STRING", "")).get("lang", ["en"])[0]
-            page = VISITOR_PAGE.format(lang=escape(lang), api=API_HOST, key=escape(site_key))
-            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-            return [page.encode()]
-        if not with_video:
-            return app(environ, start_response)  # type: ignore[no-any-return]
-        captured: dict[str, Any] = {}
 
-        def capture(status: str, headers: list[tuple[str, str]], exc: Any = None) -> Any:
-            captured["status"], captured["headers"] = status, headers
-            return lambda data: None
+def _stored_already(engine: Engine, scan: Scan) -> bool:
+    """Whether a run holds this very document (`dashboard-demo` run twice after one demo)."""
+    import hashlib
 
-        body = b"".join(app(environ, capture))
-        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
-        if any(k.lower() == "content-type" and "html" in v for k, v in headers):
-            body = body.replace(b"</h1>", b"</h1>" + VIDEO, 1)
-        headers.append(("Content-Length", str(len(body))))
-        start_response(captured["status"], headers)
-        return [body]
+    from audits.models import DocumentRow
 
-    return wsgi
+    digest = hashlib.sha256(scan.model_dump_json().encode()).hexdigest()
+    with engine.connect() as conn:
+        found = conn.execute(select(DocumentRow.run_id).where(DocumentRow.sha256 == digest))
+        return found.first() is not None
 
 
 def _consent_site(engine: Engine) -> str:
     from database import write_transaction
 
-    origin = "https://www.tea-demo.test"
     with write_transaction(engine) as conn:
         key = conn.execute(select(SITES.c.site_key).where(SITES.c.name == SITE_NAME)).scalar()
         if key is None:
-            key = create_site(conn, {"name": SITE_NAME, "origins": [origin]}).site_key
-        get_site(conn, key)
+            key = create_site(conn, {"name": SITE_NAME, "origins": [ORIGIN]}).site_key
     return str(key)
 
 
-def _audit(store: AuditStore, site_key: str) -> int:
+def _audit(store: AuditStore, site_key: str, resolve: tuple[str, ...]) -> None:
+    """Register (or bring back) the audit; its `--resolve` points at this demo's local web."""
     from scanner.demo.site import DEMO_URL
 
+    spec = {
+        "name": AUDIT,
+        "url": DEMO_URL,
+        "every": "weekly",
+        "consent_site": site_key,
+        "paused": True,  # the demo shop only exists while a demo serves it
+        "resolve": list(resolve),
+        "ignore_https_errors": True,
+    }
     try:
-        audit = store.find(AUDIT)
-    except AuditNotFoundError:
-        spec = build_spec(
-            {
-                "name": AUDIT,
-                "url": DEMO_URL,
-                "every": "weekly",
-                "consent_site": site_key,
-                "paused": True,  # the demo shop only exists while a demo runs
-                "max_pages": 20,
-            }
-        )
-        try:
-            audit = store.add(spec)
-        except AuditInputError:  # removed earlier: bring it back
-            audit = store.find(AUDIT, removed=True)
-    return audit.run_count
+        store.find(AUDIT)
+    except AuditNotFoundError:  # new, or removed earlier: `add` brings its history back
+        store.add(build_spec(spec))
+    else:
+        store.edit(AUDIT, {k: v for k, v in spec.items() if k != "name"})
 
 
-def _store_run(store: AuditStore, scan: Scan) -> int:
+def _run(store: AuditStore, scan: Scan | None) -> RunInfo:
+    """One run of the audit now (what `audit run tea-demo` does), scanned by the runner or,
+    with ``scan``, handed the scan the demo has just made."""
+
+    async def handed_over(settings: ScanSettings) -> Scan:
+        assert scan is not None
+        return scan
+
+    runner = Runner(store, scan=handed_over if scan is not None else None)
     run = store.create_run(AUDIT)
-    claim = store.claim(run.id, f"demo@{os.uname().nodename}")
-    if claim.run is None:
-        raise AuditInputError(f"{AUDIT}: the demo run could not be claimed ({claim.reason})")
-    info = store.finish(claim.run, scan)
-    return info.number if info else run.number
+    result = runner.execute(run.id, retry=False)
+    if result.run is None:
+        raise AuditInputError(f"{AUDIT}: run #{run.number} did not finish ({result.reason})")
+    return result.run
 
 
-async def _scan(resolve: tuple[str, ...], out_dir: Path) -> Scan:
-    from playwright.async_api import async_playwright
+def visitors(app: Flask, site_key: str, count: int, seed: int) -> int:
+    """``count`` visitors answer the banner: impressions and choices POSTed to the consent API
+    (through the app's WSGI stack) as banner.js sends them. Returns the records stored."""
+    client = app.test_client()
+    headers = {"Origin": ORIGIN}
+    base = f"/v1/sites/{site_key}"
+    config = client.get(f"{base}/config", headers=headers).get_json()
+    optional = [c["id"] for c in config["categories"] if not c["required"]]
+    rnd = random.Random(seed)
+    now = datetime.now(UTC)
+    stored = 0
 
-    from scanner.config import ScanSettings
-    from scanner.demo.site import DEMO_URL
-    from scanner.pipeline import scan_site
-
-    settings = ScanSettings(
-        urls=(DEMO_URL,),
-        out_dir=out_dir,
-        resolve=resolve,
-        ignore_https_errors=True,
-        page_timeout=10.0,
-        executable=os.environ.get("COOKIE_AUDIT_CHROMIUM") or None,
-    )
-    async with async_playwright() as pw:
-        output = await scan_site(pw, settings, DEMO_URL, out_dir)
-    return output.scan
-
-
-def _visitors(resolve: tuple[str, ...], site_key: str, choices: int) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from scanner.browser import find_chromium, launch_args
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=find_chromium(pw, os.environ.get("COOKIE_AUDIT_CHROMIUM") or None),  # type: ignore[arg-type]  # sync or async alike
-            args=launch_args(resolve=resolve),
+    def post(consent_id: str, action: str, choices: dict[str, bool], lang: str, gpc: bool) -> None:
+        nonlocal stored
+        body = {
+            "consent_id": consent_id,
+            "action": action,
+            "choices": choices,
+            "policy_version": config["policy_version"],
+            "banner_revision": config["banner_revision"],
+            "language": lang,
+            "page_url": f"{ORIGIN}/",
+            "client_ts": int((now + timedelta(milliseconds=stored)).timestamp() * 1000),
+        }
+        response = client.post(
+            f"{base}/consents",
+            data=json.dumps(body),
+            content_type="text/plain;charset=UTF-8",
+            headers={**headers, **({"Sec-GPC": "1"} if gpc else {})},
         )
-        try:
-            for seed, lang in enumerate(("en", "fr"), start=1):
-                context = browser.new_context(ignore_https_errors=True, locale=lang)
-                page = context.new_page()
-                page.goto(f"https://www.tea-demo.test{VISITOR_PATH}?lang={lang}")
-                page.wait_for_function("() => window.CookieAuditConsent")
-                page.evaluate("() => CookieAuditConsent.ready")
-                page.evaluate(CLICKS, [choices, seed * 7 + choices])
-                context.close()
-        finally:
-            browser.close()
+        if response.status_code not in (200, 201):
+            raise AuditInputError(f"the consent API refused a demo choice: {response.get_data()!r}")
+        stored += 1
+
+    for _ in range(count):
+        lang, consent_id, r = rnd.choice(("en", "fr")), str(uuid.uuid4()), rnd.random()
+        if r < 0.05:  # Global Privacy Control: no banner shown, refused by the signal
+            post(consent_id, "gpc", {c: False for c in optional}, lang, gpc=True)
+            continue
+        client.post(f"{base}/impressions", headers=headers)
+        if r < 0.45:
+            post(consent_id, "accept_all", {c: True for c in optional}, lang, gpc=False)
+        elif r < 0.8:
+            post(consent_id, "reject_all", {c: False for c in optional}, lang, gpc=False)
+        elif r < 0.95:
+            picked = {c: rnd.random() < 0.5 for c in optional}
+            post(consent_id, "custom", picked, lang, gpc=False)
+        else:  # accepted, then changed their mind
+            post(consent_id, "accept_all", {c: True for c in optional}, lang, gpc=False)
+            post(consent_id, "withdraw", {c: False for c in optional}, lang, gpc=False)
+    return stored
 
 
-def run_demo(app: Flask, scan_json: Path | None, out_dir: Path, choices: int = 30) -> str:
-    """Add the demo's runs and visitors to the database of ``app`` (the composed app)."""
+def run_demo(app: Flask, scan_json: Path | None, count: int = 60) -> str:
+    """Add the demo's two runs and ``count`` visitors to the database of ``app`` (the composed
+    app: consent API and dashboard)."""
     from scanner.demo.server import LocalWeb
-    from scanner.demo.site import DEMO_HOST
+    from scanner.demo.site import PLUGIN_UPDATE
     from scanner.demo.site import SITES as DEMO_SITES
 
     engine: Engine = app.extensions["consent_api"].engine
     site_key = _consent_site(engine)
-    store = AuditStore(engine, AuditSettings(database_url=str(engine.url)))
-    runs = _audit(store, site_key)
-    added: list[int] = []
-    if runs == 0 and scan_json is not None and scan_json.is_file():
-        added.append(_store_run(store, Scan.model_validate_json(scan_json.read_text("utf-8"))))
-        runs = 1
-    with_video = runs % 2 == 1  # alternate: the run after a plain one has the video
-    shop = changed_shop(DEMO_SITES[DEMO_HOST], with_video, site_key)
-    sites = {**DEMO_SITES, DEMO_HOST: shop, API_HOST: app.wsgi_app}
-    with LocalWeb(sites) as web, ThreadPoolExecutor(1) as thread:
-        resolve = tuple(web.resolve)
-        # a thread of its own: the caller may already run an event loop (Playwright's)
-        scan = thread.submit(lambda: asyncio.run(_scan(resolve, out_dir))).result()
-        added.append(_store_run(store, scan))
-        thread.submit(_visitors, resolve, site_key, choices).result()
-    numbers = ", ".join(f"#{n}" for n in added)
-    return f"{AUDIT}: run(s) {numbers} stored, {2 * choices} visitor choices recorded"
+    store = AuditStore(engine, load_settings(database_url=engine.url.render_as_string(False)))
+    given = fresh_demo_scan(scan_json)
+    if given is not None and _stored_already(engine, given):
+        given = None  # handed over before: this run scans
+    lines, number = [], 0
+    with LocalWeb(DEMO_SITES) as web, ThreadPoolExecutor(1) as thread:
+        _audit(store, site_key, web.resolve)
+        # runs in a thread of its own: the runner starts an event loop, and the caller may
+        # already run one (Playwright's, in the tests)
+        for updated, scan in ((False, given), (True, None)):
+            PLUGIN_UPDATE["on"] = updated
+            try:
+                run = thread.submit(_run, store, scan).result()
+            finally:
+                PLUGIN_UPDATE["on"] = False
+            how = "the demo's scan handed over" if scan is not None else "scanned"
+            shop = "after the plugin update" if updated else "as shipped"
+            lines.append(f"{AUDIT} #{run.number} ({shop}, {how}): {run.state.value}")
+            number = run.number
+    stored = visitors(app, site_key, count, seed=number)  # other visitors each time
+    lines.append(f"{stored} visitor choices recorded by the consent API ({SITE_NAME})")
+    return "\n".join(lines)

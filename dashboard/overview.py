@@ -1,6 +1,6 @@
-"""The overview: one row per audited site, from the audit history (two queries however many
-sites) and the consent ledger's rollup (one query). Pure functions on the records, so sorting,
-filtering and the verdict are tested without a browser."""
+"""The overview: one row per audited site, from the audits' summaries (one query however many
+sites and runs) and the consent ledger's rollup (one query). Pure functions on the records, so
+sorting, filtering and the verdict are tested without a browser."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from audits import AuditInfo, RunInfo, RunState, TrendPoint
 from dashboard.charts import Spark, sparkline
 from dashboard.consent_stats import Counts
 
-#: categories whose cookies may be set without consent; every other one needs it (as in the
-#: reports: analytics is reported as needing consent, a cookie cannot show the CNIL exemption)
-EXEMPT = ("technical", "session")
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 VERDICT_ORDER = {"failed": 0, "problems": 1, "attention": 2, "ok": 3, "never": 4}
 SORTS = ("verdict", "name", "last_run", "findings", "acceptance", "next_run")
@@ -22,7 +19,7 @@ SORTS = ("verdict", "name", "last_run", "findings", "acceptance", "next_run")
 
 def consent_needing(point: TrendPoint) -> int:
     """Cookies of categories that need consent, in the consent state that had the most
-    (``History.trends`` sums them per phase as ``needs_consent``)."""
+    (``audits.summary`` sums them per phase as ``needs_consent``)."""
     return max(
         (cats.get("needs_consent", 0) for cats in point.cookies_by_category.values()), default=0
     )
@@ -90,13 +87,12 @@ class Row:
 
 
 def build_rows(
-    latest: Iterable[tuple[AuditInfo, RunInfo | None]],
-    trends: Mapping[int, Sequence[TrendPoint]],
+    audits: Iterable[tuple[AuditInfo, RunInfo | None, Sequence[TrendPoint]]],
     acceptance: Mapping[str, Counts],
 ) -> list[Row]:
+    """One row per audit from `History.overview()` (audit, latest run, trend)."""
     rows = []
-    for audit, run in latest:
-        points = trends.get(audit.id, [])
+    for audit, run, points in audits:
         site = audit.spec.consent_site
         counts = acceptance.get(site) if site else None
         rows.append(

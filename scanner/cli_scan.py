@@ -180,6 +180,22 @@ def execute(settings: ScanSettings, *, as_json: bool = False) -> None:
 )
 @click.option("--allow-private", is_flag=True, help="Allow private/loopback addresses.")
 @click.option(
+    "--consent-api",
+    "consent_api",
+    default=None,
+    metavar="URL",
+    help="The consent API the site's banner posts to (with --consent-api-key).",
+)
+@click.option(
+    "--consent-api-key",
+    "consent_api_key",
+    default=None,
+    envvar="COOKIE_AUDIT_CONSENT_API_KEY",
+    metavar="KEY",
+    help="An admin key of the site in that API: the records of the banner's clicks are read "
+    "back and checked (env COOKIE_AUDIT_CONSENT_API_KEY).",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -204,6 +220,8 @@ def scan(
     fail_on: str | None,
     lang: str,
     allow_private: bool,
+    consent_api: str | None,
+    consent_api_key: str | None,
     as_json: bool,
 ) -> None:
     """Scan sites in three consent states; write scan.json and report.html."""
@@ -227,6 +245,8 @@ def scan(
         lang=lang,
         allow_private=allow_private,
         executable=os.environ.get("COOKIE_AUDIT_CHROMIUM") or None,
+        consent_api=consent_api,
+        consent_api_key=consent_api_key,
     )
     execute(settings, as_json=as_json)
 

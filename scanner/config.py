@@ -50,6 +50,10 @@ class ScanSettings:
     executable: str | None = None
     max_body_bytes: int = 20_000_000
     sitemap: bool = True
+    #: the consent API the site's banner uses, and an admin key of that site: the records of
+    #: the banner's clicks are read back from it (the key is only ever sent there)
+    consent_api: str | None = None
+    consent_api_key: str | None = field(default=None, repr=False)
     _include_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _exclude_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
@@ -79,6 +83,15 @@ class ScanSettings:
             raise UsageError("phases: at least one of none, reject, accept")
         if self.policy_file is not None and not self.policy_file.is_file():
             raise UsageError(f"policy_file: no such file {self.policy_file}")
+        if self.consent_api_key is not None and not self.consent_api:
+            raise UsageError(
+                "consent_api_key: give --consent-api URL too (the key is only sent to that API)"
+            )
+        if self.consent_api is not None:
+            try:
+                check_url(self.consent_api)
+            except UsageError as exc:
+                raise UsageError(f"consent_api{str(exc).removeprefix('urls')}") from None
         object.__setattr__(self, "_include_re", _compile("include", self.include))
         object.__setattr__(self, "_exclude_re", _compile("exclude", self.exclude))
         if not self.allow_private:
@@ -128,6 +141,7 @@ class ScanSettings:
             "phases": [p.value for p in self.phases],
             "lang": self.lang,
             "allow_private": self.allow_private,
+            "consent_api": self.consent_api,  # never the key
         }
 
 

@@ -239,6 +239,22 @@ _FIND_BUTTONS = """(words) => {
   return out;
 }"""
 
+#: Orders candidate buttons (indexes) by how close they sit in the DOM to the nearest of the
+#: `near` buttons: the banner's own "settings" next to its "accept", not a footer link.
+_BY_DISTANCE = """([candidates, near]) => {
+  const els = Array.from(document.querySelectorAll(
+    'button, a, [role=button], input[type=button], input[type=submit]'));
+  const chain = (el) => { const out = []; for (let n = el; n; n = n.parentNode) out.push(n);
+    return out; };
+  const distance = (a, b) => { const up = chain(a); const seen = new Map(up.map((n, i) => [n, i]));
+    let j = 0;
+    for (let n = b; n; n = n.parentNode, j++) { if (seen.has(n)) return seen.get(n) + j; }
+    return 1e9; };
+  const score = (i) => Math.min(1e9, ...near.map((k) => distance(els[i], els[k])));
+  return candidates.map((i, rank) => [score(i), rank, i]).sort((x, y) => x[0] - y[0] || x[1] - y[1])
+    .map((x) => x[2]);
+}"""
+
 _CLICK_NTH = """([index, words]) => {
   const els = Array.from(document.querySelectorAll(
     'button, a, [role=button], input[type=button], input[type=submit]'));
@@ -415,7 +431,17 @@ async def _settings_fallback(frame: Frame, deadline: float) -> tuple[bool, str] 
     opener = await _buttons(frame, SETTINGS_WORDS)
     if not opener:
         return None
-    accept = [b["text"] for b in await _buttons(frame, ACCEPT_WORDS)]
+    accept_buttons = await _buttons(frame, ACCEPT_WORDS)
+    accept = [b["text"] for b in accept_buttons]
+    if accept_buttons and len(opener) > 1:
+        order = await _safe(
+            frame.evaluate(
+                _BY_DISTANCE, [[b["index"] for b in opener], [b["index"] for b in accept_buttons]]
+            ),
+            [b["index"] for b in opener],
+        )
+        by_index = {b["index"]: b for b in opener}
+        opener = [by_index[i] for i in order if i in by_index] or opener
     await _click(frame, opener[0])
     layer_deadline = min(deadline, time.monotonic() + 3.0)
     found = await _wait_buttons(frame, REJECT_WORDS + SAVE_WORDS, layer_deadline)

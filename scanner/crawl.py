@@ -43,6 +43,7 @@ from playwright.async_api import (
 from scanner import __version__
 from scanner.browser import browser_version, fresh_profile, visitor_user_agent
 from scanner.config import ScanSettings
+from scanner.consent_capture import ConsentApiWatcher
 from scanner.errors import NavigationError, ScanFailedError
 from scanner.model import (
     Banner,
@@ -229,6 +230,7 @@ class Crawler:
                 max_body_bytes=settings.max_body_bytes,
             )
             await recorder.install()
+            consent_api = ConsentApiWatcher(context)
             visits: list[PageVisit] = []
             skips: list[SkippedPage] = []
             banner = Banner(action=phase, status=BannerStatus.NOT_ATTEMPTED, detail="not reached")
@@ -242,6 +244,7 @@ class Crawler:
                     cookies=recorder.cookies(),
                     storage=recorder.storage(),
                     third_party_hosts=recorder.third_party_hosts(),
+                    consent_api=consent_api.use(),
                     started_at=started,
                     finished_at=datetime.now(UTC),
                 )
@@ -281,6 +284,7 @@ class Crawler:
                 done_phases.append(result())
                 raise
             await recorder.snapshot(None, None)
+            await consent_api.settle()
             return result(), plan
 
     async def _banner(self, page: Page, phase: Phase) -> Banner:

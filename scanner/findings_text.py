@@ -13,6 +13,7 @@ never translated); `{name:kind}` converts it first, where kind is one of
 - `days`: a lifetime in days ("about 24 months", "environ 24 mois"; None = browser session),
 - `country`: ISO 3166 code to a country name,
 - `claims`: ids of policy claims ("no_personal_data", "anonymised", "exempt"),
+- `click`: a consent phase as the button clicked (`reject` -> "reject all"),
 - `layer`: where a banner choice was made (`scanner.model.BannerLayer`) to words,
 - `list`: a list joined with commas.
 
@@ -137,6 +138,75 @@ FINDINGS: dict[str, dict[str, Text]] = {
             "Le premier niveau du bandeau permet d'accepter mais pas de refuser",
             "Le bandeau permet d'accepter en un clic, mais refuser demande plus d'étapes. "
             "Refuser doit être aussi simple qu'accepter.",
+        ),
+    },
+    "consent-record-missing": {
+        "en": Text(
+            "No consent record for the {phase:click} click",
+            "The banner talks to the consent API, but after the visitor's {phase:click} click "
+            "the API holds no record of that choice. The site must be able to demonstrate "
+            "the visitor's choice.",
+        ),
+        "fr": Text(
+            "Aucune preuve du choix après le clic {phase:click}",
+            "Le bandeau utilise l'API de consentement, mais après le clic {phase:click} du "
+            "visiteur l'API ne conserve aucun enregistrement de ce choix. Le site doit pouvoir "
+            "démontrer le choix du visiteur.",
+        ),
+    },
+    "consent-record-failed": {
+        "en": Text(
+            "The consent API refused the record of the {phase:click} click",
+            "After the visitor's {phase:click} click the banner posted the choice, but the "
+            "consent API answered {error} and recorded nothing. The site must be able to "
+            "demonstrate the visitor's choice.",
+        ),
+        "fr": Text(
+            "L'API de consentement a refusé d'enregistrer le clic {phase:click}",
+            "Après le clic {phase:click} du visiteur, le bandeau a envoyé le choix, mais l'API "
+            "de consentement a répondu {error} et n'a rien enregistré. Le site doit pouvoir "
+            "démontrer le choix du visiteur.",
+        ),
+    },
+    "consent-record-contradicts-click": {
+        "en": Text(
+            "The consent record contradicts the {phase:click} click",
+            "After the visitor's {phase:click} click, the consent API recorded the action "
+            "{action} granting {categories:list}. A refusal must be recorded as reject_all "
+            "with every optional category refused.",
+        ),
+        "fr": Text(
+            "L'enregistrement du consentement contredit le clic {phase:click}",
+            "Après le clic {phase:click} du visiteur, l'API de consentement a enregistré "
+            "l'action {action} qui accepte {categories:list}. Un refus doit être enregistré "
+            "comme reject_all, chaque catégorie facultative refusée.",
+        ),
+    },
+    "consent-record-contradicts-click.accept": {
+        "en": Text(
+            "The consent record contradicts the {phase:click} click",
+            "After the visitor's {phase:click} click, the consent API recorded the action "
+            "{action} refusing {categories:list}. An acceptance must be recorded as "
+            "accept_all with every optional category granted.",
+        ),
+        "fr": Text(
+            "L'enregistrement du consentement contredit le clic {phase:click}",
+            "Après le clic {phase:click} du visiteur, l'API de consentement a enregistré "
+            "l'action {action} qui refuse {categories:list}. Une acceptation doit être "
+            "enregistrée comme accept_all, chaque catégorie facultative acceptée.",
+        ),
+    },
+    "consent-record-contradicts-click.action": {
+        "en": Text(
+            "The consent record contradicts the {phase:click} click",
+            "After the visitor's {phase:click} click, the consent API recorded the action "
+            "{action} instead of {expected}. The record must say what the visitor clicked.",
+        ),
+        "fr": Text(
+            "L'enregistrement du consentement contredit le clic {phase:click}",
+            "Après le clic {phase:click} du visiteur, l'API de consentement a enregistré "
+            "l'action {action} au lieu de {expected}. L'enregistrement doit dire ce que le "
+            "visiteur a cliqué.",
         ),
     },
     "category-not-declared": {
@@ -308,6 +378,12 @@ _STORAGE = {
 }
 
 
+_PROOF = {
+    "en": "GDPR art. 7(1) (demonstrating consent) and 5(2) (accountability)",
+    "fr": "RGPD art. 7(1) (démontrer le consentement) et 5(2) (responsabilité)",
+}
+
+
 def _join(*parts: dict[str, str]) -> dict[str, str]:
     sep = {"en": "; ", "fr": " ; "}
     return {lang: sep[lang].join(p[lang] for p in parts) for lang in LANGUAGES}
@@ -326,6 +402,9 @@ LEGAL: dict[str, dict[str, str]] = {
             "fr": "rapport de la task force « bandeaux cookies » du CEPD (janv. 2023)",
         },
     ),
+    "consent-record-missing": _PROOF,
+    "consent-record-failed": _PROOF,
+    "consent-record-contradicts-click": _PROOF,
     "category-not-declared": _TRANSPARENCY,
     "ga-not-declared": _join(
         _TRANSPARENCY,
@@ -422,6 +501,14 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "fr": "{cmp} : pas de bouton de refus au premier niveau ; refus obtenu {layer:layer} "
         "({method})",
     },
+    "consent-post": {
+        "en": "posted {action} {choices} to {api}: {answer}",
+        "fr": "envoyé {action} {choices} à {api} : {answer}",
+    },
+    "consent-no-post": {
+        "en": "no choice posted to {api} after the click",
+        "fr": "aucun choix envoyé à {api} après le clic",
+    },
 }
 
 _CATEGORY: dict[str, dict[str, str]] = {
@@ -494,6 +581,10 @@ _LAYER: dict[str, dict[str, str]] = {
         "platform_api": "par le script de la plateforme de consentement",
     },
 }
+_CLICK = {
+    "en": {"reject": '"reject all"', "accept": '"accept all"'},
+    "fr": {"reject": "« tout refuser »", "accept": "« tout accepter »"},
+}
 _AND = {"en": " and ", "fr": " et "}
 
 
@@ -530,6 +621,8 @@ class _Formatter(string.Formatter):
             return _CATEGORY[lang].get(str(value), str(value))
         if format_spec == "categories":
             return ", ".join(_CATEGORY[lang].get(v, v) for v in _items(value))  # type: ignore[arg-type]
+        if format_spec == "click":
+            return _CLICK[lang].get(str(value), str(value))
         if format_spec == "layer":
             return _LAYER[lang].get(str(value), str(value))
         if format_spec == "days":

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class Record(BaseModel):
@@ -236,6 +236,57 @@ class Banner(Record):
     detail: str = ""
 
 
+class StoredConsent(Record):
+    """A consent record as the consent API returns it when read back."""
+
+    seq: int
+    action: str
+    choices: dict[str, bool]
+    hash: str
+    recorded_at: str | None = None
+
+
+class ReadBack(StrEnum):
+    """What reading a record back from the consent API (`--consent-api-key`) gave."""
+
+    FOUND = "found"  # the record of the receipt, same number and hash
+    MISSING = "missing"  # no record with the receipt's number for that consent id
+    DIFFERENT = "different"  # a record with that number, but another hash
+    ERROR = "error"  # the API could not be asked (key refused, unreachable...): see read_error
+    SKIPPED = "skipped"  # not asked: see read_error (another API than --consent-api, no receipt)
+
+
+class ConsentPost(Record):
+    """One choice a banner posted to the consent API in a phase, and the API's answer."""
+
+    page: str | None = Field(default=None, description="the page that posted it")
+    consent_id: str | None = None
+    action: str | None = None
+    choices: dict[str, bool] = Field(default_factory=dict)
+    status: int | None = Field(default=None, description="HTTP status; None: no answer")
+    error: str | None = Field(default=None, description="the API's error code, or why no answer")
+    seq: int | None = Field(default=None, description="receipt: the record's number in the chain")
+    hash: str | None = Field(default=None, description="receipt: the record's hash")
+    recorded_at: str | None = None
+    read_back: ReadBack | None = Field(default=None, description="None: not read back")
+    read_error: str | None = None
+    stored: StoredConsent | None = Field(default=None, description="the record read back")
+
+
+class ConsentApiUse(Record):
+    """The site's banner talks to our consent API (banner.js or an adapter) in this phase."""
+
+    api: str = Field(description="the API's origin, e.g. https://consent.example")
+    site_key: str
+    categories: list[str] = Field(
+        default_factory=list, description="the site's categories (from the banner's /config)"
+    )
+    required: list[str] = Field(
+        default_factory=list, description="the categories that are always on"
+    )
+    posts: list[ConsentPost] = Field(default_factory=list)
+
+
 class PhaseResult(Record):
     name: Phase
     banner: Banner
@@ -244,6 +295,9 @@ class PhaseResult(Record):
     cookies: list[Cookie] = Field(default_factory=list)
     storage: list[StorageEntry] = Field(default_factory=list)
     third_party_hosts: list[ThirdPartyHost] = Field(default_factory=list)
+    consent_api: ConsentApiUse | None = Field(
+        default=None, description="the banner's consent API, its posts and their receipts"
+    )
     started_at: datetime | None = None
     finished_at: datetime | None = None
 

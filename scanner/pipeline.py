@@ -1,4 +1,5 @@
-"""crawl -> classify -> policy -> summary -> scan.json -> report.html, for one site.
+"""crawl -> (consent records read back) -> classify -> policy -> summary -> scan.json ->
+report.html, for one site.
 
 Each stage is a plain call on the immutable Scan, so any stage can be re-run from a saved scan
 (re-classify with a newer knowledge base, re-check against a new policy, re-render).
@@ -15,6 +16,7 @@ from playwright.async_api import Playwright
 import reports
 from scanner.classify import classify_scan
 from scanner.config import ScanSettings
+from scanner.consent_readback import read_back
 from scanner.crawl import Crawler, CrawlResult, ProgressFn
 from scanner.model import Scan
 from scanner.policy import DeclarationError, check, extract_policy, load_declaration, merge_policies
@@ -69,5 +71,15 @@ async def scan_site(
 ) -> ScanOutput:
     """One site, end to end. Ctrl-C during the crawl still saves the partial scan."""
     result = await Crawler(playwright, settings, progress=progress).crawl(url)
+    if settings.consent_api and settings.consent_api_key:
+        scan = await asyncio.to_thread(
+            read_back,
+            result.scan,
+            settings.consent_api,
+            settings.consent_api_key,
+            resolve=settings.resolve,
+            ignore_https_errors=settings.ignore_https_errors,
+        )
+        result = CrawlResult(scan=scan, policy_html=result.policy_html)
     scan = await asyncio.to_thread(analyse, result, settings)
     return await asyncio.to_thread(save, scan, out_dir, settings.lang)

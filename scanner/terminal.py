@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from scanner.model import Banner, BannerStatus, Finding, PhaseResult, Scan
+from scanner.model import Banner, BannerStatus, ConsentApiUse, Finding, PhaseResult, Scan
 
 #: version of the `--json` document (bump the major on a change a script could trip on)
 JSON_FORMAT = "cookie-audit/scan-summary/1"
@@ -113,7 +113,28 @@ def _phase_lines(scan: Scan, phase: PhaseResult, width: int) -> list[str]:
     if words:
         lines.extend(_wrap(f"banner: {words}", width, _INDENT * 2, first=_INDENT))
     lines.extend(_items("by category", [f"{k} {v}" for k, v in counts.items()], width))
+    if phase.consent_api is not None:
+        lines.extend(_items("consent API", consent_words(phase.consent_api), width))
     return lines
+
+
+def consent_words(use: ConsentApiUse) -> list[str]:
+    """What the banner posted to the consent API in a phase, and what became of it."""
+    if not use.posts:
+        return ["no choice posted"]
+    out = []
+    for post in use.posts:
+        words = f"{post.action or '?'} "
+        if post.status is None:
+            words += f"not answered ({post.error})" if post.error else "not answered"
+        elif post.error:
+            words += f"refused ({post.status} {post.error})"
+        else:
+            words += f"recorded (seq {post.seq})"
+        if post.read_back is not None:
+            words += f", read back: {post.read_back.value}"
+        out.append(words)
+    return out
 
 
 def summary_lines(
@@ -173,6 +194,11 @@ def site_document(
                     summary.categories_by_phase.get(p.name.value, {}) if summary else {}
                 ),
                 "third_party_hosts": len(p.third_party_hosts),
+                "consent_api": (
+                    p.consent_api.model_dump(mode="json", exclude={"categories", "required"})
+                    if p.consent_api
+                    else None
+                ),
             }
             for p in scan.phases
         ],
@@ -206,6 +232,7 @@ def json_document(
 __all__ = [
     "JSON_FORMAT",
     "banner_words",
+    "consent_words",
     "finding_line",
     "json_document",
     "site_document",

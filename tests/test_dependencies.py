@@ -25,6 +25,7 @@ USED_BY_NAME = {
     "psycopg": "SQLAlchemy's postgresql+psycopg:// driver",
     "gunicorn": "the production WSGI server (Dockerfile, docker-compose.yml)",
     "redis": "Celery's broker and the rate limits' storage (redis://)",
+    "kombu": "Celery's messaging: Producer.batch in audits.tasks.dispatch_due (kombu 5.7)",
 }
 
 

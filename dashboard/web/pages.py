@@ -95,10 +95,9 @@ def _acceptance(site_keys: set[str]) -> dict[str, consent_stats.Counts]:
 @requires(Role.VIEWER)
 def overview() -> str:
     h = history()
-    latest = h.latest_runs()
-    trends = h.trends(limit=12, exempt=rows_of.EXEMPT)
-    links = {a.spec.consent_site for a, _ in latest if a.spec.consent_site}
-    rows = rows_of.build_rows(latest, trends, _acceptance(links))
+    audits = h.overview()
+    links = {a.spec.consent_site for a, _, _ in audits if a.spec.consent_site}
+    rows = rows_of.build_rows(audits, _acceptance(links))
     sort = request.args.get("sort", "verdict")
     if sort not in rows_of.SORTS:
         sort = "verdict"

@@ -37,6 +37,8 @@ ANALYTICS_NOTE = (
 )
 
 SESSION_WHY = "session"
+#: shortest name (without leading underscores) looked up as an underscore variant
+MIN_VARIANT = 5
 #: a documented prefix this short ("s_") decides only when the site shows its vendor
 SHORT_PREFIX = 2
 #: names that are themselves a hash (Joomla, some PHP frameworks name the session cookie so)
@@ -95,18 +97,19 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
     ),
     (
         re.compile(
-            r"(^|_)(ad|ads|adv|advert|campaign|utm|gclid|fbclid|msclkid|click|affiliate|aff|retarget|remarketing|pixel|conversion|marketing)($|_)"
+            r"(^|_)(ad|ads|adv|advert|campaign|gclid|fbclid|msclkid|click|affiliate|aff|retarget|remarketing|pixel|conversion|marketing)($|_)"
         ),
         Category.TRACKING,
         "advertising or campaign attribution",
     ),
     (
-        re.compile(r"track|visitor|(^|_)(vid|uid|uuid|cid)($|_)|fingerprint|segment|audience"),
+        re.compile(r"track|trk|visitor|(^|_)(vid|uid|uuid|cid)($|_)|fingerprint|segment|audience"),
         Category.ANALYTICS,
         "visitor identifier",
     ),
     (
-        re.compile(r"analytic|stat|metric|measure|(^|_)(hit|visit|pageview)s?($|_)"),
+        # UTM parameters are what analytics tools keep to attribute a visit to its campaign
+        re.compile(r"analytic|stat|metric|measure|(^|_)(hit|visit|pageview|utm)s?($|_)"),
         Category.ANALYTICS,
         "audience measurement",
     ),
@@ -120,7 +123,7 @@ _KEYWORDS = (  # noqa: SIM905 - a word list reads better as words
     "balancer affinity sticky route server node backend captcha bot waf challenge fraud theme "
     "dark font accessib contrast test has_js resolution screen auth login logged remember "
     "token jwt sess sid user ad campaign utm gclid fbclid msclkid click aff retarget pixel "
-    "conversion marketing track visitor vid uid cid fingerprint segment audience analytic "
+    "conversion marketing track trk visitor vid uid cid fingerprint segment audience analytic "
     "stat metric measure hit visit pageview"
 ).split()
 _ANY_TOKEN = re.compile("(?=(" + "|".join(sorted(_KEYWORDS, key=len, reverse=True)) + "))")
@@ -179,6 +182,13 @@ class Classifier:
         self.kb = kb
         self._cached = lru_cache(maxsize=1 << 18)(self._classify)
         self._vendors = lru_cache(maxsize=256)(self._vendors_of)  # one per scan context
+        # documented exact names by their core (leading underscores dropped): one lookup per
+        # unknown name finds "hjX" for `_hjX`
+        self._by_core: dict[str, list[CookieEntry]] = {}
+        for pattern, entries in kb.exact.items():
+            core = pattern.lstrip("_")
+            if len(core) >= MIN_VARIANT:
+                self._by_core.setdefault(core, []).extend(entries)
 
     @classmethod
     def default(cls) -> Classifier:
@@ -254,6 +264,10 @@ class Classifier:
     ) -> Classification:
         entry = self.kb.lookup_name(name, domain)
         weak: CookieEntry | None = None
+        if entry is None:
+            variant = self._underscore_variant(name, domain)
+            if variant is not None:
+                return variant
         if entry is not None:
             if entry.match == "exact" or len(entry.pattern) > SHORT_PREFIX:
                 return _from_entry(entry)
@@ -309,6 +323,21 @@ class Classifier:
         if verdict.category is Category.UNKNOWN and weak is not None:
             return _from_entry(weak, "; only a short prefix, nothing else decides", 0.4)
         return verdict
+
+    def _underscore_variant(self, name: str, domain: str) -> Classification | None:
+        """A documented name written with or without its leading underscores
+        ("hjClosedSurveyInvites" for Hotjar's `_hjClosedSurveyInvites`): consent platforms and
+        some tag versions drop or add them. Only exact documented names of five characters or
+        more (without underscores) count, so a short word never borrows a vendor's entry."""
+        entries = self._by_core.get(name.lstrip("_"))
+        if not entries:
+            return None
+        entry = next((e for e in entries if e.pattern != name and e.domain_matches(domain)), None)
+        if entry is None:
+            return None
+        return _from_entry(
+            entry, f"; written {name!r}, without or with its leading underscore", 0.8
+        )
 
     def _vendor_on_site(
         self, vendor: str, setter_host: str, context: frozenset[str] | None

@@ -36,6 +36,8 @@ from scanner.model import (
     BannerStatus,
     Category,
     ClassifiedCookie,
+    ConsentApiUse,
+    ConsentPost,
     Cookie,
     Evidence,
     Finding,
@@ -47,6 +49,7 @@ from scanner.model import (
     Severity,
     ThirdPartyHost,
 )
+from scanner.policy.consent_records import CONTRADICTS, EXPECTED_ACTION, Problem, problems
 from scanner.policy.declared import DeclaredCookie, DeclaredPolicy, Flag
 from scanner.policy.text import normalise
 from scanner.policy.vendors import EEA, Vendor, vendor_for_host, vendors_in_text
@@ -84,6 +87,9 @@ RULES: dict[str, Rule] = {
         Rule("cookie-after-reject", Severity.CRITICAL),
         Rule("tracker-request-after-reject", Severity.CRITICAL),
         Rule("banner-no-reject-first-layer", Severity.MEDIUM),
+        Rule("consent-record-missing", Severity.HIGH),
+        Rule("consent-record-failed", Severity.HIGH),
+        Rule("consent-record-contradicts-click", Severity.HIGH),
         Rule("category-not-declared", Severity.MEDIUM),
         Rule("ga-not-declared", Severity.MEDIUM),
         Rule("ga-contradicts-policy", Severity.HIGH),
@@ -314,6 +320,78 @@ def _banner_rule(ctx: _Context, out: list[Finding]) -> None:
                 subject=ctx.scan.site,
             )
         )
+
+
+def _answer(post: ConsentPost) -> str:
+    """The API's answer to a consent post, in codes (the same in every language)."""
+    if post.status is None:
+        answer = f"no answer ({post.error})" if post.error else "no answer"
+    elif post.error:
+        answer = f"HTTP {post.status} {post.error}"
+    else:
+        answer = f"HTTP {post.status}, seq {post.seq}, hash {(post.hash or '-')[:16]}"
+    if post.read_back is not None:
+        answer += f"; read back: {post.read_back.value}"
+        if post.read_error:
+            answer += f" ({post.read_error})"
+    return answer
+
+
+def _consent_evidence(phase: Phase, use: ConsentApiUse, post: ConsentPost | None) -> Evidence:
+    if post is None:
+        return _evidence("consent", "consent-no-post", phase=phase, params={"api": use.api})
+    choices = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in post.choices.items())
+    return _evidence(
+        "consent",
+        "consent-post",
+        phase=phase,
+        page=post.page,
+        url=f"{use.api}/v1/sites/{use.site_key}/consents",
+        params={
+            "action": post.action or "?",
+            "choices": f"({choices})",
+            "api": use.api,
+            "answer": _answer(post),
+        },
+    )
+
+
+def _consent_record_rules(ctx: _Context, out: list[Finding]) -> None:
+    """The banner's click against what the consent API recorded (scanner.policy.consent_records)."""
+    for phase in ctx.scan.phases:
+        use = phase.consent_api
+        for problem in problems(phase):
+            assert use is not None
+            out.append(
+                make_finding(
+                    problem.rule_id,
+                    _consent_message(problem),
+                    [_consent_evidence(phase.name, use, problem.post)],
+                    subject=f"{use.site_key}@{use.api.split('://', 1)[-1]}",
+                )
+            )
+
+
+def _consent_message(problem: Problem) -> Message:
+    if problem.rule_id == CONTRADICTS and not problem.categories:
+        return message(
+            f"{CONTRADICTS}.action",
+            phase=problem.phase.value,
+            action=problem.action or "?",
+            expected=EXPECTED_ACTION[problem.phase],
+        )
+    if problem.rule_id == CONTRADICTS:
+        return message(
+            CONTRADICTS if problem.phase is Phase.REJECT else f"{CONTRADICTS}.accept",
+            phase=problem.phase.value,
+            action=problem.action or "?",
+            categories=problem.categories,
+        )
+    if problem.rule_id == "consent-record-failed":
+        post = problem.post
+        error = (post.error if post else None) or "an error"
+        return message(problem.rule_id, phase=problem.phase.value, error=error)
+    return message(problem.rule_id, phase=problem.phase.value)
 
 
 # --- what the policy covers ------------------------------------------------------------------
@@ -701,6 +779,7 @@ def check(scan: Scan, policy: DeclaredPolicy | None, *, policy_pages_found: bool
     out: list[Finding] = []
     _consent_rules(ctx, out)
     _banner_rule(ctx, out)
+    _consent_record_rules(ctx, out)
     if policy is not None:
         _categories_rule(ctx, policy, out)
         _ga_rules(ctx, policy, out)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, update
+from sqlalchemy import inspect, text, update
 
 from audits import AuditError, AuditStore, History, RunState, build_spec
 from audits.models import Base, DocumentRow
@@ -97,3 +98,91 @@ def test_trend_keeps_the_latest_runs_oldest_first(store: AuditStore, history: Hi
     for day in range(12):
         run_with(store, old, NOW + timedelta(days=day))
     assert [p.number for p in history.trend("shop", limit=5)] == [8, 9, 10, 11, 12]
+
+
+def test_the_overview_reads_the_summary_the_store_keeps(
+    store: AuditStore, history: History
+) -> None:
+    from audits.models import SummaryRow
+    from audits.summary import TREND_RUNS
+
+    old, new = before_after()
+    store.add(build_spec({"name": "shop", "url": old.target}), now=NOW)
+    store.add(build_spec({"name": "idle", "url": "https://idle.test/"}), now=NOW)
+    for day in range(TREND_RUNS + 2):
+        run_with(store, old if day % 2 else new, NOW + timedelta(days=day))
+    at = NOW + timedelta(days=30)
+    run = store.create_run("shop", now=at)
+    claim = store.claim(run.id, "worker-1", now=at)
+    assert claim.run is not None
+    store.fail(claim.run, "unreachable", "scan", now=at)
+    store.record_outcome(run.id, changes={"findings_new": ["x"]})
+
+    [(idle, none, nothing), (shop, latest, points)] = history.overview()
+    assert idle.name == "idle" and none is None and nothing == []
+    assert latest is not None and latest.number == TREND_RUNS + 3  # the failed run, read live
+    assert latest.state is RunState.FAILED and latest.changes == {"findings_new": ["x"]}
+    # the succeeded runs among the last 12: the failed one has no point
+    assert [p.number for p in points] == list(range(4, TREND_RUNS + 3))  # runs 4 to 15
+    scan = new if points[-1].number % 2 else old
+    assert points[-1].findings_by_severity == {
+        s: sum(1 for f in scan.findings if f.severity.value == s)
+        for s in ("critical", "high", "medium", "low", "info")
+    }
+    needs = {
+        phase: sum(n for c, n in cats.items() if c not in ("technical", "session", "unclassified"))
+        for phase, cats in scan.summary.categories_by_phase.items()  # type: ignore[union-attr]
+    }
+    for phase, n in needs.items():
+        assert points[-1].cookies_by_category.get(phase, {}).get("needs_consent", 0) == n
+    assert history.latest_runs() == [(idle, None), (shop, latest)]
+
+    # a summary the migration left without its trend is computed when read, the same
+    with store.engine.begin() as conn:
+        conn.execute(update(SummaryRow).values(trend=None))
+    assert history.overview() == [(idle, None, []), (shop, latest, points)]
+
+    store.remove("shop", purge=True)
+    assert [a.name for a, _, _ in history.overview()] == ["idle"]
+    with store.engine.connect() as conn:
+        assert conn.execute(SummaryRow.__table__.select()).all() == []
+
+
+def test_the_migration_gives_existing_audits_their_summary(tmp_path: Path) -> None:
+    """Runs stored before `audit_summaries` existed: the migration records each audit's latest
+    finished run, and the overview computes the trend until the next run rewrites it."""
+    from audits.db import make_engine
+    from database import upgrade
+
+    old, _ = before_after()
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "audits_0001")
+    spec = build_spec({"name": "shop", "url": old.target}).model_dump_json()
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audits (id, name, url, host, spec, cron, paused, removed, run_count,"
+                " created_at, updated_at) VALUES (1, 'shop', :url, 'shop', :spec, '0 3 * * *',"
+                " 0, 0, 3, '2026-03-01 00:00:00', '2026-03-01 00:00:00')"
+            ),
+            {"url": old.target, "spec": spec},
+        )
+        for number, state, finished in (
+            (1, "succeeded", "2026-03-01 00:01:00"),
+            (2, "failed", "2026-03-02 00:01:00"),
+            (3, "queued", None),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO audit_runs (id, audit_id, number, trigger, state, queued_at,"
+                    " finished_at, attempts, findings_critical, findings_high, findings_medium,"
+                    " findings_low, findings_info) VALUES (:n, 1, :n, 'manual', :state,"
+                    " '2026-03-01 00:00:00', :finished, 1, 1, 0, 0, 0, 0)"
+                ),
+                {"n": number, "state": state, "finished": finished},
+            )
+    upgrade(engine)
+    [(audit, latest, points)] = History(engine).overview()
+    assert audit.name == "shop" and latest is not None and latest.number == 2  # the failed one
+    assert [p.number for p in points] == [1] and points[0].findings_by_severity["critical"] == 1
+    engine.dispose()

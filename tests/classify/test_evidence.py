@@ -218,3 +218,17 @@ def test_classify_command_tells_an_unknown_lifetime_from_a_session_cookie(tmp_pa
         ("unknown", False),  # a list that does not say how long it lives
         ("unknown", False),
     ]
+
+
+def test_a_documented_name_written_without_its_leading_underscore(classifier: Classifier) -> None:
+    got = classifier.classify("hjClosedSurveyInvites", ".shop.test", site=SITE)
+    assert (got.category, got.vendor) == (Category.ANALYTICS, "Hotjar")
+    assert "without or with its leading underscore" in got.reason and got.confidence == 0.8
+    # short cores never borrow an entry ("ga" is not `_ga`)
+    assert classifier.classify("ga", ".shop.test", site=SITE).vendor is None
+
+
+def test_trk_names_a_visitor_id_and_utm_a_campaign_measurement(classifier: Classifier) -> None:
+    for name in ("xyztrk", "qq_utm"):
+        got = classifier.classify(name, ".shop.test", site=SITE)
+        assert got.category is Category.ANALYTICS, name

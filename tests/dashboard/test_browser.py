@@ -245,29 +245,28 @@ def test_french_and_phone_width(world: World) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_history(world: World, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Two real scans of the demo shop (the second after a change) and visitors' choices on the
-    real banner, stored the way `make run` stores them; plus a hostile site's run."""
+def demo_history(world: World) -> str:
+    """Two runs of the demo shop through the audits' runner, real scans (the second after the
+    plugin update), and visitors' choices posted to the consent API, stored the way `make run`
+    stores them; plus a hostile site's run."""
     from dashboard.demo import run_demo
     from tests.dashboard.history_seed import add_audit, add_run
     from tests.reports.sample_scans import hostile_scan
 
-    out = tmp_path_factory.mktemp("demo")
-    run_demo(world.app, None, out / "1", choices=12)
-    summary = run_demo(world.app, None, out / "2", choices=12)
+    summary = run_demo(world.app, None, count=24)
     add_audit(world.engine, "hostile", "https://evil.example/")
     add_run(world.engine, "hostile", hostile_scan())
     return summary
 
 
 def test_overview_site_and_what_changed_after_real_scans(world: World, demo_history: str) -> None:
-    assert "#2 stored" in demo_history
+    assert "tea-demo #2 (after the plugin update, scanned): succeeded" in demo_history
     context = new_context(world)
     page, seen = watched_page(context)
     sign_in(page, "vera")
     row = page.locator("table.overview tbody tr", has_text="tea-demo")
     assert row.count() == 1
-    assert row.locator(".badge.changed").count() == 1  # a video came with its cookies
+    assert row.locator(".badge.changed").count() == 1  # the pixel now loads before consent
     assert row.locator("svg.spark").count() == 2
     assert "%" in row.locator("td.num").inner_text()  # 30-day acceptance from the ledger
     hostile = page.locator("table.overview tbody tr", has_text="hostile")
@@ -286,7 +285,7 @@ def test_overview_site_and_what_changed_after_real_scans(world: World, demo_hist
     page.click("form[action$='/compare'] button")
     page.wait_for_url("**/compare?**")
     text = page.locator("main").inner_text()
-    assert "VISITOR_INFO1_LIVE" in text and "YSC" in text, text[:3000]
+    assert "_fbp" in text and "Requests to a tracker before any choice: Meta" in text, text[:3000]
     assert_accessible(page)
     screenshot(page, "compare")
     page.goto(DASHBOARD + "/sites/hostile")

@@ -186,7 +186,7 @@ def test_overview_pages_of_one_hundred(app: Flask, people: dict[Role, str]) -> N
         add_audit(engine, f"site{i}", f"https://www.site{i}.test/")
     rows = overview.select_rows(
         overview.build_rows(
-            [(audit_store(engine).find(f"site{i}"), None) for i in range(3)], {}, {}
+            [(audit_store(engine).find(f"site{i}"), None, []) for i in range(3)], {}
         ),
         sort="name",
     )

@@ -46,6 +46,7 @@ SAMPLE = {
     "phase": "reject",
     "error": "inconsistent_choices",
     "action": "custom",
+    "expected": "reject_all",
     "choices": "(analytics=yes)",
     "api": "https://consent.example",
     "answer": "HTTP 201, seq 3, hash 0a1b",

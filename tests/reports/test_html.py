@@ -266,3 +266,37 @@ def test_unclassified_scan_does_not_claim_cookies_need_consent() -> None:
     assert lead is not None and "were not classified" in lead.get_text()
     kpis = [" ".join(li.get_text().split()) for li in soup.select("ul.kpis li")]
     assert kpis[0] == "5 cookies set before any choice"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "clicked (Klaro), in the settings layer"),
+        ("fr", "cliqué (Klaro), dans le niveau des paramètres"),
+    ],
+)
+def test_phase_table_says_where_reject_was_reached(lang: str, words: str) -> None:
+    from scanner.model import Banner, BannerLayer, BannerStatus, Phase
+
+    scan = shop_scan()
+    phases = [
+        p.model_copy(
+            update={
+                "banner": Banner(
+                    detected=True,
+                    cmp="Klaro",
+                    action=p.name,
+                    status=BannerStatus.SUCCEEDED,
+                    first_layer_reject=False,
+                    layer=BannerLayer.SECOND if p.name is Phase.REJECT else BannerLayer.FIRST,
+                )
+            }
+        )
+        for p in scan.phases
+    ]
+    soup = soup_of(reports.render(scan.model_copy(update={"phases": phases}), "html", lang=lang))
+    section = soup.find(id="phases")
+    assert section is not None
+    cells = [td.get_text() for td in section.find_all("td")]
+    assert words in cells
+    assert sum("settings layer" in c or "niveau des paramètres" in c for c in cells) == 1

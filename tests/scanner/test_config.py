@@ -51,3 +51,13 @@ def test_include_exclude() -> None:
     assert s.url_allowed("https://www.shop.test/products/1")
     assert not s.url_allowed("https://www.shop.test/about")
     assert not s.url_allowed("https://www.shop.test/products/1/reviews")
+
+
+def test_consent_api_key_goes_with_its_api_and_never_into_the_options() -> None:
+    with pytest.raises(UsageError, match=r"^consent_api_key:"):
+        ScanSettings(urls=(OK,), consent_api_key="ca_x_secret")
+    with pytest.raises(UsageError, match=r"^consent_api: expected an http"):
+        ScanSettings(urls=(OK,), consent_api="ftp://consent.example")
+    s = ScanSettings(urls=(OK,), consent_api="https://consent.example", consent_api_key="ca_x_s")
+    assert s.as_options()["consent_api"] == "https://consent.example"
+    assert "ca_x_s" not in repr(s) and "ca_x_s" not in str(s.as_options())

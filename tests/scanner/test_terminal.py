@@ -15,9 +15,12 @@ from scanner.model import (
     Banner,
     BannerLayer,
     BannerStatus,
+    ConsentApiUse,
+    ConsentPost,
     Evidence,
     Finding,
     Phase,
+    ReadBack,
     Scan,
     Severity,
 )
@@ -62,7 +65,21 @@ def scan() -> Scan:
             )
         elif p.name is Phase.NONE:
             banner = Banner(action=Phase.NONE, status=BannerStatus.NOT_ATTEMPTED, detected=True)
-        phases.append(p.model_copy(update={"banner": banner}))
+        use = None
+        if p.name is Phase.ACCEPT:
+            use = ConsentApiUse(
+                api="https://consent.example",
+                site_key="pk_abc",
+                posts=[
+                    ConsentPost(
+                        action="accept_all",
+                        status=422,
+                        error="inconsistent_choices",
+                        read_back=ReadBack.SKIPPED,
+                    )
+                ],
+            )
+        phases.append(p.model_copy(update={"banner": banner, "consent_api": use}))
     note = "none: " + "a very long note about a page that could not be loaded " * 3
     out = base.model_copy(update={"phases": phases, "notes": [note]})
     return out.model_copy(update={"summary": summarize(out)})
@@ -96,6 +113,8 @@ def test_fits_the_width_and_cuts_nothing(width: int) -> None:
     if width >= 60:
         assert "rejected all: _ga_ABCDEF1234@.boutique-exemple.fr" in text
     assert "before any choice: Google" in text and "Google: Google" not in text
+    # what the banner posted to the consent API, whole
+    assert "accept_all refused (422 inconsistent_choices), read back: skipped" in text
     # the long note is wrapped, not cut
     assert text.count("could not be loaded") == 3
 
@@ -135,6 +154,9 @@ def test_json_document_is_one_document_for_several_sites() -> None:
     reject = next(p for p in site["phases"] if p["name"] == "reject")
     assert reject["banner"]["layer"] == "second_layer"
     assert reject["banner"]["method"] == "autoconsent:cookieconsent3"
+    accept = next(p for p in site["phases"] if p["name"] == "accept")
+    assert accept["consent_api"]["posts"][0]["error"] == "inconsistent_choices"
+    assert reject["consent_api"] is None
     assert reject["categories"] == first.summary.categories_by_phase["reject"]  # type: ignore[union-attr]
     assert [f["subject"] for f in site["findings"]] == [LONG_FINDING.subject, "Google"]
     assert again["failed"] == [

@@ -56,8 +56,12 @@ def klaro_second_layer() -> str:
 
 def settings_only() -> str:
     """A home-made banner: "Accept all" and "Cookie settings"; the settings layer has ticked
-    category switches and "Save my choices", no "reject all"."""
+    category switches and "Save my choices", no "reject all". A "Settings" link to another page
+    sits above it."""
     body = (
+        # a footer-style "Settings" link (account settings, another page) that ranks before the
+        # banner's "Cookie settings" by its words: the fallback must pick the banner's button
+        "<p><a href='/about'>Settings</a></p>"
         "<div id='cookie-box'><p>This site uses cookies for audience measurement and ads.</p>"
         "<button id='all'>Accept all</button> <button id='open'>Cookie settings</button>"
         "<div id='layer2' hidden><label><input type='checkbox' checked disabled> Necessary</label>"
