@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
-import sys
-from pathlib import Path
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -19,13 +18,20 @@ from audits.cli import SEVERITY_CHOICE, audit, db_option, settings_for, when
 from audits.errors import AuditError, AuditInputError
 from audits.history import History
 from audits.models import RunState
-from audits.records import RunInfo
+from audits.records import AuditInfo, RunInfo
 from audits.runner import Runner, RunResult
 from audits.store import AuditStore
+from scanner.cli_report import FORMATS, pdf_printer_for, write_output
 from scanner.errors import ScanFailedError
 from scanner.model import Severity
 
-FORMATS = ("html", "json", "csv", "pdf")
+browsers_option = click.option(
+    "--browsers",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).",
+)
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 
 
 def make_runner(store: AuditStore) -> Runner:
@@ -102,22 +108,23 @@ def fail_on_hits(runs: list[RunInfo], fail_on: Severity | None) -> int:
     return sum(r.worst_at_least(fail_on) for r in runs if r.state is RunState.SUCCEEDED)
 
 
+def _check_fail_on(runs: list[RunInfo], fail_on: str | None) -> None:
+    hits = fail_on_hits(runs, Severity(fail_on) if fail_on else None)
+    if hits:
+        raise ScanFailedError(f"{hits} finding(s) at or above {fail_on} (--fail-on)")
+
+
 @audit.command("run")
 @click.argument("name", required=False)
 @click.option("--due", is_flag=True, help="Run every audit that is due now, then exit.")
-@click.option(
-    "--browsers",
-    type=click.IntRange(1, 16),
-    default=None,
-    help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).",
-)
+@browsers_option
 @click.option(
     "--fail-on",
     type=SEVERITY_CHOICE,
     default=None,
     help="Exit 1 when a finding of a run reaches this severity.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@verbose_option
 @db_option
 def run(
     name: str | None,
@@ -149,9 +156,7 @@ def run(
     _close_delivery(runner)
     if failed:
         raise ScanFailedError(f"{len(failed)} run(s) failed")
-    hits = fail_on_hits(finished, Severity(fail_on) if fail_on else None)
-    if hits:
-        raise ScanFailedError(f"{hits} finding(s) at or above {fail_on} (--fail-on)")
+    _check_fail_on(finished, fail_on)
 
 
 def _close_delivery(runner: Runner) -> None:
@@ -161,19 +166,14 @@ def _close_delivery(runner: Runner) -> None:
 
 
 @audit.command("daemon")
-@click.option(
-    "--browsers",
-    type=click.IntRange(1, 16),
-    default=None,
-    help="Scans at a time (default $COOKIE_AUDIT_BROWSERS or 2).",
-)
+@browsers_option
 @click.option(
     "--tick",
     type=float,
     default=None,
     help="Seconds between two looks at the schedule at most (default 30).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@verbose_option
 @db_option
 def daemon(browsers: int | None, tick: float | None, verbose: bool, db: str | None) -> None:
     """Scheduler and worker in one process, no broker: runs audits when they are due."""
@@ -240,21 +240,6 @@ def history(site: str, limit: int, as_json: bool, db: str | None) -> None:
             click.echo(f"    {changes_text(r)}; alert: {r.alert or '-'}{declaration}")
 
 
-def _output(data: bytes, out: str) -> None:
-    if out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    path = Path(out)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        raise AuditInputError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    click.echo(f"wrote {out}", err=True)
-
-
 def _render_options(fn: Any) -> Any:
     for option in reversed(
         [
@@ -285,14 +270,23 @@ def _render_options(fn: Any) -> Any:
     return fn
 
 
-def _printer(fmt: str, out: str) -> Any:
-    if fmt != "pdf":
-        return None
-    if out == "-" and sys.stdout.isatty():
-        raise AuditInputError("PDF output needs --out FILE")
-    from scanner.cli_report import chromium_pdf_printer
+def _chosen_run(hist: History, info: AuditInfo, number: int | None) -> RunInfo:
+    """Run `number` of the audit, or its latest successful run."""
+    chosen = hist.run(info.id, number) if number is not None else hist.latest_run(info.id)
+    if chosen is None:
+        raise AuditInputError(f"{info.name}: no successful run yet")
+    return chosen
 
-    return chromium_pdf_printer
+
+def _render_out(render: Callable[..., bytes], subject: Any, fmt: str, lang: str, out: str) -> None:
+    """`reports.render` or `reports.render_diff` of `subject` to `out` (bad input exits 2)."""
+    import reports
+
+    try:
+        data = render(subject, fmt, lang=lang, pdf_printer=pdf_printer_for(fmt, out))
+    except reports.ReportError as exc:
+        raise AuditInputError(str(exc)) from None
+    write_output(data, out)
 
 
 @audit.command("report")
@@ -321,22 +315,11 @@ def report(
     store = AuditStore.open(settings_for(db))
     info = store.find(site)
     hist = History(store.engine)
-    chosen = hist.run(info.id, number) if number is not None else hist.latest_run(info.id)
-    if chosen is None:
-        raise AuditInputError(f"{info.name}: no successful run yet")
-    scan = hist.scan(chosen.id)
-    try:
-        data = reports.render(
-            scan, fmt, lang=lang or info.spec.lang, pdf_printer=_printer(fmt, out)
-        )
-    except reports.ReportError as exc:
-        raise AuditInputError(str(exc)) from None
-    _output(data, out)
+    chosen = _chosen_run(hist, info, number)
+    _render_out(reports.render, hist.scan(chosen.id), fmt, lang or info.spec.lang, out)
     if chosen.state is not RunState.SUCCEEDED:
         raise AuditError(f"run #{chosen.number} {chosen.state.value}: {chosen.error}")
-    hits = fail_on_hits([chosen], Severity(fail_on) if fail_on else None)
-    if hits:
-        raise ScanFailedError(f"{hits} finding(s) at or above {fail_on} (--fail-on)")
+    _check_fail_on([chosen], fail_on)
 
 
 @audit.command("diff")
@@ -373,9 +356,7 @@ def diff(
     store = AuditStore.open(settings_for(db))
     info = store.find(site)
     hist = History(store.engine)
-    to_run = hist.run(info.id, new) if new is not None else hist.latest_run(info.id)
-    if to_run is None:
-        raise AuditInputError(f"{info.name}: no successful run yet")
+    to_run = _chosen_run(hist, info, new)
     from_run = (
         hist.run(info.id, old)
         if old is not None
@@ -389,13 +370,7 @@ def diff(
                 f"{info.name}: run #{r.number} {r.state.value}: no scan to compare"
             )
     scan_diff = reports.compare(hist.scan(from_run.id), hist.scan(to_run.id))
-    try:
-        data = reports.render_diff(
-            scan_diff, fmt, lang=lang or info.spec.lang, pdf_printer=_printer(fmt, out)
-        )
-    except reports.ReportError as exc:
-        raise AuditInputError(str(exc)) from None
-    _output(data, out)
+    _render_out(reports.render_diff, scan_diff, fmt, lang or info.spec.lang, out)
     if fail_on:
         rank = Severity(fail_on).rank
         hits = sum(1 for f in scan_diff.findings_new if f.severity.rank >= rank)
@@ -439,9 +414,7 @@ def declaration(
     store = AuditStore.open(settings_for(db))
     info = store.find(site)
     hist = History(store.engine)
-    latest = hist.latest_run(info.id)
-    if latest is None:
-        raise AuditInputError(f"{info.name}: no successful run yet")
+    latest = _chosen_run(hist, info, None)
     categories = (
         [c.strip() for c in banner_categories.split(",") if c.strip()]
         if banner_categories is not None
@@ -458,7 +431,7 @@ def declaration(
         data = (document.model_dump_json(indent=2) + "\n").encode()
     else:
         data = render_fragment(document).encode()
-    _output(data, out)
+    write_output(data, out)
 
 
 __all__ = ["daemon", "declaration", "diff", "history", "report", "run"]

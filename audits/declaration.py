@@ -22,20 +22,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 
 from reports import Lang
+from reports.facts import CATEGORY_ORDER
 from reports.i18n import EN as REPORT_EN
 from reports.i18n import FR as REPORT_FR
 from reports.i18n import parse_lang
 from scanner.model import Category, ClassifiedCookie, Scan
 
 DECLARATION_VERSION = 1
-ORDER = (
-    Category.TECHNICAL,
-    Category.SESSION,
-    Category.ANALYTICS,
-    Category.GOOGLE_ANALYTICS,
-    Category.TRACKING,
-    Category.UNKNOWN,
-)
 #: banner category ids (as banner.js maps them to Consent Mode) that cover each cookie category
 BANNER_IDS: dict[Category, frozenset[str]] = {
     Category.ANALYTICS: frozenset(
@@ -212,7 +205,7 @@ def build_declaration(
             DeclarationCategory(
                 id=cat.value, label=labels[f"category.{cat.value}"], cookies=groups[cat]
             )
-            for cat in ORDER
+            for cat in CATEGORY_ORDER
             if cat in groups
         ],
         banner_categories=list(banner_categories) if banner_categories is not None else None,

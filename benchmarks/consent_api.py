@@ -1,12 +1,15 @@
 """Consent API under load: gunicorn on 127.0.0.1, wrk posting distinct consents for a bounded
 time, on SQLite and on PostgreSQL, beside a hello-world Flask app under the same gunicorn
-settings (the ceiling on this machine).
+settings (the ceiling on this machine), one after the other in one run.
 
-    python -m benchmarks consent_api [--duration 10] [--workers 4] [--threads 1]
-        [--connections 16] [--skip-postgres]
+    python -m benchmarks consent_api [--duration 10] [--workers 2] [--threads 8]
+        [--connections 16] [--repeat 1] [--skip-postgres]
 
 Reports wrk's requests/s and p50/p99 latency, the consents actually stored per second
-(counted in the database afterwards), and the ratio to hello-world.
+(counted in the database afterwards), the ratio to hello-world, the load average when the row
+was measured, and CPU time per request: of the gunicorn processes, of wrk, and (PostgreSQL) of
+every ``postgres`` process of the machine. On a machine other jobs load, wall-clock figures
+measure the other jobs too; CPU per request does not.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -82,6 +86,68 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of a process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _postgres_pids(database: str | None) -> list[int]:
+    """The PostgreSQL backends serving ``database`` (their process title names it), so that
+    other people's use of the same server is not counted; the server's shared processes (WAL
+    writer, checkpointer) are left out."""
+    pids = []
+    if database is None:
+        return pids
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if title.startswith("postgres: ") and f" {database} " in title:
+                pids.append(int(entry.name))
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds spent by a process tree (gunicorn: master and workers) and by the
+    PostgreSQL backends of one database between :meth:`start` and :meth:`stop` (gunicorn
+    workers do not change during a run)."""
+
+    def __init__(self, root: int, database: str | None) -> None:
+        self.root = root
+        self.database = database
+
+    def _sample(self) -> tuple[dict[int, float], dict[int, float]]:
+        tree = [self.root, *_children(self.root)]
+        backends = _postgres_pids(self.database)
+        return {p: _cpu_of(p) for p in tree}, {p: _cpu_of(p) for p in backends}
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> tuple[float, float]:
+        after = self._sample()
+        server = sum(after[0].get(p, 0.0) - v for p, v in self.before[0].items())
+        postgres = sum(after[1].get(p, v) - v for p, v in self.before[1].items())
+        postgres += sum(v for p, v in after[1].items() if p not in self.before[1])
+        return server, postgres
+
+
 class Server:
     """A gunicorn process group on loopback, stopped on exit."""
 
@@ -129,7 +195,17 @@ class Server:
             self.process.wait(5)
 
 
-def run_wrk(url: str, script: Path, args: argparse.Namespace) -> dict[str, float]:
+def run_wrk(
+    url: str,
+    script: Path,
+    args: argparse.Namespace,
+    server: Server,
+    database: str | None = None,
+) -> dict[str, float]:
+    meter = CpuMeter(server.process.pid, database)
+    load = os.getloadavg()[0]
+    meter.start()
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [
             "wrk",
@@ -148,6 +224,11 @@ def run_wrk(url: str, script: Path, args: argparse.Namespace) -> dict[str, float
         text=True,
         check=True,
     ).stdout
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu, postgres_cpu = meter.stop()
+    wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (
+        wrk_before.ru_utime + wrk_before.ru_stime
+    )
 
     def unit(value: str, suffix: str) -> float:
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[suffix]
@@ -167,6 +248,10 @@ def run_wrk(url: str, script: Path, args: argparse.Namespace) -> dict[str, float
         "requests": total,
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": errors.group(1) if errors else "",  # type: ignore[dict-item]
+        "load": (load + os.getloadavg()[0]) / 2,
+        "server_ms": 1000 * server_cpu / max(total, 1),
+        "wrk_ms": 1000 * wrk_cpu / max(total, 1),
+        "postgres_ms": 1000 * postgres_cpu / max(total, 1),
     }
 
 
@@ -190,12 +275,21 @@ def consent_run(
     }
     with Server("consent_api:create_app()", env, args, ROOT) as server:
         result = run_wrk(
-            f"http://127.0.0.1:{server.port}/v1/sites/{site.site_key}/consents", script, args
+            f"http://127.0.0.1:{server.port}/v1/sites/{site.site_key}/consents",
+            script,
+            args,
+            server,
+            engine.url.database if engine.dialect.name == "postgresql" else None,
         )
     with engine.connect() as conn:
-        stored = conn.execute(
-            text("SELECT count(*) FROM consent_records WHERE site_id = :s"), {"s": site.id}
-        ).scalar_one()
+        # a batch of the group commit shares one recorded_at
+        stored, batches = conn.execute(
+            text(
+                "SELECT count(*), count(DISTINCT recorded_at) FROM consent_records"
+                " WHERE site_id = :s"
+            ),
+            {"s": site.id},
+        ).one()
     from consent_api import chain
 
     state = app.extensions["consent_api"]
@@ -203,6 +297,7 @@ def consent_run(
     state.close()
     result["stored"] = stored
     result["stored_per_s"] = stored / args.duration
+    result["batch"] = stored / max(batches, 1)
     result["chain_ok"] = verified.ok
     return result
 
@@ -210,16 +305,33 @@ def consent_run(
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks consent_api")
     parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=8, help="gthread threads per worker (1: sync workers)"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="run the three targets N times")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args(argv)
     if not shutil.which("wrk") or not GUNICORN.exists():
         print("wrk and gunicorn are needed (apt install wrk; pip install gunicorn)")
         return 1
+    settings = (
+        f"gunicorn -w {args.workers}"
+        + (f" -k gthread --threads {args.threads}" if args.threads > 1 else " (sync)")
+        + f"; wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s"
+    )
+    for run in range(1, args.repeat + 1):
+        results = one_run(args)
+        print(f"run {run}/{args.repeat}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+        print(f"settings: {settings}")
+        print_table(results)
+    return 0
+
+
+def one_run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-consent-") as tmp:
         work = Path(tmp)
@@ -228,32 +340,39 @@ def main(argv: list[str]) -> int:
         (work / "hello_app.py").write_text(HELLO_APP)
         with Server("hello_app:app", {}, args, work) as server:
             results["hello-world"] = run_wrk(
-                f"http://127.0.0.1:{server.port}/v1/sites/x/consents", script, args
+                f"http://127.0.0.1:{server.port}/v1/sites/x/consents", script, args, server
             )
         if not args.skip_sqlite:
             results["sqlite"] = consent_run(f"sqlite:///{work / 'consent.db'}", args, work, script)
         if not args.skip_postgres:
             results["postgresql"] = postgres_run(args, work, script)
-    ceiling = results["hello-world"]["rps"]
-    settings = (
-        f"gunicorn -w {args.workers}"
-        + (f" -k gthread --threads {args.threads}" if args.threads > 1 else "")
-        + f"; wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s"
-    )
-    print(f"settings: {settings}")
+    return results
+
+
+def print_table(results: dict[str, dict[str, float]]) -> None:
+    """Ratios to hello-world: of requests/s (wall clock), and of CPU per request (server +
+    wrk + PostgreSQL: what the two cores spend per request, whatever else runs)."""
+    ceiling = results["hello-world"]
+    ceiling_cpu = ceiling["server_ms"] + ceiling["wrk_ms"]
     print(
-        f"{'target':<12} {'req/s':>8} {'stored/s':>9} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'non-2xx':>8} {'ratio':>6} chain"
+        f"{'target':<11} {'req/s':>6} {'stored/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'non-2xx':>7} {'ratio':>5} {'load':>5} {'cpu ms/req: server':>19} {'wrk':>5} "
+        f"{'pg':>5} {'cpu ratio':>9} {'batch':>5} chain"
     )
     for name, r in results.items():
         stored = r.get("stored_per_s")
+        pg = r["postgres_ms"] if name == "postgresql" else 0.0
+        cpu = r["server_ms"] + r["wrk_ms"] + pg
+        batch = f"{r['batch']:.1f}" if "batch" in r else "-"
         print(
-            f"{name:<12} {r['rps']:>8.0f} "
-            f"{(f'{stored:.0f}' if stored is not None else '-'):>9} {r['p50']:>7.1f} "
-            f"{r['p99']:>7.1f} {r['non2xx']:>8.0f} {r['rps'] / ceiling:>6.2f} "
+            f"{name:<11} {r['rps']:>6.0f} "
+            f"{(f'{stored:.0f}' if stored is not None else '-'):>8} {r['p50']:>7.1f} "
+            f"{r['p99']:>7.1f} {r['non2xx']:>7.0f} {r['rps'] / ceiling['rps']:>5.2f} "
+            f"{r['load']:>5.1f} {r['server_ms']:>19.3f} {r['wrk_ms']:>5.3f} "
+            f"{(f'{pg:.3f}' if name == 'postgresql' else '-'):>5} {ceiling_cpu / cpu:>9.2f} "
+            f"{batch:>5} "
             f"{'ok' if r.get('chain_ok', True) else 'BROKEN'}"
         )
-    return 0
 
 
 def postgres_run(args: argparse.Namespace, work: Path, script: Path) -> dict[str, float]:

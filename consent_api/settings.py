@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from consent_api.errors import ConfigError
-from database import DatabaseConfigError, DatabaseSettings, data_dir
+from database import DatabaseConfigError, DatabaseSettings, config_bool, config_int, data_dir
 
 PREFIX = "COOKIE_AUDIT_"
 
@@ -70,23 +70,11 @@ class Settings:
 
 
 def _bool(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in {"1", "true", "yes", "on", "0", "false", "no"}:
-        return value.lower() in {"1", "true", "yes", "on"}
-    raise ConfigError(f"{name}: expected a boolean (true/false), got {value!r}")
+    return config_bool(name, value, ConfigError)
 
 
 def _int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ConfigError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    try:
-        number = int(value)
-    except ValueError:
-        raise ConfigError(f"{name}: expected an integer >= {minimum}, got {value!r}") from None
-    if number < minimum:
-        raise ConfigError(f"{name}: expected an integer >= {minimum}, got {number}")
-    return number
+    return config_int(name, value, minimum, ConfigError)
 
 
 def _float(name: str, value: Any) -> float:

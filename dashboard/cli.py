@@ -16,16 +16,8 @@ from sqlalchemy import Connection, Engine
 from dashboard import accounts
 from dashboard.accounts import Role
 from dashboard.errors import ConfigError, DashboardError
+from database.cli import db_option
 from scanner.errors import UsageError
-
-db_option = click.option(
-    "--db",
-    "database_url",
-    metavar="URL",
-    default=None,
-    help="sqlite:///PATH or postgresql+psycopg://... (default: COOKIE_AUDIT_DATABASE_URL, "
-    "else the product's database).",
-)
 
 
 def _engine(database_url: str | None) -> Engine:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from dashboard.errors import ConfigError
+from database import config_bool
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: the consent API's database (one database for the product)
@@ -40,14 +41,6 @@ class Settings:
     ratelimit_storage_uri: str
     ratelimit_enabled: bool
     default_lang: str
-
-
-def _bool(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in {"1", "true", "yes", "on", "0", "false", "no"}:
-        return value.lower() in {"1", "true", "yes", "on"}
-    raise ConfigError(f"{name}: expected a boolean (true/false), got {value!r}")
 
 
 def _int(name: str, value: Any, minimum: int) -> int:
@@ -94,7 +87,9 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
     return Settings(
         database_url=url,
         secret_key=secret,
-        session_cookie_secure=_bool("SESSION_COOKIE_SECURE", config.get("SESSION_COOKIE_SECURE")),
+        session_cookie_secure=config_bool(
+            "SESSION_COOKIE_SECURE", config.get("SESSION_COOKIE_SECURE"), ConfigError
+        ),
         session_lifetime=timedelta(hours=_int("SESSION_HOURS", config.get("SESSION_HOURS"), 1)),
         session_idle=timedelta(
             minutes=_int("SESSION_IDLE_MINUTES", config.get("SESSION_IDLE_MINUTES"), 1)
@@ -106,6 +101,8 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
             "LOGIN_RATELIMIT_ACCOUNT", config.get("LOGIN_RATELIMIT_ACCOUNT")
         ),
         ratelimit_storage_uri=storage,
-        ratelimit_enabled=_bool("RATELIMIT_ENABLED", config.get("RATELIMIT_ENABLED")),
+        ratelimit_enabled=config_bool(
+            "RATELIMIT_ENABLED", config.get("RATELIMIT_ENABLED"), ConfigError
+        ),
         default_lang=lang,
     )

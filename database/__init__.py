@@ -27,6 +27,8 @@ from database.migrate import (
 from database.settings import (
     DatabaseSettings,
     SqliteSync,
+    config_bool,
+    config_int,
     data_dir,
     default_database_url,
     normalise_url,
@@ -40,6 +42,8 @@ __all__ = [
     "DatabaseSettings",
     "SqliteSync",
     "alembic_config",
+    "config_bool",
+    "config_int",
     "current_revisions",
     "data_dir",
     "default_database_url",

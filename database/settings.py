@@ -74,17 +74,27 @@ def normalise_url(value: Any, field: str = "DATABASE_URL") -> str:
     raise DatabaseConfigError(f"{field}: expected {accepted}, got {value!r}")
 
 
-def _int(name: str, value: Any, minimum: int) -> int:
+def config_bool(name: str, value: Any, error: type[Exception] = DatabaseConfigError) -> bool:
+    """A boolean setting: a bool, or 1/true/yes/on, 0/false/no (any case); else `error`."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"1", "true", "yes", "on", "0", "false", "no"}:
+        return value.lower() in {"1", "true", "yes", "on"}
+    raise error(f"{name}: expected a boolean (true/false), got {value!r}")
+
+
+def config_int(
+    name: str, value: Any, minimum: int, error: type[Exception] = DatabaseConfigError
+) -> int:
+    """An integer setting >= `minimum`: an int or a decimal string (not a bool); else `error`."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise DatabaseConfigError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+        raise error(f"{name}: expected an integer >= {minimum}, got {value!r}")
     try:
         number = int(value)
     except ValueError:
-        raise DatabaseConfigError(
-            f"{name}: expected an integer >= {minimum}, got {value!r}"
-        ) from None
+        raise error(f"{name}: expected an integer >= {minimum}, got {value!r}") from None
     if number < minimum:
-        raise DatabaseConfigError(f"{name}: expected an integer >= {minimum}, got {number}")
+        raise error(f"{name}: expected an integer >= {minimum}, got {number}")
     return number
 
 
@@ -119,8 +129,10 @@ class DatabaseSettings:
         return cls(
             url=normalise_url(url),
             sqlite_synchronous=SqliteSync(sync),
-            pool_size=_int("DB_POOL_SIZE", config.get("DB_POOL_SIZE", 5), 1),
-            wal_limit_mb=_int("SQLITE_WAL_LIMIT_MB", config.get("SQLITE_WAL_LIMIT_MB", 64), 1),
+            pool_size=config_int("DB_POOL_SIZE", config.get("DB_POOL_SIZE", 5), 1),
+            wal_limit_mb=config_int(
+                "SQLITE_WAL_LIMIT_MB", config.get("SQLITE_WAL_LIMIT_MB", 64), 1
+            ),
         )
 
     @classmethod

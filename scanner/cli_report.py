@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -59,7 +60,17 @@ def chromium_pdf_printer(html: str) -> bytes:
     return asyncio.run(run())
 
 
-def _write(data: bytes, out: str) -> None:
+def pdf_printer_for(fmt: str, out: str) -> Callable[[str], bytes] | None:
+    """The PDF printer a report in `fmt` needs (None but for PDF); PDF never to a terminal."""
+    if fmt != "pdf":
+        return None
+    if out == "-" and sys.stdout.isatty():
+        raise UsageError("PDF output needs --out FILE")
+    return chromium_pdf_printer
+
+
+def write_output(data: bytes, out: str) -> None:
+    """Write to standard output (`-`) or to the file `out` (via a temporary file), then say so."""
     if out == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -70,7 +81,8 @@ def _write(data: bytes, out: str) -> None:
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as exc:
-        raise UsageError(f"{out}: cannot write the report ({exc.strerror or exc})") from None
+        raise UsageError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    click.echo(f"wrote {out}", err=True)
 
 
 @click.command("report")
@@ -120,9 +132,7 @@ def report(
         raise UsageError("give either SCAN_FILE or --compare OLD.json NEW.json, not both")
     if not compare_files and scan_file is None:
         raise UsageError("missing SCAN_FILE (or --compare OLD.json NEW.json)")
-    if fmt == "pdf" and out == "-" and sys.stdout.isatty():
-        raise UsageError("PDF output needs --out FILE")
-    printer = chromium_pdf_printer if fmt == "pdf" else None
+    printer = pdf_printer_for(fmt, out)
     try:
         if compare_files:
             old, new = (load_scan(p) for p in compare_files)
@@ -133,6 +143,4 @@ def report(
             data = reports.render(load_scan(scan_file), fmt, lang=lang, pdf_printer=printer)
     except reports.ReportError as exc:
         raise UsageError(str(exc)) from None
-    _write(data, out)
-    if out != "-":
-        click.echo(f"wrote {out}", err=True)
+    write_output(data, out)

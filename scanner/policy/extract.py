@@ -98,6 +98,8 @@ _ADS = re.compile(
     r"publicite ciblee|publicites? personnalisees?|targeted advertising|personali[sz]ed "
     r"(?:ads|advertising)|interest-based advertising|retargeting|reciblage|"
     r"personalisierte(?:n)? (?:werbung|werbeanzeigen|anzeigen)|remarketing|"
+    r"\bfur werbung|zu werbezwecken|for advertising|a des fins publicitaires|"
+    r"con fines publicitarios|per finalita pubblicitarie|"
     r"publicidad (?:personalizada|comportamental)|pubblicita personalizzata|"
     r"cross-device tracking|gerateubergreifend\w* (?:tracking|remarketing)|"
     r"social (?:media )?plugins?|plugins? (?:social\w*|sociaux)|boutons? de partage|"
@@ -150,7 +152,10 @@ _COLLECTS = re.compile(
 _PERSONAL_DATA = re.compile(
     _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
     r"informationen|datos|dati|informations|angaben)\b|\bnom\b|\bname\b|e-?mail|adresse ip|"
-    r"ip address|user-?id"
+    r"ip address|user-?id|\bnome\b|\bcognome\b|\bnombre\b|\bapellidos?\b|\bprenom\b|"
+    r"\bvorname\b|telephone|phone number|telefon\w*|numero de telefono|numero di telefono|"
+    r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
+    r"fecha de nacimiento|data di nascita|date de naissance"
 )
 #: data in general: personal unless the text around says it is anonymised
 _DATA_WORD = re.compile(r"\b(?:donnees|data|daten|informationen|datos|dati|informations?)\b")
@@ -161,6 +166,10 @@ _NOT_IDENTIFY = re.compile(
     r"sans (?:\w+ )?permettre de|no (?:permite|permiten)\w*|nicht|non (?:consente|consentono))"
     r"\s(?:\w+\s){0,6}(?:personally )?identif\w*|no (?:" + _PERSONAL + r") (?:is|are) "
     r"(?:\w+ )?(?:processed|collected)"
+)
+_IP_TRUNCATED = re.compile(
+    r"(?:ip-?adresse|ip address|adresse ip|indirizzo ip|direccion ip)\w*[^.]{0,60}"
+    r"(?:gekurzt|truncated|tronquee|troncat\w*|truncad\w*|masked|maskiert)"
 )
 _ANON = re.compile(r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert")
 _MEASURE = re.compile(
@@ -611,6 +620,9 @@ class _Reader:
 
     def anonymised(self) -> Flag | None:
         for i, s in enumerate(self.sents):
+            if _IP_TRUNCATED.search(s.norm) and self._about_measurement(i):
+                # "die IP-Adresse wird vor der Speicherung gekürzt": IP anonymisation
+                return Flag(value=True, quote=s.text, source=self.source)
             if _NOT_IDENTIFY.search(s.norm) and self._about_measurement(i):
                 # "these analytics cookies do not identify you" / "no personal data is processed"
                 return Flag(value=True, quote=s.text, source=self.source, confidence=0.7)

@@ -318,38 +318,82 @@ _PURPOSE_LABEL = re.compile(
 )
 
 
+_NAME_LABEL = re.compile(
+    r"^(?:name|nom|nombre|nome|cookie|cookie name|nom du cookie|nombre de la cookie|"
+    r"nome del cookie|cookie-name|bezeichnung)$",
+    re.I,
+)
+
+
+def _fields(line: str) -> list[tuple[str, str]]:
+    """ "nome: _fbp; fornitore: Meta; durata: 3 mesi" -> its (label, value) pairs."""
+    out = []
+    for part in line.lstrip("-–—•*▪ ").split(";"):
+        m = _LABELLED.match(part)
+        if m is None:
+            return []
+        out.append((m.group("label").strip(), m.group("value").strip()))
+    return out
+
+
+def _block_name(line: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The cookie a block starts with, and the fields on its own line: a name alone
+    ("_ga"), "Name: _ga", or "nome: _fbp; fornitore: Meta; durata: 3 mesi"."""
+    if not line:
+        return None
+    if " " not in line:
+        return (line, []) if looks_like_cookie(line) or known_cookie(line) else None
+    fields = _fields(line)
+    if not fields or not _NAME_LABEL.match(fields[0][0]):
+        return None
+    name = fields[0][1].strip("`'\"«»„“” ")
+    if " " in name or not _COOKIE_NAME.fullmatch(name):
+        return None
+    return name, fields[1:]
+
+
+_COOKIE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-*]{0,63}")
+
+
 def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
-    """A name alone on its line, followed by labelled lines ("Type: ...", "Duration: 1 year",
-    "Purpose: ...") that describe it."""
+    """A name alone on its line (or "Name: x"), followed by labelled lines ("Type: ...",
+    "Duration: 1 year", "Purpose: ...") that describe it, or with its fields on the same line
+    ("nome: _fbp; finalità: pubblicità; durata: 3 mesi")."""
     out: list[DeclaredCookie] = []
     stripped = [line.strip() for line in lines]
     for i, line in enumerate(stripped):
-        if not line or " " in line or not (looks_like_cookie(line) or known_cookie(line)):
+        start = _block_name(line)
+        if start is None:
             continue
-        labels: dict[str, str] = {}
+        name, fields = start
         quote = [line]
-        for nxt in stripped[i + 1 : i + 6]:
-            m = _LABELLED.match(nxt)
-            if m is None:
-                break
-            label = m.group("label").strip()
+        if not fields:
+            for nxt in stripped[i + 1 : i + 6]:
+                m = _LABELLED.match(nxt)
+                if m is None or _NAME_LABEL.match(m.group("label").strip()):
+                    break
+                fields.append((m.group("label").strip(), m.group("value")))
+                quote.append(nxt)
+        labels: dict[str, str] = {}
+        for label, value in fields:
             for kind, rx in (
                 ("lifetime", _LIFETIME_LABEL),
                 ("type", _TYPE_LABEL),
                 ("purpose", _PURPOSE_LABEL),
             ):
-                if rx.match(label):
-                    labels.setdefault(kind, m.group("value"))
-            quote.append(nxt)
+                if rx.match(label) or rx.match(normalise(label)):  # "finalità"
+                    labels.setdefault(kind, value)
         if "lifetime" not in labels and "type" not in labels:
             continue
         lifetime, session = parse_lifetime(labels.get("lifetime", ""))
-        category = category_from_label(labels.get("type", "")) or category_from_label(
-            labels.get("purpose", "")
+        category = (
+            category_from_label(labels.get("type", ""))
+            or category_from_label(labels.get("purpose", ""))
+            or _heading_of_block(stripped, i)
         )
         out.append(
             DeclaredCookie(
-                name=line,
+                name=name,
                 category=category,
                 lifetime_days=lifetime,
                 session=session,
@@ -359,6 +403,21 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
             )
         )
     return out
+
+
+def _heading_of_block(lines: list[str], i: int) -> Category | None:
+    """The kind the two nearest plain lines above a block name ("Marketing (1)", "Marketing
+    cookies are used to ..."), skipping the labelled lines of the blocks before it."""
+    plain = 0
+    for line in reversed(lines[max(0, i - 40) : i]):
+        if not line or _LABELLED.match(line) or _block_name(line) is not None:
+            continue
+        if len(label_groups(line)) == 1:
+            return category_from_label(line)
+        plain += 1
+        if plain == 2:
+            break
+    return None
 
 
 def _remember(above: list[str], line: str, context_at: int) -> int:
@@ -434,6 +493,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 # "One cookie, x, remembers your choice; it is strictly necessary."
                 or category_from_label(following)
                 or shared
+                or _category_before(sents, i)
             )
             taken.add(_stem(name))
             out.append(
@@ -448,6 +508,22 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 )
             )
     return out
+
+
+#: a sentence that goes on about the previous one's subject: "Für Werbung nutzen wir das
+#: Meta-Pixel. Es setzt das Cookie „_fbp“ ..."
+_PRONOUN_START = re.compile(
+    r"^(?:es|er|sie|it|they|this|il|elle|ils|elles|celui-ci|esto|esta|este|questo|questa|esso)\b",
+    re.I,
+)
+
+
+def _category_before(sents: list[Sentence], i: int) -> Category | None:
+    """The kind the previous sentence names, for a sentence that starts with a pronoun."""
+    if i == 0 or not _PRONOUN_START.match(sents[i].text) or sents[i - 1].is_heading:
+        return None
+    previous = sents[i - 1].text
+    return category_from_label(previous) if len(label_groups(previous)) == 1 else None
 
 
 _SESSION_COOKIE_BEFORE = re.compile(

@@ -143,7 +143,9 @@ KIND_WORDS: dict[Category, str] = {
         r"erforderlich\w*|necesari[oa]s?|indispensables?|tecnich[ei]|essenzial[ei]|"
         r"de preferences?|preference|required|needed|obligatoires?|imprescindibles?"
     ),
-    Category.SESSION: r"de session|session|sitzungs|sitzungs-?cookies?|de sesion|di sessione",
+    Category.SESSION: (
+        r"de session|session|sitzungs|sitzungs-?cookies?|de sesion|sesion|di sessione|sessione"
+    ),
     Category.TRACKING: (
         r"de tracage|tracage|de suivi|tracking|de ciblage|ciblage|targeting|"
         r"publicitaires?|de publicite|advertising|advertisement|ads|"
@@ -151,7 +153,8 @@ KIND_WORDS: dict[Category, str] = {
         r"soziale\w*(?: medien)?|"
         r"redes sociales|sociales|comportementa\w*|"
         r"behaviou?ral|de profilage|profilazione|di profilazione|werbe\w*|"
-        r"publicitari[oa]s?|de publicidad|pubblicitar\w*|third[- ]party advertising|werbung"
+        r"publicitari[oa]s?|de publicidad|publicidad|publicite|pubblicita|pubblicitar\w*|"
+        r"third[- ]party advertising|werbung"
     ),
     Category.ANALYTICS: (
         r"analytiques?|analytics?|analytical|d'analyse|analysis|de mesure d'audience|"

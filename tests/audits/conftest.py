@@ -6,57 +6,36 @@ emptied before each test and dropped at the end.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from audits import AuditSettings, AuditStore, History
 from audits.db import make_engine, upgrade
 from audits.models import Base
+from tests.scratch_db import scratch_database
+
+
+def _migrated_database(postgres_url: str, prefix: str) -> Iterator[str]:
+    with scratch_database(postgres_url, prefix) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(scope="session")
 def pg_session_url(postgres_url: str) -> Iterator[str]:
-    base = make_url(postgres_url)
-    name = f"cookie_audit_audits_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from _migrated_database(postgres_url, "cookie_audit_audits")
 
 
 @pytest.fixture(scope="module")
 def module_database(postgres_url: str) -> Iterator[str]:
     """A migrated PostgreSQL database of its own for one test module (worker processes share
     it with the test for the whole module, so it is never emptied under them)."""
-    base = make_url(postgres_url)
-    name = f"cookie_audit_module_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from _migrated_database(postgres_url, "cookie_audit_module")
 
 
 @pytest.fixture

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, update
+from sqlalchemy import inspect, text, update
 
 from audits import AuditError, AuditStore, History, RunState, build_spec
 from audits.models import Base, DocumentRow
@@ -145,3 +146,43 @@ def test_the_overview_reads_the_summary_the_store_keeps(
     assert [a.name for a, _, _ in history.overview()] == ["idle"]
     with store.engine.connect() as conn:
         assert conn.execute(SummaryRow.__table__.select()).all() == []
+
+
+def test_the_migration_gives_existing_audits_their_summary(tmp_path: Path) -> None:
+    """Runs stored before `audit_summaries` existed: the migration records each audit's latest
+    finished run, and the overview computes the trend until the next run rewrites it."""
+    from audits.db import make_engine
+    from database import upgrade
+
+    old, _ = before_after()
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "audits_0001")
+    spec = build_spec({"name": "shop", "url": old.target}).model_dump_json()
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audits (id, name, url, host, spec, cron, paused, removed, run_count,"
+                " created_at, updated_at) VALUES (1, 'shop', :url, 'shop', :spec, '0 3 * * *',"
+                " 0, 0, 3, '2026-03-01 00:00:00', '2026-03-01 00:00:00')"
+            ),
+            {"url": old.target, "spec": spec},
+        )
+        for number, state, finished in (
+            (1, "succeeded", "2026-03-01 00:01:00"),
+            (2, "failed", "2026-03-02 00:01:00"),
+            (3, "queued", None),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO audit_runs (id, audit_id, number, trigger, state, queued_at,"
+                    " finished_at, attempts, findings_critical, findings_high, findings_medium,"
+                    " findings_low, findings_info) VALUES (:n, 1, :n, 'manual', :state,"
+                    " '2026-03-01 00:00:00', :finished, 1, 1, 0, 0, 0, 0)"
+                ),
+                {"n": number, "state": state, "finished": finished},
+            )
+    upgrade(engine)
+    [(audit, latest, points)] = History(engine).overview()
+    assert audit.name == "shop" and latest is not None and latest.number == 2  # the failed one
+    assert [p.number for p in points] == [1] and points[0].findings_by_severity["critical"] == 1
+    engine.dispose()

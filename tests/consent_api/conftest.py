@@ -7,7 +7,6 @@ the end), so parallel pytest workers never share tables. Every test registers it
 
 from __future__ import annotations
 
-import secrets
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -19,29 +18,20 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from consent_api import create_app
 from consent_api.db import State
 from consent_api.sites import create_admin_key, create_site
+from tests.scratch_db import scratch_database
 
 ORIGIN = "https://www.shop.test"
 
 
 @pytest.fixture(scope="session")
 def pg_database(postgres_url: str) -> Iterator[str]:
-    base = make_url(postgres_url)
-    name = f"cookie_audit_test_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(postgres_url, "cookie_audit_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

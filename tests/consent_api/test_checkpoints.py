@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import stat
 import time
+import uuid
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from consent_api.checkpoints import CheckpointScheduler
-from tests.consent_api.conftest import Api, make_app, register
+from consent_api.checkpoints import CheckpointScheduler, create_checkpoint
+from consent_api.errors import ConfigError
+from tests.consent_api.conftest import ORIGIN, Api, engine_of, make_app, register
 from tests.consent_api.test_ledger import _fill
+
+
+def _body() -> dict[str, Any]:
+    return {
+        "consent_id": str(uuid.uuid4()),
+        "choices": {},
+        "action": "reject_all",
+        "policy_version": "1",
+        "banner_revision": 1,
+    }
 
 
 def _scheduler(api: Api, interval: float = 60) -> CheckpointScheduler:
@@ -82,3 +97,55 @@ def test_the_app_signs_at_its_interval(database_url: str) -> None:
         assert latest.get_json()["key_id"] in {k["key_id"] for k in keys}
     finally:
         app.extensions["consent_api"].close()
+
+
+def test_the_signing_key_is_a_private_file_and_rotates_with_the_old_key_trusted(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The key lives in a file of its own (mode 0600), never in the database. After a rotation
+    (a new file, the old public key in TRUSTED_PUBLIC_KEYS) the old checkpoints still verify
+    and both keys are published; a server that does not trust the old key any more names its
+    checkpoints."""
+    old_file, new_file = tmp_path / "old.pem", tmp_path / "new.pem"
+    app = make_app(database_url, SIGNING_KEY_FILE=str(old_file))
+    assert stat.S_IMODE(old_file.stat().st_mode) == 0o600
+    site_key, admin_key, _ = register(app)
+    origin = {"Origin": ORIGIN}
+    client = app.test_client()
+    assert (
+        client.post(f"/v1/sites/{site_key}/consents", json=_body(), headers=origin).status_code
+        == 201
+    )
+    old = create_checkpoint(engine_of(app), site_key, app.extensions["consent_api"].key, {})
+    assert old is not None
+    old_public = app.extensions["consent_api"].key.public_key
+    app.extensions["consent_api"].close()
+
+    rotated = make_app(database_url, SIGNING_KEY_FILE=str(new_file), TRUSTED_PUBLIC_KEYS=old_public)
+    client = rotated.test_client()
+    assert (
+        client.post(f"/v1/sites/{site_key}/consents", json=_body(), headers=origin).status_code
+        == 201
+    )
+    auth = {"Authorization": f"Bearer {admin_key}"}
+    new = client.post(f"/v1/admin/sites/{site_key}/checkpoints", headers=auth).get_json()
+    assert new["key_id"] != old["key_id"] and new["seq"] == 2
+    keys = {k["public_key"] for k in client.get("/v1/ledger/keys").get_json()["keys"]}
+    assert keys == {old_public, new["public_key"]}
+    report = client.get(f"/v1/admin/sites/{site_key}/verify", headers=auth).get_json()
+    assert report["ok"] is True and report["checkpoints_checked"] >= 2, report
+    rotated.extensions["consent_api"].close()
+
+    forgetful = make_app(database_url, SIGNING_KEY_FILE=str(new_file))
+    report = (
+        forgetful.test_client().get(f"/v1/admin/sites/{site_key}/verify", headers=auth).get_json()
+    )
+    assert [(p["seq"], p["code"]) for p in report["problems"]] == [(1, "bad_checkpoint")]
+    forgetful.extensions["consent_api"].close()
+
+
+def test_a_signing_key_file_that_is_not_a_key_stops_the_start(tmp_path: Path) -> None:
+    bad = tmp_path / "key.pem"
+    bad.write_text("not a key")
+    with pytest.raises(ConfigError, match="SIGNING_KEY_FILE"):
+        make_app(f"sqlite:///{tmp_path / 'c.db'}", SIGNING_KEY_FILE=str(bad))

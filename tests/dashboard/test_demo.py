@@ -38,3 +38,18 @@ def test_anything_else_is_scanned_again(tmp_path: Path) -> None:
     assert fresh_demo_scan(_saved(tmp_path, interrupted), now) is None
     one_phase = demo.model_copy(update={"phases": [demo.phase(Phase.NONE)]})
     assert fresh_demo_scan(_saved(tmp_path, one_phase), now) is None
+
+
+def test_a_scan_already_stored_is_not_handed_over_again(tmp_path: Path) -> None:
+    from audits import AuditSettings, AuditStore, build_spec
+    from dashboard.demo import _stored_already
+    from tests.dashboard.history_seed import add_run
+
+    store = AuditStore.open(AuditSettings(database_url=f"sqlite:///{tmp_path / 'a.db'}"))
+    scan = shop_scan().model_copy(update={"target": DEMO_URL})
+    store.add(build_spec({"name": "tea-demo", "url": DEMO_URL}))
+    assert not _stored_already(store.engine, scan)
+    add_run(store.engine, "tea-demo", scan)
+    assert _stored_already(store.engine, scan)
+    assert not _stored_already(store.engine, scan.model_copy(update={"interrupted": True}))
+    store.close()

@@ -3,15 +3,13 @@ branch per package, upgrades serialised between processes, paths with '%' and "'
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from database import (
     BRANCHES,
@@ -28,6 +26,7 @@ from database import (
     version_locations,
 )
 from scanner.cli import main
+from tests.scratch_db import scratch_database
 
 CONSENT_VERSIONS = Path(__file__).resolve().parents[2] / "consent_api/migrations/versions"
 
@@ -71,17 +70,8 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'product.db'}"
         return
-    base = make_url(request.getfixturevalue("postgres_url"))
-    name = f"cookie_audit_test_db_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(request.getfixturevalue("postgres_url"), "cookie_audit_test_db") as db:
+        yield db
 
 
 def test_default_location_is_one_file_in_the_data_folder(tmp_path: Path) -> None:

@@ -35,8 +35,7 @@ def test_wal_is_truncated_past_its_limit(tmp_path: Path) -> None:
         thread.start()
     written = 0
     try:
-        deadline = time.monotonic() + 4
-        while time.monotonic() < deadline:
+        while written < 10 * 1024 * 1024:  # an amount, not a time: the machine may be loaded
             with write_transaction(engine) as conn:
                 conn.execute(text("INSERT INTO blobs (data) VALUES (randomblob(16384))"))
             written += 16384
@@ -44,9 +43,9 @@ def test_wal_is_truncated_past_its_limit(tmp_path: Path) -> None:
         stop.set()
         for thread in threads:
             thread.join(10)
-    assert written > 8 * 1024 * 1024, "too little written to test the bound"
-    # Bounded while writing: the limit plus what a few tenths of a second of writes add.
-    assert max(sizes) < 8 * 1024 * 1024 < written, (max(sizes), sizes[::10], written)
+    # Bounded while writing: past twice the limit the writer that committed truncates the log
+    # itself, whether or not the background checkpointer got the CPU.
+    assert max(sizes) < 3 * 1024 * 1024 < written, (max(sizes), sizes[::10], written)
     deadline = time.monotonic() + 5
     while wal.stat().st_size > 1024 * 1024 and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -139,3 +139,42 @@ def test_no_personal_data_on_this_site_is_site_wide() -> None:
     assert p.collects_personal_data is not None and p.collects_personal_data.value is False
     q = extract("Für die Mitgliederverwaltung verarbeiten wir Name und Anschrift.")
     assert q.collects_personal_data is not None and q.collects_personal_data.value is True
+
+
+def test_generated_declarations_name_blocks_under_category_headings() -> None:
+    p = extract(
+        "Marketing (1)\n"
+        "Marketing cookies are used to follow visitors across websites.\n\n"
+        "Name: ad_uid\nProvider: Adnet\nPurpose: Shows relevant offers.\nExpiry: 1 year\n"
+        "Type: HTTP Cookie\n\n"
+        "Statistics (1)\n\n"
+        "Name: st_vis\nProvider: Counter\nPurpose: Counts visits.\nExpiry: 30 minutes\n"
+        "Type: HTTP Cookie\n"
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("ad_uid", 365.0, Category.TRACKING),
+        ("st_vis", 0.0208, Category.ANALYTICS),
+    ]
+    assert not p.retention
+
+
+def test_one_line_per_cookie_with_its_fields_separated_by_semicolons() -> None:
+    p = extract(
+        "Il sito installa i seguenti cookie:\n"
+        "– nome: sid_x; fornitore: noi; finalità: sessione dell'area riservata; durata: sessione\n"
+        "– nome: ad_y; fornitore: Adnet; finalità: pubblicità mirata; durata: 3 mesi\n"
+    )
+    assert [(c.name, c.session, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("sid_x", True, None, Category.SESSION),
+        ("ad_y", False, 91.32, Category.TRACKING),
+    ]
+
+
+def test_a_sentence_starting_with_a_pronoun_takes_the_kind_of_the_one_before() -> None:
+    p = extract(
+        "Für Werbung nutzen wir ein Pixel. Es setzt das Cookie „_px_id“ für 3 Monate. "
+        "Die IP-Adresse wird für die Reichweitenmessung vor der Speicherung gekürzt."
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [("_px_id", Category.TRACKING)]
+    assert Category.TRACKING in {c.category for c in p.categories}
+    assert p.audience_anonymised is not None and p.audience_anonymised.value is True

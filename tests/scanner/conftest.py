@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from playwright.async_api import async_playwright
 
 from scanner.config import ScanSettings
 from scanner.crawl import Crawler, CrawlResult
 from scanner.demo.server import LocalWeb
+from scanner.model import Phase, PhaseResult
 
 
 def settings_for(local_web: LocalWeb, url: str, **kw: Any) -> ScanSettings:
@@ -19,13 +22,34 @@ def settings_for(local_web: LocalWeb, url: str, **kw: Any) -> ScanSettings:
 
 
 def crawl(settings: ScanSettings) -> CrawlResult:
-    from playwright.async_api import async_playwright
-
     async def run() -> CrawlResult:
         async with async_playwright() as pw:
             return await Crawler(pw, settings).crawl(settings.urls[0])
 
     return asyncio.run(run())
+
+
+def crawl_sites(local_web: LocalWeb, names: Iterable[str]) -> dict[str, CrawlResult]:
+    """`https://www.NAME.test/` crawled for each name (two pages a phase), two at a time."""
+
+    async def run() -> dict[str, CrawlResult]:
+        gate = asyncio.Semaphore(2)
+        async with async_playwright() as pw:
+
+            async def one(name: str) -> tuple[str, CrawlResult]:
+                settings = settings_for(
+                    local_web, f"https://www.{name}.test/", max_pages=2, banner_timeout=8.0
+                )
+                async with gate:
+                    return name, await Crawler(pw, settings).crawl(settings.urls[0])
+
+            return dict(await asyncio.gather(*(one(n) for n in names)))
+
+    return asyncio.run(run())
+
+
+def phase(result: CrawlResult, name: Phase) -> PhaseResult:
+    return next(p for p in result.scan.phases if p.name is name)
 
 
 @pytest.fixture(scope="session")

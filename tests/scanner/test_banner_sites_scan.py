@@ -6,16 +6,13 @@ the exact cookie set of every phase and what the scan says about the banner.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from playwright.async_api import async_playwright
 
-from scanner.crawl import Crawler, CrawlResult
+from scanner.crawl import CrawlResult
 from scanner.demo.server import LocalWeb
-from scanner.model import BannerStatus, Phase, PhaseResult
+from scanner.model import BannerStatus, Phase
 from tests.fixtureweb.npm_assets import ensure_npm_banners
-from tests.scanner.conftest import settings_for
+from tests.scanner.conftest import crawl_sites, phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("banners-e2e")]
 
@@ -33,28 +30,10 @@ NAMES = (
 )
 
 
-async def _crawl_all(local_web: LocalWeb) -> dict[str, CrawlResult]:
-    gate = asyncio.Semaphore(2)
-    async with async_playwright() as pw:
-
-        async def one(name: str) -> tuple[str, CrawlResult]:
-            settings = settings_for(
-                local_web, f"https://www.{name}.test/", max_pages=2, banner_timeout=8.0
-            )
-            async with gate:
-                return name, await Crawler(pw, settings).crawl(settings.urls[0])
-
-        return dict(await asyncio.gather(*(one(n) for n in NAMES)))
-
-
 @pytest.fixture(scope="module")
 def scans(local_web: LocalWeb) -> dict[str, CrawlResult]:
     ensure_npm_banners()
-    return asyncio.run(_crawl_all(local_web))
-
-
-def phase(result: CrawlResult, name: Phase) -> PhaseResult:
-    return next(p for p in result.scan.phases if p.name is name)
+    return crawl_sites(local_web, NAMES)
 
 
 def cookie_set(result: CrawlResult, name: Phase) -> set[str]:

@@ -6,18 +6,15 @@ refuse, in the second layer, and say how; the first layer without a reject butto
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from playwright.async_api import async_playwright
 
 from scanner.config import ScanSettings
-from scanner.crawl import Crawler, CrawlResult
+from scanner.crawl import CrawlResult
 from scanner.demo.server import LocalWeb
-from scanner.model import BannerLayer, BannerStatus, Phase, PhaseResult
+from scanner.model import BannerLayer, BannerStatus, Phase
 from scanner.pipeline import analyse
 from tests.fixtureweb.npm_assets import ensure_npm_banners
-from tests.scanner.conftest import settings_for
+from tests.scanner.conftest import crawl_sites, phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("banners-e2e")]
 
@@ -42,28 +39,10 @@ SITES: dict[str, tuple[str, str, BannerLayer, str]] = {
 }
 
 
-async def _crawl_all(local_web: LocalWeb) -> dict[str, CrawlResult]:
-    gate = asyncio.Semaphore(2)
-    async with async_playwright() as pw:
-
-        async def one(name: str) -> tuple[str, CrawlResult]:
-            settings = settings_for(
-                local_web, f"https://www.{name}.test/", max_pages=2, banner_timeout=8.0
-            )
-            async with gate:
-                return name, await Crawler(pw, settings).crawl(settings.urls[0])
-
-        return dict(await asyncio.gather(*(one(n) for n in SITES)))
-
-
 @pytest.fixture(scope="module")
 def scans(local_web: LocalWeb) -> dict[str, CrawlResult]:
     ensure_npm_banners()
-    return asyncio.run(_crawl_all(local_web))
-
-
-def phase(result: CrawlResult, name: Phase) -> PhaseResult:
-    return next(p for p in result.scan.phases if p.name is name)
+    return crawl_sites(local_web, SITES)
 
 
 @pytest.mark.parametrize("name", SITES)
