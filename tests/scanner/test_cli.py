@@ -51,6 +51,7 @@ def resolve_args(web: LocalWeb) -> list[str]:
         ["scan", "https://www.shop.test/", "--max-pages", "0"],
         ["scan", "https://www.shop.test/", "--phases", "none,maybe"],
         ["scan", "https://www.shop.test/", "--resolve", "nonsense"],
+        ["scan", "https://www.shop.test/", "--dwell", "-1"],
         ["scan", "https://www.shop.test/", "--include", "("],
         ["scan", "https://www.shop.test/", "--fail-on", "apocalyptic"],
         ["scan", "http://127.0.0.1:9/"],  # private address without --allow-private
