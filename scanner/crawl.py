@@ -625,7 +625,8 @@ class Crawler:
             with self.stages.stage("quiet"):
                 await recorder.settle(page, max_s=min(2.0, max(0.1, remaining)))
             with self.stages.stage("links"):
-                ctype = (await response.header_value("content-type") or "").lower()
+                # The headers Chromium reported with the response: no round trip to the browser.
+                ctype = response.headers.get("content-type", "").lower()
             status = response.status
             title = None
             if any(t in ctype for t in _HTML_TYPES) or not ctype:

@@ -347,12 +347,17 @@ class PhaseRecorder:
         self._last_cookies = [dict(c) for c in cookies]
 
     async def _storage_of(self, page: Page, page_url: str | None) -> None:
+        """localStorage and sessionStorage of every frame, read all at once, in frame order."""
         frames: list[Frame] = list(page.frames)
-        for frame in frames:
-            try:
-                data = await asyncio.wait_for(frame.evaluate(_STORAGE_JS), timeout=2)
-            except (PlaywrightError, TimeoutError):
-                continue
+        reads = await asyncio.gather(
+            *(asyncio.wait_for(frame.evaluate(_STORAGE_JS), timeout=2) for frame in frames),
+            return_exceptions=True,
+        )
+        for data in reads:
+            if isinstance(data, BaseException):
+                if isinstance(data, PlaywrightError | TimeoutError):
+                    continue  # a frame that went away or never answers has nothing to read
+                raise data
             origin = str(data.get("origin") or "")
             if not origin or origin == "null":
                 continue
