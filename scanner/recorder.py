@@ -31,6 +31,7 @@ from playwright.async_api import BrowserContext, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
 from scanner.domains import registrable_domain
+from scanner.hops import HopLog
 from scanner.model import (
     BlockedCookie,
     Cookie,
@@ -211,29 +212,19 @@ class PhaseRecorder:
         """CDP session on the page: Set-Cookie headers, requests, in-flight count."""
         state = _PageState(url=page.url)
         self._pages[page] = state
-        # Each request's URLs hop by hop: a redirect keeps the request id, and its Set-Cookie
-        # belongs to the hop that answered (the n-th extra-info event of a request is the n-th
-        # response from the network; a hop answered from a cache sends none and is dropped).
-        # Extra-info events come from another process and may overtake the request's own
-        # event: they wait until their hop is known.
-        hops: dict[str, list[str]] = {}
-        answered: dict[str, int] = {}
-        early: dict[str, list[dict[str, Any]]] = {}
+        hops: HopLog[dict[str, Any]] = HopLog()  # which URL answered which response
         session = await self.context.new_cdp_session(page)
 
         def will_send(ev: dict[str, Any]) -> None:
             rid = ev["requestId"]
             url = ev["request"]["url"]
-            chain = hops.setdefault(rid, [])
             redirect = ev.get("redirectResponse") or {}
-            if chain and (redirect.get("fromDiskCache") or redirect.get("fromServiceWorker")):
-                chain.pop()
-            chain.append(url)
+            cached = bool(redirect.get("fromDiskCache") or redirect.get("fromServiceWorker"))
             state.inflight.add(rid)
             state.last_activity = time.monotonic()
             self._count_host(url, str(ev.get("type", "Other")), state.url)
-            for waiting in early.pop(rid, []):
-                extra_info(waiting)
+            for answered_by, waiting in hops.sent(rid, url, cached_redirect=cached):
+                set_cookies(answered_by, waiting)
 
         def received(ev: dict[str, Any]) -> None:
             resp = ev["response"]
@@ -246,14 +237,10 @@ class PhaseRecorder:
             state.last_activity = time.monotonic()
 
         def extra_info(ev: dict[str, Any]) -> None:
-            rid = ev["requestId"]
-            chain = hops.get(rid, [])
-            nth = answered.get(rid, 0)
-            if nth >= len(chain):
-                early.setdefault(rid, []).append(ev)
-                return
-            answered[rid] = nth + 1
-            url = chain[nth]
+            for url, event in hops.answered(ev["requestId"], ev):
+                set_cookies(url, event)
+
+        def set_cookies(url: str, ev: dict[str, Any]) -> None:
             now = time.time()
             blocked = {
                 str(b.get("cookieLine") or ""): [str(r) for r in b.get("blockedReasons") or []]
