@@ -128,6 +128,7 @@ SAVE_WORDS = [
 _API_RULES = {"Klaro"}
 
 _POLL_S = 0.1
+_VERIFY_GRACE_S = 2.0  # a clicked banner's time to go, whatever is left of the budget
 #: How long to look for a consent platform at most (banners show within a few seconds of load).
 SEARCH_S = 4.0
 #: autoconsent's own wait for the popup of a platform it found (10 x 500 ms), plus slack.
@@ -468,7 +469,7 @@ async def _settings_fallback(frame: Frame, deadline: float) -> tuple[bool, str] 
 
 async def _none_visible(frame: Frame, texts: list[str], deadline: float) -> bool:
     """True once no visible button carries one of `texts` (the banner went away)."""
-    end = max(deadline, time.monotonic() + 1.0)
+    end = max(deadline, time.monotonic() + _VERIFY_GRACE_S)
     while True:
         if not await _buttons(frame, texts):
             return True
@@ -523,13 +524,9 @@ async def _generic(page: Page, action: Phase | None, deadline: float) -> Banner 
             )
         target = targets[0]
         await _safe(frame.evaluate(_CLICK_NTH, [target["index"], words]), False)
-        gone = False
-        while time.monotonic() < deadline:
-            still = await _safe(frame.evaluate(_FIND_BUTTONS, [target["text"]]), [])
-            if not still:
-                gone = True
-                break
-            await asyncio.sleep(_POLL_S)
+        # Verified even when the search for a known platform used the whole budget (a loaded
+        # machine): _none_visible looks once at least, and for a grace after the click.
+        gone = await _none_visible(frame, [target["text"]], deadline)
         return Banner(
             detected=True,
             cmp="unknown",

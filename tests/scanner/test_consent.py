@@ -16,7 +16,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from scanner.browser import BrowserOptions, fresh_profile
-from scanner.consent import detect_banner, handle_banner
+from scanner.consent import _generic, detect_banner, handle_banner
 from scanner.model import Banner, BannerStatus, Phase
 from tests.fixtureweb.npm_assets import ensure_npm_banners
 
@@ -235,3 +235,22 @@ def test_closed_page_is_not_called_no_banner(browser_options: BrowserOptions) ->
     assert banner.status is BannerStatus.FAILED
     assert "could not be inspected" in banner.detail
     assert seconds < 3.0  # a closed page is known at once: never the whole budget
+
+
+def test_a_click_made_after_the_budget_ran_out_is_still_verified(
+    browser_options: BrowserOptions,
+) -> None:
+    """On a loaded machine the search for a known platform can use the whole budget; the generic
+    fallback's click is then verified all the same instead of being called a failure."""
+
+    async def run() -> Banner:
+        async with async_playwright() as pw, fresh_profile(pw, browser_options) as context:
+            page = await context.new_page()
+            await page.goto("https://www.generic-fr.test/", wait_until="load")
+            banner = await _generic(page, Phase.REJECT, deadline=time.monotonic() - 1)
+            assert banner is not None
+            return banner
+
+    banner = asyncio.run(run())
+    assert banner.status is BannerStatus.SUCCEEDED, banner.detail
+    assert "tout refuser" in banner.detail
