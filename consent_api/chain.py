@@ -31,6 +31,7 @@ from consent_api.signing import SigningKey
 from consent_api.sites import SiteView, get_site
 from consent_api.validation import Draft, iso
 from consent_api.verifier import (
+    V2_RECORD_FIELDS,
     Report,
     purge_hash,
     record_hash,
@@ -46,27 +47,11 @@ PURGES = cast(Table, PurgeLog.__table__)
 SITES = cast(Table, Site.__table__)
 CHECKPOINTS = cast(Table, Checkpoint.__table__)
 
-INSERT_COLUMNS = (
-    "site_id",
-    "seq",
-    "consent_id",
-    "recorded_at",
-    "choices",
-    "action",
-    "policy_version",
-    "banner_revision",
-    "language",
-    "page_url",
-    "user_agent",
-    "gpc",
-    "ip",
-    "client_ts",
-    "source",
-    "hash_version",
-    "prev_hash",
-    "hash",
-    "idempotency_key",
-)
+# A record's columns: the fields its hash covers (the verifier's list is the reference), the hash
+# version and the hash; stored with the site and the replay key.
+HASHED_RECORD_COLUMNS = (*V2_RECORD_FIELDS, "hash_version", "hash")
+INSERT_COLUMNS = ("site_id", *HASHED_RECORD_COLUMNS, "idempotency_key")
+_HASHED_SELECT = [RECORDS.c[name] for name in HASHED_RECORD_COLUMNS]
 CHECKPOINT_COLUMNS = ("seq", "hash", "signed_at", "key_id", "public_key", "signature")
 
 
@@ -339,12 +324,11 @@ def chain_records(
 ) -> Iterator[dict[str, Any]]:
     """Every record of the site after ``after_seq``, in chain order, in batches (no cursor held
     open across them), with every field a hash covers."""
-    columns = [RECORDS.c[name] for name in HASHED_RECORD_COLUMNS]
     while True:
         with engine.connect() as conn:
             rows = list(
                 conn.execute(
-                    select(*columns)
+                    select(*_HASHED_SELECT)
                     .where(RECORDS.c.site_id == site.id, RECORDS.c.seq > after_seq)
                     .order_by(RECORDS.c.seq)
                     .limit(batch)
@@ -355,27 +339,6 @@ def chain_records(
         if len(rows) < batch:
             return
         after_seq = rows[-1]["seq"]
-
-
-HASHED_RECORD_COLUMNS = (
-    "seq",
-    "consent_id",
-    "recorded_at",
-    "choices",
-    "action",
-    "policy_version",
-    "banner_revision",
-    "language",
-    "page_url",
-    "user_agent",
-    "gpc",
-    "ip",
-    "client_ts",
-    "source",
-    "hash_version",
-    "prev_hash",
-    "hash",
-)
 
 
 def checkpoints_of(
@@ -530,9 +493,8 @@ def purge(
 
 
 def _records_up_to(conn: Connection, site: SiteView, up_to: int) -> list[dict[str, Any]]:
-    columns = [RECORDS.c[name] for name in HASHED_RECORD_COLUMNS]
     rows = conn.execute(
-        select(*columns)
+        select(*_HASHED_SELECT)
         .where(RECORDS.c.site_id == site.id, RECORDS.c.seq <= up_to)
         .order_by(RECORDS.c.seq)
     ).mappings()
