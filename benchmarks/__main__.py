@@ -11,13 +11,22 @@ import benchmarks
 
 
 def main(argv: list[str]) -> int:
+    known = sorted(
+        m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_")
+    )
     options: list[str] = []
     if any(a.startswith("-") for a in argv):
         # one benchmark and its options
         argv, options = argv[:1], argv[1:]
-    names = argv or sorted(
-        m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_")
-    )
+    names = argv or known
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        print(
+            f"usage: python -m benchmarks [NAME ...] | NAME --options; "
+            f"no benchmark {', '.join(unknown)}; there are: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        return 2
     status = 0
     for name in names:
         print(f"== benchmark: {name}", flush=True)
