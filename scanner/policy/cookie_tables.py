@@ -11,7 +11,12 @@ import re
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
 from scanner.policy.text import normalise
-from scanner.policy.vocab import category_from_label, label_groups, parse_lifetime
+from scanner.policy.vocab import (
+    category_from_label,
+    category_from_purpose,
+    label_groups,
+    parse_lifetime,
+)
 
 _NAME_COL = re.compile(
     r"^(?:nom|name|cookie|cookies|nom du cookie|cookie name|nom des cookies|nombre|nome|"
@@ -100,7 +105,8 @@ def _cookies_from_rows(
         category = None
         for col in ("category", "purpose"):
             if category is None and col in header and header[col] < len(cells):
-                category = category_from_label(cells[header[col]])
+                read = category_from_label if col == "category" else category_from_purpose
+                category = read(cells[header[col]])
         if category is None and "domain" in header and header["domain"] < len(cells):
             # "Our website (strictly necessary) | csrftoken", "Google Analytics | _ga, _gid"
             category = _category_of_provider(cells[header["domain"]])
@@ -130,25 +136,12 @@ def _cookies_from_rows(
     return out
 
 
-#: what a vendor of the vendor table is used for says what its cookies are for
-_KIND_CATEGORY = {
-    "analytics": Category.ANALYTICS,
-    "advertising": Category.TRACKING,
-    "social": Category.TRACKING,
-}
-
-
 def _category_of_provider(cell: str) -> Category | None:
     """The category a provider cell gives: its own words, else the kind of the vendor it names
     (Hotjar: analytics; Meta Pixel: advertising)."""
-    found = category_from_label(cell)
-    if found is not None:
-        return found
-    from scanner.policy.vendors import vendors_in_text
+    from scanner.policy.vendors import category_of_vendors
 
-    kinds = {v.kind for v in vendors_in_text(normalise(cell), cookie_context=True)}
-    cats = {_KIND_CATEGORY[k] for k in kinds if k in _KIND_CATEGORY}
-    return cats.pop() if len(cats) == 1 else None
+    return category_from_label(cell) or category_of_vendors(normalise(cell))
 
 
 def _lifetimes(cell: str, count: int) -> list[tuple[float | None, bool]]:

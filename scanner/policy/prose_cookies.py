@@ -19,9 +19,11 @@ from scanner.classify.knowledge import CookieEntry
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
 from scanner.policy.text import Sentence, normalise
+from scanner.policy.vendors import category_of_vendors
 from scanner.policy.vocab import (
     DURATION,
     category_from_label,
+    category_from_purpose,
     compound_days,
     label_groups,
     parse_lifetime,
@@ -239,7 +241,7 @@ def _cookie_word_name(name: str) -> bool:
 #: "session" as a lifetime, not as a topic ("gestione della sessione")
 _SESSION_LIFETIME = re.compile(
     r"\((?:session|sitzung|sesion|sessione|browser session)\)|^\s*[:–-]?\s*(?:session|sitzung|"
-    r"sesion|sessione)\b|(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|"
+    r"sesion|sessione)\b(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|"
     r"scadenza)\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|"
     r"sessione)|(?:ende|end|fin|fine|final) (?:der |of the |de la |della |de |of )?(?:session|"
     r"sitzung|sesion|sessione)|fermeture du navigateur|browser is closed|"
@@ -247,9 +249,22 @@ _SESSION_LIFETIME = re.compile(
 )
 
 
+#: a label that says what follows is the lifetime: "(durée de vie : session)", "Expiry: 1 year"
+_LIFETIME_LABEL_IN_TEXT = re.compile(
+    r"\b(?:duree(?: de vie)?|duration|expiry|expires|lifetime|dauer|laufzeit|speicherdauer|"
+    r"duracion|caducidad|durata|scadenza|validite|vencimiento)\s*:\s*"
+)
+
+
 def _lifetime(text: str) -> tuple[float | None, bool]:
-    """The first duration (or "session") in the words right after a name."""
+    """The first duration (or "session") in the words right after a name; a labelled
+    lifetime ("durée de vie : 30 minutes") wins over words that come before it."""
     norm = normalise(text)
+    label = _LIFETIME_LABEL_IN_TEXT.search(norm)
+    if label is not None:
+        labelled = parse_lifetime(re.split(r"[);|]", norm[label.end() : label.end() + 40])[0])
+        if labelled != (None, False):
+            return labelled
     duration = DURATION.search(norm)
     session = _SESSION_LIFETIME.search(norm)
     if session and (duration is None or session.start() < duration.start()):
@@ -388,7 +403,7 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
         lifetime, session = parse_lifetime(labels.get("lifetime", ""))
         category = (
             category_from_label(labels.get("type", ""))
-            or category_from_label(labels.get("purpose", ""))
+            or category_from_purpose(labels.get("purpose", ""))
             or _heading_of_block(stripped, i)
         )
         out.append(
@@ -479,10 +494,11 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         # last name, when they name one kind, are the kind of every name without its own
         tail = text[names[-1].end() :]
         shared = category_from_label(tail) if len(label_groups(tail)) == 1 else None
+        paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
             name = m.group(1)
             following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
-            lifetime, session = _lifetime(following[:80])
+            lifetime, session = paired[k] if paired else _lifetime(following[:80])
             before = text[names[k - 1].end() if k else 0 : m.start()]
             if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
@@ -494,6 +510,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or category_from_label(following)
                 or shared
                 or _category_before(sents, i)
+                # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
+                or category_of_vendors(s.norm)
             )
             taken.add(_stem(name))
             out.append(
@@ -513,17 +531,35 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
 #: a sentence that goes on about the previous one's subject: "Für Werbung nutzen wir das
 #: Meta-Pixel. Es setzt das Cookie „_fbp“ ..."
 _PRONOUN_START = re.compile(
-    r"^(?:es|er|sie|it|they|this|il|elle|ils|elles|celui-ci|esto|esta|este|questo|questa|esso)\b",
+    r"^(?:es|er|sie|it|they|this|il|elle|ils|elles|celui-ci|esto|esta|este|questo|questa|esso|"
+    r"ses|leurs|its|their|seine|sus|i suoi|le sue)\b",
     re.I,
 )
 
 
 def _category_before(sents: list[Sentence], i: int) -> Category | None:
-    """The kind the previous sentence names, for a sentence that starts with a pronoun."""
+    """The kind the previous sentence names, for a sentence that starts with a pronoun ("Ses
+    cookies _ga et _gid ...")."""
     if i == 0 or not _PRONOUN_START.match(sents[i].text) or sents[i - 1].is_heading:
         return None
     previous = sents[i - 1].text
     return category_from_label(previous) if len(label_groups(previous)) == 1 else None
+
+
+def _paired_lifetimes(text: str, names: list[re.Match[str]]) -> list[tuple[float | None, bool]]:
+    """ "_ga et _gid ont une durée de vie de 13 mois et de 24 heures": as many durations after
+    the last of several names as there are names, and none between them, pair in order."""
+    if len(names) < 2:
+        return []
+    for k in range(len(names) - 1):
+        between = normalise(text[names[k].end() : names[k + 1].start()])
+        if DURATION.search(between) or _SESSION.search(between):
+            return []
+    tail = normalise(text[names[-1].end() :].split(";")[0])
+    durations = [m for m in DURATION.finditer(tail)]
+    if len(durations) != len(names):
+        return []
+    return [(compound_days(tail, m), False) for m in durations]
 
 
 _SESSION_COOKIE_BEFORE = re.compile(

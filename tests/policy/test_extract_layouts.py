@@ -178,3 +178,26 @@ def test_a_sentence_starting_with_a_pronoun_takes_the_kind_of_the_one_before() -
     assert [(c.name, c.category) for c in p.cookies] == [("_px_id", Category.TRACKING)]
     assert Category.TRACKING in {c.category for c in p.categories}
     assert p.audience_anonymised is not None and p.audience_anonymised.value is True
+
+
+def test_a_cookie_that_keeps_consent_is_technical_whatever_its_purpose_names() -> None:
+    p = extract(
+        "| Cookie | Finalidad | Duración |\n| --- | --- | --- |\n"
+        "| consent_stats | Guarda el consentimiento para las cookies analíticas | 1 año |\n"
+        "| st_uid | Cookies analíticas: distingue a los usuarios | 1 año |\n"
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [
+        ("consent_stats", Category.TECHNICAL),
+        ("st_uid", Category.ANALYTICS),
+    ]
+
+
+def test_preference_categories_in_german_spanish_and_italian_are_technical() -> None:
+    p = extract(
+        "| Name | Kategorie | Laufzeit |\n| --- | --- | --- |\n"
+        "| ui_lang | Präferenzen | 1 Jahr |\n"
+        "| ui_theme | Preferencias | 1 año |\n"
+        "| ui_font | Preferenze | 1 anno |\n"
+        "| ui_view | Cookies de personalización | 1 año |\n"
+    )
+    assert {c.category for c in p.cookies} == {Category.TECHNICAL}
