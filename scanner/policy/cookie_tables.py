@@ -15,6 +15,7 @@ from scanner.policy.vocab import (
     category_from_label,
     category_from_purpose,
     label_groups,
+    paired_lifetimes,
     parse_lifetime,
 )
 
@@ -32,10 +33,14 @@ _LIFETIME_COL = re.compile(
     r"vencimiento|plazo"
 )
 _CATEGORY_COL = re.compile(r"categ|\btype\b|\btyp\b|\btipo|kategorie|tipologia")
-_PURPOSE_COL = re.compile(r"finalit|purpose|zweck|finalidad|objet|\bbut\b|usage|scopo|descri")
+_PURPOSE_COL = re.compile(
+    r"finalit|purpose|zweck|finalidad|objet|\bbut\b|usage|scopo|descri|what (?:it|they) do|"
+    r"\bused for|\bfunction|funktion|funzione"
+)
 _DOMAIN_COL = re.compile(
     r"domain|domaine|fournisseur|provider|host|emetteur|editeur|anbieter|proveedor|fornitore|"
-    r"tiers|third|source|vendor|service|societe|company|titular|titolare|partner"
+    r"tiers|third|source|vendor|service|societe|company|titular|titolare|partner|set by|"
+    r"placed by|depose par|gesetzt von|instalada por|installato da"
 )
 #: how sure a cookie read from a table row is (its row is its quote)
 TABLE_CONFIDENCE = 0.85
@@ -101,7 +106,7 @@ def _cookies_from_rows(
             continue
         lifetimes: list[tuple[float | None, bool]] = [(None, False)] * len(names)
         if "lifetime" in header and header["lifetime"] < len(cells):
-            lifetimes = _lifetimes(cells[header["lifetime"]], len(names))
+            lifetimes = paired_lifetimes(cells[header["lifetime"]], len(names))
         category = None
         for col in ("category", "purpose"):
             if category is None and col in header and header[col] < len(cells):
@@ -142,15 +147,6 @@ def _category_of_provider(cell: str) -> Category | None:
     from scanner.policy.vendors import category_of_vendors
 
     return category_from_label(cell) or category_of_vendors(normalise(cell))
-
-
-def _lifetimes(cell: str, count: int) -> list[tuple[float | None, bool]]:
-    """One lifetime per cookie of the row: "Session / 6 months" for "YSC, VISITOR_INFO1_LIVE"
-    pairs them in order; a single lifetime applies to every cookie of the row."""
-    parts = [p for p in re.split(r"\s*[/;,]\s*|\s+(?:and|et|und|y|e)\s+", cell) if p.strip()]
-    if count > 1 and len(parts) == count:
-        return [parse_lifetime(p) for p in parts]
-    return [parse_lifetime(cell)] * count
 
 
 def _header(norm: list[str]) -> dict[str, int] | None:

@@ -46,14 +46,14 @@ from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
 # --- vocabulary (on normalised text: lower case, no accents) -------------------------------
 
 COOKIE_WORD = (
-    r"(?:cookies?|traceurs?|temoins?(?: de connexion)?|trackers?|galletas|"
+    r"(?:cookies?|traceurs?|temoins?(?: de connexion)?|trackers?|galletas|strumenti|"
     r"\w*-?cookies?)"
 )
 #: a company named in a list of processors that the vendor table does not know
 LISTED_VENDOR_CONFIDENCE = 0.7
 _COOKIE_CONTEXT = re.compile(
     r"\bcookies?\b|\btraceurs?\b|temoins? de connexion|\btrackers?\b|\bpixels?\b|"
-    r"\bcookie-|-cookies?\b|\btags?\b"
+    r"\bcookie-|-cookies?\b|\btags?\b|\btracking\b|tracciamento"
 )
 
 #: adjectives (and noun complements) naming a cookie kind, per category
@@ -157,18 +157,24 @@ _COLLECTS = re.compile(
     r"trattiamo|"
     # asking for the data is collecting it: "we ask for your name", "nous vous demandons"
     r"we (?:will )?(?:ask|request) (?:you )?(?:for|to provide)|nous vous demandons|"
-    r"(?:te|le|les) pedimos|ti chiediamo|bitten wir (?:sie )?um)\b"
+    r"(?:te|le|les) pedimos|ti chiediamo|bitten wir (?:sie )?um|recogemos|recabamos|"
+    r"solicitamos|"
+    # the label of a processing record: "Dati Personali trattati: ..."
+    r"dati personali trattati|personal data processed|donnees personnelles traitees|"
+    r"datos personales tratados|verarbeitete (?:personenbezogene )?daten)\b"
 )
 _PERSONAL_DATA = re.compile(
     _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
-    r"informationen|datos|dati|informations|angaben)\b|\bnom\b|\bname\b|e-?mail|adresse ip|"
-    r"ip address|user-?id|\bnome\b|\bcognome\b|\bnombre\b|\bapellidos?\b|\bprenom\b|"
+    r"informationen|datos|dati|informations|angaben|\w+daten)\b|\bnom\b|\bname\b|e-?mail|"
+    r"adresse ip|ip address|user-?id|\bnome\b|\bcognome\b|\bnombre\b|\bapellidos?\b|\bprenom\b|"
     r"\bvorname\b|telephone|phone number|telefon\w*|numero de telefono|numero di telefono|"
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
     r"fecha de nacimiento|data di nascita|date de naissance"
 )
 #: data in general: personal unless the text around says it is anonymised
-_DATA_WORD = re.compile(r"\b(?:donnees|data|daten|informationen|datos|dati|informations?)\b")
+_DATA_WORD = re.compile(
+    r"\b(?:donnees|data|daten|informationen|datos|dati|informations?)\b|\w+daten\b"
+)
 #: a "no personal data" sentence about audience measurement is an anonymisation claim, not a
 #: statement about the whole site
 _NOT_IDENTIFY = re.compile(
@@ -181,7 +187,9 @@ _IP_TRUNCATED = re.compile(
     r"(?:ip-?adresse|ip address|adresse ip|indirizzo ip|direccion ip)\w*[^.]{0,60}"
     r"(?:gekurzt|truncated|tronquee|troncat\w*|truncad\w*|masked|maskiert)"
 )
-_ANON = re.compile(r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert")
+_ANON = re.compile(
+    r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert|\banonym\b"
+)
 _MEASURE = re.compile(
     r"audience|analytic|statisti|mesure|measur|nombre de visites|number of visits|"
     r"web-?analyse|analyse der|analisi|analisis|matomo|piwik|"
@@ -214,7 +222,8 @@ _OUTSIDE_EU = re.compile(
 _TRANSFER = re.compile(
     r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|ubertrag\w*|transmit\w*|trasferi\w*|"
     r"aloj\w*|ubicad\w*|ospitat\w*|"
-    r"weiter\b|weitergegeben|weitergabe|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
+    r"weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
+    r"condivid\w*|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
     r"\bsent\b|envoy\w*|stock\w*|stored|heberg\w*|hosted|serveurs?|servers?|"
     r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?"
 )
@@ -279,11 +288,16 @@ _EU_COUNTRY = (
     r"paises bajos|paesi bassi|ireland|irlande|irland|irlanda|belgium|belgique|belgien|belgica|"
     r"belgio|austria|autriche|osterreich|portugal|portogallo|luxembourg|luxemburg|lussemburgo|"
     r"finland|finlande|finnland|finlandia|sweden|suede|schweden|suecia|svezia|denmark|danemark|"
-    r"dinamarca|danimarca|poland|pologne|polen|polonia"
+    r"dinamarca|danimarca|poland|pologne|polen|polonia|"
+    # cities where hosting is commonly said to be: "nuestro servidor, alojado en Madrid"
+    r"paris|roubaix|gravelines|strasbourg|frankfurt|francfort|francoforte|frankfurt am main|"
+    r"falkenstein|nurnberg|nuremberg|munchen|munich|berlin|madrid|barcelona|milano|milan|"
+    r"dublin|amsterdam|brussels|bruxelles|vienna|wien|helsinki|stockholm|lisbon|lisboa|warsaw"
 )
 _IN_EU = re.compile(
     r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
-    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati)\b[^.]{0,80}"
+    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati|servers?|serveurs?|servern?|"
+    r"servidor(?:es)?)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
@@ -296,7 +310,7 @@ _RETENTION_WORD = re.compile(
     r"conserv\w*|retention|retain\w*|\bkept\b|\bkeep\w*|stored for|store\w* for|archiv\w*|"
     r"sauvegard\w*|backups?|supprim\w*|effac\w*|deleted|erased|purg\w*|duree|duration|"
     r"expir\w*|\bgarde\w*|aufbewahr\w*|speicher\w*|gespeichert|geloscht|loschung|losche\w*|"
-    r"elimin\w*|borra\w*|cancellat\w*|"
+    r"elimin\w*|borra\w*|cancellat\w*|guardamos|guardaremos|se guardan|"
     r"plazo|conservad\w*|conservati|conservazione|lifetime|validite|validity|"
     r"ne (?:sont|seront) (?:\w+ )?(?:gardees|stockees)|pendant|for a period"
 )

@@ -26,6 +26,7 @@ from scanner.policy.vocab import (
     category_from_purpose,
     compound_days,
     label_groups,
+    paired_lifetimes,
     parse_lifetime,
 )
 
@@ -41,7 +42,8 @@ _CONTEXT = re.compile(
 )
 _SESSION = re.compile(
     r"\bsession\b|\bsitzung\b|\bsesion\b|\bsessione\b|fermeture du navigateur|browser is closed|"
-    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador"
+    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
+    r"cerrar el navegador|chiud\w* il browser"
 )
 #: words that look like names but are not cookies
 _NOT_NAMES = {
@@ -241,11 +243,13 @@ def _cookie_word_name(name: str) -> bool:
 #: "session" as a lifetime, not as a topic ("gestione della sessione")
 _SESSION_LIFETIME = re.compile(
     r"\((?:session|sitzung|sesion|sessione|browser session)\)|^\s*[:–-]?\s*(?:session|sitzung|"
-    r"sesion|sessione)\b(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|"
-    r"scadenza)\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|"
-    r"sessione)|(?:ende|end|fin|fine|final) (?:der |of the |de la |della |de |of )?(?:session|"
-    r"sitzung|sesion|sessione)|fermeture du navigateur|browser is closed|"
-    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador"
+    r"sesion|sessione)\b(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
+    r"(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|scadenza)"
+    r"\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|sessione)|"
+    r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
+    r"sitzung|sesion|sessione|browsersitzung)|fermeture du navigateur|browser is closed|"
+    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
+    r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung"
 )
 
 
@@ -322,9 +326,9 @@ def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
 
 _LABELLED = re.compile(r"^\s*(?P<label>[\w ]{2,30}?)\s*:\s*(?P<value>\S.*)$")
 _LIFETIME_LABEL = re.compile(
-    r"^(?:caducidad|duraci[oó]n|duration|expiry|expiration|expires|dur[ée]e(?: de (?:vie|"
-    r"conservation))?|durata|scadenza|dauer|laufzeit|speicherdauer|lifetime|retention|"
-    r"conservation|vencimiento|plazo)$",
+    r"^(?:cookie[- ]?)?(?:caducidad|duraci[oó]n|duration|expiry|expiration|expires|"
+    r"dur[ée]e(?: de (?:vie|conservation))?|durata|scadenza|dauer|laufzeit|speicherdauer|"
+    r"lifetime|retention|conservation|vencimiento|plazo)$",
     re.I,
 )
 _TYPE_LABEL = re.compile(r"^(?:type|tipo|typ|categor\w*|kategorie|tipologia)$", re.I)
@@ -351,20 +355,51 @@ def _fields(line: str) -> list[tuple[str, str]]:
     return out
 
 
-def _block_name(line: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """The cookie a block starts with, and the fields on its own line: a name alone
-    ("_ga"), "Name: _ga", or "nome: _fbp; fornitore: Meta; durata: 3 mesi"."""
+def _block_name(line: str) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """The cookies a block starts with, and the fields on its own line: a name alone
+    ("_ga"), "Name: _ga", "Cookie Name: _pk_id, _pk_ses", or "nome: _fbp; fornitore: Meta;
+    durata: 3 mesi"."""
     if not line:
         return None
     if " " not in line:
-        return (line, []) if looks_like_cookie(line) or known_cookie(line) else None
+        return ([line], []) if looks_like_cookie(line) or known_cookie(line) else None
     fields = _fields(line)
     if not fields or not _NAME_LABEL.match(fields[0][0]):
         return None
-    name = fields[0][1].strip("`'\"«»„“” ")
-    if " " in name or not _COOKIE_NAME.fullmatch(name):
+    names = [n.strip("`'\"«»„“” ") for n in fields[0][1].split(",")]
+    if any(" " in n or not _COOKIE_NAME.fullmatch(n) for n in names):
         return None
-    return name, fields[1:]
+    return names, fields[1:]
+
+
+#: a label alone on its line, its value on the next (a Borlabs or Complianz box copied as
+#: text: "Cookie Name" / "borlabs-cookie" / "Cookie Laufzeit" / "1 Jahr")
+_LABEL_ALONE = re.compile(
+    r"^(?:cookie[- ]?)?(?:name|nom|nombre|nome|laufzeit|expiry|expiration|duration|dur[ée]e|"
+    r"duraci[oó]n|durata|speicherdauer|anbieter|provider|fournisseur|proveedor|fornitore|zweck|"
+    r"purpose|finalit[ée]|finalidad|finalit[àa]|type|typ|tipo|kategorie|category|cat[ée]gorie)$",
+    re.I,
+)
+
+
+def _labels_joined(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Lines with each label that stands alone joined to the value below it ("Cookie Name:
+    borlabs-cookie"), and the same lines as written (for quotes)."""
+    parsed: list[str] = []
+    quotes: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _LABEL_ALONE.match(line) and nxt and not _LABEL_ALONE.match(nxt) and ":" not in nxt:
+            parsed.append(f"{line}: {nxt}")
+            quotes.append(f"{line} {nxt}")
+            i += 2
+            continue
+        parsed.append(line)
+        quotes.append(line)
+        i += 1
+    return parsed, quotes
 
 
 _COOKIE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-*]{0,63}")
@@ -375,20 +410,20 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
     "Duration: 1 year", "Purpose: ...") that describe it, or with its fields on the same line
     ("nome: _fbp; finalità: pubblicità; durata: 3 mesi")."""
     out: list[DeclaredCookie] = []
-    stripped = [line.strip() for line in lines]
+    stripped, written = _labels_joined([line.strip() for line in lines])
     for i, line in enumerate(stripped):
         start = _block_name(line)
         if start is None:
             continue
-        name, fields = start
-        quote = [line]
+        names, fields = start
+        quote = [written[i]]
         if not fields:
-            for nxt in stripped[i + 1 : i + 6]:
+            for k, nxt in enumerate(stripped[i + 1 : i + 6], start=i + 1):
                 m = _LABELLED.match(nxt)
                 if m is None or _NAME_LABEL.match(m.group("label").strip()):
                     break
                 fields.append((m.group("label").strip(), m.group("value")))
-                quote.append(nxt)
+                quote.append(written[k])
         labels: dict[str, str] = {}
         for label, value in fields:
             for kind, rx in (
@@ -400,23 +435,24 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
                     labels.setdefault(kind, value)
         if "lifetime" not in labels and "type" not in labels:
             continue
-        lifetime, session = parse_lifetime(labels.get("lifetime", ""))
         category = (
             category_from_label(labels.get("type", ""))
             or category_from_purpose(labels.get("purpose", ""))
             or _heading_of_block(stripped, i)
         )
-        out.append(
-            DeclaredCookie(
-                name=name,
-                category=category,
-                lifetime_days=lifetime,
-                session=session,
-                quote=" ".join(quote),
-                source=source,
-                confidence=DEFINITION_CONFIDENCE,
+        lifetimes = paired_lifetimes(labels.get("lifetime", ""), len(names))
+        for name, (lifetime, session) in zip(names, lifetimes, strict=True):
+            out.append(
+                DeclaredCookie(
+                    name=name,
+                    category=category,
+                    lifetime_days=lifetime,
+                    session=session,
+                    quote=" ".join(quote),
+                    source=source,
+                    confidence=DEFINITION_CONFIDENCE,
+                )
             )
-        )
     return out
 
 
@@ -513,6 +549,12 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
                 or category_of_vendors(s.norm)
             )
+            quote = text
+            if len(names) == 1 and lifetime is None and not session:
+                # "We set a cookie called x to remember your choices. It lasts for one year."
+                nxt = _lifetime_sentence_after(sents, i)
+                if nxt is not None:
+                    (lifetime, session), quote = _lifetime(nxt.text), f"{text} {nxt.text}"
             taken.add(_stem(name))
             out.append(
                 DeclaredCookie(
@@ -520,12 +562,25 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                     category=category,
                     lifetime_days=lifetime,
                     session=session,
-                    quote=text,
+                    quote=quote,
                     source=source,
                     confidence=INLINE_CONFIDENCE,
                 )
             )
     return out
+
+
+def _lifetime_sentence_after(sents: list[Sentence], i: int) -> Sentence | None:
+    """The next sentence when it starts with a pronoun and gives a lifetime and names no
+    cookie: "It lasts for one year.", "Elle expire au bout de 6 mois." """
+    if i + 1 >= len(sents):
+        return None
+    nxt = sents[i + 1]
+    if nxt.is_heading or not _PRONOUN_START.match(nxt.text) or len(nxt.text) > 120:
+        return None
+    if any(looks_like_cookie(m.group(1)) for m in _TOKEN.finditer(nxt.text)):
+        return None
+    return nxt if _lifetime(nxt.text) != (None, False) else None
 
 
 #: a sentence that goes on about the previous one's subject: "Für Werbung nutzen wir das

@@ -125,11 +125,19 @@ _PROVIDED_BY = re.compile(
 )
 
 
+#: the same with the verb last: "wird von Terminfix GmbH bereitgestellt"
+_PROVIDED_BY_VERB_LAST = re.compile(
+    r"\b(?:von|bei) (?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,3})\s+"
+    r"(?:bereitgestellt|gehostet|zur Verfügung gestellt)"
+)
+
+
 def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
     """(name, sentence) for every company a sentence says provides or hosts a service."""
     out: list[tuple[str, Sentence]] = []
     for s in sents:
-        for m in _PROVIDED_BY.finditer(s.text):
+        found = [*_PROVIDED_BY.finditer(s.text), *_PROVIDED_BY_VERB_LAST.finditer(s.text)]
+        for m in found:
             name = _clean(m.group("name"))
             if name:
                 out.append((name, s))

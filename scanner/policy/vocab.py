@@ -135,17 +135,36 @@ def duration_days(match: re.Match[str]) -> float | None:
     return None
 
 
+#: "Session", "Sitzung", "when you close your browser", "al cerrar el navegador"
+BROWSER_SESSION = re.compile(
+    r"\bsession\b|sitzung|sesion|sessione|fermeture du navigateur|browser clos|"
+    r"(?:close|closing) (?:your|the) browser|browser is closed|fermer? (?:votre|le) navigateur|"
+    r"fermez votre navigateur|schlie(?:ss|ß)en (?:des|sie (?:ihren|den)) browser\w*|"
+    r"browser schlie\w*|cerrar el navegador|cierre del navegador|chiusura del browser|"
+    r"chiud\w* il browser"
+)
+
+
 def parse_lifetime(text: str) -> tuple[float | None, bool]:
     """(days, is_session) from a cookie-table cell: "Session", "13 mois", "2 years"."""
     from scanner.policy.text import normalise
 
     norm = normalise(text)
-    if re.search(r"\bsession\b|sitzung|sesion|sessione|fermeture du navigateur|browser clos", norm):
+    if BROWSER_SESSION.search(norm):
         return None, True
     m = DURATION.search(norm)
     if m:
         return compound_days(norm, m), False
     return None, False
+
+
+def paired_lifetimes(cell: str, count: int) -> list[tuple[float | None, bool]]:
+    """One lifetime per cookie of a row or block: "Session / 6 months" for "YSC,
+    VISITOR_INFO1_LIVE" pairs them in order; a single lifetime applies to every cookie."""
+    parts = [p for p in re.split(r"\s*[/;,]\s*|\s+(?:and|et|und|y|e)\s+", cell) if p.strip()]
+    if count > 1 and len(parts) == count:
+        return [parse_lifetime(p) for p in parts]
+    return [parse_lifetime(cell)] * count
 
 
 _JOINED = re.compile(r"\s*(?:,|and|et|und|y|e)?\s*")
@@ -178,6 +197,8 @@ KIND_WORDS: dict[Category, str] = {
         r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
         r"erforderlich\w*|necesari[oa]s?|indispensables?|tecnich[ei]|essenzial[ei]|"
         r"de preferences?|preference|required|needed|obligatoires?|imprescindibles?|"
+        # "Traceurs exemptés de consentement": exempt, the technical group
+        r"exemptes? de consentement|exempt(?:ed)? from consent|"
         # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
         r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione"
     ),

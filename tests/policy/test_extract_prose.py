@@ -361,3 +361,44 @@ def test_a_clause_about_data_in_a_sentence_naming_cookies_is_retention() -> None
     )
     assert [r.days for r in p.retention] == [761.0]
     assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_z", 395.72)]
+
+
+def test_a_lifetime_in_the_next_sentence_starting_with_a_pronoun() -> None:
+    p = extract("We set a cookie called ab_choice to remember your choices. It lasts for one year.")
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("ab_choice", 365.0)]
+    assert not p.retention
+
+
+def test_closing_the_browser_ends_a_session_cookie_in_spanish_and_italian() -> None:
+    p = extract(
+        "Usamos cookies necesarias: ab_ses, que se borra al cerrar el navegador. "
+        "Il cookie ab_sid si cancella quando chiudi il browser."
+    )
+    assert [(c.name, c.session) for c in p.cookies] == [("ab_ses", True), ("ab_sid", True)]
+
+
+def test_a_company_providing_a_service_with_the_verb_last() -> None:
+    p = extract("Die Online-Terminbuchung wird von Kalendra GmbH bereitgestellt.")
+    assert [v.name for v in p.vendors] == ["Kalendra"]
+
+
+def test_sharing_outside_the_eu_denied_and_servers_in_an_eu_city() -> None:
+    p = extract(
+        "No compartimos tus datos con empresas fuera de la Unión Europea. "
+        "Nuestro servidor está alojado en Madrid. Recogemos tu nombre para enviarte la revista."
+    )
+    assert [t.kind for t in p.transfers] == [TransferKind.NONE]
+    assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_processing_records_and_compound_german_data_words_declare_personal_data() -> None:
+    p = extract("Dati Personali trattati: dati di utilizzo.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+    p = extract("Ihre Kundendaten speichern wir fünf Jahre.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_anonym_in_german_is_an_anonymisation_claim_about_statistics() -> None:
+    p = extract("Statistik-Cookies erfassen Informationen anonym.")
+    assert p.audience_anonymised is not None and p.audience_anonymised.value is True
