@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from consent_api.errors import ChainBroken, Conflict, NotFound
 from consent_api.groupcommit import GroupCommitter, Slot
@@ -134,19 +133,10 @@ class Ledger:
     # --- the batch ---------------------------------------------------------------------------
 
     def _flush(self, slots: Sequence[Slot[Draft, Receipt]]) -> None:
-        for attempt in (1, 2):
-            try:
-                plans = (
-                    self._write_sqlite(slots)
-                    if is_sqlite(self.engine)
-                    else self._write_postgres(slots)
-                )
-                break
-            except IntegrityError:
-                # Another writer stored one of these keys between our read and our insert
-                # (only possible for a writer that skipped the chain's lock): read again.
-                if attempt == 2:
-                    raise
+        # No retry on a unique-key conflict: the keys are read under the chain's lock, so only a
+        # row changed outside the ledger can conflict, and reading again would not find it.
+        # The driver's error (sqlite3.IntegrityError, psycopg's UniqueViolation) fails the batch.
+        plans = self._write_sqlite(slots) if is_sqlite(self.engine) else self._write_postgres(slots)
         for plan in plans:
             for slot, outcome in plan.settle:
                 if isinstance(outcome, Receipt):
