@@ -125,7 +125,8 @@ _NO_PERSONAL = re.compile(
     r"(?:ne|n') ?(?:\w+ ){0,2}(?:collect|recueill|trait|stock|enregistr|conserv)\w* "
     r"(?:aucune?|pas de|jamais de?)\s(?:\w+ ){0,2}(?:" + _PERSONAL + r")"
     r"|aucune? (?:" + _PERSONAL + r") n'(?:est|sont)"
-    r"|(?:does|do|will|shall) not (?:\w+ ){0,2}(?:collect|store|process|record|gather)"
+    r"|(?:(?:does|do|will|shall) not|don't|doesn't|won't|never) (?:\w+ ){0,2}"
+    r"(?:collect|store|process|record|gather)"
     r"\w* (?:any )?(?:" + _PERSONAL + r")"
     r"|(?:collects?|stores?|processes) no (?:" + _PERSONAL + r")"
     r"|\bno (?:" + _PERSONAL + r") (?:is|are|will be) (?:\w+ )?(?:collected|stored|processed)"
@@ -232,7 +233,10 @@ _NEGATION = re.compile(
     r"\bkein\w*|\bnicht\b|\bningun\w*|\bnunca\b|\bnon\b|\bnessun\w*|\bmai\b)"
 )
 #: e-mail addresses and domains: "privacy@shop.co.uk" names no country
-_ADDRESS = re.compile(r"\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b")
+_ADDRESS = re.compile(
+    r"\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|io|app|eu|uk|fr|de|es|it|ch|be|nl|at|"
+    r"audio|shop|online)\b"
+)
 #: a negation after the transfer: "Eine Übermittlung ... findet nicht statt", "n'a pas lieu"
 _NEGATED_AFTER = re.compile(
     r"\bfindet (?:\w+ )?nicht statt|\berfolgt (?:\w+ )?nicht\b|\bn'a (?:pas|jamais) lieu|"

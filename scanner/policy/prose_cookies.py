@@ -242,8 +242,10 @@ def _cookie_word_name(name: str) -> bool:
 
 #: "session" as a lifetime, not as a topic ("gestione della sessione")
 _SESSION_LIFETIME = re.compile(
-    r"\((?:session|sitzung|sesion|sessione|browser session)\)|^\s*[:–-]?\s*(?:session|sitzung|"
-    r"sesion|sessione)\b(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
+    r"\((?:\w+ )?(?:session|sitzung|sesion|sessione|browser session)\)|"
+    r"\b(?:an?|une?|una|ein|il|le|la) (?:\w+ )?(?:session[- ]cookie|cookie de (?:session|sesion)|"
+    r"sitzungs-?cookie|cookie di sessione)\b|"
+    r"^\s*[:–-]?\s*(?:session|sitzung|sesion|sessione)\b(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
     r"(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|scadenza)"
     r"\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|sessione)|"
     r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
@@ -542,6 +544,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 category_from_label(before)
                 or category_from_label(text[: m.start()])
                 or category_from_label(s.heading)
+                or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
                 or category_from_label(following)
                 or shared
@@ -612,9 +615,15 @@ def _paired_lifetimes(text: str, names: list[re.Match[str]]) -> list[tuple[float
             return []
     tail = normalise(text[names[-1].end() :].split(";")[0])
     durations = [m for m in DURATION.finditer(tail)]
-    if len(durations) != len(names):
-        return []
-    return [(compound_days(tail, m), False) for m in durations]
+    if len(durations) == len(names):
+        return [(compound_days(tail, m), False) for m in durations]
+    joined = all(
+        _LIST_JOIN.match(text[names[k].end() : names[k + 1].start()]) for k in range(len(names) - 1)
+    )
+    if joined and len(durations) == 1 and _lifetime(tail[:80])[0] is not None:
+        # "cookies _ga et _ga_* – 13 mois": one duration after a plain list is everyone's
+        return [(compound_days(tail, durations[0]), False)] * len(names)
+    return []
 
 
 _SESSION_COOKIE_BEFORE = re.compile(

@@ -32,7 +32,8 @@ from scanner.policy.vocab import category_from_label
 _RECIPIENTS = re.compile(
     r"prestataires?|sous-traitants?|sub-?processors?|\bprocessors|service providers|"
     r"auftragsverarbeiter|dienstleister|encargados? del tratamiento|proveedores|"
-    r"responsabili (?:esterni )?del trattamento|fornitori"
+    r"responsabili (?:esterni )?del trattamento|fornitori|who processes|qui traite|"
+    r"wer verarbeitet"
 )
 #: the first header cell of a table of processors
 _VENDOR_HEADER = re.compile(

@@ -199,6 +199,8 @@ KIND_WORDS: dict[Category, str] = {
         r"de preferences?|preference|required|needed|obligatoires?|imprescindibles?|"
         # "Traceurs exemptés de consentement": exempt, the technical group
         r"exemptes? de consentement|exempt(?:ed)? from consent|"
+        # "cookies that the site needs"
+        r"(?:that|which) (?:the |our |this )?(?:site|website|app) needs|"
         # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
         r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione"
     ),

@@ -402,3 +402,50 @@ def test_processing_records_and_compound_german_data_words_declare_personal_data
 def test_anonym_in_german_is_an_anonymisation_claim_about_statistics() -> None:
     p = extract("Statistik-Cookies erfassen Informationen anonym.")
     assert p.audience_anonymised is not None and p.audience_anonymised.value is True
+
+
+def test_a_vendor_label_is_not_cut_and_one_duration_after_a_list_is_everyones() -> None:
+    p = extract(
+        "Nos partenaires déposent des cookies :\n"
+        "- Google Analytics : mesure d'audience – cookies _ga et _ga_* – 13 mois\n"
+    )
+    assert "Google Analytics" in {v.name for v in p.vendors}
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [
+        ("_ga", 395.72),
+        ("_ga_*", 395.72),
+    ]
+
+
+def test_the_label_a_paragraph_starts_with_applies_to_all_its_sentences() -> None:
+    p = extract(
+        "Cookies técnicas: la cookie ab_ses es una cookie de sesión. La cookie ab_ok guarda si "
+        "has aceptado las cookies y caduca a los 12 meses."
+    )
+    assert [(c.name, c.session, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("ab_ses", True, None, Category.TECHNICAL),
+        ("ab_ok", False, 365.28, Category.TECHNICAL),
+    ]
+
+
+def test_ee_uu_without_a_space_is_the_united_states() -> None:
+    p = extract("La información puede ser transferida a EE.UU., con una decisión de adecuación.")
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["adequacy"])]
+
+
+def test_dont_collect_any_personal_data_is_a_site_wide_denial() -> None:
+    p = extract("This is a personal blog. We don't collect any personal data on this site.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is False
+
+
+def test_a_list_under_who_processes_your_data_names_vendors() -> None:
+    p = extract("## Who processes your data\n- Mailpigeon (newsletters)\n- Rackline (hosting)\n")
+    assert {v.name for v in p.vendors} == {"Mailpigeon", "Rackline"}
+
+
+def test_cookies_the_site_needs_are_technical_and_also_session_in_brackets() -> None:
+    p = extract(
+        "We only use cookies that the site needs: ab_login keeps you logged in and ab_form "
+        "protects our forms (also session)."
+    )
+    assert Category.TECHNICAL in {c.category for c in p.categories}
+    assert ("ab_form", True) in {(c.name, c.session) for c in p.cookies}
