@@ -173,12 +173,20 @@ _INLINE_BULLET = re.compile(r"(?<=\S)\s*(?:[•●○▪◦]|(?<=[a-zà-ÿ.)])-(
 _NUMBERED_HEADING = re.compile(
     r"^(?:article\s+\d+|\d+(?:\.\d+)+\.?|\d+\s*[-–.:)])\s*[-–.:)]?\s+\S", re.I
 )
+#: a short capitalised line with no sentence punctuation, bullet, label or address
+_CATEGORY_TITLE = re.compile(r"^[A-ZÀ-Þ][^.:;,!?|@*•–-]*(?:\(\d+\))?$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def _is_heading(line: str) -> bool:
     if line.startswith("#"):
         return True
+    if _CATEGORY_TITLE.match(line) and len(line.split()) <= 5:
+        # "Essential cookies", "Statistica", "Strumenti tecnici" alone on a line: the category
+        # of what follows
+        from scanner.policy.vocab import label_groups
+
+        return len(label_groups(line)) == 1
     if re.match(r"(?i)^(activit[ée] de traitement|processing activity|traitement)\s*:", line):
         return True
     if len(line) > 90 or (line.endswith((".", ",", ";", ":")) and not line.isupper()):
