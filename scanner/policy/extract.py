@@ -159,7 +159,8 @@ _COLLECTS = re.compile(
     # asking for the data is collecting it: "we ask for your name", "nous vous demandons"
     r"we (?:will )?(?:ask|request) (?:you )?(?:for|to provide)|nous vous demandons|"
     r"(?:te|le|les) pedimos|ti chiediamo|bitten wir (?:sie )?um|recogemos|recabamos|"
-    r"solicitamos|"
+    r"solicitamos|nos (?:facilitas|facilita|proporcionas|proporciona)|you provide|"
+    r"vous nous (?:fournissez|communiquez|transmettez)|ci (?:fornisci|comunichi)|"
     # the label of a processing record: "Dati Personali trattati: ..."
     r"dati personali trattati|personal data processed|donnees personnelles traitees|"
     r"datos personales tratados|verarbeitete (?:personenbezogene )?daten)\b"
@@ -569,8 +570,8 @@ class _Reader:
             if _NOT_IDENTIFY.search(s.norm) and self._about_measurement(i):
                 # "these analytics cookies do not identify you" / "no personal data is processed"
                 return Flag(value=True, quote=s.text, source=self.source, confidence=0.7)
-            if not _ANON.search(s.norm):
-                continue
+            if not _ANON.search(s.norm) or not _ANON.search(_without_names(s.text)):
+                continue  # "ajs_anonymous_id" is a cookie's name, not a claim
             if re.search(r"\b(?:pas|not|nicht|no|non)\b[^.]{0,25}anonym", s.norm):
                 continue
             context = " ".join(x.norm for x in self._window(i, 1, 1)) + " " + normalise(s.heading)
@@ -735,6 +736,11 @@ _STRONG_NEGATION = re.compile(
     r"\b(?:aucun\w*|pas de|pas d'|jamais|ni|no|not|never|neither|nor|don't|doesn't|kein\w*|"
     r"nessun\w*|ningun\w*|nunca)\b"
 )
+
+
+def _without_names(text: str) -> str:
+    """Normalised text without the words that contain "_" (cookie names)."""
+    return normalise(re.sub(r"\S*_\S*", " ", text))
 
 
 def _negated(norm: str, start: int) -> bool:

@@ -452,8 +452,10 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
             continue
         category = (
             category_from_label(labels.get("type", ""))
-            or category_from_purpose(labels.get("purpose", ""))
+            # the section a consent platform files the cookie under ("Statistiche (2)") is
+            # its category; the purpose only describes it ("Conserva lo stato della sessione")
             or _heading_of_block(stripped, i)
+            or category_from_purpose(labels.get("purpose", ""))
         )
         lifetimes = paired_lifetimes(labels.get("lifetime", ""), len(names))
         for name, (lifetime, session) in zip(names, lifetimes, strict=True):

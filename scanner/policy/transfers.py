@@ -30,7 +30,7 @@ _OUTSIDE_EU = re.compile(
 _TRANSFER = re.compile(
     r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|ubertrag\w*|transmit\w*|trasferi\w*|"
     r"aloj\w*|ubicad\w*|ospitat\w*|"
-    r"weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
+    r"\btrat(?:ar|a|an|ados?|adas?)\b|\btrait(?:er|e|ent|ees?)\b|weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
     r"condivid\w*|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
     r"\bsent\b|envoy\w*|stock\w*|stored|\bstores\b|heberg\w*|hosted|serveurs?|servers?|"
     r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?"

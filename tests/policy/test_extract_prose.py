@@ -498,3 +498,12 @@ def test_a_partner_named_with_its_legal_form_is_a_vendor_and_stores_is_a_transfe
     )
     assert [v.name for v in p.vendors] == ["Seatline"]
     assert [(t.countries, t.safeguards) for t in p.transfers] == [(["GB"], ["adequacy"])]
+
+
+def test_details_you_provide_are_collected_and_processing_in_a_country_is_a_transfer() -> None:
+    p = extract(
+        "Al escribirnos nos facilitas tu nombre y tu correo. "
+        "Nuestro proveedor puede tratar datos en Estados Unidos."
+    )
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+    assert [t.countries for t in p.transfers] == [["US"]]
