@@ -36,7 +36,11 @@ INLINE_CONFIDENCE = 0.6
 #: running text that names this many cookies is a list, and other cookies are missing from it
 LIST_SIZE = 3
 
-_TOKEN = re.compile(r"(?<![\w@/.:-])[`'\"«“‘]?([A-Za-z_][A-Za-z0-9_.\-*]*[A-Za-z0-9_*])[`'\"»”’]?")
+#: a word that may be a cookie name; "_ga_<ID>" keeps its placeholder
+_TOKEN = re.compile(
+    r"(?<![\w@/.:-])[`'\"«“‘]?([A-Za-z_][A-Za-z0-9_.\-*]*(?:[A-Za-z0-9_*]|<[A-Za-z0-9_-]+>))"
+    r"[`'\"»”’]?"
+)
 _CONTEXT = re.compile(
     r"cookie|traceur|temoin|tracker|galleta|tracciament|\bpixel|speicher|stockage|storage"
 )
@@ -251,7 +255,9 @@ _SESSION_LIFETIME = re.compile(
     r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
     r"sitzung|sesion|sessione|browsersitzung)|fermeture du navigateur|browser is closed|"
     r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
-    r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung"
+    r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung|"
+    # the last field of a dash-separated line: "`x` — keeps you logged in — session"
+    r"[—–-]\s*(?:session|sitzung|sesion|sessione)\s*$"
 )
 
 
@@ -311,7 +317,9 @@ def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
             context_at = _remember(above, stripped, context_at)
             continue
         # the heading or lead-in above; else the line's own words ("– Sitzungscookie von ...")
-        category = _category_above(above) or category_from_label(rest)
+        category = _category_above(above) or category_from_label(
+            _SESSION_LIFETIME.sub(" ", normalise(rest))
+        )
         out.append(
             DeclaredCookie(
                 name=name,
@@ -346,10 +354,15 @@ _NAME_LABEL = re.compile(
 )
 
 
+#: fields end with ";" or with a full stop before the next "Label:" ("Cookie: x. Duración:
+#: sesión. Finalidad: técnica.")
+_FIELD_SPLIT = re.compile(r";|\.\s+(?=[A-ZÀ-Þ][\w ]{1,30}:)")
+
+
 def _fields(line: str) -> list[tuple[str, str]]:
     """ "nome: _fbp; fornitore: Meta; durata: 3 mesi" -> its (label, value) pairs."""
     out = []
-    for part in line.lstrip("-–—•*▪ ").split(";"):
+    for part in _FIELD_SPLIT.split(line.lstrip("-–—•*▪ ").rstrip(".")):
         m = _LABELLED.match(part)
         if m is None:
             return []
@@ -439,8 +452,10 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
             continue
         category = (
             category_from_label(labels.get("type", ""))
-            or category_from_purpose(labels.get("purpose", ""))
+            # the section a consent platform files the cookie under ("Statistiche (2)") is
+            # its category; the purpose only describes it ("Conserva lo stato della sessione")
             or _heading_of_block(stripped, i)
+            or category_from_purpose(labels.get("purpose", ""))
         )
         lifetimes = paired_lifetimes(labels.get("lifetime", ""), len(names))
         for name, (lifetime, session) in zip(names, lifetimes, strict=True):
@@ -546,7 +561,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or category_from_label(s.heading)
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
-                or category_from_label(following)
+                # (its lifetime "— session" is not its kind)
+                or category_from_label(_SESSION_LIFETIME.sub(" ", normalise(following)))
                 or shared
                 or _category_before(sents, i)
                 # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
