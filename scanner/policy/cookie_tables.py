@@ -32,7 +32,7 @@ _LIFETIME_COL = re.compile(
     r"duracion|duration|caducidad|scadenza|durata|dauer|laufzeit|storage period|period|"
     r"vencimiento|plazo"
 )
-_CATEGORY_COL = re.compile(r"categ|\btype\b|\btyp\b|\btipo|kategorie|tipologia")
+_CATEGORY_COL = re.compile(r"categ|\btype\b|\btyp\b|\btipo|kategorie|tipologia|\bart\b|cookie-art")
 _PURPOSE_COL = re.compile(
     r"finalit|purpose|zweck|finalidad|objet|\bbut\b|usage|scopo|descri|what (?:it|they) do|"
     r"\bused for|\bfunction|funktion|funzione"

@@ -153,7 +153,12 @@ _COLLECTS = re.compile(
     # the site as the subject: "l'association collecte", "the charity processes", "el
     # Ayuntamiento trata sus datos"
     r"(?:collecte|recueille|collects|processes|gathers|verarbeitet|erhebt|recoge|recopila|"
-    r"raccoglie|tratta) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die)|"
+    r"raccoglie|tratta) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die|i|los|las|"
+    r"des)|"
+    # what a form or request holds: "Booking requests include your name"
+    r"(?:include|includes|contain|contains|comprend|comprennent|contient|enthalt|enthalten|"
+    r"incluye|incluyen|contiene|contengono) (?:your|vos|votre|ihre|ihren|tu|tus|su|sus|"
+    r"il tuo|i tuoi)|"
     r"verarbeiten (?:\w+ )?(?:ihre )?personenbezogenen|recopilamos|tratamos|raccogliamo|"
     r"trattiamo|"
     # asking for the data is collecting it: "we ask for your name", "nous vous demandons"
@@ -206,7 +211,9 @@ _EXEMPT = re.compile(
     r"(?:do|does) not require (?:your |prior |the )?(?:\w+ )?consent|"
     r"einwilligungsfrei|keine einwilligung|no requieren? (?:tu |su )?consentimiento|"
     r"non richied\w* (?:il )?(?:tuo )?consenso|esenti dal consenso|"
-    r"prior authori[sz]ation|autorisation prealable"
+    r"prior authori[sz]ation|autorisation prealable|"
+    # the Garante's wording for exempt analytics: "assimilati ai cookie tecnici"
+    r"assimil\w* (?:ai|agli|aux?|a des|a) (?:cookie|traceurs?)\w* (?:tecnici|techniques)"
 )
 
 # --- retention ------------------------------------------------------------------------------
@@ -595,7 +602,11 @@ class _Reader:
                 continue
             near = " ".join(x.norm for x in self._window(i, 3, 0)) + " " + normalise(s.heading)
             own = s.norm + " " + normalise(s.heading)
-            own_technical = _KIND_RES[Category.TECHNICAL].search(own) and not _MEASURE.search(own)
+            own_technical = (
+                _KIND_RES[Category.TECHNICAL].search(own)
+                and not _MEASURE.search(own)
+                and not re.search(r"assimil", own)
+            )
             if own_technical:
                 continue
             if (_MEASURE.search(near) and _COOKIE_CONTEXT.search(near)) or re.search(

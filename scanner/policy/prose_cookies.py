@@ -546,7 +546,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         context_at = i  # a list of names goes on speaking about cookies
         # "les cookies _a (1 an) et _b (30 minutes) mesurent l'audience": the words after the
         # last name, when they name one kind, are the kind of every name without its own
-        tail = text[names[-1].end() :]
+        # ("assimilati ai cookie tecnici": treated like technical ones, not technical)
+        tail = _ASSIMILATED.sub(" ", normalise(text[names[-1].end() :]))
         shared = category_from_label(tail) if len(label_groups(tail)) == 1 else None
         paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
@@ -563,11 +564,15 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
                 # (its lifetime "— session" is not its kind)
-                or category_from_label(_SESSION_LIFETIME.sub(" ", normalise(following)))
+                or category_from_label(
+                    _ASSIMILATED.sub(" ", _SESSION_LIFETIME.sub(" ", normalise(following)))
+                )
                 or shared
                 or _category_before(sents, i)
                 # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
                 or category_of_vendors(s.norm)
+                # "... y la cookie _gat de 1 minuto. Todas ellas son cookies de análisis."
+                or _category_after(sents, i)
             )
             quote = text
             if len(names) == 1 and lifetime is None and not session:
@@ -588,6 +593,27 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 )
             )
     return out
+
+
+_ASSIMILATED = re.compile(
+    r"assimil\w* (?:ai|agli|aux?|a des|a) (?:cookie|traceurs?)\w* (?:tecnici|techniques)"
+)
+_ALL_OF_THEM = re.compile(
+    r"^(?:todas? (?:ellas|ellos)|todas|todos|tous|toutes|tutti|tutte|alle|all of them|they are "
+    r"all|both|beide|entrambi|ambas|ambos|ces cookies|these cookies|diese cookies|estas cookies|"
+    r"questi cookie)\b",
+    re.I,
+)
+
+
+def _category_after(sents: list[Sentence], i: int) -> Category | None:
+    """The kind the next sentence gives all of them: "Todas ellas son cookies de análisis"."""
+    if i + 1 >= len(sents) or sents[i + 1].is_heading:
+        return None
+    nxt = sents[i + 1].text
+    if not _ALL_OF_THEM.match(nxt) or len(label_groups(nxt)) != 1:
+        return None
+    return category_from_label(nxt)
 
 
 def _lifetime_sentence_after(sents: list[Sentence], i: int) -> Sentence | None:

@@ -272,3 +272,16 @@ def test_anonymous_in_a_cookie_name_is_not_an_anonymisation_claim() -> None:
         "| st_anonymous_id | Analytics | 1 year | usage statistics |\n"
     )
     assert p.audience_anonymised is None
+
+
+def test_an_art_column_gives_the_category_and_security_is_technical() -> None:
+    p = extract(
+        "| Cookie | Zweck | Speicherdauer | Art |\n| --- | --- | --- | --- |\n"
+        "| ab_f | Kursfilter | 1 Jahr | Funktional |\n| ab_m | Werbung | 3 Monate | Marketing |\n"
+        "| ab_s | Sécurité de l'espace membres | Session | |\n"
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [
+        ("ab_f", Category.TECHNICAL),
+        ("ab_m", Category.TRACKING),
+        ("ab_s", Category.TECHNICAL),
+    ]
