@@ -5,6 +5,7 @@ verifiable; concurrent appends never fork it."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 from datetime import UTC, datetime, timedelta
@@ -426,3 +427,39 @@ def test_concurrent_appends_never_fork_the_chain(api: Api) -> None:
 def test_purge_and_verify_need_the_sites_key(api: Api) -> None:
     assert_error(api.client.post(f"/v1/admin/sites/{api.site_key}/purge"), 401, "missing_admin_key")
     assert_error(api.admin("GET", "/sites/pk_none/verify", key=api.global_key), 404, "unknown_site")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"page_url": None, "user_agent": 'Mözilla/5.0 \u00e9\u4e2d \U0001f36a "q" \\ </x>'},
+        {"language": None, "ip": "203.0.113.0/24", "client_ts": "2026-12-01T10:00:00.000000Z"},
+        {"choices": '{"analytics":true,"marketing":false,"z\\"":true}', "gpc": 1},
+    ],
+)
+def test_hash_template_is_the_verifiers_canonical_json(overrides: dict[str, Any]) -> None:
+    """PostgreSQL hashes ``before + prev_hash + ... + seq + after`` under the chain's lock:
+    it must be the text :func:`record_hash` hashes, whatever the fields hold."""
+    fields: dict[str, Any] = {
+        "consent_id": "0b6f3c51-6f2a-4c8e-9d0e-1a2b3c4d5e6f",
+        "choices": '{"analytics":true,"marketing":false}',
+        "action": "custom",
+        "policy_version": "v1 «2026»",
+        "banner_revision": 3,
+        "language": "fr-FR",
+        "page_url": "https://www.shop.test/é/42",
+        "user_agent": "wrk",
+        "gpc": False,
+        "ip": None,
+        "client_ts": None,
+        "source": "browser",
+        "hash_version": 2,
+        **overrides,
+    }
+    before, after = chain.hash_template(fields, "site_Key-1")
+    prev, at, seq = "ab" * 32, "2026-12-01T10:00:01.123456Z", 12345678901
+    text_ = before + prev + '","recorded_at":"' + at + '","seq":' + str(seq) + after
+    expected = record_hash(dict(fields, prev_hash=prev, recorded_at=at, seq=seq), "site_Key-1", 1)
+
+    assert hashlib.sha256(text_.encode()).hexdigest() == expected
