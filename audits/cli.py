@@ -99,6 +99,20 @@ def spec_options(fn: Any) -> Any:
             metavar="KEY",
             help="Consent API site key: publish the cookie declaration there.",
         ),
+        click.option(
+            "--consent-api",
+            default=None,
+            metavar="URL",
+            help="The consent API the site's banner posts to: each run reads the records of the "
+            "banner's clicks back from it (with --consent-api-key).",
+        ),
+        click.option(
+            "--consent-api-key",
+            default=None,
+            metavar="env:NAME|file:PATH",
+            help="Where an admin key of the site in that API is kept (read when a run starts; "
+            "never the key itself).",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -148,6 +162,9 @@ def add(url: str, name: str | None, db: str | None, **values: Any) -> None:
 @click.option("--no-alerts", is_flag=True, help="Remove every alert target.")
 @click.option("--no-resolve", is_flag=True, help="Remove every --resolve rule.")
 @click.option("--no-consent-site", is_flag=True, help="Unlink the consent API site.")
+@click.option(
+    "--no-consent-api", is_flag=True, help="Stop reading consent records back (URL and key)."
+)
 @db_option
 def edit(
     name: str,
@@ -157,6 +174,7 @@ def edit(
     no_alerts: bool,
     no_resolve: bool,
     no_consent_site: bool,
+    no_consent_api: bool,
     db: str | None,
     **values: Any,
 ) -> None:
@@ -167,6 +185,8 @@ def edit(
         (no_alerts, "alerts", ()),
         (no_resolve, "resolve", ()),
         (no_consent_site, "consent_site", None),
+        (no_consent_api, "consent_api", None),
+        (no_consent_api, "consent_api_key", None),
     ):
         if flag:
             if key in changes:
@@ -321,6 +341,8 @@ def show(name: str, as_json: bool, db: str | None) -> None:
         f"alerts:        {', '.join(spec.redacted_alerts()) or 'none'}"
         f" (min severity {spec.min_severity.value})",
         f"consent site:  {spec.consent_site or '-'}",
+        f"consent API:   {spec.consent_api or '-'}"
+        + (f" (admin key from {spec.consent_api_key})" if spec.consent_api_key else ""),
     ]
     if spec.resolve:
         lines.append(f"resolve:       {' '.join(spec.resolve)}")

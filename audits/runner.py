@@ -6,9 +6,10 @@ turns `Outcome.RETRY` / `Outcome.BUSY` into Celery retries. It:
 
 1. claims the run and the lease on its site (`AuditStore.claim`): a run held by a live worker,
    or a site being scanned by another run, answers BUSY (try again later, not an attempt);
-2. scans with the audit's settings in a fresh Playwright, renewing the lease by a heartbeat,
-   under the run's timeout (past it: the scan is cancelled and the run fails as `timeout`,
-   with the partial scan kept as evidence);
+2. scans with the audit's settings in a fresh Playwright (the consent records of the banner's
+   clicks read back when the audit names its consent API and where the admin key is kept),
+   renewing the lease by a heartbeat, under the run's timeout (past it: the scan is cancelled
+   and the run fails as `timeout`, with the partial scan kept as evidence);
 3. stores the scan (document, counts, findings) or the failure. Failures that may pass (DNS,
    timeouts, refused connections, a crashed browser) are retried with exponential backoff up
    to `retries` times; bad input (a URL or option the scanner refuses) never is;
@@ -33,11 +34,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from audits.alerts import DeliveryError
 from audits.changes import AfterRun, Deliver, Publish
 from audits.errors import StoreUnavailableError
 from audits.publish import publish_to_consent_site
 from audits.records import RunInfo
 from audits.settings import AuditSettings
+from audits.spec import AuditSpec
 from audits.store import AuditStore, ClaimedRun, ClaimOutcome
 from scanner.config import ScanSettings
 from scanner.errors import BrowserNotFoundError, ScanFailedError, UsageError
@@ -99,7 +102,21 @@ def scan_settings(
         # the crawl's own budget ends a slow scan as partial before the hard timeout
         scan_timeout=max(1.0, spec.timeout * 0.8),
         executable=settings.chromium,
+        consent_api=spec.consent_api,
+        consent_api_key=consent_api_key(spec),
     )
+
+
+def consent_api_key(spec: AuditSpec) -> str | None:
+    """The admin key, read from where the audit says it is when the run starts (held only by
+    the scan's settings); a reference that gives nothing fails the run as bad input."""
+    ref = spec.consent_api_key_ref()
+    if ref is None:
+        return None
+    try:
+        return ref.resolve()
+    except DeliveryError as exc:
+        raise UsageError(f"consent_api_key: {exc}") from None
 
 
 async def scan_site(settings: ScanSettings) -> Scan:
@@ -107,10 +124,11 @@ async def scan_site(settings: ScanSettings) -> Scan:
     from playwright.async_api import async_playwright
 
     from scanner.crawl import Crawler
-    from scanner.pipeline import analyse
+    from scanner.pipeline import analyse, read_back_records
 
     async with async_playwright() as pw:
         result = await Crawler(pw, settings).crawl(settings.urls[0])
+    result = await asyncio.to_thread(read_back_records, result, settings)
     return await asyncio.to_thread(analyse, result, settings)
 
 

@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from audits.alerts import AlertTarget, AlertTargetError, parse_targets
+from audits.alerts import (
+    AlertTarget,
+    AlertTargetError,
+    SecretRef,
+    parse_secret_ref,
+    parse_targets,
+)
 from audits.errors import AuditInputError
 from audits.schedule import Schedule, parse_schedule
 from scanner.browser import parse_resolve
@@ -27,6 +33,9 @@ from scanner.policy.declaration import DeclarationError, parse_declaration
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 DEFAULT_EVERY = "weekly"
 MAX_POLICY_BYTES = 256 * 1024
+#: the shape of a consent API admin key (`consent_api.sites.KEY_FORMAT`), refused wherever it
+#: appears in a key reference: `env:ca_...` would store the key itself
+ADMIN_KEY_RE = re.compile(r"ca_[0-9a-f]{16}_")
 
 
 class AuditSpec(BaseModel):
@@ -49,6 +58,13 @@ class AuditSpec(BaseModel):
     alerts: tuple[str, ...] = ()
     min_severity: Severity = Severity.MEDIUM
     consent_site: str | None = Field(default=None, description="consent API site key")
+    consent_api: str | None = Field(
+        default=None, description="the consent API the site's banner posts to (its URL)"
+    )
+    consent_api_key: str | None = Field(
+        default=None,
+        description="where an admin key of the site in that API is: env:NAME or file:PATH",
+    )
     paused: bool = False
 
     @field_validator("name")
@@ -141,6 +157,42 @@ class AuditSpec(BaseModel):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", value):
             raise ValueError(f"a consent API site key (pk_...), got {value!r}")
         return value
+
+    @field_validator("consent_api")
+    @classmethod
+    def _consent_api(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                check_url(value)
+            except UsageError as exc:
+                raise ValueError(str(exc).removeprefix("urls: ")) from None
+        return value
+
+    @field_validator("consent_api_key")
+    @classmethod
+    def _consent_api_key(cls, value: str | None) -> str | None:
+        """A reference, never the key: the spec is stored, exported and printed. The error
+        never repeats the value (it may be the key itself)."""
+        if value is None:
+            return None
+        if ADMIN_KEY_RE.search(value):
+            raise ValueError("this is a key itself: give env:NAME or file:PATH where it is kept")
+        try:
+            return str(parse_secret_ref(value, "consent_api_key"))
+        except AlertTargetError as exc:
+            raise ValueError(str(exc).removeprefix("consent_api_key: ")) from None
+
+    def consent_api_key_ref(self) -> SecretRef | None:
+        return parse_secret_ref(self.consent_api_key, "") if self.consent_api_key else None
+
+    @model_validator(mode="after")
+    def _consent_api_pair(self) -> Self:
+        if (self.consent_api is None) != (self.consent_api_key is None):
+            raise ValueError(
+                "consent_api and consent_api_key go together (the API's URL, and where an "
+                "admin key of the site in that API is)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _private(self) -> Self:

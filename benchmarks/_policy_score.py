@@ -40,6 +40,8 @@ SEED_TEXTS = ROOT / "tests" / "policy" / "data"
 SEED_ANNOTATIONS = ROOT / "tests" / "policy" / "devset" / "seed.yaml"
 AUTHORED_TEXTS = ROOT / "tests" / "policy" / "authored" / "texts"
 AUTHORED_ANNOTATIONS = ROOT / "tests" / "policy" / "authored" / "annotations.yaml"
+FRESH_TEXTS = ROOT / "tests" / "policy" / "fresh" / "texts"
+FRESH_ANNOTATIONS = ROOT / "tests" / "policy" / "fresh" / "annotations.yaml"
 
 KINDS = (
     "category",

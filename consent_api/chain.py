@@ -27,7 +27,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from consent_api.errors import ChainBroken, Conflict, NotFound
 from consent_api.groupcommit import GroupCommitter, Slot
@@ -199,15 +198,10 @@ class Ledger:
     # --- the batch ---------------------------------------------------------------------------
 
     def _flush(self, slots: Sequence[Slot[Draft, Receipt]]) -> None:
-        for attempt in (1, 2):
-            try:
-                plans = self._write_sqlite(slots)
-                break
-            except IntegrityError:
-                # Another writer stored one of these keys between our read and our insert
-                # (only possible for a writer that skipped the chain's lock): read again.
-                if attempt == 2:
-                    raise
+        # No retry on a unique-key conflict: the keys are read under the chain's lock, so only a
+        # row changed outside the ledger can conflict, and reading again would not find it.
+        # The driver's error (sqlite3.IntegrityError) fails the batch.
+        plans = self._write_sqlite(slots)
         for plan in plans:
             for slot, outcome in plan.settle:
                 if isinstance(outcome, Receipt):

@@ -4,8 +4,9 @@ CORS is done with two request hooks instead of flask-cors because the allowed or
 site and live in the database: ``before_request`` loads the site named in the URL and refuses
 a request (or preflight) whose ``Origin`` is not registered for it with 403
 ``origin_not_allowed`` before anything is written; ``after_request`` echoes the allowed origin
-and adds ``Vary: Origin`` to every answer about a site, whether an ``Origin`` was sent or not
-(a shared cache must never serve an answer made for one origin to another).
+and adds ``Vary: Origin`` to every answer of the blueprint, errors included (an unknown site's
+404 too), whether an ``Origin`` was sent or not (a shared cache must never serve an answer made
+for one origin to another).
 
 A choice posted without ``Origin`` is not a banner's: it is refused with 403
 ``origin_required`` unless ``ALLOW_SERVER_POSTS`` is on and the post carries the site's server
@@ -60,10 +61,10 @@ def load_site_and_check_origin() -> Response | None:
 
 @public.after_request
 def cors_headers(response: Response) -> Response:
+    response.vary.add("Origin")
     site: SiteView | None = g.get("site")
     if site is None:
         return response
-    response.vary.add("Origin")
     origin = request.headers.get("Origin")
     if origin is not None and origin in site.origins:
         response.headers["Access-Control-Allow-Origin"] = origin

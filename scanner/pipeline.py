@@ -30,6 +30,21 @@ class ScanOutput:
     report_html: Path | None
 
 
+def read_back_records(result: CrawlResult, settings: ScanSettings) -> CrawlResult:
+    """The consent records of the banner's clicks read back from ``settings.consent_api``
+    with its admin key; the result as it is without a key."""
+    if not (settings.consent_api and settings.consent_api_key):
+        return result
+    scan = read_back(
+        result.scan,
+        settings.consent_api,
+        settings.consent_api_key,
+        resolve=settings.resolve,
+        ignore_https_errors=settings.ignore_https_errors,
+    )
+    return CrawlResult(scan=scan, policy_html=result.policy_html)
+
+
 def analyse(result: CrawlResult, settings: ScanSettings) -> Scan:
     """Classify, read and check the policy, summarise: everything after the browser."""
     scan = classify_scan(result.scan)
@@ -71,15 +86,6 @@ async def scan_site(
 ) -> ScanOutput:
     """One site, end to end. Ctrl-C during the crawl still saves the partial scan."""
     result = await Crawler(playwright, settings, progress=progress).crawl(url)
-    if settings.consent_api and settings.consent_api_key:
-        scan = await asyncio.to_thread(
-            read_back,
-            result.scan,
-            settings.consent_api,
-            settings.consent_api_key,
-            resolve=settings.resolve,
-            ignore_https_errors=settings.ignore_https_errors,
-        )
-        result = CrawlResult(scan=scan, policy_html=result.policy_html)
+    result = await asyncio.to_thread(read_back_records, result, settings)
     scan = await asyncio.to_thread(analyse, result, settings)
     return await asyncio.to_thread(save, scan, out_dir, settings.lang)

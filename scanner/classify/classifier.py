@@ -37,8 +37,13 @@ ANALYTICS_NOTE = (
 )
 
 SESSION_WHY = "session"
+#: a weak name token: the vendor whose script set the cookie still decides
+STATE_WHY = "state of the interface or of a process"
+NO_DOMAIN_NOTE = "; the source gives no domain, and no other vendor we know documents the name"
 #: shortest name (without leading underscores) looked up as an underscore variant
 MIN_VARIANT = 5
+#: shortest name a vendor documents on its own domain that decides when the domain is unknown
+MIN_SCOPED = 4
 #: a documented prefix this short ("s_") decides only when the site shows its vendor
 SHORT_PREFIX = 2
 #: names that are themselves a hash (Joomla, some PHP frameworks name the session cookie so)
@@ -50,7 +55,10 @@ _STRONG_TECHNICAL = re.compile(r"consent|csrf|xsrf|captcha|samesite")
 _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
     (
         re.compile(
-            r"consent|cookie_?(law|notice|policy|banner|pref|accept)|gdpr|optout|opt_?in|privacy|cmp"
+            # "cookies-analytics", "cookie_marketing": a banner's choice for that category
+            r"consent|cookies?_?(law|notice|policy|banner|pref|accept|analytics?|marketing|"
+            r"statistics?|necessary|essential|functional|performance|advertising|targeting|social)"
+            r"|gdpr|optout|opt_?in|privacy|cmp"
         ),
         Category.TECHNICAL,
         "consent or privacy choice",
@@ -109,9 +117,16 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
     ),
     (
         # UTM parameters are what analytics tools keep to attribute a visit to its campaign
-        re.compile(r"analytic|stat|metric|measure|(^|_)(hit|visit|pageview|utm)s?($|_)"),
+        # "stat" as in statistics, not "state", "status" or "static"
+        re.compile(r"analytic|stat(?!e|us|ic)|metric|measure|(^|_)(hit|visit|pageview|utm)s?($|_)"),
         Category.ANALYTICS,
         "audience measurement",
+    ),
+    (
+        # last: only a name nothing else explains ("KC_STATE_CHECKER", "lists-state")
+        re.compile(r"(^|_)(state|states|status)($|_)"),
+        Category.TECHNICAL,
+        STATE_WHY,
     ),
 )
 #: literals at least one of which every match of a token rule contains (a test checks it on
@@ -124,7 +139,7 @@ _KEYWORDS = (  # noqa: SIM905 - a word list reads better as words
     "dark font accessib contrast test has_js resolution screen auth login logged remember "
     "token jwt sess sid user ad campaign utm gclid fbclid msclkid click aff retarget pixel "
     "conversion marketing track trk visitor vid uid cid fingerprint segment audience analytic "
-    "stat metric measure hit visit pageview"
+    "stat metric measure hit visit pageview state status"
 ).split()
 _ANY_TOKEN = re.compile("(?=(" + "|".join(sorted(_KEYWORDS, key=len, reverse=True)) + "))")
 #: keyword -> indexes of the rules whose pattern holds it or a keyword inside it
@@ -189,6 +204,17 @@ class Classifier:
             core = pattern.lstrip("_")
             if len(core) >= MIN_VARIANT:
                 self._by_core.setdefault(core, []).extend(entries)
+        # names documented only on their vendor's domain, for sources that give no domain
+        # (a consent platform's declarations, a policy's table): one vendor category each
+        self._scoped: dict[str, CookieEntry] = {}
+        for pattern, entries in kb.exact.items():
+            categories = {e.category for e in entries}
+            if (
+                len(pattern) >= MIN_SCOPED
+                and len(categories) == 1
+                and all(e.domain for e in entries)
+            ):
+                self._scoped[pattern] = entries[0]
 
     @classmethod
     def default(cls) -> Classifier:
@@ -304,11 +330,15 @@ class Classifier:
             )
         setter = self.kb.lookup_domain(setter_host) if setter_host else None
         if setter is not None and setter.category not in EXEMPT:
-            if guess is None:
+            if guess is None or guess[1] == STATE_WHY:
                 return _from_domain(setter, "set by a script of", 0.6)
             visit = _visit_id(setter, guess)
             if visit is not None:
                 return visit
+        if not domain and guess is None:
+            scoped = self._scoped.get(name)
+            if scoped is not None:
+                return _from_entry(scoped, NO_DOMAIN_NOTE, 0.6)
         listed = self.kb.lookup_fallback(name, domain)
         if listed is not None:
             return _from_entry(listed)

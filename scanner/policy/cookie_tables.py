@@ -11,7 +11,13 @@ import re
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
 from scanner.policy.text import normalise
-from scanner.policy.vocab import category_from_label, label_groups, parse_lifetime
+from scanner.policy.vocab import (
+    category_from_label,
+    category_from_purpose,
+    label_groups,
+    paired_lifetimes,
+    parse_lifetime,
+)
 
 _NAME_COL = re.compile(
     r"^(?:nom|name|cookie|cookies|nom du cookie|cookie name|nom des cookies|nombre|nome|"
@@ -27,10 +33,14 @@ _LIFETIME_COL = re.compile(
     r"vencimiento|plazo"
 )
 _CATEGORY_COL = re.compile(r"categ|\btype\b|\btyp\b|\btipo|kategorie|tipologia")
-_PURPOSE_COL = re.compile(r"finalit|purpose|zweck|finalidad|objet|\bbut\b|usage|scopo|descri")
+_PURPOSE_COL = re.compile(
+    r"finalit|purpose|zweck|finalidad|objet|\bbut\b|usage|scopo|descri|what (?:it|they) do|"
+    r"\bused for|\bfunction|funktion|funzione"
+)
 _DOMAIN_COL = re.compile(
     r"domain|domaine|fournisseur|provider|host|emetteur|editeur|anbieter|proveedor|fornitore|"
-    r"tiers|third|source|vendor|service|societe|company|titular|titolare|partner"
+    r"tiers|third|source|vendor|service|societe|company|titular|titolare|partner|set by|"
+    r"placed by|depose par|gesetzt von|instalada por|installato da"
 )
 #: how sure a cookie read from a table row is (its row is its quote)
 TABLE_CONFIDENCE = 0.85
@@ -96,11 +106,12 @@ def _cookies_from_rows(
             continue
         lifetimes: list[tuple[float | None, bool]] = [(None, False)] * len(names)
         if "lifetime" in header and header["lifetime"] < len(cells):
-            lifetimes = _lifetimes(cells[header["lifetime"]], len(names))
+            lifetimes = paired_lifetimes(cells[header["lifetime"]], len(names))
         category = None
         for col in ("category", "purpose"):
             if category is None and col in header and header[col] < len(cells):
-                category = category_from_label(cells[header[col]])
+                read = category_from_label if col == "category" else category_from_purpose
+                category = read(cells[header[col]])
         if category is None and "domain" in header and header["domain"] < len(cells):
             # "Our website (strictly necessary) | csrftoken", "Google Analytics | _ga, _gid"
             category = _category_of_provider(cells[header["domain"]])
@@ -130,34 +141,12 @@ def _cookies_from_rows(
     return out
 
 
-#: what a vendor of the vendor table is used for says what its cookies are for
-_KIND_CATEGORY = {
-    "analytics": Category.ANALYTICS,
-    "advertising": Category.TRACKING,
-    "social": Category.TRACKING,
-}
-
-
 def _category_of_provider(cell: str) -> Category | None:
     """The category a provider cell gives: its own words, else the kind of the vendor it names
     (Hotjar: analytics; Meta Pixel: advertising)."""
-    found = category_from_label(cell)
-    if found is not None:
-        return found
-    from scanner.policy.vendors import vendors_in_text
+    from scanner.policy.vendors import category_of_vendors
 
-    kinds = {v.kind for v in vendors_in_text(normalise(cell), cookie_context=True)}
-    cats = {_KIND_CATEGORY[k] for k in kinds if k in _KIND_CATEGORY}
-    return cats.pop() if len(cats) == 1 else None
-
-
-def _lifetimes(cell: str, count: int) -> list[tuple[float | None, bool]]:
-    """One lifetime per cookie of the row: "Session / 6 months" for "YSC, VISITOR_INFO1_LIVE"
-    pairs them in order; a single lifetime applies to every cookie of the row."""
-    parts = [p for p in re.split(r"\s*[/;,]\s*|\s+(?:and|et|und|y|e)\s+", cell) if p.strip()]
-    if count > 1 and len(parts) == count:
-        return [parse_lifetime(p) for p in parts]
-    return [parse_lifetime(cell)] * count
+    return category_from_label(cell) or category_of_vendors(normalise(cell))
 
 
 def _header(norm: list[str]) -> dict[str, int] | None:

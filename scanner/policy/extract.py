@@ -39,21 +39,21 @@ from scanner.policy.text import (
     sentences,
     text_to_lines,
 )
-from scanner.policy.vendor_lists import listed_vendors, vendor_of_cookie
+from scanner.policy.vendor_lists import listed_vendors, provided_by, vendor_of_cookie
 from scanner.policy.vendors import vendor_by_name, vendor_country, vendors_in_text
 from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
 
 # --- vocabulary (on normalised text: lower case, no accents) -------------------------------
 
 COOKIE_WORD = (
-    r"(?:cookies?|traceurs?|temoins?(?: de connexion)?|trackers?|galletas|"
+    r"(?:cookies?|traceurs?|temoins?(?: de connexion)?|trackers?|galletas|strumenti|"
     r"\w*-?cookies?)"
 )
 #: a company named in a list of processors that the vendor table does not know
 LISTED_VENDOR_CONFIDENCE = 0.7
 _COOKIE_CONTEXT = re.compile(
     r"\bcookies?\b|\btraceurs?\b|temoins? de connexion|\btrackers?\b|\bpixels?\b|"
-    r"\bcookie-|-cookies?\b|\btags?\b"
+    r"\bcookie-|-cookies?\b|\btags?\b|\btracking\b|tracciamento"
 )
 
 #: adjectives (and noun complements) naming a cookie kind, per category
@@ -79,7 +79,10 @@ _AUDIENCE = re.compile(
     r"misurazione dell'audience|analizzare (?:i )?(?:dati di )?traffico|analy[sz]e (?:our |the )?"
     r"traffic|analyse (?:du|de) trafic|analizar el trafico|"
     r"(?:articles|pages) les plus (?:lus|vus|vues|consultees)|most (?:read|viewed|visited) "
-    r"(?:pages|articles)|nombre de visites|number of visits"
+    r"(?:pages|articles)|nombre de visites|number of visits|"
+    # "nous mesurons la fréquentation", "to count visits", "contar las visitas"
+    r"mesur\w* (?:la |de la )?frequentation|count (?:the )?(?:visits|visitors)|"
+    r"contar (?:las )?visitas|contare le visite|besucher zu zahlen"
 )
 _ANALYTICS_WORD = re.compile(rf"\b(?:{_KIND_WORDS[Category.ANALYTICS]})\b")
 #: a sentence that lists the kinds of cookies there are, not the ones the site uses
@@ -103,7 +106,11 @@ _ADS = re.compile(
     r"publicidad (?:personalizada|comportamental)|pubblicita personalizzata|"
     r"cross-device tracking|gerateubergreifend\w* (?:tracking|remarketing)|"
     r"social (?:media )?plugins?|plugins? (?:social\w*|sociaux)|boutons? de partage|"
-    r"share buttons?|bottoni di condivisione|botones (?:para )?compartir"
+    r"share buttons?|bottoni di condivisione|botones (?:para )?compartir|"
+    # showing ads is declaring them: "nous diffusons des publicités", "show you relevant adverts"
+    r"diffus\w* (?:\w+ ){0,2}publicites|show (?:you )?(?:\w+ )?(?:ads|adverts|advertisements)|"
+    r"mostrar(?:te|le)? (?:\w+ )?anuncios|mostrar(?:ti|e) (?:\w+ )?annunci|"
+    r"werbung (?:anzuzeigen|auszuspielen|einzublenden)"
 )
 
 # --- personal data, anonymisation, exemption ---------------------------------------------
@@ -118,7 +125,8 @@ _NO_PERSONAL = re.compile(
     r"(?:ne|n') ?(?:\w+ ){0,2}(?:collect|recueill|trait|stock|enregistr|conserv)\w* "
     r"(?:aucune?|pas de|jamais de?)\s(?:\w+ ){0,2}(?:" + _PERSONAL + r")"
     r"|aucune? (?:" + _PERSONAL + r") n'(?:est|sont)"
-    r"|(?:does|do|will|shall) not (?:\w+ ){0,2}(?:collect|store|process|record|gather)"
+    r"|(?:(?:does|do|will|shall) not|don't|doesn't|won't|never) (?:\w+ ){0,2}"
+    r"(?:collect|store|process|record|gather)"
     r"\w* (?:any )?(?:" + _PERSONAL + r")"
     r"|(?:collects?|stores?|processes) no (?:" + _PERSONAL + r")"
     r"|\bno (?:" + _PERSONAL + r") (?:is|are|will be) (?:\w+ )?(?:collected|stored|processed)"
@@ -147,18 +155,27 @@ _COLLECTS = re.compile(
     r"(?:collecte|recueille|collects|processes|gathers|verarbeitet|erhebt|recoge|recopila|"
     r"raccoglie|tratta) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die)|"
     r"verarbeiten (?:\w+ )?(?:ihre )?personenbezogenen|recopilamos|tratamos|raccogliamo|"
-    r"trattiamo)\b"
+    r"trattiamo|"
+    # asking for the data is collecting it: "we ask for your name", "nous vous demandons"
+    r"we (?:will )?(?:ask|request) (?:you )?(?:for|to provide)|nous vous demandons|"
+    r"(?:te|le|les) pedimos|ti chiediamo|bitten wir (?:sie )?um|recogemos|recabamos|"
+    r"solicitamos|"
+    # the label of a processing record: "Dati Personali trattati: ..."
+    r"dati personali trattati|personal data processed|donnees personnelles traitees|"
+    r"datos personales tratados|verarbeitete (?:personenbezogene )?daten)\b"
 )
 _PERSONAL_DATA = re.compile(
     _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
-    r"informationen|datos|dati|informations|angaben)\b|\bnom\b|\bname\b|e-?mail|adresse ip|"
-    r"ip address|user-?id|\bnome\b|\bcognome\b|\bnombre\b|\bapellidos?\b|\bprenom\b|"
+    r"informationen|datos|dati|informations|angaben|\w+daten)\b|\bnom\b|\bname\b|e-?mail|"
+    r"adresse ip|ip address|user-?id|\bnome\b|\bcognome\b|\bnombre\b|\bapellidos?\b|\bprenom\b|"
     r"\bvorname\b|telephone|phone number|telefon\w*|numero de telefono|numero di telefono|"
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
     r"fecha de nacimiento|data di nascita|date de naissance"
 )
 #: data in general: personal unless the text around says it is anonymised
-_DATA_WORD = re.compile(r"\b(?:donnees|data|daten|informationen|datos|dati|informations?)\b")
+_DATA_WORD = re.compile(
+    r"\b(?:donnees|data|daten|informationen|datos|dati|informations?)\b|\w+daten\b"
+)
 #: a "no personal data" sentence about audience measurement is an anonymisation claim, not a
 #: statement about the whole site
 _NOT_IDENTIFY = re.compile(
@@ -171,7 +188,9 @@ _IP_TRUNCATED = re.compile(
     r"(?:ip-?adresse|ip address|adresse ip|indirizzo ip|direccion ip)\w*[^.]{0,60}"
     r"(?:gekurzt|truncated|tronquee|troncat\w*|truncad\w*|masked|maskiert)"
 )
-_ANON = re.compile(r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert")
+_ANON = re.compile(
+    r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert|\banonym\b"
+)
 _MEASURE = re.compile(
     r"audience|analytic|statisti|mesure|measur|nombre de visites|number of visits|"
     r"web-?analyse|analyse der|analisi|analisis|matomo|piwik|"
@@ -204,13 +223,26 @@ _OUTSIDE_EU = re.compile(
 _TRANSFER = re.compile(
     r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|ubertrag\w*|transmit\w*|trasferi\w*|"
     r"aloj\w*|ubicad\w*|ospitat\w*|"
-    r"weiter\b|weitergegeben|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
+    r"weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
+    r"condivid\w*|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
     r"\bsent\b|envoy\w*|stock\w*|stored|heberg\w*|hosted|serveurs?|servers?|"
     r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?"
 )
 _NEGATION = re.compile(
     r"(?:\bne\b|\bn'|\bpas\b|\baucun\w*|\bjamais|\bno\b|\bnot\b|n't|\bnever|\bnone\b|"
     r"\bkein\w*|\bnicht\b|\bningun\w*|\bnunca\b|\bnon\b|\bnessun\w*|\bmai\b)"
+)
+#: e-mail addresses and domains: "privacy@shop.co.uk" names no country
+_ADDRESS = re.compile(
+    r"\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|io|app|eu|uk|fr|de|es|it|ch|be|nl|at|"
+    r"audio|shop|online)\b"
+)
+#: a negation after the transfer: "Eine Übermittlung ... findet nicht statt", "n'a pas lieu"
+_NEGATED_AFTER = re.compile(
+    r"\bfindet (?:\w+ )?nicht statt|\berfolgt (?:\w+ )?nicht\b|\bn'a (?:pas|jamais) lieu|"
+    r"\bno (?:se )?(?:produce|realiza|tiene lugar)|\bnon (?:avviene|ha luogo|e previsto)|"
+    r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
+    r"ubertragen)"
 )
 _TABLE_NO = re.compile(
     r"(?:transfert|transfer)[^.]{0,40}(?:hors|outside|dehors)[^.]{0,30}\|\s*(?:non|no|aucun|none)"
@@ -260,11 +292,16 @@ _EU_COUNTRY = (
     r"paises bajos|paesi bassi|ireland|irlande|irland|irlanda|belgium|belgique|belgien|belgica|"
     r"belgio|austria|autriche|osterreich|portugal|portogallo|luxembourg|luxemburg|lussemburgo|"
     r"finland|finlande|finnland|finlandia|sweden|suede|schweden|suecia|svezia|denmark|danemark|"
-    r"dinamarca|danimarca|poland|pologne|polen|polonia"
+    r"dinamarca|danimarca|poland|pologne|polen|polonia|"
+    # cities where hosting is commonly said to be: "nuestro servidor, alojado en Madrid"
+    r"paris|roubaix|gravelines|strasbourg|frankfurt|francfort|francoforte|frankfurt am main|"
+    r"falkenstein|nurnberg|nuremberg|munchen|munich|berlin|madrid|barcelona|milano|milan|"
+    r"dublin|amsterdam|brussels|bruxelles|vienna|wien|helsinki|stockholm|lisbon|lisboa|warsaw"
 )
 _IN_EU = re.compile(
     r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
-    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati)\b[^.]{0,80}"
+    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati|servers?|serveurs?|servern?|"
+    r"servidor(?:es)?)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
@@ -276,7 +313,8 @@ _IN_EU = re.compile(
 _RETENTION_WORD = re.compile(
     r"conserv\w*|retention|retain\w*|\bkept\b|\bkeep\w*|stored for|store\w* for|archiv\w*|"
     r"sauvegard\w*|backups?|supprim\w*|effac\w*|deleted|erased|purg\w*|duree|duration|"
-    r"expir\w*|\bgarde\w*|aufbewahr\w*|speicher\w*|gespeichert|geloscht|loschung|"
+    r"expir\w*|\bgarde\w*|aufbewahr\w*|speicher\w*|gespeichert|geloscht|loschung|losche\w*|"
+    r"elimin\w*|borra\w*|cancellat\w*|guardamos|guardaremos|se guardan|"
     r"plazo|conservad\w*|conservati|conservazione|lifetime|validite|validity|"
     r"ne (?:sont|seront) (?:\w+ )?(?:gardees|stockees)|pendant|for a period"
 )
@@ -291,6 +329,8 @@ _DATA_NOUN = re.compile(
     r"candidats?|prospects?|clients?|commandes|contrats|photographies?|adresses? ip|"
     r"ip address\w*)\b"
 )
+#: a clause about data rather than about a cookie
+_DATA_CLAUSE = re.compile(r"\b(?:donnees|data|daten|datos|dati|informations?|logs?)\b")
 _STOP = re.compile(
     r"\b(sont|est|seront|sera|ont|a|are|is|will|be|were|was|pour|for|pendant|during|sur|"
     r"jusqu|until|qui|que|which|that|we|nous|dont|durant|a compter|from|after|apres|"
@@ -543,7 +583,7 @@ class _Reader:
                         confidence=0.8 if vendor.needs_context else 0.9,
                     )
         known = {normalise(n) for n in found}
-        for name, s in listed_vendors(self.all):
+        for name, s in listed_vendors(self.all) + provided_by(self.all):
             norm = normalise(name)
             if norm in known:
                 continue
@@ -698,7 +738,9 @@ class _Reader:
                     )
                     continue
             outside = _OUTSIDE_EU.search(norm)
-            countries = [code for code, rx in _COUNTRIES.items() if rx.search(norm)]
+            # "outside the UK and the EEA" names where the data leaves, not where it goes
+            destination = _OUTSIDE_EU.sub(" ", _ADDRESS.sub(" ", norm))
+            countries = [code for code, rx in _COUNTRIES.items() if rx.search(destination)]
             transfer_words = list(_TRANSFER.finditer(norm))
             if outside and (
                 _TABLE_NO.search(norm)
@@ -719,7 +761,7 @@ class _Reader:
                 negated = any(
                     _NEGATION.search(norm[max(0, m.start() - 45) : m.start()])
                     for m in transfer_words
-                )
+                ) or bool(_NEGATED_AFTER.search(norm, outside.end()))
                 if negated and not re.search(r"\bsauf\b|\bexcept\b|\bunless\b", norm):
                     add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=self.source))
                     continue
@@ -785,39 +827,49 @@ class _Reader:
         # the cookie's line: its duration is the cookie's lifetime
         cookie_lines = [c.quote for c in cookies if c.quote and c.lifetime_days is not None]
         for i, s in enumerate(self.sents):
-            matches = list(DURATION.finditer(s.norm))
-            if not matches or names.search(s.text.lower()):
-                continue
-            if any(s.text in line for line in cookie_lines):
+            if not DURATION.search(s.norm):
                 continue
             context = " ".join([normalise(s.heading), *(x.norm for x in self._window(i, 2, 0))])
             if not _RETENTION_WORD.search(context):
                 continue
-            start = 0
-            for m in matches:
-                days = duration_days(m)
-                if days is None:
-                    start = m.end()
+            named = bool(names.search(s.text.lower()))
+            if not named and any(s.text in line for line in cookie_lines):
+                continue
+            # "_ga ... 13 mois ; les données collectées sont conservées 14 mois": a clause of
+            # its own about data, in a sentence naming cookies, is still a retention period
+            for clause in s.text.split(";") if named else [s.text]:
+                norm = normalise(clause)
+                if named and (names.search(clause.lower()) or not _DATA_CLAUSE.search(norm)):
                     continue
-                segment = s.norm[start : m.start()]
+                for days, data, kind in self._periods(i, norm):
+                    if (data, days) not in seen:
+                        seen.add((data, days))
+                        out.append(
+                            DeclaredRetention(
+                                data=data, kind=kind, days=days, quote=s.text, source=self.source
+                            )
+                        )
+        return out
+
+    def _periods(self, i: int, norm: str) -> list[tuple[float, str, str]]:
+        """(days, what is kept, its kind) for each retention-like duration of one clause."""
+        out = []
+        start = 0
+        for m in DURATION.finditer(norm):
+            days = duration_days(m)
+            if days is None:
                 start = m.end()
-                if _NOT_RETENTION.search(segment):
-                    continue
-                if re.search(r"(?:delai|within|dans les|sous)\s*$", segment) and not re.search(
-                    r"conserv|retention|kept|supprim|delet", segment
-                ):
-                    continue
-                data = self._retained_thing(i, segment)
-                kind = self._retention_kind(segment, s, data)
-                key = (data, days)
-                if key in seen:
-                    continue
-                seen.add(key)
-                out.append(
-                    DeclaredRetention(
-                        data=data, kind=kind, days=days, quote=s.text, source=self.source
-                    )
-                )
+                continue
+            segment = norm[start : m.start()]
+            start = m.end()
+            if _NOT_RETENTION.search(segment):
+                continue
+            if re.search(r"(?:delai|within|dans les|sous)\s*$", segment) and not re.search(
+                r"conserv|retention|kept|supprim|delet", segment
+            ):
+                continue
+            data = self._retained_thing(i, segment)
+            out.append((days, data, self._retention_kind(segment, self.sents[i], data)))
         return out
 
     def _retained_thing(self, i: int, segment: str) -> str:

@@ -19,11 +19,14 @@ from scanner.classify.knowledge import CookieEntry
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
 from scanner.policy.text import Sentence, normalise
+from scanner.policy.vendors import category_of_vendors
 from scanner.policy.vocab import (
     DURATION,
     category_from_label,
+    category_from_purpose,
     compound_days,
     label_groups,
+    paired_lifetimes,
     parse_lifetime,
 )
 
@@ -39,7 +42,8 @@ _CONTEXT = re.compile(
 )
 _SESSION = re.compile(
     r"\bsession\b|\bsitzung\b|\bsesion\b|\bsessione\b|fermeture du navigateur|browser is closed|"
-    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador"
+    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
+    r"cerrar el navegador|chiud\w* il browser"
 )
 #: words that look like names but are not cookies
 _NOT_NAMES = {
@@ -238,18 +242,35 @@ def _cookie_word_name(name: str) -> bool:
 
 #: "session" as a lifetime, not as a topic ("gestione della sessione")
 _SESSION_LIFETIME = re.compile(
-    r"\((?:session|sitzung|sesion|sessione|browser session)\)|^\s*[:–-]?\s*(?:session|sitzung|"
-    r"sesion|sessione)\b|(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|"
-    r"scadenza)\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|"
-    r"sessione)|(?:ende|end|fin|fine|final) (?:der |of the |de la |della |de |of )?(?:session|"
-    r"sitzung|sesion|sessione)|fermeture du navigateur|browser is closed|"
-    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador"
+    r"\((?:\w+ )?(?:session|sitzung|sesion|sessione|browser session)\)|"
+    r"\b(?:an?|une?|una|ein|il|le|la) (?:\w+ )?(?:session[- ]cookie|cookie de (?:session|sesion)|"
+    r"sitzungs-?cookie|cookie di sessione)\b|"
+    r"^\s*[:–-]?\s*(?:session|sitzung|sesion|sessione)\b(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
+    r"(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|scadenza)"
+    r"\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|sessione)|"
+    r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
+    r"sitzung|sesion|sessione|browsersitzung)|fermeture du navigateur|browser is closed|"
+    r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
+    r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung"
+)
+
+
+#: a label that says what follows is the lifetime: "(durée de vie : session)", "Expiry: 1 year"
+_LIFETIME_LABEL_IN_TEXT = re.compile(
+    r"\b(?:duree(?: de vie)?|duration|expiry|expires|lifetime|dauer|laufzeit|speicherdauer|"
+    r"duracion|caducidad|durata|scadenza|validite|vencimiento)\s*:\s*"
 )
 
 
 def _lifetime(text: str) -> tuple[float | None, bool]:
-    """The first duration (or "session") in the words right after a name."""
+    """The first duration (or "session") in the words right after a name; a labelled
+    lifetime ("durée de vie : 30 minutes") wins over words that come before it."""
     norm = normalise(text)
+    label = _LIFETIME_LABEL_IN_TEXT.search(norm)
+    if label is not None:
+        labelled = parse_lifetime(re.split(r"[);|]", norm[label.end() : label.end() + 40])[0])
+        if labelled != (None, False):
+            return labelled
     duration = DURATION.search(norm)
     session = _SESSION_LIFETIME.search(norm)
     if session and (duration is None or session.start() < duration.start()):
@@ -307,9 +328,9 @@ def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
 
 _LABELLED = re.compile(r"^\s*(?P<label>[\w ]{2,30}?)\s*:\s*(?P<value>\S.*)$")
 _LIFETIME_LABEL = re.compile(
-    r"^(?:caducidad|duraci[oó]n|duration|expiry|expiration|expires|dur[ée]e(?: de (?:vie|"
-    r"conservation))?|durata|scadenza|dauer|laufzeit|speicherdauer|lifetime|retention|"
-    r"conservation|vencimiento|plazo)$",
+    r"^(?:cookie[- ]?)?(?:caducidad|duraci[oó]n|duration|expiry|expiration|expires|"
+    r"dur[ée]e(?: de (?:vie|conservation))?|durata|scadenza|dauer|laufzeit|speicherdauer|"
+    r"lifetime|retention|conservation|vencimiento|plazo)$",
     re.I,
 )
 _TYPE_LABEL = re.compile(r"^(?:type|tipo|typ|categor\w*|kategorie|tipologia)$", re.I)
@@ -336,20 +357,51 @@ def _fields(line: str) -> list[tuple[str, str]]:
     return out
 
 
-def _block_name(line: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """The cookie a block starts with, and the fields on its own line: a name alone
-    ("_ga"), "Name: _ga", or "nome: _fbp; fornitore: Meta; durata: 3 mesi"."""
+def _block_name(line: str) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """The cookies a block starts with, and the fields on its own line: a name alone
+    ("_ga"), "Name: _ga", "Cookie Name: _pk_id, _pk_ses", or "nome: _fbp; fornitore: Meta;
+    durata: 3 mesi"."""
     if not line:
         return None
     if " " not in line:
-        return (line, []) if looks_like_cookie(line) or known_cookie(line) else None
+        return ([line], []) if looks_like_cookie(line) or known_cookie(line) else None
     fields = _fields(line)
     if not fields or not _NAME_LABEL.match(fields[0][0]):
         return None
-    name = fields[0][1].strip("`'\"«»„“” ")
-    if " " in name or not _COOKIE_NAME.fullmatch(name):
+    names = [n.strip("`'\"«»„“” ") for n in fields[0][1].split(",")]
+    if any(" " in n or not _COOKIE_NAME.fullmatch(n) for n in names):
         return None
-    return name, fields[1:]
+    return names, fields[1:]
+
+
+#: a label alone on its line, its value on the next (a Borlabs or Complianz box copied as
+#: text: "Cookie Name" / "borlabs-cookie" / "Cookie Laufzeit" / "1 Jahr")
+_LABEL_ALONE = re.compile(
+    r"^(?:cookie[- ]?)?(?:name|nom|nombre|nome|laufzeit|expiry|expiration|duration|dur[ée]e|"
+    r"duraci[oó]n|durata|speicherdauer|anbieter|provider|fournisseur|proveedor|fornitore|zweck|"
+    r"purpose|finalit[ée]|finalidad|finalit[àa]|type|typ|tipo|kategorie|category|cat[ée]gorie)$",
+    re.I,
+)
+
+
+def _labels_joined(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Lines with each label that stands alone joined to the value below it ("Cookie Name:
+    borlabs-cookie"), and the same lines as written (for quotes)."""
+    parsed: list[str] = []
+    quotes: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _LABEL_ALONE.match(line) and nxt and not _LABEL_ALONE.match(nxt) and ":" not in nxt:
+            parsed.append(f"{line}: {nxt}")
+            quotes.append(f"{line} {nxt}")
+            i += 2
+            continue
+        parsed.append(line)
+        quotes.append(line)
+        i += 1
+    return parsed, quotes
 
 
 _COOKIE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-*]{0,63}")
@@ -360,20 +412,20 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
     "Duration: 1 year", "Purpose: ...") that describe it, or with its fields on the same line
     ("nome: _fbp; finalità: pubblicità; durata: 3 mesi")."""
     out: list[DeclaredCookie] = []
-    stripped = [line.strip() for line in lines]
+    stripped, written = _labels_joined([line.strip() for line in lines])
     for i, line in enumerate(stripped):
         start = _block_name(line)
         if start is None:
             continue
-        name, fields = start
-        quote = [line]
+        names, fields = start
+        quote = [written[i]]
         if not fields:
-            for nxt in stripped[i + 1 : i + 6]:
+            for k, nxt in enumerate(stripped[i + 1 : i + 6], start=i + 1):
                 m = _LABELLED.match(nxt)
                 if m is None or _NAME_LABEL.match(m.group("label").strip()):
                     break
                 fields.append((m.group("label").strip(), m.group("value")))
-                quote.append(nxt)
+                quote.append(written[k])
         labels: dict[str, str] = {}
         for label, value in fields:
             for kind, rx in (
@@ -385,23 +437,24 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
                     labels.setdefault(kind, value)
         if "lifetime" not in labels and "type" not in labels:
             continue
-        lifetime, session = parse_lifetime(labels.get("lifetime", ""))
         category = (
             category_from_label(labels.get("type", ""))
-            or category_from_label(labels.get("purpose", ""))
+            or category_from_purpose(labels.get("purpose", ""))
             or _heading_of_block(stripped, i)
         )
-        out.append(
-            DeclaredCookie(
-                name=name,
-                category=category,
-                lifetime_days=lifetime,
-                session=session,
-                quote=" ".join(quote),
-                source=source,
-                confidence=DEFINITION_CONFIDENCE,
+        lifetimes = paired_lifetimes(labels.get("lifetime", ""), len(names))
+        for name, (lifetime, session) in zip(names, lifetimes, strict=True):
+            out.append(
+                DeclaredCookie(
+                    name=name,
+                    category=category,
+                    lifetime_days=lifetime,
+                    session=session,
+                    quote=" ".join(quote),
+                    source=source,
+                    confidence=DEFINITION_CONFIDENCE,
+                )
             )
-        )
     return out
 
 
@@ -479,10 +532,11 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         # last name, when they name one kind, are the kind of every name without its own
         tail = text[names[-1].end() :]
         shared = category_from_label(tail) if len(label_groups(tail)) == 1 else None
+        paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
             name = m.group(1)
             following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
-            lifetime, session = _lifetime(following[:80])
+            lifetime, session = paired[k] if paired else _lifetime(following[:80])
             before = text[names[k - 1].end() if k else 0 : m.start()]
             if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
@@ -490,11 +544,20 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 category_from_label(before)
                 or category_from_label(text[: m.start()])
                 or category_from_label(s.heading)
+                or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
                 or category_from_label(following)
                 or shared
                 or _category_before(sents, i)
+                # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
+                or category_of_vendors(s.norm)
             )
+            quote = text
+            if len(names) == 1 and lifetime is None and not session:
+                # "We set a cookie called x to remember your choices. It lasts for one year."
+                nxt = _lifetime_sentence_after(sents, i)
+                if nxt is not None:
+                    (lifetime, session), quote = _lifetime(nxt.text), f"{text} {nxt.text}"
             taken.add(_stem(name))
             out.append(
                 DeclaredCookie(
@@ -502,7 +565,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                     category=category,
                     lifetime_days=lifetime,
                     session=session,
-                    quote=text,
+                    quote=quote,
                     source=source,
                     confidence=INLINE_CONFIDENCE,
                 )
@@ -510,20 +573,57 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
     return out
 
 
+def _lifetime_sentence_after(sents: list[Sentence], i: int) -> Sentence | None:
+    """The next sentence when it starts with a pronoun and gives a lifetime and names no
+    cookie: "It lasts for one year.", "Elle expire au bout de 6 mois." """
+    if i + 1 >= len(sents):
+        return None
+    nxt = sents[i + 1]
+    if nxt.is_heading or not _PRONOUN_START.match(nxt.text) or len(nxt.text) > 120:
+        return None
+    if any(looks_like_cookie(m.group(1)) for m in _TOKEN.finditer(nxt.text)):
+        return None
+    return nxt if _lifetime(nxt.text) != (None, False) else None
+
+
 #: a sentence that goes on about the previous one's subject: "Für Werbung nutzen wir das
 #: Meta-Pixel. Es setzt das Cookie „_fbp“ ..."
 _PRONOUN_START = re.compile(
-    r"^(?:es|er|sie|it|they|this|il|elle|ils|elles|celui-ci|esto|esta|este|questo|questa|esso)\b",
+    r"^(?:es|er|sie|it|they|this|il|elle|ils|elles|celui-ci|esto|esta|este|questo|questa|esso|"
+    r"ses|leurs|its|their|seine|sus|i suoi|le sue)\b",
     re.I,
 )
 
 
 def _category_before(sents: list[Sentence], i: int) -> Category | None:
-    """The kind the previous sentence names, for a sentence that starts with a pronoun."""
+    """The kind the previous sentence names, for a sentence that starts with a pronoun ("Ses
+    cookies _ga et _gid ...")."""
     if i == 0 or not _PRONOUN_START.match(sents[i].text) or sents[i - 1].is_heading:
         return None
     previous = sents[i - 1].text
     return category_from_label(previous) if len(label_groups(previous)) == 1 else None
+
+
+def _paired_lifetimes(text: str, names: list[re.Match[str]]) -> list[tuple[float | None, bool]]:
+    """ "_ga et _gid ont une durée de vie de 13 mois et de 24 heures": as many durations after
+    the last of several names as there are names, and none between them, pair in order."""
+    if len(names) < 2:
+        return []
+    for k in range(len(names) - 1):
+        between = normalise(text[names[k].end() : names[k + 1].start()])
+        if DURATION.search(between) or _SESSION.search(between):
+            return []
+    tail = normalise(text[names[-1].end() :].split(";")[0])
+    durations = [m for m in DURATION.finditer(tail)]
+    if len(durations) == len(names):
+        return [(compound_days(tail, m), False) for m in durations]
+    joined = all(
+        _LIST_JOIN.match(text[names[k].end() : names[k + 1].start()]) for k in range(len(names) - 1)
+    )
+    if joined and len(durations) == 1 and _lifetime(tail[:80])[0] is not None:
+        # "cookies _ga et _ga_* – 13 mois": one duration after a plain list is everyone's
+        return [(compound_days(tail, durations[0]), False)] * len(names)
+    return []
 
 
 _SESSION_COOKIE_BEFORE = re.compile(

@@ -70,6 +70,9 @@ class Sentence:
     index: int
     is_heading: bool = False
     bullet: bool = False
+    #: the label its line starts with ("Cookies técnicas: la cookie x ... La cookie y ..."):
+    #: what every sentence of that line is about
+    lead: str = ""
 
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -173,12 +176,20 @@ _INLINE_BULLET = re.compile(r"(?<=\S)\s*(?:[•●○▪◦]|(?<=[a-zà-ÿ.)])-(
 _NUMBERED_HEADING = re.compile(
     r"^(?:article\s+\d+|\d+(?:\.\d+)+\.?|\d+\s*[-–.:)])\s*[-–.:)]?\s+\S", re.I
 )
+#: a short capitalised line with no sentence punctuation, bullet, label or address
+_CATEGORY_TITLE = re.compile(r"^[A-ZÀ-Þ][^.:;,!?|@*•–-]*(?:\(\d+\))?$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def _is_heading(line: str) -> bool:
     if line.startswith("#"):
         return True
+    if _CATEGORY_TITLE.match(line) and len(line.split()) <= 5:
+        # "Essential cookies", "Statistica", "Strumenti tecnici" alone on a line: the category
+        # of what follows
+        from scanner.policy.vocab import label_groups
+
+        return len(label_groups(line)) == 1
     if re.match(r"(?i)^(activit[ée] de traitement|processing activity|traitement)\s*:", line):
         return True
     if len(line) > 90 or (line.endswith((".", ",", ";", ":")) and not line.isupper()):
@@ -219,6 +230,22 @@ _EMPHASIS = re.compile(r"(?:(?<=\s)|^)\*{2,3}|\*{2,3}(?=\s|$|[.,;:!?])")
 #: "__bold__" only in pairs: "__zlcmid", "__gads" are cookie names
 _UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w*])(_{2,3})(?=[^\s_])(.+?)(?<=[^\s_])\1(?![\w*])")
 _LABEL_SPLIT = re.compile(r"(?<=[a-zà-ÿ)])\s+(?=[A-ZÀ-Þ][\w/'’-]*(?:\s[\w/'’-]+){0,3}\s:\s)")
+_LINE_LEAD = re.compile(r"^([^:.|]{3,40}):\s")
+
+
+def _label_split(chunk: str) -> list[str]:
+    """ "... des visites Durée : 13 mois" is two pieces; "Google Analytics : ..." is one (the
+    capitalised word before the label is part of a name)."""
+    pieces: list[str] = []
+    start = 0
+    for m in _LABEL_SPLIT.finditer(chunk):
+        before = chunk[start : m.start()].split()
+        if before and before[-1][:1].isupper():
+            continue
+        pieces.append(chunk[start : m.start()])
+        start = m.end()
+    pieces.append(chunk[start:])
+    return pieces
 
 
 def sentences(lines: list[str]) -> list[Sentence]:
@@ -234,15 +261,17 @@ def sentences(lines: list[str]) -> list[Sentence]:
             continue
         bullet = bool(_BULLET.match(line))
         line = _UNDERSCORE_EMPHASIS.sub(r"\2", _BULLET.sub("", line))
+        lead_match = _LINE_LEAD.match(line)
+        lead = lead_match.group(1) if lead_match else ""
         for piece in _INLINE_BULLET.split(line):
-            for part in (
-                p for chunk in _SENTENCE_END.split(piece) for p in _LABEL_SPLIT.split(chunk)
-            ):
+            for part in (p for chunk in _SENTENCE_END.split(piece) for p in _label_split(chunk)):
                 part = part.strip(" -|")
                 if len(part) < 2:
                     continue
                 quote = _EMPHASIS.sub("", part).strip()
-                out.append(Sentence(quote, normalise(part), heading, len(out), bullet=bullet))
+                out.append(
+                    Sentence(quote, normalise(part), heading, len(out), bullet=bullet, lead=lead)
+                )
     return out
 
 

@@ -32,7 +32,8 @@ from scanner.policy.vocab import category_from_label
 _RECIPIENTS = re.compile(
     r"prestataires?|sous-traitants?|sub-?processors?|\bprocessors|service providers|"
     r"auftragsverarbeiter|dienstleister|encargados? del tratamiento|proveedores|"
-    r"responsabili (?:esterni )?del trattamento|fornitori"
+    r"responsabili (?:esterni )?del trattamento|fornitori|who processes|qui traite|"
+    r"wer verarbeitet"
 )
 #: the first header cell of a table of processors
 _VENDOR_HEADER = re.compile(
@@ -106,6 +107,38 @@ def listed_vendors(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
             continue
         m = _NAME.match(s.text)
         if m is not None:
+            name = _clean(m.group("name"))
+            if name:
+                out.append((name, s))
+    return out
+
+
+#: "Our booking system is provided by Roomly Inc.", "Il sito è ospitato da Aruba S.p.A.": the
+#: company that provides or hosts a service is a processor (not "operated by", which is
+#: usually the site's own company)
+_PROVIDED_BY = re.compile(
+    r"(?:\b(?:provided|supplied|hosted) by|\bfourni(?:e|s|es)? par|\bh[ée]berg[ée](?:e|s|es)? "
+    r"(?:par|chez)|\bbereitgestellt von|\bgehostet (?:bei|von)|\bproporcionad[oa]s? por|"
+    r"\balojad[oa]s? por|\bprestad[oa]s? por|\bospitat[oa] (?:da|presso)|\bfornit[oa] da)"
+    r"\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+(?:&\s+)?[A-Z][\w&.'’+-]*){0,3}"
+    r"(?:,?\s+(?:Inc|Ltd|LLC|GmbH|AG|SAS|SA|SARL|S\.r\.l|Srl|srl|S\.p\.A|SpA|S\.L|SL|B\.V|BV|"
+    r"plc|Limited|SE)\b\.?)?)"
+)
+
+
+#: the same with the verb last: "wird von Terminfix GmbH bereitgestellt"
+_PROVIDED_BY_VERB_LAST = re.compile(
+    r"\b(?:von|bei) (?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,3})\s+"
+    r"(?:bereitgestellt|gehostet|zur Verfügung gestellt)"
+)
+
+
+def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """(name, sentence) for every company a sentence says provides or hosts a service."""
+    out: list[tuple[str, Sentence]] = []
+    for s in sents:
+        found = [*_PROVIDED_BY.finditer(s.text), *_PROVIDED_BY_VERB_LAST.finditer(s.text)]
+        for m in found:
             name = _clean(m.group("name"))
             if name:
                 out.append((name, s))

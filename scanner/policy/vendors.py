@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from scanner.model import Category
+
 #: ISO 3166 alpha-2 codes of the EU/EEA (transfers inside these are not "outside the EU")
 EEA = frozenset(
     {
@@ -786,3 +788,20 @@ def vendors_in_text(normalised: str, *, cookie_context: bool) -> list[Vendor]:
             found.append(vendor)
             break
     return found
+
+
+#: what a vendor is used for says what the cookies it sets are for (video players and maps
+#: say nothing)
+_KIND_CATEGORY = {
+    "analytics": Category.ANALYTICS,
+    "advertising": Category.TRACKING,
+    "social": Category.TRACKING,
+}
+
+
+def category_of_vendors(normalised: str) -> Category | None:
+    """The one category the vendors named in a text are used for ("Hotjar": analytics, "le
+    pixel Meta": tracking), or None when they name none or several."""
+    kinds = {v.kind for v in vendors_in_text(normalised, cookie_context=True)}
+    cats = {_KIND_CATEGORY[k] for k in kinds if k in _KIND_CATEGORY}
+    return cats.pop() if len(cats) == 1 else None

@@ -20,7 +20,6 @@ _NUMBER_WORDS = {
     "four": 4,
     "cinq": 5,
     "five": 5,
-    "six": 6,
     "sept": 7,
     "seven": 7,
     "huit": 8,
@@ -63,6 +62,43 @@ _NUMBER_WORDS = {
     "dieci": 10,
     "zehn": 10,
     "diez": 10,
+    # German, Spanish and Italian counts ("drei Monate", "seis años", "trenta minuti")
+    "ein": 1,
+    "einen": 1,
+    "eine": 1,
+    "uno": 1,
+    "una": 1,
+    "vier": 4,
+    "funf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+    "zwolf": 12,
+    "dreizehn": 13,
+    "vierundzwanzig": 24,
+    "dreissig": 30,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "doce": 12,
+    "trece": 13,
+    "veinticuatro": 24,
+    "treinta": 30,
+    "quattro": 4,
+    "sei": 6,
+    "sette": 7,
+    "otto": 8,
+    "nove": 9,
+    "dodici": 12,
+    "tredici": 13,
+    "ventiquattro": 24,
+    "trenta": 30,
+    "twenty-four": 24,
+    "six": 6,
 }
 _UNIT_DAYS: tuple[tuple[str, float], ...] = (
     (r"ans?|annees?|years?|yrs?|jahr(?:e|en)?|anos?|anni|anno", 365.0),
@@ -99,17 +135,36 @@ def duration_days(match: re.Match[str]) -> float | None:
     return None
 
 
+#: "Session", "Sitzung", "when you close your browser", "al cerrar el navegador"
+BROWSER_SESSION = re.compile(
+    r"\bsession\b|sitzung|sesion|sessione|fermeture du navigateur|browser clos|"
+    r"(?:close|closing) (?:your|the) browser|browser is closed|fermer? (?:votre|le) navigateur|"
+    r"fermez votre navigateur|schlie(?:ss|ß)en (?:des|sie (?:ihren|den)) browser\w*|"
+    r"browser schlie\w*|cerrar el navegador|cierre del navegador|chiusura del browser|"
+    r"chiud\w* il browser"
+)
+
+
 def parse_lifetime(text: str) -> tuple[float | None, bool]:
     """(days, is_session) from a cookie-table cell: "Session", "13 mois", "2 years"."""
     from scanner.policy.text import normalise
 
     norm = normalise(text)
-    if re.search(r"\bsession\b|sitzung|sesion|sessione|fermeture du navigateur|browser clos", norm):
+    if BROWSER_SESSION.search(norm):
         return None, True
     m = DURATION.search(norm)
     if m:
         return compound_days(norm, m), False
     return None, False
+
+
+def paired_lifetimes(cell: str, count: int) -> list[tuple[float | None, bool]]:
+    """One lifetime per cookie of a row or block: "Session / 6 months" for "YSC,
+    VISITOR_INFO1_LIVE" pairs them in order; a single lifetime applies to every cookie."""
+    parts = [p for p in re.split(r"\s*[/;,]\s*|\s+(?:and|et|und|y|e)\s+", cell) if p.strip()]
+    if count > 1 and len(parts) == count:
+        return [parse_lifetime(p) for p in parts]
+    return [parse_lifetime(cell)] * count
 
 
 _JOINED = re.compile(r"\s*(?:,|and|et|und|y|e)?\s*")
@@ -141,7 +196,13 @@ KIND_WORDS: dict[Category, str] = {
         r"funzional\w*|(?:strictement |strictly |absolument )?necessaires?|necessari[oea]?|"
         r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
         r"erforderlich\w*|necesari[oa]s?|indispensables?|tecnich[ei]|essenzial[ei]|"
-        r"de preferences?|preference|required|needed|obligatoires?|imprescindibles?"
+        r"de preferences?|preference|required|needed|obligatoires?|imprescindibles?|"
+        # "Traceurs exemptés de consentement": exempt, the technical group
+        r"exemptes? de consentement|exempt(?:ed)? from consent|"
+        # "cookies that the site needs"
+        r"(?:that|which) (?:the |our |this )?(?:site|website|app) needs|"
+        # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
+        r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione"
     ),
     Category.SESSION: (
         r"de session|session|sitzungs|sitzungs-?cookies?|de sesion|sesion|di sessione|sessione"
@@ -153,7 +214,7 @@ KIND_WORDS: dict[Category, str] = {
         r"soziale\w*(?: medien)?|"
         r"redes sociales|sociales|comportementa\w*|"
         r"behaviou?ral|de profilage|profilazione|di profilazione|werbe\w*|"
-        r"publicitari[oa]s?|de publicidad|publicidad|publicite|pubblicita|pubblicitar\w*|"
+        r"publicitari[oa]s?|de publicidad|publicidad|publicites?|pubblicita|pubblicitar\w*|"
         r"third[- ]party advertising|werbung"
     ),
     Category.ANALYTICS: (
@@ -183,6 +244,25 @@ def label_groups(text: str) -> set[str]:
     if _LABEL_RES[Category.TECHNICAL].search(norm) or _LABEL_RES[Category.SESSION].search(norm):
         groups.add("exempt")
     return groups
+
+
+#: a purpose that is keeping the visitor's consent: technical whatever cookies it is about
+#: ("Guarda el consentimiento para las cookies analíticas")
+_KEEPS_CONSENT = re.compile(
+    r"\b(?:stores?|records?|saves?|keeps?|remembers?|guarda|almacena|registra|memorizza|"
+    r"conserve|enregistre|memorise|speichert|merkt)\w* (?:\w+ ){0,3}(?:consent\w*|choix|"
+    r"choices?|auswahl|einwilligung\w*|consenso|preferences de cookies|cookie preferences)"
+)
+
+
+def category_from_purpose(text: str) -> Category | None:
+    """A cookie's purpose to a category: its kind words, but a cookie that keeps the
+    visitor's consent is technical even when its purpose names the cookies consented to."""
+    from scanner.policy.text import normalise
+
+    if _KEEPS_CONSENT.search(normalise(text)):
+        return Category.TECHNICAL
+    return category_from_label(text)
 
 
 def category_from_label(text: str) -> Category | None:

@@ -232,3 +232,38 @@ def test_trk_names_a_visitor_id_and_utm_a_campaign_measurement(classifier: Class
     for name in ("xyztrk", "qq_utm"):
         got = classifier.classify(name, ".shop.test", site=SITE)
         assert got.category is Category.ANALYTICS, name
+
+
+def test_a_name_documented_on_its_vendors_domain_decides_only_without_a_domain(
+    classifier: Classifier,
+) -> None:
+    """Xandr documents `uuid2` on adnxs.com: a declaration that gives no domain (a consent
+    platform's list, a policy's table) gets Xandr; a first-party `uuid2` does not."""
+    listed = classifier.classify("uuid2", "")
+    assert (listed.category, listed.vendor) == (Category.TRACKING, "Xandr (AppNexus)")
+    assert "gives no domain" in listed.reason and listed.confidence <= 0.6
+    assert classifier.classify("uuid2", "www.shop.test", party=Party.FIRST).vendor is None
+    # a name the token rules explain keeps that reading ("sess" is Xandr's on adnxs.com)
+    assert classifier.classify("sess", "").category is Category.SESSION
+
+
+def test_name_tokens_for_state_and_for_a_banners_category_choice(
+    classifier: Classifier,
+) -> None:
+    cases = {
+        # a banner's choice for one category is a consent cookie, whatever the category
+        "cookies-analytics": Category.TECHNICAL,
+        "cookie_marketing": Category.TECHNICAL,
+        # "stat" is statistics, not state or status
+        "zz_stats": Category.ANALYTICS,
+        "KC_STATE_CHECKER": Category.TECHNICAL,
+        "lists-state": Category.TECHNICAL,
+        "zz_static_assets": Category.UNKNOWN,
+    }
+    got = {name: classifier.classify(name, "www.shop.test").category for name in cases}
+    assert got == cases
+    # a state token is weak: the analytics vendor whose script wrote the cookie decides
+    by_script = classifier.classify(
+        "zz_permission_status", "www.shop.test", set_by="https://static.hotjar.com/c/h.js"
+    )
+    assert (by_script.category, by_script.vendor) == (Category.ANALYTICS, "Hotjar")

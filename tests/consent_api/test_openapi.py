@@ -1,11 +1,13 @@
 """The OpenAPI description: it covers every route, and fuzzing the app from it (schemathesis,
-WSGI, no network) never yields a 5xx or a response that breaks the description."""
+WSGI, no network) never yields a 5xx or a response that breaks the description, on SQLite and
+on PostgreSQL (a database of its own: the fuzzer's admin key creates and edits sites)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from schemathesis.checks import (
 
 from consent_api.app import OPENAPI
 from tests.consent_api.conftest import make_app, register
+from tests.scratch_db import scratch_database
 
 SPEC = json.loads(OPENAPI.read_text())
 
@@ -62,13 +65,22 @@ class Target:
     admin_key = ""
 
 
-@pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    path = tmp_path_factory.mktemp("fuzz") / "c.db"
-    app = make_app(f"sqlite:///{path}")
-    Target.site_key, _, Target.admin_key = register(app)
-    yield app
-    app.extensions["consent_api"].engine.dispose()
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def fuzz_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'c.db'}"
+        else:
+            server = request.getfixturevalue("postgres_url")
+            url = stack.enter_context(scratch_database(server, "cookie_audit_fuzz"))
+        app = make_app(url)
+        Target.site_key, _, Target.admin_key = register(app)
+        yield app
+        app.extensions["consent_api"].close()
 
 
 # Built from the file at import. One pytest item per operation, with its own id: schemathesis'
@@ -88,7 +100,7 @@ def test_fuzz_no_server_error_and_responses_conform(
 
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=25,
+        max_examples=25,  # per operation and database: seconds per database, not minutes
         deadline=None,
         suppress_health_check=list(HealthCheck),
         derandomize=True,

@@ -427,6 +427,7 @@ def test_one_rate_limit_per_client_for_the_public_endpoints_with_retry_after(
     assert client.get(consent, headers=origin).status_code == 404
     limited = client.get(f"/v1/sites/{site_key}/config", headers=origin)
     assert_error(limited, 429, "rate_limited")
+    assert "Origin" in limited.vary
     assert 1 <= int(limited.headers["Retry-After"]) <= 61
     other = client.get(f"/v1/sites/{site_key}/config", environ_base={"REMOTE_ADDR": "10.9.8.7"})
     assert other.status_code == 200  # per client IP
@@ -443,6 +444,42 @@ def test_vary_origin_on_every_answer_about_a_site(api: Api) -> None:
         f"/v1/sites/{api.site_key}/config", headers={"Origin": "https://x.test"}
     )
     assert "Origin" in refused.headers["Vary"]
+
+
+@pytest.mark.parametrize("origin", [ORIGIN, "https://x.test", None])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [
+        ("GET", "/v1/sites/pk_unknown/config", None, 404, "unknown_site"),
+        ("GET", "/v1/sites/no.such.key/config", None, 404, "unknown_site"),
+        ("POST", "/v1/sites/pk_unknown/consents", {}, 404, "unknown_site"),
+        ("OPTIONS", "/v1/sites/pk_unknown/consents", None, 404, "unknown_site"),
+        ("GET", "/v1/sites/{site}/consents/{consent}", None, 404, "not_found"),
+        ("GET", "/v1/sites/{site}/consents/not-a-uuid/history", None, 422, None),
+        ("GET", "/v1/sites/{site}/checkpoints/latest", None, 404, "not_found"),
+        ("GET", "/v1/sites/{site}/declaration", None, 404, "not_found"),
+        ("POST", "/v1/sites/{site}/consents", [], 400, None),
+    ],
+)
+def test_vary_origin_on_every_error_of_the_public_endpoints(
+    api: Api,
+    method: str,
+    path: str,
+    body: object,
+    status: int,
+    code: str | None,
+    origin: str | None,
+) -> None:
+    """Errors may be cached too (a 404 is cacheable by default): each one says it varies."""
+    url = path.format(site=api.site_key, consent=uuid.uuid4())
+    headers = {"Origin": origin} if origin else {}
+    response = api.client.open(url, method=method, json=body, headers=headers)
+    if origin == "https://x.test" and "{site}" in path:
+        status, code = 403, "origin_not_allowed"
+    if not origin and method == "POST" and "{site}" in path:
+        status, code = 403, "origin_required"
+    assert_error(response, status, code)
+    assert "Origin" in response.vary
 
 
 def test_server_side_posts_need_the_setting_and_the_sites_server_key(database_url: str) -> None:

@@ -178,3 +178,72 @@ def test_a_sentence_starting_with_a_pronoun_takes_the_kind_of_the_one_before() -
     assert [(c.name, c.category) for c in p.cookies] == [("_px_id", Category.TRACKING)]
     assert Category.TRACKING in {c.category for c in p.categories}
     assert p.audience_anonymised is not None and p.audience_anonymised.value is True
+
+
+def test_a_cookie_that_keeps_consent_is_technical_whatever_its_purpose_names() -> None:
+    p = extract(
+        "| Cookie | Finalidad | Duración |\n| --- | --- | --- |\n"
+        "| consent_stats | Guarda el consentimiento para las cookies analíticas | 1 año |\n"
+        "| st_uid | Cookies analíticas: distingue a los usuarios | 1 año |\n"
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [
+        ("consent_stats", Category.TECHNICAL),
+        ("st_uid", Category.ANALYTICS),
+    ]
+
+
+def test_preference_categories_in_german_spanish_and_italian_are_technical() -> None:
+    p = extract(
+        "| Name | Kategorie | Laufzeit |\n| --- | --- | --- |\n"
+        "| ui_lang | Präferenzen | 1 Jahr |\n"
+        "| ui_theme | Preferencias | 1 año |\n"
+        "| ui_font | Preferenze | 1 anno |\n"
+        "| ui_view | Cookies de personalización | 1 año |\n"
+    )
+    assert {c.category for c in p.cookies} == {Category.TECHNICAL}
+
+
+def test_labels_alone_on_their_line_read_with_the_value_below() -> None:
+    p = extract(
+        "Statistiken\n"
+        "Statistik Cookies zählen Besuche.\n\n"
+        "Cookie Name\nst_a, st_b\nCookie Laufzeit\n6 Monate / 2 Stunden\n"
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("st_a", 182.64, Category.ANALYTICS),
+        ("st_b", 0.0833, Category.ANALYTICS),
+    ]
+
+
+def test_a_what_it_does_column_with_the_kind_in_brackets_and_a_set_by_column() -> None:
+    p = extract(
+        "| Name | Set by | What it does | Expires |\n| --- | --- | --- | --- |\n"
+        "| ab_login | Us | Keeps you signed in (strictly necessary) | When you close the browser"
+        " |\n"
+        "| ab_ads | Adnet | Measures our campaigns (advertising) | 1 year |\n"
+    )
+    assert [(c.name, c.session, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("ab_login", True, None, Category.TECHNICAL),
+        ("ab_ads", False, 365.0, Category.TRACKING),
+    ]
+
+
+def test_a_short_line_naming_one_category_is_a_heading_for_what_follows() -> None:
+    p = extract(
+        "Analytics cookies\n"
+        "With your permission a counter sets st_q, which expires after one day.\n"
+    )
+    assert [(c.name, c.category, c.lifetime_days) for c in p.cookies] == [
+        ("st_q", Category.ANALYTICS, 1.0)
+    ]
+
+
+def test_trackers_exempt_from_consent_are_in_the_exempt_group() -> None:
+    p = extract(
+        "Traceurs exemptés de consentement\n\n"
+        "| Nom du traceur | Finalité | Durée de conservation |\n| --- | --- | --- |\n"
+        "| ab_conn | Maintien de la connexion | Fin de session |\n"
+    )
+    assert [(c.name, c.session, c.category) for c in p.cookies] == [
+        ("ab_conn", True, Category.TECHNICAL)
+    ]

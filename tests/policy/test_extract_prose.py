@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from scanner.model import Category
-from scanner.policy import extract_policy
+from scanner.policy import TransferKind, extract_policy
 from scanner.policy.prose_cookies import looks_like_cookie
 
 
@@ -264,3 +264,188 @@ def test_a_list_of_the_kinds_of_cookies_there_are_declares_none() -> None:
     assert p.category_set() == {Category.TECHNICAL}
     social = extract("Questo sito utilizza cookie tecnici e di terze parti, per i social plugin.")
     assert Category.TRACKING in social.category_set()
+
+
+# --- stage 4 (issue 11): phrasings of the ten stage-4 tune texts, in other words ----------
+
+
+def test_counts_in_words_in_german_spanish_and_italian() -> None:
+    p = extract(
+        "Die Anfragen löschen wir sechs Monate nach der Antwort. "
+        "La cookie tt_vis dura treinta minutos. "
+        "I dati dei clienti sono conservati per dodici mesi."
+    )
+    assert sorted(r.days for r in p.retention) == [182.64, 365.28]
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("tt_vis", 0.0208)]
+
+
+def test_outside_the_uk_and_an_address_in_co_uk_name_no_destination() -> None:
+    p = extract(
+        "Your data may be processed outside the UK and the EEA by our payment provider. "
+        "Write to data@ferry-tickets.co.uk if you have sent us a request."
+    )
+    assert [t.countries for t in p.transfers] == [[]]
+    assert p.transfers[0].kind is TransferKind.OUTSIDE_EU
+
+
+def test_a_transfer_denied_after_the_fact_is_no_transfer() -> None:
+    p = extract(
+        "Eine Weitergabe Ihrer Daten an Empfänger außerhalb der EU findet nicht statt. "
+        "Un transfert hors de l'Union européenne n'a pas lieu."
+    )
+    assert {t.kind for t in p.transfers} == {TransferKind.NONE}
+
+
+def test_asking_for_details_is_collecting_personal_data() -> None:
+    p = extract("To send your order we ask for your name and a delivery address.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_a_company_providing_or_hosting_a_service_is_a_vendor() -> None:
+    p = extract(
+        "Our ticket desk is provided by Queuebird Ltd. "
+        "Il sito è ospitato da Serverpiù S.p.A. in Italia. "
+        "This site is operated by Little Harbour Ltd."
+    )
+    assert {v.name for v in p.vendors} == {"Queuebird", "Serverpiù"}
+
+
+def test_a_labelled_lifetime_wins_over_session_words_before_it() -> None:
+    p = extract(
+        "Cookies utilisés :\n"
+        "- `ab_sec` : protège le formulaire (durée de vie : session)\n"
+        "- `ab_vis` : session de visite de l'outil de statistiques (durée de vie : 30 minutes)\n",
+        "text/markdown",
+    )
+    assert [(c.name, c.session, c.lifetime_days) for c in p.cookies] == [
+        ("ab_sec", True, None),
+        ("ab_vis", False, 0.0208),
+    ]
+
+
+def test_measuring_visits_and_showing_ads_declare_their_categories() -> None:
+    p = extract(
+        "Nous mesurons la fréquentation du site. Nous diffusons aussi des publicités sur "
+        "les réseaux."
+    )
+    assert {c.category for c in p.categories} == {Category.ANALYTICS, Category.TRACKING}
+
+
+def test_lifetimes_after_several_names_pair_in_order() -> None:
+    p = extract(
+        "Les cookies de statistiques st_a et st_b ont une durée de vie de 6 mois et de 2 heures."
+    )
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_a", 182.64), ("st_b", 0.0833)]
+
+
+def test_a_possessive_start_takes_the_kind_of_the_sentence_before() -> None:
+    p = extract(
+        "Avec votre accord, nous utilisons un outil de statistiques. Ses cookies st_x et st_y "
+        "sont déposés pour 6 mois."
+    )
+    assert {c.name: c.category for c in p.cookies} == {
+        "st_x": Category.ANALYTICS,
+        "st_y": Category.ANALYTICS,
+    }
+
+
+def test_a_cookie_set_by_a_named_vendor_takes_the_vendors_kind() -> None:
+    p = extract("Sur nos pages, le pixel Meta dépose le cookie _fbp pendant 90 jours.")
+    assert [(c.name, c.category) for c in p.cookies] == [("_fbp", Category.TRACKING)]
+
+
+def test_a_clause_about_data_in_a_sentence_naming_cookies_is_retention() -> None:
+    p = extract(
+        "Les cookies de statistiques st_z durent 13 mois ; les données collectées sont "
+        "conservées 25 mois."
+    )
+    assert [r.days for r in p.retention] == [761.0]
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_z", 395.72)]
+
+
+def test_a_lifetime_in_the_next_sentence_starting_with_a_pronoun() -> None:
+    p = extract("We set a cookie called ab_choice to remember your choices. It lasts for one year.")
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("ab_choice", 365.0)]
+    assert not p.retention
+
+
+def test_closing_the_browser_ends_a_session_cookie_in_spanish_and_italian() -> None:
+    p = extract(
+        "Usamos cookies necesarias: ab_ses, que se borra al cerrar el navegador. "
+        "Il cookie ab_sid si cancella quando chiudi il browser."
+    )
+    assert [(c.name, c.session) for c in p.cookies] == [("ab_ses", True), ("ab_sid", True)]
+
+
+def test_a_company_providing_a_service_with_the_verb_last() -> None:
+    p = extract("Die Online-Terminbuchung wird von Kalendra GmbH bereitgestellt.")
+    assert [v.name for v in p.vendors] == ["Kalendra"]
+
+
+def test_sharing_outside_the_eu_denied_and_servers_in_an_eu_city() -> None:
+    p = extract(
+        "No compartimos tus datos con empresas fuera de la Unión Europea. "
+        "Nuestro servidor está alojado en Madrid. Recogemos tu nombre para enviarte la revista."
+    )
+    assert [t.kind for t in p.transfers] == [TransferKind.NONE]
+    assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_processing_records_and_compound_german_data_words_declare_personal_data() -> None:
+    p = extract("Dati Personali trattati: dati di utilizzo.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+    p = extract("Ihre Kundendaten speichern wir fünf Jahre.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_anonym_in_german_is_an_anonymisation_claim_about_statistics() -> None:
+    p = extract("Statistik-Cookies erfassen Informationen anonym.")
+    assert p.audience_anonymised is not None and p.audience_anonymised.value is True
+
+
+def test_a_vendor_label_is_not_cut_and_one_duration_after_a_list_is_everyones() -> None:
+    p = extract(
+        "Nos partenaires déposent des cookies :\n"
+        "- Google Analytics : mesure d'audience – cookies _ga et _ga_* – 13 mois\n"
+    )
+    assert "Google Analytics" in {v.name for v in p.vendors}
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [
+        ("_ga", 395.72),
+        ("_ga_*", 395.72),
+    ]
+
+
+def test_the_label_a_paragraph_starts_with_applies_to_all_its_sentences() -> None:
+    p = extract(
+        "Cookies técnicas: la cookie ab_ses es una cookie de sesión. La cookie ab_ok guarda si "
+        "has aceptado las cookies y caduca a los 12 meses."
+    )
+    assert [(c.name, c.session, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("ab_ses", True, None, Category.TECHNICAL),
+        ("ab_ok", False, 365.28, Category.TECHNICAL),
+    ]
+
+
+def test_ee_uu_without_a_space_is_the_united_states() -> None:
+    p = extract("La información puede ser transferida a EE.UU., con una decisión de adecuación.")
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["adequacy"])]
+
+
+def test_dont_collect_any_personal_data_is_a_site_wide_denial() -> None:
+    p = extract("This is a personal blog. We don't collect any personal data on this site.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is False
+
+
+def test_a_list_under_who_processes_your_data_names_vendors() -> None:
+    p = extract("## Who processes your data\n- Mailpigeon (newsletters)\n- Rackline (hosting)\n")
+    assert {v.name for v in p.vendors} == {"Mailpigeon", "Rackline"}
+
+
+def test_cookies_the_site_needs_are_technical_and_also_session_in_brackets() -> None:
+    p = extract(
+        "We only use cookies that the site needs: ab_login keeps you logged in and ab_form "
+        "protects our forms (also session)."
+    )
+    assert Category.TECHNICAL in {c.category for c in p.categories}
+    assert ("ab_form", True) in {(c.name, c.session) for c in p.cookies}
