@@ -19,6 +19,8 @@ is the guarantee).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,7 +41,6 @@ from consent_api.verifier import (
     Report,
     dumps,
     purge_hash,
-    record_hash,
     statement,
     verify_chain,
 )
@@ -82,17 +83,24 @@ class Receipt:
         }
 
 
-def _sql(many: str) -> dict[str, str]:
-    """SQLite's append statements, built from the constant column lists above (every value is
-    a bound parameter: nothing from a request reaches the SQL text); ``many`` is the ``IN``
-    list of the batch's consent ids."""
+@functools.lru_cache(maxsize=64)
+def _sql(ids: int, keys: int) -> dict[str, str]:
+    """SQLite's append statements for a batch of ``ids`` consent ids and ``keys`` idempotency
+    keys, built from the constant column lists above (every value is a bound parameter:
+    nothing from a request reaches the SQL text)."""
+    ids_in = f"IN ({', '.join('?' * ids)})"
+    keys_in = f"IN ({', '.join('?' * keys)})"
     cps = ", ".join(f"c.{c}" for c in CHECKPOINT_COLUMNS)
+    stored = (
+        "SELECT consent_id, seq, recorded_at, hash, client_ts, idempotency_key"
+        " FROM consent_records WHERE site_id = ?"
+    )
     return {
         "head": f"SELECT s.head_seq, s.head_hash, {cps} FROM sites s LEFT JOIN checkpoints c"  # noqa: S608
         " ON c.id = (SELECT id FROM checkpoints WHERE site_id = s.id ORDER BY seq DESC LIMIT 1)"
         " WHERE s.id = ?",
-        "stored": "SELECT consent_id, seq, recorded_at, hash, client_ts, idempotency_key"  # noqa: S608
-        f" FROM consent_records WHERE site_id = ? AND consent_id {many}",
+        # two index searches (a consent's records, a replay's key), never a scan of the site
+        "stored": f"{stored} AND consent_id {ids_in} UNION {stored} AND idempotency_key {keys_in}",
         "insert": f"INSERT INTO consent_records ({', '.join(INSERT_COLUMNS)})"  # noqa: S608
         f" VALUES ({', '.join(['?'] * len(INSERT_COLUMNS))})",
         "move_head": "UPDATE sites SET head_seq = ?, head_hash = ? WHERE id = ?",
@@ -129,13 +137,21 @@ def _checkpoint(site_key: str, row: Sequence[Any]) -> dict[str, Any] | None:
     return {"site": site_key, **dict(zip(CHECKPOINT_COLUMNS, row, strict=True))}
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A draft queued for the chain, with its canonical JSON made before the lock is taken."""
+
+    draft: Draft
+    template: tuple[str, str]
+
+
 @dataclass
 class _Plan:
     """One site's part of a batch: rows to insert, and what each slot gets."""
 
     rows: list[tuple[Any, ...]]
     head: tuple[int, str]
-    settle: list[tuple[Slot[Draft, Receipt], Receipt | BaseException | int]]
+    settle: list[tuple[Slot[_Pending, Receipt], Receipt | BaseException | int]]
 
 
 class Ledger:
@@ -146,14 +162,14 @@ class Ledger:
         self.engine = engine
         self._site_keys: dict[int, str] = dict(site_keys or {})
         self._postgres = not is_sqlite(engine)
-        self._committer: GroupCommitter[Draft, Receipt] = GroupCommitter(self._flush)
+        self._committer: GroupCommitter[_Pending, Receipt] = GroupCommitter(self._flush)
 
     def append(self, draft: Draft, site_key: str) -> Receipt:
         """Store one validated choice (or find it stored already); returns after the commit."""
         if self._postgres:
             return self._append_postgres(draft, site_key)
         self._site_keys[draft.site_id] = site_key
-        return self._committer.submit(draft)
+        return self._committer.submit(_Pending(draft, hash_template(draft.fields, site_key)))
 
     def _append_postgres(self, draft: Draft, site_key: str) -> Receipt:
         """One statement, its own transaction: ``consent_append`` (migration 0003) locks the
@@ -197,7 +213,7 @@ class Ledger:
 
     # --- the batch ---------------------------------------------------------------------------
 
-    def _flush(self, slots: Sequence[Slot[Draft, Receipt]]) -> None:
+    def _flush(self, slots: Sequence[Slot[_Pending, Receipt]]) -> None:
         # No retry on a unique-key conflict: the keys are read under the chain's lock, so only a
         # row changed outside the ledger can conflict, and reading again would not find it.
         # The driver's error (sqlite3.IntegrityError) fails the batch.
@@ -216,24 +232,24 @@ class Ledger:
                     slot.resolve(_replayed(first))
 
     def _groups(
-        self, slots: Sequence[Slot[Draft, Receipt]]
-    ) -> dict[int, list[Slot[Draft, Receipt]]]:
-        groups: dict[int, list[Slot[Draft, Receipt]]] = {}
+        self, slots: Sequence[Slot[_Pending, Receipt]]
+    ) -> dict[int, list[Slot[_Pending, Receipt]]]:
+        groups: dict[int, list[Slot[_Pending, Receipt]]] = {}
         for slot in slots:
-            groups.setdefault(slot.item.site_id, []).append(slot)
+            groups.setdefault(slot.item.draft.site_id, []).append(slot)
         return dict(sorted(groups.items()))  # one lock order for every process: no deadlock
 
-    def _write_sqlite(self, slots: Sequence[Slot[Draft, Receipt]]) -> list[_Plan]:
+    def _write_sqlite(self, slots: Sequence[Slot[_Pending, Receipt]]) -> list[_Plan]:
         plans: list[_Plan] = []
         with sqlite_write_cursor(self.engine) as cursor:
             moment = datetime.now(UTC)  # under the lock: recorded_at follows the chain order
             for site_id, group in self._groups(slots).items():
-                marks = ", ".join("?" * len({s.item.consent_id for s in group}))
-                sql = _sql(f"IN ({marks})")
+                ids = list(dict.fromkeys(s.item.draft.consent_id for s in group))
+                keys = list(dict.fromkeys(s.item.draft.idempotency_key for s in group))
+                sql = _sql(len(ids), len(keys))
                 cursor.execute(sql["head"], (site_id,))
                 head = cursor.fetchone()
-                ids = list(dict.fromkeys(s.item.consent_id for s in group))
-                cursor.execute(sql["stored"], (site_id, *ids))
+                cursor.execute(sql["stored"], (site_id, *ids, site_id, *keys))
                 plan = self._plan(site_id, group, head, cursor.fetchall(), moment)
                 if plan.rows:
                     cursor.executemany(sql["insert"], plan.rows)
@@ -244,7 +260,7 @@ class Ledger:
     def _plan(
         self,
         site_id: int,
-        group: Sequence[Slot[Draft, Receipt]],
+        group: Sequence[Slot[_Pending, Receipt]],
         head_row: Sequence[Any],
         stored_rows: Iterable[Sequence[Any]],
         moment: datetime,
@@ -262,9 +278,9 @@ class Ledger:
                 latest[consent_id] = (seq, client_ts)
         recorded_at = iso(moment)
         rows: list[tuple[Any, ...]] = []
-        settle: list[tuple[Slot[Draft, Receipt], Receipt | BaseException | int]] = []
+        settle: list[tuple[Slot[_Pending, Receipt], Receipt | BaseException | int]] = []
         for slot in group:
-            draft = slot.item
+            draft = slot.item.draft
             known = by_key.get(draft.idempotency_key)
             if isinstance(known, Receipt):
                 settle.append((slot, known))
@@ -278,7 +294,7 @@ class Ledger:
                 continue
             fields = dict(draft.fields, seq=head_seq + 1, recorded_at=recorded_at)
             fields["prev_hash"] = head_hash
-            fields["hash"] = record_hash(fields, site_key, site_id)
+            fields["hash"] = chained_hash(slot.item.template, head_hash, recorded_at, fields["seq"])
             fields["idempotency_key"] = draft.idempotency_key
             rows.append(tuple(fields[c] for c in INSERT_COLUMNS))
             head_seq, head_hash = fields["seq"], fields["hash"]
@@ -288,6 +304,15 @@ class Ledger:
                 (slot, Receipt(draft.consent_id, head_seq, recorded_at, head_hash, checkpoint))
             )
         return _Plan(rows, (head_seq, head_hash), settle)
+
+
+def chained_hash(template: tuple[str, str], prev_hash: str, recorded_at: str, seq: int) -> str:
+    """The record's hash (:func:`consent_api.verifier.record_hash`) from its
+    :func:`hash_template`: under the chain's lock only this concatenation and one SHA-256 remain
+    to do (PostgreSQL's ``consent_append`` does the same)."""
+    before, after = template
+    text = f'{before}{prev_hash}","recorded_at":"{recorded_at}","seq":{seq}{after}'
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _out_of_order() -> Conflict:

@@ -167,8 +167,11 @@ _QUEUES_LOCK = threading.Lock()
 
 
 def _queue(database: str) -> _WriterQueue:
-    with _QUEUES_LOCK:
-        return _QUEUES.setdefault(database, _WriterQueue(database))
+    queue = _QUEUES.get(database)  # every write asks: no lock (and no new queue) once made
+    if queue is None:
+        with _QUEUES_LOCK:
+            queue = _QUEUES.setdefault(database, _WriterQueue(database))
+    return queue
 
 
 @contextmanager

@@ -5,7 +5,6 @@ verifiable; concurrent appends never fork it."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import threading
 from datetime import UTC, datetime, timedelta
@@ -438,7 +437,7 @@ def test_purge_and_verify_need_the_sites_key(api: Api) -> None:
         {"choices": '{"analytics":true,"marketing":false,"z\\"":true}', "gpc": 1},
     ],
 )
-def test_hash_template_is_the_verifiers_canonical_json(overrides: dict[str, Any]) -> None:
+def test_the_hash_made_under_the_lock_is_the_verifiers(overrides: dict[str, Any]) -> None:
     """PostgreSQL hashes ``before + prev_hash + ... + seq + after`` under the chain's lock:
     it must be the text :func:`record_hash` hashes, whatever the fields hold."""
     fields: dict[str, Any] = {
@@ -457,9 +456,26 @@ def test_hash_template_is_the_verifiers_canonical_json(overrides: dict[str, Any]
         "hash_version": 2,
         **overrides,
     }
-    before, after = chain.hash_template(fields, "site_Key-1")
+    template = chain.hash_template(fields, "site_Key-1")
     prev, at, seq = "ab" * 32, "2026-12-01T10:00:01.123456Z", 12345678901
-    text_ = before + prev + '","recorded_at":"' + at + '","seq":' + str(seq) + after
     expected = record_hash(dict(fields, prev_hash=prev, recorded_at=at, seq=seq), "site_Key-1", 1)
+    assert chain.chained_hash(template, prev, at, seq) == expected
 
-    assert hashlib.sha256(text_.encode()).hexdigest() == expected
+
+@pytest.mark.parametrize(("ids", "keys"), [(1, 1), (3, 4)])
+def test_sqlite_reads_a_batchs_stored_records_through_indexes(
+    tmp_path: Path, ids: int, keys: int
+) -> None:
+    """The read under the chain's lock searches the consent and key indexes; a search by site
+    alone would scan every record of the site on every append."""
+    import sqlite3
+
+    from tests.consent_api.conftest import make_app
+
+    make_app(f"sqlite:///{tmp_path / 'c.db'}")
+    sql = chain._sql(ids, keys)["stored"]
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", [1] * (ids + keys + 2))]
+    searches = [step for step in plan if "consent_records" in step]
+    assert len(searches) == 2, plan
+    assert all("consent_id=?" in s or "idempotency_key=?" in s for s in searches), plan
