@@ -159,7 +159,7 @@ _COLLECTS = re.compile(
     # asking for the data is collecting it: "we ask for your name", "nous vous demandons"
     r"we (?:will )?(?:ask|request) (?:you )?(?:for|to provide)|nous vous demandons|"
     r"(?:te|le|les) pedimos|ti chiediamo|bitten wir (?:sie )?um|recogemos|recabamos|"
-    r"solicitamos|nos (?:facilitas|facilita|proporcionas|proporciona)|you provide|"
+    r"solicitamos|nos (?:facilitas|facilita|proporcionas|proporciona|das|da)|you provide|"
     r"vous nous (?:fournissez|communiquez|transmettez)|ci (?:fornisci|comunichi)|"
     # the label of a processing record: "Dati Personali trattati: ..."
     r"dati personali trattati|personal data processed|donnees personnelles traitees|"
@@ -168,7 +168,8 @@ _COLLECTS = re.compile(
 _PERSONAL_DATA = re.compile(
     _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
     r"informationen|datos|dati|informations|angaben|\w+daten)\b|\bnom\b|\bname\b|e-?mail|"
-    r"adresse ip|ip address|user-?id|\bnome\b|\bcognome\b|\bnombre\b|\bapellidos?\b|\bprenom\b|"
+    r"adresse ip|ip address|user-?id|\bcorreo\b|\bnome\b|\bcognome\b|\bnombre\b|"
+    r"\bapellidos?\b|\bprenom\b|"
     r"\bvorname\b|telephone|phone number|telefon\w*|numero de telefono|numero di telefono|"
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
     r"fecha de nacimiento|data di nascita|date de naissance"
@@ -575,7 +576,11 @@ class _Reader:
             if re.search(r"\b(?:pas|not|nicht|no|non)\b[^.]{0,25}anonym", s.norm):
                 continue
             context = " ".join(x.norm for x in self._window(i, 1, 1)) + " " + normalise(s.heading)
-            if _MEASURE.search(context) or re.search(r"adresses? ip|ip address", s.norm):
+            if _MEASURE.search(context) or re.search(
+                r"adresses? ip|ip address|\bip[- ]anonymi|anonymi\w* (?:de l'|der |of the )?ip\b|"
+                r"anonymize ?ip|anonimizzazione (?:dell')?ip",
+                s.norm,
+            ):
                 return Flag(value=True, quote=s.text, source=self.source)
         return None
 

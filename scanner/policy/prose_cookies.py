@@ -249,7 +249,8 @@ _SESSION_LIFETIME = re.compile(
     r"\((?:\w+ )?(?:session|sitzung|sesion|sessione|browser session)\)|"
     r"\b(?:an?|une?|una|ein|il|le|la) (?:\w+ )?(?:session[- ]cookie|cookie de (?:session|sesion)|"
     r"sitzungs-?cookie|cookie di sessione)\b|"
-    r"^\s*[:–-]?\s*(?:session|sitzung|sesion|sessione)\b(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
+    r"^\s*[:–,-]?\s*(?:de |di )?(?:session|sitzung|sesion|sessione)\b"
+    r"(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
     r"(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|scadenza)"
     r"\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|sessione)|"
     r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
@@ -551,7 +552,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         for k, m in enumerate(names):
             name = m.group(1)
             following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
-            lifetime, session = paired[k] if paired else _lifetime(following[:80])
+            lifetime, session = paired[k] if k in paired else _lifetime(following[:80])
             before = text[names[k - 1].end() if k else 0 : m.start()]
             if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
@@ -620,26 +621,36 @@ def _category_before(sents: list[Sentence], i: int) -> Category | None:
     return category_from_label(previous) if len(label_groups(previous)) == 1 else None
 
 
-def _paired_lifetimes(text: str, names: list[re.Match[str]]) -> list[tuple[float | None, bool]]:
-    """ "_ga et _gid ont une durée de vie de 13 mois et de 24 heures": as many durations after
-    the last of several names as there are names, and none between them, pair in order."""
+_STRICT_JOIN = re.compile(r"^\s*(?:,|and|und|et|y|e|or|ou|o|oder)\s*$")
+
+
+def _paired_lifetimes(
+    text: str, names: list[re.Match[str]]
+) -> dict[int, tuple[float | None, bool]]:
+    """Lifetimes written after a group of names, by the index of the name: "_ga et _gid ont
+    une durée de vie de 13 mois et de 24 heures" (as many durations as names, in order),
+    "_ga y _gid, que caducan a los dos años y a las 24 horas respectivamente" (the group
+    after an earlier name), "cookies _ga et _ga_* – 13 mois" (one duration for the group)."""
     if len(names) < 2:
-        return []
-    for k in range(len(names) - 1):
-        between = normalise(text[names[k].end() : names[k + 1].start()])
-        if DURATION.search(between) or _SESSION.search(between):
-            return []
+        return {}
     tail = normalise(text[names[-1].end() :].split(";")[0])
-    durations = [m for m in DURATION.finditer(tail)]
-    if len(durations) == len(names):
-        return [(compound_days(tail, m), False) for m in durations]
-    joined = all(
-        _LIST_JOIN.match(text[names[k].end() : names[k + 1].start()]) for k in range(len(names) - 1)
-    )
-    if joined and len(durations) == 1 and _lifetime(tail[:80])[0] is not None:
-        # "cookies _ga et _ga_* – 13 mois": one duration after a plain list is everyone's
-        return [(compound_days(tail, durations[0]), False)] * len(names)
-    return []
+    durations = list(DURATION.finditer(tail))
+    betweens = [text[names[k].end() : names[k + 1].start()] for k in range(len(names) - 1)]
+    if len(durations) == len(names) and not any(
+        DURATION.search(normalise(b)) or _SESSION.search(normalise(b)) for b in betweens
+    ):
+        return {k: (compound_days(tail, m), False) for k, m in enumerate(durations)}
+    start = len(names) - 1
+    while start > 0 and _STRICT_JOIN.match(betweens[start - 1]):
+        start -= 1
+    group = range(start, len(names))
+    if len(group) < 2:
+        return {}
+    if len(durations) == len(group):
+        return {k: (compound_days(tail, m), False) for k, m in zip(group, durations, strict=True)}
+    if len(durations) == 1 and _lifetime(tail[:80])[0] is not None:
+        return {k: (compound_days(tail, durations[0]), False) for k in group}
+    return {}
 
 
 _SESSION_COOKIE_BEFORE = re.compile(

@@ -33,7 +33,8 @@ _TRANSFER = re.compile(
     r"\btrat(?:ar|a|an|ados?|adas?)\b|\btrait(?:er|e|ent|ees?)\b|weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
     r"condivid\w*|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
     r"\bsent\b|envoy\w*|stock\w*|stored|\bstores\b|heberg\w*|hosted|serveurs?|servers?|"
-    r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?"
+    r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?|\bsede\b|"
+    r"headquartered|\bsiege\b|\bsitz\b"
 )
 _NEGATION = re.compile(
     r"(?:\bne\b|\bn'|\bpas\b|\baucun\w*|\bjamais|\bno\b|\bnot\b|n't|\bnever|\bnone\b|"

@@ -201,7 +201,7 @@ KIND_WORDS: dict[Category, str] = {
         # "Traceurs exemptés de consentement": exempt, the technical group
         r"exemptes? de consentement|exempt(?:ed)? from consent|"
         # "cookies that the site needs"
-        r"(?:that|which) (?:the |our |this )?(?:site|website|app) needs|"
+        r"(?:that |which )?(?:the |our |this )(?:site|website|app|store|shop) needs|"
         # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
         r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione"
     ),

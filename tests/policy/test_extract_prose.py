@@ -507,3 +507,34 @@ def test_details_you_provide_are_collected_and_processing_in_a_country_is_a_tran
     )
     assert p.collects_personal_data is not None and p.collects_personal_data.value is True
     assert [t.countries for t in p.transfers] == [["US"]]
+
+
+def test_a_group_of_names_after_an_earlier_one_pairs_with_its_durations() -> None:
+    p = extract(
+        "Usamos cookies técnicas (ab_ses, de sesión) y cookies de análisis: st_a y st_b, que "
+        "caducan a los dos años y a las 24 horas respectivamente."
+    )
+    assert [(c.name, c.session, c.lifetime_days) for c in p.cookies] == [
+        ("ab_ses", True, None),
+        ("st_a", False, 730.0),
+        ("st_b", False, 1.0),
+    ]
+
+
+def test_cookies_the_store_needs_are_technical() -> None:
+    p = extract("The shop platform sets the cookies the store needs to work: shop_y (1 year).")
+    assert [(c.name, c.category) for c in p.cookies] == [("shop_y", Category.TECHNICAL)]
+
+
+def test_ip_anonymisation_is_an_anonymisation_claim_on_its_own() -> None:
+    p = extract("We count visits. It sets a cookie. We have enabled IP anonymisation.")
+    assert p.audience_anonymised is not None and p.audience_anonymised.value is True
+
+
+def test_a_company_with_its_seat_in_a_country_and_the_safeguard_after() -> None:
+    p = extract(
+        "Para el boletín usamos Mailpost, con sede en EE. UU. Las transferencias se basan en "
+        "cláusulas contractuales tipo. Al suscribirte nos das tu correo."
+    )
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
