@@ -188,6 +188,7 @@ def ablation(sets: dict[str, list[Labelled]]) -> None:
         "two-character prefixes decide alone": ("SHORT_PREFIX", 0),
         "without visit ids of scripts": ("_visit_id", lambda *a: None),
         "without other parties' tags": ("_other_party_tag", lambda *a: None),
+        "without vendors' names for lists without domains": ("MIN_SCOPED", 10**6),
     }
     replacements: dict[str, tuple[str, Any]] = off
     for title, (attribute, replacement) in replacements.items():

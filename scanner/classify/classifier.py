@@ -56,8 +56,8 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
     (
         re.compile(
             # "cookies-analytics", "cookie_marketing": a banner's choice for that category
-            r"consent|cookies?_?(law|notice|policy|banner|pref|accept|analytics?|marketing|"
-            r"statistics?|necessary|essential|functional|performance|advertising|targeting|social)"
+            r"consent|cookie[a-z]*_?(law|notice|policy|banner|pref|accept|analytics?|marketing|"
+            r"statistics?|necessary|essential|functional|performance|advertis|targeting|social)"
             r"|gdpr|optout|opt_?in|privacy|cmp"
         ),
         Category.TECHNICAL,
@@ -88,13 +88,14 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
     ),
     (
         re.compile(
-            r"theme|dark_?mode|font|accessib|contrast|cookie_?test|test_?cookie|has_js|resolution|screen"
+            r"theme|dark_?mode|colou?r_?(mode|scheme)|font|accessib|contrast|cookie_?test|test_?cookie"
+            r"|has_js|resolution|screen"
         ),
         Category.TECHNICAL,
         "display preference or capability check",
     ),
     (
-        re.compile(r"(^|_)auth|login|logged|remember|token|jwt"),
+        re.compile(r"(^|_)auth|login|logged|remember|token|jwt|(^|_)(sso|saml)($|_)"),
         Category.SESSION,
         "login or authentication",
     ),
@@ -136,10 +137,10 @@ _KEYWORDS = (  # noqa: SIM905 - a word list reads better as words
     "consent cookie gdpr opt privacy cmp csrf xsrf antiforgery verificationtoken lang locale "
     "lng i18n currency country region timezone tz cart basket wishlist checkout compare lb "
     "balancer affinity sticky route server node backend captcha bot waf challenge fraud theme "
-    "dark font accessib contrast test has_js resolution screen auth login logged remember "
-    "token jwt sess sid user ad campaign utm gclid fbclid msclkid click aff retarget pixel "
-    "conversion marketing track trk visitor vid uid cid fingerprint segment audience analytic "
-    "stat metric measure hit visit pageview state status"
+    "dark colo font accessib contrast test has_js resolution screen auth login logged remember "
+    "token jwt sso saml sess sid user ad campaign utm gclid fbclid msclkid click aff retarget "
+    "pixel conversion marketing track trk visitor vid uid cid fingerprint segment audience "
+    "analytic stat metric measure hit visit pageview state status"
 ).split()
 _ANY_TOKEN = re.compile("(?=(" + "|".join(sorted(_KEYWORDS, key=len, reverse=True)) + "))")
 #: keyword -> indexes of the rules whose pattern holds it or a keyword inside it
@@ -151,7 +152,8 @@ _RULES_OF = {
     )
     for word in _KEYWORDS
 }
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: word starts inside a name: "myCookie" and "MSPAuth" (an acronym before a capitalised word)
+_CAMEL = re.compile(r"(?=[A-Z])(?:(?<=[a-z])|(?<=[A-Z])(?=.[a-z]))")  # capital first: quick
 _SPLIT = re.compile(r"[-.\s]+")
 
 

@@ -25,7 +25,6 @@ from scanner.policy.declared import (
     DeclaredVendor,
     Flag,
     Origin,
-    TransferKind,
 )
 from scanner.policy.prose_cookies import cookies_in_prose
 from scanner.policy.text import (
@@ -39,6 +38,7 @@ from scanner.policy.text import (
     sentences,
     text_to_lines,
 )
+from scanner.policy.transfers import storage_in_eu, transfers
 from scanner.policy.vendor_lists import listed_vendors, provided_by, vendor_of_cookie
 from scanner.policy.vendors import vendor_by_name, vendor_country, vendors_in_text
 from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
@@ -159,7 +159,8 @@ _COLLECTS = re.compile(
     # asking for the data is collecting it: "we ask for your name", "nous vous demandons"
     r"we (?:will )?(?:ask|request) (?:you )?(?:for|to provide)|nous vous demandons|"
     r"(?:te|le|les) pedimos|ti chiediamo|bitten wir (?:sie )?um|recogemos|recabamos|"
-    r"solicitamos|"
+    r"solicitamos|nos (?:facilitas|facilita|proporcionas|proporciona|das|da)|you provide|"
+    r"vous nous (?:fournissez|communiquez|transmettez)|ci (?:fornisci|comunichi)|"
     # the label of a processing record: "Dati Personali trattati: ..."
     r"dati personali trattati|personal data processed|donnees personnelles traitees|"
     r"datos personales tratados|verarbeitete (?:personenbezogene )?daten)\b"
@@ -167,7 +168,8 @@ _COLLECTS = re.compile(
 _PERSONAL_DATA = re.compile(
     _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
     r"informationen|datos|dati|informations|angaben|\w+daten)\b|\bnom\b|\bname\b|e-?mail|"
-    r"adresse ip|ip address|user-?id|\bnome\b|\bcognome\b|\bnombre\b|\bapellidos?\b|\bprenom\b|"
+    r"adresse ip|ip address|user-?id|\bcorreo\b|\bnome\b|\bcognome\b|\bnombre\b|"
+    r"\bapellidos?\b|\bprenom\b|"
     r"\bvorname\b|telephone|phone number|telefon\w*|numero de telefono|numero di telefono|"
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
     r"fecha de nacimiento|data di nascita|date de naissance"
@@ -205,107 +207,6 @@ _EXEMPT = re.compile(
     r"einwilligungsfrei|keine einwilligung|no requieren? (?:tu |su )?consentimiento|"
     r"non richied\w* (?:il )?(?:tuo )?consenso|esenti dal consenso|"
     r"prior authori[sz]ation|autorisation prealable"
-)
-
-# --- transfers ------------------------------------------------------------------------------
-
-_OUTSIDE_EU = re.compile(
-    r"hors (?:de )?(?:l')?(?:ue|union europeenne|eee|espace economique)|"
-    r"(?:en )?dehors de (?:l')?(?:ue|union europeenne|eee|espace economique)|"
-    r"outside (?:of )?(?:the )?(?:(?:uk|united kingdom|switzerland) (?:or|and) (?:the )?)?"
-    r"(?:eu|european union|eea|european economic area)|"
-    r"pays tiers|third countr|drittla\w*|ausserhalb (?:der |des )?(?:eu|europaischen union|"
-    r"ewr|europaischen wirtschaftsraum\w*)|"
-    r"fuera (?:de la |del |de )?(?:ue|union europea|eee|espacio economico europeo)|"
-    r"terceros paises|(?:al di )?fuori (?:dall'|dell'|dello |della )?(?:ue|unione europea|see|"
-    r"spazio economico europeo)|paesi terzi|non-eu|non eu\b"
-)
-_TRANSFER = re.compile(
-    r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|ubertrag\w*|transmit\w*|trasferi\w*|"
-    r"aloj\w*|ubicad\w*|ospitat\w*|"
-    r"weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
-    r"condivid\w*|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
-    r"\bsent\b|envoy\w*|stock\w*|stored|heberg\w*|hosted|serveurs?|servers?|"
-    r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?"
-)
-_NEGATION = re.compile(
-    r"(?:\bne\b|\bn'|\bpas\b|\baucun\w*|\bjamais|\bno\b|\bnot\b|n't|\bnever|\bnone\b|"
-    r"\bkein\w*|\bnicht\b|\bningun\w*|\bnunca\b|\bnon\b|\bnessun\w*|\bmai\b)"
-)
-#: e-mail addresses and domains: "privacy@shop.co.uk" names no country
-_ADDRESS = re.compile(
-    r"\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|io|app|eu|uk|fr|de|es|it|ch|be|nl|at|"
-    r"audio|shop|online)\b"
-)
-#: a negation after the transfer: "Eine Übermittlung ... findet nicht statt", "n'a pas lieu"
-_NEGATED_AFTER = re.compile(
-    r"\bfindet (?:\w+ )?nicht statt|\berfolgt (?:\w+ )?nicht\b|\bn'a (?:pas|jamais) lieu|"
-    r"\bno (?:se )?(?:produce|realiza|tiene lugar)|\bnon (?:avviene|ha luogo|e previsto)|"
-    r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
-    r"ubertragen)"
-)
-_TABLE_NO = re.compile(
-    r"(?:transfert|transfer)[^.]{0,40}(?:hors|outside|dehors)[^.]{0,30}\|\s*(?:non|no|aucun|none)"
-    r"\b"
-)
-_SAFEGUARDS: dict[str, re.Pattern[str]] = {
-    "scc": re.compile(
-        r"clauses contractuelles types|clauses contractuelles standard|standard contractual "
-        r"clauses|model clauses|\bsccs?\b|standardvertragsklauseln|clausulas contractuales "
-        r"tipo|clausole contrattuali (?:tipo|standard)"
-    ),
-    "adequacy": re.compile(
-        r"adequa\w*|adecuaci\w*|adeguatezza|angemessenheitsbeschlu\w*|"
-        r"niveau de protection (?:adequat|suffisant)|adequate level|"
-        r"angemessen\w* (?:schutz|datenschutz)niveau|nivel de proteccion adecuado|"
-        r"livello di protezione adeguato"
-    ),
-    "bcr": re.compile(r"binding corporate rules|regles d'entreprise contraignantes|\bbcrs?\b"),
-    "dpf": re.compile(
-        r"data privacy framework|\bprivacy framework|privacy shield|cadre de protection des "
-        r"donnees|datenschutzrahmen|marco de privacidad de datos|quadro (?:di|per la) "
-        r"(?:protezione|privacy) dei dati"
-    ),
-}
-_COUNTRIES: dict[str, re.Pattern[str]] = {
-    "US": re.compile(
-        r"etats[- ]unis|united states|\busa\b|\bu\.s\.a?\.?|vereinigte\w* staaten|"
-        r"estados unidos|stati uniti|\baux us\b|in the us\b|\bee\.\s?uu\b|\beeuu\b"
-    ),
-    "GB": re.compile(
-        r"royaume[- ]uni|united kingdom|\buk\b|grande[- ]bretagne|vereinigte\w* konig"
-    ),
-    "CH": re.compile(r"\bsuisse\b|switzerland|\bschweiz\b|\bsuiza\b|\bsvizzera\b"),
-    "CA": re.compile(r"\bcanada\b|\bkanada\b"),
-    "IN": re.compile(r"\binde\b|\bindia\b|\bindien\b"),
-    "CN": re.compile(r"\bchine\b|\bchina\b"),
-    "JP": re.compile(r"\bjapon\b|\bjapan\b"),
-    "IL": re.compile(r"\bisrael\b"),
-    "AU": re.compile(r"australi\w*"),
-    "SG": re.compile(r"singap\w*"),
-    "BR": re.compile(r"\bbresil\b|\bbrazil\b|\bbrasil\b"),
-}
-#: EU / EEA member states in the five languages (normalised): "hébergé ... à Roubaix (France)"
-_EU_COUNTRY = (
-    r"france|frankreich|francia|germany|allemagne|deutschland|alemania|germania|spain|espagne|"
-    r"spanien|espana|spagna|italy|italie|italien|italia|netherlands|pays-bas|niederlanden?|"
-    r"paises bajos|paesi bassi|ireland|irlande|irland|irlanda|belgium|belgique|belgien|belgica|"
-    r"belgio|austria|autriche|osterreich|portugal|portogallo|luxembourg|luxemburg|lussemburgo|"
-    r"finland|finlande|finnland|finlandia|sweden|suede|schweden|suecia|svezia|denmark|danemark|"
-    r"dinamarca|danimarca|poland|pologne|polen|polonia|"
-    # cities where hosting is commonly said to be: "nuestro servidor, alojado en Madrid"
-    r"paris|roubaix|gravelines|strasbourg|frankfurt|francfort|francoforte|frankfurt am main|"
-    r"falkenstein|nurnberg|nuremberg|munchen|munich|berlin|madrid|barcelona|milano|milan|"
-    r"dublin|amsterdam|brussels|bruxelles|vienna|wien|helsinki|stockholm|lisbon|lisboa|warsaw"
-)
-_IN_EU = re.compile(
-    r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
-    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati|servers?|serveurs?|servern?|"
-    r"servidor(?:es)?)\b[^.]{0,80}"
-    r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
-    rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
-    # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
-    rf"\bin (?:der eu|(?:{_EU_COUNTRY})\b)[^.]{{0,40}}\b(?:gehostet|gespeichert|betrieben)"
 )
 
 # --- retention ------------------------------------------------------------------------------
@@ -566,6 +467,10 @@ class _Reader:
                     found[cat] = DeclaredCategory(
                         category=cat, quote=cookie.quote, source=self.source
                     )
+        ga = found.get(Category.GOOGLE_ANALYTICS)
+        if ga is not None and Category.ANALYTICS not in found:
+            # using Google Analytics is using analytics cookies
+            found[Category.ANALYTICS] = ga.model_copy(update={"category": Category.ANALYTICS})
         order = list(Category)
         return sorted(found.values(), key=lambda c: order.index(c.category))
 
@@ -666,12 +571,16 @@ class _Reader:
             if _NOT_IDENTIFY.search(s.norm) and self._about_measurement(i):
                 # "these analytics cookies do not identify you" / "no personal data is processed"
                 return Flag(value=True, quote=s.text, source=self.source, confidence=0.7)
-            if not _ANON.search(s.norm):
-                continue
+            if not _ANON.search(s.norm) or not _ANON.search(_without_names(s.text)):
+                continue  # "ajs_anonymous_id" is a cookie's name, not a claim
             if re.search(r"\b(?:pas|not|nicht|no|non)\b[^.]{0,25}anonym", s.norm):
                 continue
             context = " ".join(x.norm for x in self._window(i, 1, 1)) + " " + normalise(s.heading)
-            if _MEASURE.search(context) or re.search(r"adresses? ip|ip address", s.norm):
+            if _MEASURE.search(context) or re.search(
+                r"adresses? ip|ip address|\bip[- ]anonymi|anonymi\w* (?:de l'|der |of the )?ip\b|"
+                r"anonymize ?ip|anonimizzazione (?:dell')?ip",
+                s.norm,
+            ):
                 return Flag(value=True, quote=s.text, source=self.source)
         return None
 
@@ -696,125 +605,13 @@ class _Reader:
         return None
 
     def storage_in_eu(self) -> Flag | None:
-        for s in self.sents:
-            outside = _OUTSIDE_EU.search(s.norm)
-            # "conservati in Italia e non vengono trasferiti fuori dall'UE" still says it
-            if _IN_EU.search(s.norm) and (
-                outside is None
-                or _NEGATION.search(s.norm[max(0, outside.start() - 40) : outside.start()])
-            ):
-                return Flag(value=True, quote=s.text, source=self.source)
-        return None
+        return storage_in_eu(self.sents, self.source)
 
     def transfers(self) -> list[DeclaredTransfer]:
-        out: list[DeclaredTransfer] = []
-        seen: set[tuple[TransferKind, str]] = set()
-
-        def add(t: DeclaredTransfer) -> None:
-            key = (t.kind, t.quote or "")
-            if key not in seen:
-                seen.add(key)
-                out.append(t)
-
-        for i, s in enumerate(self.sents):
-            norm = s.norm
-            heading = normalise(s.heading)
-            if " | " in s.text:
-                # a row of a sub-processor table: "Twilio Inc. | United States | SCCs, BCRs"
-                row_countries = [code for code, rx in _COUNTRIES.items() if rx.search(norm)]
-                row_safeguards = [name for name, rx in _SAFEGUARDS.items() if rx.search(norm)]
-                if row_countries or (row_safeguards and _OUTSIDE_EU.search(norm)):
-                    add(
-                        DeclaredTransfer(
-                            kind=TransferKind.SAFEGUARDS
-                            if row_safeguards
-                            else TransferKind.COUNTRIES,
-                            countries=row_countries,
-                            safeguards=row_safeguards,
-                            quote=s.text,
-                            source=self.source,
-                            confidence=0.8,
-                        )
-                    )
-                    continue
-            outside = _OUTSIDE_EU.search(norm)
-            # "outside the UK and the EEA" names where the data leaves, not where it goes
-            destination = _OUTSIDE_EU.sub(" ", _ADDRESS.sub(" ", norm))
-            countries = [code for code, rx in _COUNTRIES.items() if rx.search(destination)]
-            transfer_words = list(_TRANSFER.finditer(norm))
-            if outside and (
-                _TABLE_NO.search(norm)
-                or re.search(r"\bpas de transfert|\baucun transfert|\bno transfer", norm)
-            ):
-                add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=self.source))
-                continue
-            if (
-                not outside
-                and re.fullmatch(
-                    r"(?:pas de transfert|aucun transfert|no transfers?|none|non|no)\.?", norm
-                )
-                and _OUTSIDE_EU.search(heading + " " + self._previous_norm(i))
-            ):
-                add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=self.source))
-                continue
-            if outside and transfer_words:
-                negated = any(
-                    _NEGATION.search(norm[max(0, m.start() - 45) : m.start()])
-                    for m in transfer_words
-                ) or bool(_NEGATED_AFTER.search(norm, outside.end()))
-                if negated and not re.search(r"\bsauf\b|\bexcept\b|\bunless\b", norm):
-                    add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=self.source))
-                    continue
-                safeguards, quote = self._safeguards(i)
-                kind = (
-                    TransferKind.SAFEGUARDS
-                    if safeguards
-                    else TransferKind.COUNTRIES
-                    if countries
-                    else TransferKind.OUTSIDE_EU
-                )
-                add(
-                    DeclaredTransfer(
-                        kind=kind,
-                        countries=countries,
-                        safeguards=safeguards,
-                        quote=quote,
-                        source=self.source,
-                    )
-                )
-                continue
-            if countries and transfer_words:
-                negated = any(
-                    _NEGATION.search(norm[max(0, m.start() - 30) : m.start()])
-                    for m in transfer_words
-                )
-                if negated:
-                    continue
-                safeguards, quote = self._safeguards(i)
-                add(
-                    DeclaredTransfer(
-                        kind=TransferKind.SAFEGUARDS if safeguards else TransferKind.COUNTRIES,
-                        countries=countries,
-                        safeguards=safeguards,
-                        quote=quote,
-                        source=self.source,
-                    )
-                )
-        return out
+        return transfers(self.sents, self.source)
 
     def _previous_norm(self, i: int) -> str:
         return self.sents[i - 1].norm if i > 0 else ""
-
-    def _safeguards(self, i: int) -> tuple[list[str], str]:
-        """Safeguards named in this sentence or the next three (lists often follow a colon)."""
-        found: list[str] = []
-        quotes = [self.sents[i].text]
-        for j, s in enumerate(self._window(i, 0, 3)):
-            names = [name for name, rx in _SAFEGUARDS.items() if rx.search(s.norm)]
-            if j > 0 and names and not any(n in found for n in names):
-                quotes.append(s.text)
-            found.extend(n for n in names if n not in found)
-        return found, " … ".join(quotes)
 
     def retention(self, cookies: Sequence[DeclaredCookie] = ()) -> list[DeclaredRetention]:
         """Retention periods; a duration beside a named cookie is that cookie's lifetime."""
@@ -944,6 +741,11 @@ _STRONG_NEGATION = re.compile(
     r"\b(?:aucun\w*|pas de|pas d'|jamais|ni|no|not|never|neither|nor|don't|doesn't|kein\w*|"
     r"nessun\w*|ningun\w*|nunca)\b"
 )
+
+
+def _without_names(text: str) -> str:
+    """Normalised text without the words that contain "_" (cookie names)."""
+    return normalise(re.sub(r"\S*_\S*", " ", text))
 
 
 def _negated(norm: str, start: int) -> bool:

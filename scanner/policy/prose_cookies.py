@@ -36,7 +36,11 @@ INLINE_CONFIDENCE = 0.6
 #: running text that names this many cookies is a list, and other cookies are missing from it
 LIST_SIZE = 3
 
-_TOKEN = re.compile(r"(?<![\w@/.:-])[`'\"«“‘]?([A-Za-z_][A-Za-z0-9_.\-*]*[A-Za-z0-9_*])[`'\"»”’]?")
+#: a word that may be a cookie name; "_ga_<ID>" keeps its placeholder
+_TOKEN = re.compile(
+    r"(?<![\w@/.:-])[`'\"«“‘]?([A-Za-z_][A-Za-z0-9_.\-*]*(?:[A-Za-z0-9_*]|<[A-Za-z0-9_-]+>))"
+    r"[`'\"»”’]?"
+)
 _CONTEXT = re.compile(
     r"cookie|traceur|temoin|tracker|galleta|tracciament|\bpixel|speicher|stockage|storage"
 )
@@ -245,13 +249,16 @@ _SESSION_LIFETIME = re.compile(
     r"\((?:\w+ )?(?:session|sitzung|sesion|sessione|browser session)\)|"
     r"\b(?:an?|une?|una|ein|il|le|la) (?:\w+ )?(?:session[- ]cookie|cookie de (?:session|sesion)|"
     r"sitzungs-?cookie|cookie di sessione)\b|"
-    r"^\s*[:–-]?\s*(?:session|sitzung|sesion|sessione)\b(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
+    r"^\s*[:–,-]?\s*(?:de |di )?(?:session|sitzung|sesion|sessione)\b"
+    r"(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
     r"(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|scadenza)"
     r"\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|sessione)|"
     r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
     r"sitzung|sesion|sessione|browsersitzung)|fermeture du navigateur|browser is closed|"
     r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
-    r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung"
+    r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung|"
+    # the last field of a dash-separated line: "`x` — keeps you logged in — session"
+    r"[—–-]\s*(?:session|sitzung|sesion|sessione)\s*$"
 )
 
 
@@ -311,7 +318,9 @@ def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
             context_at = _remember(above, stripped, context_at)
             continue
         # the heading or lead-in above; else the line's own words ("– Sitzungscookie von ...")
-        category = _category_above(above) or category_from_label(rest)
+        category = _category_above(above) or category_from_label(
+            _SESSION_LIFETIME.sub(" ", normalise(rest))
+        )
         out.append(
             DeclaredCookie(
                 name=name,
@@ -346,10 +355,15 @@ _NAME_LABEL = re.compile(
 )
 
 
+#: fields end with ";" or with a full stop before the next "Label:" ("Cookie: x. Duración:
+#: sesión. Finalidad: técnica.")
+_FIELD_SPLIT = re.compile(r";|\.\s+(?=[A-ZÀ-Þ][\w ]{1,30}:)")
+
+
 def _fields(line: str) -> list[tuple[str, str]]:
     """ "nome: _fbp; fornitore: Meta; durata: 3 mesi" -> its (label, value) pairs."""
     out = []
-    for part in line.lstrip("-–—•*▪ ").split(";"):
+    for part in _FIELD_SPLIT.split(line.lstrip("-–—•*▪ ").rstrip(".")):
         m = _LABELLED.match(part)
         if m is None:
             return []
@@ -439,8 +453,10 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
             continue
         category = (
             category_from_label(labels.get("type", ""))
-            or category_from_purpose(labels.get("purpose", ""))
+            # the section a consent platform files the cookie under ("Statistiche (2)") is
+            # its category; the purpose only describes it ("Conserva lo stato della sessione")
             or _heading_of_block(stripped, i)
+            or category_from_purpose(labels.get("purpose", ""))
         )
         lifetimes = paired_lifetimes(labels.get("lifetime", ""), len(names))
         for name, (lifetime, session) in zip(names, lifetimes, strict=True):
@@ -536,7 +552,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         for k, m in enumerate(names):
             name = m.group(1)
             following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
-            lifetime, session = paired[k] if paired else _lifetime(following[:80])
+            lifetime, session = paired[k] if k in paired else _lifetime(following[:80])
             before = text[names[k - 1].end() if k else 0 : m.start()]
             if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
@@ -546,7 +562,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or category_from_label(s.heading)
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
-                or category_from_label(following)
+                # (its lifetime "— session" is not its kind)
+                or category_from_label(_SESSION_LIFETIME.sub(" ", normalise(following)))
                 or shared
                 or _category_before(sents, i)
                 # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
@@ -604,26 +621,36 @@ def _category_before(sents: list[Sentence], i: int) -> Category | None:
     return category_from_label(previous) if len(label_groups(previous)) == 1 else None
 
 
-def _paired_lifetimes(text: str, names: list[re.Match[str]]) -> list[tuple[float | None, bool]]:
-    """ "_ga et _gid ont une durée de vie de 13 mois et de 24 heures": as many durations after
-    the last of several names as there are names, and none between them, pair in order."""
+_STRICT_JOIN = re.compile(r"^\s*(?:,|and|und|et|y|e|or|ou|o|oder)\s*$")
+
+
+def _paired_lifetimes(
+    text: str, names: list[re.Match[str]]
+) -> dict[int, tuple[float | None, bool]]:
+    """Lifetimes written after a group of names, by the index of the name: "_ga et _gid ont
+    une durée de vie de 13 mois et de 24 heures" (as many durations as names, in order),
+    "_ga y _gid, que caducan a los dos años y a las 24 horas respectivamente" (the group
+    after an earlier name), "cookies _ga et _ga_* – 13 mois" (one duration for the group)."""
     if len(names) < 2:
-        return []
-    for k in range(len(names) - 1):
-        between = normalise(text[names[k].end() : names[k + 1].start()])
-        if DURATION.search(between) or _SESSION.search(between):
-            return []
+        return {}
     tail = normalise(text[names[-1].end() :].split(";")[0])
-    durations = [m for m in DURATION.finditer(tail)]
-    if len(durations) == len(names):
-        return [(compound_days(tail, m), False) for m in durations]
-    joined = all(
-        _LIST_JOIN.match(text[names[k].end() : names[k + 1].start()]) for k in range(len(names) - 1)
-    )
-    if joined and len(durations) == 1 and _lifetime(tail[:80])[0] is not None:
-        # "cookies _ga et _ga_* – 13 mois": one duration after a plain list is everyone's
-        return [(compound_days(tail, durations[0]), False)] * len(names)
-    return []
+    durations = list(DURATION.finditer(tail))
+    betweens = [text[names[k].end() : names[k + 1].start()] for k in range(len(names) - 1)]
+    if len(durations) == len(names) and not any(
+        DURATION.search(normalise(b)) or _SESSION.search(normalise(b)) for b in betweens
+    ):
+        return {k: (compound_days(tail, m), False) for k, m in enumerate(durations)}
+    start = len(names) - 1
+    while start > 0 and _STRICT_JOIN.match(betweens[start - 1]):
+        start -= 1
+    group = range(start, len(names))
+    if len(group) < 2:
+        return {}
+    if len(durations) == len(group):
+        return {k: (compound_days(tail, m), False) for k, m in zip(group, durations, strict=True)}
+    if len(durations) == 1 and _lifetime(tail[:80])[0] is not None:
+        return {k: (compound_days(tail, durations[0]), False) for k in group}
+    return {}
 
 
 _SESSION_COOKIE_BEFORE = re.compile(

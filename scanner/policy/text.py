@@ -154,7 +154,13 @@ def html_to_lines(document: str) -> list[str]:
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+|[^<>\s@]+@[^<>\s@]+\.[a-z]{2,})>")
 _INLINE_TAG = re.compile(r"</?(span|strong|em|b|i|a|u|small|sup|sub|code)\b[^>]*>", re.I)
 _LI_TAG = re.compile(r"<li\b[^>]*>", re.I)
-_BLOCK_TAG = re.compile(r"</?[a-z][a-z0-9]*\b[^>]*>", re.I)
+#: real HTML tags only: "_ga_<ID>" is how a policy writes a cookie name, not markup
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|br|hr|table|thead|tbody|tr|td|th|ul|ol|li|dl|dt|dd|h[1-6]|section|article|"
+    r"header|footer|main|body|html|head|title|pre|blockquote|nav|aside|img|meta|link|figure|"
+    r"figcaption|address|form|caption)\b[^>]*>",
+    re.I,
+)
 
 
 def text_to_lines(document: str) -> list[str]:

@@ -133,11 +133,25 @@ _PROVIDED_BY_VERB_LAST = re.compile(
 )
 
 
+#: a partner named in apposition with its legal form: "our ticketing partner, Tixly Ltd,",
+#: "notre prestataire Colivo SAS"
+_PARTNER_NAMED = re.compile(
+    r"\b(?:partner|provider|processor|supplier|prestataire|sous-traitant|partenaire|"
+    r"dienstleister|auftragsverarbeiter|proveedor|encargado|fornitore)s?,?\s+"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2}),?\s+"
+    r"(?:Inc|Ltd|LLC|GmbH|AG|SAS|SARL|S\.r\.l|Srl|S\.p\.A|SpA|S\.L|B\.V|BV|plc|Limited)\b"
+)
+
+
 def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
     """(name, sentence) for every company a sentence says provides or hosts a service."""
     out: list[tuple[str, Sentence]] = []
     for s in sents:
-        found = [*_PROVIDED_BY.finditer(s.text), *_PROVIDED_BY_VERB_LAST.finditer(s.text)]
+        found = [
+            *_PROVIDED_BY.finditer(s.text),
+            *_PROVIDED_BY_VERB_LAST.finditer(s.text),
+            *_PARTNER_NAMED.finditer(s.text),
+        ]
         for m in found:
             name = _clean(m.group("name"))
             if name:

@@ -196,11 +196,12 @@ KIND_WORDS: dict[Category, str] = {
         r"funzional\w*|(?:strictement |strictly |absolument )?necessaires?|necessari[oea]?|"
         r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
         r"erforderlich\w*|necesari[oa]s?|indispensables?|tecnich[ei]|essenzial[ei]|"
-        r"de preferences?|preference|required|needed|obligatoires?|imprescindibles?|"
+        r"de preferences?|preference|preferences(?=[\s-]+cookies)|^preferences$|required|needed|"
+        r"obligatoires?|imprescindibles?|"
         # "Traceurs exemptés de consentement": exempt, the technical group
         r"exemptes? de consentement|exempt(?:ed)? from consent|"
         # "cookies that the site needs"
-        r"(?:that|which) (?:the |our |this )?(?:site|website|app) needs|"
+        r"(?:that |which )?(?:the |our |this )(?:site|website|app|store|shop) needs|"
         # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
         r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione"
     ),

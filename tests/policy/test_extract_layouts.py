@@ -247,3 +247,28 @@ def test_trackers_exempt_from_consent_are_in_the_exempt_group() -> None:
     assert [(c.name, c.session, c.category) for c in p.cookies] == [
         ("ab_conn", True, Category.TECHNICAL)
     ]
+
+
+def test_a_consent_platforms_section_wins_over_the_words_of_a_purpose() -> None:
+    p = extract(
+        "Statistiche (1)\n"
+        "Nome: st_state\nFornitore: Contatore\nScopo: Conserva lo stato della sessione.\n"
+        "Scadenza: 1 anno\nTipo: HTTP\n"
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [("st_state", Category.ANALYTICS)]
+
+
+def test_preferences_alone_in_a_type_column_is_technical() -> None:
+    p = extract(
+        "| Cookie name | Type | Duration |\n| --- | --- | --- |\n"
+        "| ui_lang | Preferences | 6 months |\n"
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [("ui_lang", Category.TECHNICAL)]
+
+
+def test_anonymous_in_a_cookie_name_is_not_an_anonymisation_claim() -> None:
+    p = extract(
+        "| Cookie name | Type | Duration | Purpose |\n| --- | --- | --- | --- |\n"
+        "| st_anonymous_id | Analytics | 1 year | usage statistics |\n"
+    )
+    assert p.audience_anonymised is None

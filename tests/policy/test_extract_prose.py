@@ -449,3 +449,92 @@ def test_cookies_the_site_needs_are_technical_and_also_session_in_brackets() -> 
     )
     assert Category.TECHNICAL in {c.category for c in p.categories}
     assert ("ab_form", True) in {(c.name, c.session) for c in p.cookies}
+
+
+def test_fields_separated_by_full_stops() -> None:
+    p = extract(
+        "• Cookie: ab_ses. Duración: sesión. Finalidad: técnica, recuerda el idioma.\n"
+        "• Cookie: ab_vis. Duración: 13 meses. Finalidad: analítica.\n"
+    )
+    assert [(c.name, c.session, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("ab_ses", True, None, Category.TECHNICAL),
+        ("ab_vis", False, 395.72, Category.ANALYTICS),
+    ]
+
+
+def test_a_placeholder_in_a_cookie_name_is_not_markup() -> None:
+    p = extract("Google Analytics 4 setzt die Cookies _ga (2 Jahre) und _ga_<ID> (2 Jahre).")
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("_ga", 730.0), ("_ga_<ID>", 730.0)]
+    assert not p.retention
+
+
+def test_google_analytics_declares_analytics() -> None:
+    p = extract("We use Google Analytics to count visits to our pages.")
+    assert {c.category for c in p.categories} == {
+        Category.ANALYTICS,
+        Category.GOOGLE_ANALYTICS,
+    }
+
+
+def test_a_session_field_at_the_end_of_a_dash_line_is_a_lifetime_not_a_kind() -> None:
+    p = extract("## Cookies we set\n- `ab_login` — keeps you logged in — session\n")
+    assert [(c.name, c.session, c.category) for c in p.cookies] == [("ab_login", True, None)]
+
+
+def test_a_denied_and_a_stated_transfer_in_two_clauses_of_one_sentence() -> None:
+    p = extract(
+        "Il titolare non trasferisce i dati fuori dallo Spazio Economico Europeo; i partner "
+        "pubblicitari possono trasferire i dati negli Stati Uniti."
+    )
+    kinds = {t.kind for t in p.transfers}
+    assert TransferKind.NONE in kinds
+    assert ["US"] in [t.countries for t in p.transfers]
+
+
+def test_a_partner_named_with_its_legal_form_is_a_vendor_and_stores_is_a_transfer() -> None:
+    p = extract(
+        "Our booking partner, Seatline Ltd, stores booking data in the United Kingdom, which "
+        "has an adequacy decision."
+    )
+    assert [v.name for v in p.vendors] == ["Seatline"]
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["GB"], ["adequacy"])]
+
+
+def test_details_you_provide_are_collected_and_processing_in_a_country_is_a_transfer() -> None:
+    p = extract(
+        "Al escribirnos nos facilitas tu nombre y tu correo. "
+        "Nuestro proveedor puede tratar datos en Estados Unidos."
+    )
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+    assert [t.countries for t in p.transfers] == [["US"]]
+
+
+def test_a_group_of_names_after_an_earlier_one_pairs_with_its_durations() -> None:
+    p = extract(
+        "Usamos cookies técnicas (ab_ses, de sesión) y cookies de análisis: st_a y st_b, que "
+        "caducan a los dos años y a las 24 horas respectivamente."
+    )
+    assert [(c.name, c.session, c.lifetime_days) for c in p.cookies] == [
+        ("ab_ses", True, None),
+        ("st_a", False, 730.0),
+        ("st_b", False, 1.0),
+    ]
+
+
+def test_cookies_the_store_needs_are_technical() -> None:
+    p = extract("The shop platform sets the cookies the store needs to work: shop_y (1 year).")
+    assert [(c.name, c.category) for c in p.cookies] == [("shop_y", Category.TECHNICAL)]
+
+
+def test_ip_anonymisation_is_an_anonymisation_claim_on_its_own() -> None:
+    p = extract("We count visits. It sets a cookie. We have enabled IP anonymisation.")
+    assert p.audience_anonymised is not None and p.audience_anonymised.value is True
+
+
+def test_a_company_with_its_seat_in_a_country_and_the_safeguard_after() -> None:
+    p = extract(
+        "Para el boletín usamos Mailpost, con sede en EE. UU. Las transferencias se basan en "
+        "cláusulas contractuales tipo. Al suscribirte nos das tu correo."
+    )
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True

@@ -1,0 +1,256 @@
+"""Where a policy says the data goes: stored in the EU, or transferred outside it (to which
+countries, under which safeguards), or promised to stay.
+
+Each sentence is read clause by clause ("we do not transfer ...; our partners may transfer
+... to the US" says both). Countries are read from the words that name a destination, not
+from "outside the UK and the EEA" (where the data leaves) or an address ("privacy@x.co.uk").
+"""
+
+from __future__ import annotations
+
+import re
+
+from scanner.policy.declared import DeclaredTransfer, Flag, TransferKind
+from scanner.policy.text import Sentence, normalise
+
+# --- transfers ------------------------------------------------------------------------------
+
+_OUTSIDE_EU = re.compile(
+    r"hors (?:de )?(?:l')?(?:ue|union europeenne|eee|espace economique)|"
+    r"(?:en )?dehors de (?:l')?(?:ue|union europeenne|eee|espace economique)|"
+    r"outside (?:of )?(?:the )?(?:(?:uk|united kingdom|switzerland) (?:or|and) (?:the )?)?"
+    r"(?:eu|european union|eea|european economic area)|"
+    r"pays tiers|third countr|drittla\w*|ausserhalb (?:der |des )?(?:eu|europaischen union|"
+    r"ewr|europaischen wirtschaftsraum\w*)|"
+    r"fuera (?:de la |del |de )?(?:ue|union europea|eee|espacio economico europeo)|"
+    r"terceros paises|(?:al di )?fuori (?:dall'|dell'|dello |della |dallo |dalla )?(?:ue|"
+    r"unione europea|see|"
+    r"spazio economico europeo)|paesi terzi|non-eu|non eu\b"
+)
+_TRANSFER = re.compile(
+    r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|ubertrag\w*|transmit\w*|trasferi\w*|"
+    r"aloj\w*|ubicad\w*|ospitat\w*|"
+    r"\btrat(?:ar|a|an|ados?|adas?)\b|\btrait(?:er|e|ent|ees?)\b|weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
+    r"condivid\w*|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
+    r"\bsent\b|envoy\w*|stock\w*|stored|\bstores\b|heberg\w*|hosted|serveurs?|servers?|"
+    r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?|\bsede\b|"
+    r"headquartered|\bsiege\b|\bsitz\b"
+)
+_NEGATION = re.compile(
+    r"(?:\bne\b|\bn'|\bpas\b|\baucun\w*|\bjamais|\bno\b|\bnot\b|n't|\bnever|\bnone\b|"
+    r"\bkein\w*|\bnicht\b|\bningun\w*|\bnunca\b|\bnon\b|\bnessun\w*|\bmai\b)"
+)
+#: e-mail addresses and domains: "privacy@shop.co.uk" names no country
+_ADDRESS = re.compile(
+    r"\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|io|app|eu|uk|fr|de|es|it|ch|be|nl|at|"
+    r"audio|shop|online)\b"
+)
+#: a negation after the transfer: "Eine Übermittlung ... findet nicht statt", "n'a pas lieu"
+_NEGATED_AFTER = re.compile(
+    r"\bfindet (?:\w+ )?nicht statt|\berfolgt (?:\w+ )?nicht\b|\bn'a (?:pas|jamais) lieu|"
+    r"\bno (?:se )?(?:produce|realiza|tiene lugar)|\bnon (?:avviene|ha luogo|e previsto)|"
+    r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
+    r"ubertragen)"
+)
+_TABLE_NO = re.compile(
+    r"(?:transfert|transfer)[^.]{0,40}(?:hors|outside|dehors)[^.]{0,30}\|\s*(?:non|no|aucun|none)"
+    r"\b"
+)
+_SAFEGUARDS: dict[str, re.Pattern[str]] = {
+    "scc": re.compile(
+        r"clauses contractuelles types|clauses contractuelles standard|standard contractual "
+        r"clauses|model clauses|\bsccs?\b|standardvertragsklauseln|clausulas contractuales "
+        r"tipo|clausole contrattuali (?:tipo|standard)"
+    ),
+    "adequacy": re.compile(
+        r"adequa\w*|adecuaci\w*|adeguatezza|angemessenheitsbeschlu\w*|"
+        r"niveau de protection (?:adequat|suffisant)|adequate level|"
+        r"angemessen\w* (?:schutz|datenschutz)niveau|nivel de proteccion adecuado|"
+        r"livello di protezione adeguato"
+    ),
+    "bcr": re.compile(r"binding corporate rules|regles d'entreprise contraignantes|\bbcrs?\b"),
+    "dpf": re.compile(
+        r"data privacy framework|\bprivacy framework|privacy shield|cadre de protection des "
+        r"donnees|datenschutzrahmen|marco de privacidad de datos|quadro (?:di|per la) "
+        r"(?:protezione|privacy) dei dati"
+    ),
+}
+_COUNTRIES: dict[str, re.Pattern[str]] = {
+    "US": re.compile(
+        r"etats[- ]unis|united states|\busa\b|\bu\.s\.a?\.?|vereinigte\w* staaten|"
+        r"estados unidos|stati uniti|\baux us\b|in the us\b|\bee\.\s?uu\b|\beeuu\b"
+    ),
+    "GB": re.compile(
+        r"royaume[- ]uni|united kingdom|\buk\b|grande[- ]bretagne|vereinigte\w* konig"
+    ),
+    "CH": re.compile(r"\bsuisse\b|switzerland|\bschweiz\b|\bsuiza\b|\bsvizzera\b"),
+    "CA": re.compile(r"\bcanada\b|\bkanada\b"),
+    "IN": re.compile(r"\binde\b|\bindia\b|\bindien\b"),
+    "CN": re.compile(r"\bchine\b|\bchina\b"),
+    "JP": re.compile(r"\bjapon\b|\bjapan\b"),
+    "IL": re.compile(r"\bisrael\b"),
+    "AU": re.compile(r"australi\w*"),
+    "SG": re.compile(r"singap\w*"),
+    "BR": re.compile(r"\bbresil\b|\bbrazil\b|\bbrasil\b"),
+}
+#: EU / EEA member states in the five languages (normalised): "hébergé ... à Roubaix (France)"
+_EU_COUNTRY = (
+    r"france|frankreich|francia|germany|allemagne|deutschland|alemania|germania|spain|espagne|"
+    r"spanien|espana|spagna|italy|italie|italien|italia|netherlands|pays-bas|niederlanden?|"
+    r"paises bajos|paesi bassi|ireland|irlande|irland|irlanda|belgium|belgique|belgien|belgica|"
+    r"belgio|austria|autriche|osterreich|portugal|portogallo|luxembourg|luxemburg|lussemburgo|"
+    r"finland|finlande|finnland|finlandia|sweden|suede|schweden|suecia|svezia|denmark|danemark|"
+    r"dinamarca|danimarca|poland|pologne|polen|polonia|"
+    # cities where hosting is commonly said to be: "nuestro servidor, alojado en Madrid"
+    r"paris|roubaix|gravelines|strasbourg|frankfurt|francfort|francoforte|frankfurt am main|"
+    r"falkenstein|nurnberg|nuremberg|munchen|munich|berlin|madrid|barcelona|milano|milan|"
+    r"dublin|amsterdam|brussels|bruxelles|vienna|wien|helsinki|stockholm|lisbon|lisboa|warsaw"
+)
+_IN_EU = re.compile(
+    r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
+    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati|servers?|serveurs?|servern?|"
+    r"servidor(?:es)?)\b[^.]{0,80}"
+    r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
+    rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
+    # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
+    rf"\bin (?:der eu|(?:{_EU_COUNTRY})\b)[^.]{{0,40}}\b(?:gehostet|gespeichert|betrieben)"
+)
+
+
+def storage_in_eu(sents: list[Sentence], source: str | None) -> Flag | None:
+    """A statement that the data is stored in the EU (or an EU country)."""
+    for s in sents:
+        outside = _OUTSIDE_EU.search(s.norm)
+        # "conservati in Italia e non vengono trasferiti fuori dall'UE" still says it
+        if _IN_EU.search(s.norm) and (
+            outside is None
+            or _NEGATION.search(s.norm[max(0, outside.start() - 40) : outside.start()])
+        ):
+            return Flag(value=True, quote=s.text, source=source)
+    return None
+
+
+def transfers(sents: list[Sentence], source: str | None) -> list[DeclaredTransfer]:
+    """What the policy says about data leaving the EU: none, outside, countries, safeguards."""
+    out: list[DeclaredTransfer] = []
+    seen: set[tuple[TransferKind, str]] = set()
+
+    def add(t: DeclaredTransfer) -> None:
+        key = (t.kind, t.quote or "")
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+
+    for i, s in enumerate(sents):
+        heading = normalise(s.heading)
+        if " | " in s.text:
+            norm = s.norm
+            # a row of a sub-processor table: "Twilio Inc. | United States | SCCs, BCRs"
+            row_countries = [code for code, rx in _COUNTRIES.items() if rx.search(norm)]
+            row_safeguards = [name for name, rx in _SAFEGUARDS.items() if rx.search(norm)]
+            if row_countries or (row_safeguards and _OUTSIDE_EU.search(norm)):
+                add(
+                    DeclaredTransfer(
+                        kind=TransferKind.SAFEGUARDS if row_safeguards else TransferKind.COUNTRIES,
+                        countries=row_countries,
+                        safeguards=row_safeguards,
+                        quote=s.text,
+                        source=source,
+                        confidence=0.8,
+                    )
+                )
+                continue
+        for norm in _clauses(s.norm):
+            outside = _OUTSIDE_EU.search(norm)
+            transfer_words = list(_TRANSFER.finditer(norm))
+            countries = _destinations(norm) if transfer_words else []
+            if outside and (
+                _TABLE_NO.search(norm)
+                or re.search(r"\bpas de transfert|\baucun transfert|\bno transfer", norm)
+            ):
+                add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=source))
+                continue
+            if (
+                not outside
+                and re.fullmatch(
+                    r"(?:pas de transfert|aucun transfert|no transfers?|none|non|no)\.?", norm
+                )
+                and _OUTSIDE_EU.search(heading + " " + (sents[i - 1].norm if i > 0 else ""))
+            ):
+                add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=source))
+                continue
+            if outside and transfer_words:
+                negated = any(
+                    _NEGATION.search(norm[max(0, m.start() - 45) : m.start()])
+                    for m in transfer_words
+                ) or bool(_NEGATED_AFTER.search(norm, outside.end()))
+                if negated and not re.search(r"\bsauf\b|\bexcept\b|\bunless\b", norm):
+                    add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=source))
+                    continue
+                safeguards, quote = _safeguards(sents, i)
+                kind = (
+                    TransferKind.SAFEGUARDS
+                    if safeguards
+                    else TransferKind.COUNTRIES
+                    if countries
+                    else TransferKind.OUTSIDE_EU
+                )
+                add(
+                    DeclaredTransfer(
+                        kind=kind,
+                        countries=countries,
+                        safeguards=safeguards,
+                        quote=quote,
+                        source=source,
+                    )
+                )
+                continue
+            if countries and transfer_words:
+                negated = any(
+                    _NEGATION.search(norm[max(0, m.start() - 30) : m.start()])
+                    for m in transfer_words
+                )
+                if negated:
+                    continue
+                safeguards, quote = _safeguards(sents, i)
+                add(
+                    DeclaredTransfer(
+                        kind=TransferKind.SAFEGUARDS if safeguards else TransferKind.COUNTRIES,
+                        countries=countries,
+                        safeguards=safeguards,
+                        quote=quote,
+                        source=source,
+                    )
+                )
+    return out
+
+
+def _clauses(norm: str) -> list[str]:
+    """The clauses of a sentence that says two things: "Il titolare non trasferisce i dati
+    fuori dallo SEE; Meta e TikTok possono trasferire i dati negli Stati Uniti" (one denied,
+    one stated); otherwise the whole sentence ("... sede en EE. UU.; las transferencias se
+    amparan en ..." is one statement)."""
+    parts = norm.split(";")
+    if len(parts) < 2:
+        return parts
+    polarity = {bool(_NEGATION.search(p)) for p in parts if _TRANSFER.search(p)}
+    return parts if len(polarity) > 1 else [norm]
+
+
+def _safeguards(sents: list[Sentence], i: int) -> tuple[list[str], str]:
+    """Safeguards named in this sentence or the next three (lists often follow a colon)."""
+    found: list[str] = []
+    quotes = [sents[i].text]
+    for j, s in enumerate(sents[i : i + 4]):
+        names = [name for name, rx in _SAFEGUARDS.items() if rx.search(s.norm)]
+        if j > 0 and names and not any(n in found for n in names):
+            quotes.append(s.text)
+        found.extend(n for n in names if n not in found)
+    return found, " … ".join(quotes)
+
+
+def _destinations(norm: str) -> list[str]:
+    """The countries a sentence names as destinations: "outside the UK and the EEA" names
+    where the data leaves, and "privacy@shop.co.uk" is an address, not a country."""
+    destination = _OUTSIDE_EU.sub(" ", _ADDRESS.sub(" ", norm))
+    return [code for code, rx in _COUNTRIES.items() if rx.search(destination)]
