@@ -344,7 +344,9 @@ _LIFETIME_LABEL = re.compile(
 )
 _TYPE_LABEL = re.compile(r"^(?:type|tipo|typ|categor\w*|kategorie|tipologia)$", re.I)
 _PURPOSE_LABEL = re.compile(
-    r"^(?:purpose|finalidad|finalit[ée]|finalita|zweck|scopo|description|descripci[oó]n)$", re.I
+    r"^(?:purpose|finalidad|finalit[ée]|finalita|zweck|scopo|description|descripci[oó]n|"
+    r"fonction|function|funktion|funci[oó]n|funzione)$",
+    re.I,
 )
 
 
@@ -393,7 +395,8 @@ def _block_name(line: str) -> tuple[list[str], list[tuple[str, str]]] | None:
 _LABEL_ALONE = re.compile(
     r"^(?:cookie[- ]?)?(?:name|nom|nombre|nome|laufzeit|expiry|expiration|duration|dur[ée]e|"
     r"duraci[oó]n|durata|speicherdauer|anbieter|provider|fournisseur|proveedor|fornitore|zweck|"
-    r"purpose|finalit[ée]|finalidad|finalit[àa]|type|typ|tipo|kategorie|category|cat[ée]gorie)$",
+    r"purpose|finalit[ée]|finalidad|finalit[àa]|type|typ|tipo|kategorie|category|cat[ée]gorie|"
+    r"fonction|function|funktion|funci[oó]n|funzione)$",
     re.I,
 )
 
@@ -406,6 +409,13 @@ def _labels_joined(lines: list[str]) -> tuple[list[str], list[str]]:
     i = 0
     while i < len(lines):
         line = lines[i]
+        label, tab, value = line.partition("\t")
+        if tab and _LABEL_ALONE.match(label.strip()) and value.strip() and "\t" not in value:
+            # a two-column sheet copied as text: "Nom<TAB>_ga", "Expiration<TAB>2 ans"
+            parsed.append(f"{label.strip()}: {value.strip()}")
+            quotes.append(f"{label.strip()} | {value.strip()}")
+            i += 1
+            continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if _LABEL_ALONE.match(line) and nxt and not _LABEL_ALONE.match(nxt) and ":" not in nxt:
             parsed.append(f"{line}: {nxt}")
@@ -476,17 +486,23 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
 
 def _heading_of_block(lines: list[str], i: int) -> Category | None:
     """The kind the two nearest plain lines above a block name ("Marketing (1)", "Marketing
-    cookies are used to ..."), skipping the labelled lines of the blocks before it."""
+    cookies are used to ..."), skipping the labelled lines of the blocks before it; else the
+    nearest category title above ("Statistiques" over a service sheet's "Utilisation",
+    "Partage des données", "Cookies" lines)."""
     plain = 0
     for line in reversed(lines[max(0, i - 40) : i]):
         if not line or _LABELLED.match(line) or _block_name(line) is not None:
             continue
-        if len(label_groups(line)) == 1:
+        if plain < 2 and len(label_groups(line)) == 1:
             return category_from_label(line)
         plain += 1
-        if plain == 2:
-            break
+        if _CATEGORY_TITLE.match(line) and len(line.split()) <= 4 and len(label_groups(line)) == 1:
+            return category_from_label(line)
     return None
+
+
+#: a short title line: "Statistiques", "Marketing (2)"
+_CATEGORY_TITLE = re.compile(r"^[A-ZÀ-Þ][^.:;,!?|@*•–\t-]*(?:\(\d+\))?$")
 
 
 def _remember(above: list[str], line: str, context_at: int) -> int:

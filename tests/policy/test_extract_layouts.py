@@ -285,3 +285,27 @@ def test_an_art_column_gives_the_category_and_security_is_technical() -> None:
         ("ab_m", Category.TRACKING),
         ("ab_s", Category.TECHNICAL),
     ]
+
+
+def test_a_onetrust_cookie_list_copied_as_tab_separated_text() -> None:
+    p = extract(
+        "Performance Cookies\nThese cookies allow us to count visits.\n"
+        "Cookie Subgroup\tCookies\tCookies used\tLifetime\n"
+        "example.co.uk\tst_a, st_b\tFirst Party\t730 Days, 1 Days\n"
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("st_a", 730.0, Category.ANALYTICS),
+        ("st_b", 1.0, Category.ANALYTICS),
+    ]
+    assert p.transfers == []  # "example.co.uk" is a domain, not the United Kingdom
+
+
+def test_a_service_sheet_with_tab_separated_labels_under_a_category_title() -> None:
+    p = extract(
+        "Statistiques\n\nCompteur\nUtilisation\nNous comptons les visites.\nCookies\n"
+        "Nom\tst_v\nExpiration\t2 ans\nFonction\tCompter les pages vues\n"
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("st_v", 730.0, Category.ANALYTICS)
+    ]
+    assert not p.retention

@@ -568,3 +568,23 @@ def test_vendors_named_in_passing_a_map_a_booking_platform_and_our_provider() ->
     )
     assert {"Google Maps", "OpenTable", "Servidora Sur"} <= {v.name for v in p.vendors}
     assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_legal_abbreviations_do_not_end_sentences() -> None:
+    p = extract(
+        "Die Verarbeitung erfolgt gem. Art. 6 Abs. 1 lit. b DSGVO. Die Statistik-Cookies "
+        "(st_a, st_b) werden nach 2 Jahren bzw. 24 Stunden gelöscht. Die Akten bewahren wir "
+        "zehn Jahre auf."
+    )
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_a", 730.0), ("st_b", 1.0)]
+    assert [r.days for r in p.retention] == [3650.0]
+
+
+def test_no_transfers_except_one_is_a_transfer() -> None:
+    p = extract(
+        "Non vengono trasferiti dati verso paesi terzi, ad eccezione di un fornitore che può "
+        "trasferire i dati negli Stati Uniti sulla base delle clausole contrattuali standard. "
+        "I dati personali forniti per le prenotazioni sono conservati per 24 mesi."
+    )
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
