@@ -153,8 +153,8 @@ _COLLECTS = re.compile(
     # the site as the subject: "l'association collecte", "the charity processes", "el
     # Ayuntamiento trata sus datos"
     r"(?:collecte|recueille|collects|processes|gathers|verarbeitet|erhebt|recoge|recopila|"
-    r"raccoglie|tratta) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die|i|los|las|"
-    r"des)|"
+    r"raccoglie|tratta|trata) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die|i|"
+    r"los|las|des)|"
     # what a form or request holds: "Booking requests include your name"
     r"(?:include|includes|contain|contains|comprend|comprennent|contient|enthalt|enthalten|"
     r"incluye|incluyen|contiene|contengono) (?:your|vos|votre|ihre|ihren|tu|tus|su|sus|"

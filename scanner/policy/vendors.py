@@ -132,7 +132,10 @@ VENDORS: tuple[Vendor, ...] = (
         "EE",
         ("plausible.io",),
         False,
-        r"plausible analytics|plausible\.io",
+        # "plausible" is also a word: bare, only in a sentence about statistics
+        r"plausible analytics|plausible\.io|"
+        r"(?:statisti|analytics|audience|visit)\w*\b.*\bplausible\b|"
+        r"\bplausible\b(?=.*(?:statisti|analytics|audience|visit))",
         "analytics",
     ),
     _v("Fathom", "Fathom", "CA", ("usefathom.com",), False, r"fathom analytics", "analytics"),

@@ -588,3 +588,15 @@ def test_no_transfers_except_one_is_a_transfer() -> None:
     )
     assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
     assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_plausible_is_a_vendor_only_beside_statistics() -> None:
+    assert [v.name for v in extract("Le statistiche sono raccolte con Plausible.").vendors] == [
+        "Plausible"
+    ]
+    assert extract("A plausible reason is given for every cookie we set.").vendors == []
+
+
+def test_the_company_trata_los_datos_of_its_customers() -> None:
+    p = extract("Facturín trata los datos de facturación de sus clientes para prestar el servicio.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
