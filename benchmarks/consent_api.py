@@ -2,7 +2,7 @@
 time, on SQLite and on PostgreSQL, beside a hello-world Flask app under the same gunicorn
 settings (the ceiling on this machine), one after the other in one run.
 
-    python -m benchmarks consent_api [--duration 10] [--workers 2] [--threads 8]
+    python -m benchmarks consent_api [--duration 10] [--workers 2] [--threads 1]
         [--connections 16] [--repeat 1] [--skip-postgres]
 
 Reports wrk's requests/s and p50/p99 latency, the consents actually stored per second
@@ -307,7 +307,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--threads", type=int, default=8, help="gthread threads per worker (1: sync workers)"
+        "--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)"
     )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=1)

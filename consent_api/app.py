@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
+import sqlite3
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import sqlalchemy.exc
 from flask import Flask, Response, jsonify, send_file
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -69,6 +72,17 @@ HTTP_STATUS: tuple[tuple[type[RequestRefused], int], ...] = (
     (UnsupportedMediaType, 415),
     (InvalidInput, 422),
 )
+
+
+#: The database cannot be reached or used right now (server down or restarting, connections
+#: refused, pool exhausted, SQLite locked past its timeout): 503, nothing was stored, retry.
+DATABASE_UNAVAILABLE = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.TimeoutError,
+    psycopg.OperationalError,
+    sqlite3.OperationalError,
+)
+RETRY_AFTER_UNAVAILABLE = 5
 
 
 def status_of(error: RequestRefused) -> int:
@@ -163,6 +177,18 @@ def _register_errors(app: Flask, limiter: Limiter) -> None:
         if status == 429:
             response.headers["Retry-After"] = str(_retry_after(limiter))
         return response
+
+    def database_unavailable(exc: Exception) -> Response:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        log.warning("database unavailable (%s): %s", type(exc).__name__, first_line)
+        response = error_response(
+            503, "database_unavailable", "The database is unavailable; nothing was stored. Retry."
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+        return response
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.register_error_handler(kind, database_unavailable)
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception) -> Response:

@@ -1,11 +1,15 @@
-"""The chain of a site: append (group commit), purge past retention, verify.
+"""The chain of a site: append, purge past retention, verify.
 
-Appends from the threads of one process are written in batches (:mod:`consent_api.groupcommit`):
-the leader locks the chains of the batch's sites (SQLite: the writer queue, then ``BEGIN
-IMMEDIATE``; PostgreSQL: ``SELECT ... FOR UPDATE`` on the site rows), reads the heads and what
-is stored for the batch's consent ids, numbers and hashes the new records, inserts them and
-moves the heads, and commits once. The chain stays one sequence per site; the lock and the
-commit are paid once per batch instead of once per record.
+On PostgreSQL an append is one statement, its own transaction: the function ``consent_append``
+(migration 0003) locks the site's row, numbers, stamps and hashes the record (over the
+canonical JSON this module hands it, :func:`hash_template`), inserts it and moves the head.
+No client round trip happens while a chain is locked, and concurrent appends to other sites
+never wait for each other.
+
+On SQLite, appends from the threads of one process are written in batches
+(:mod:`consent_api.groupcommit`): the leader takes the writer queue and ``BEGIN IMMEDIATE``,
+reads the heads and what is stored for the batch's consent ids, numbers and hashes the new
+records, inserts them and moves the heads, and commits once.
 
 Idempotency is enforced by the database: every record carries a unique
 ``(site_id, idempotency_key)``; a post whose key is stored already is answered with the stored
@@ -15,6 +19,9 @@ is the guarantee).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,12 +39,12 @@ from consent_api.validation import Draft, iso
 from consent_api.verifier import (
     V2_RECORD_FIELDS,
     Report,
+    dumps,
     purge_hash,
-    record_hash,
     statement,
     verify_chain,
 )
-from database import is_sqlite, sqlite_write_cursor, write_transaction
+from database import is_sqlite, postgres_autocommit, sqlite_write_cursor, write_transaction
 
 log = logging.getLogger("consent_api")
 
@@ -76,29 +83,52 @@ class Receipt:
         }
 
 
-def _sql(mark: str, many: str) -> dict[str, str]:
-    """The append statements, built from the constant column lists above (every value is a
-    bound parameter: nothing from a request reaches the SQL text). ``many`` is how a list is
-    bound: ``IN (...)`` marks on SQLite, ``= ANY(%s)`` on PostgreSQL."""
-    m = mark
+@functools.lru_cache(maxsize=64)
+def _sql(ids: int, keys: int) -> dict[str, str]:
+    """SQLite's append statements for a batch of ``ids`` consent ids and ``keys`` idempotency
+    keys, built from the constant column lists above (every value is a bound parameter:
+    nothing from a request reaches the SQL text)."""
+    ids_in = f"IN ({', '.join('?' * ids)})"
+    keys_in = f"IN ({', '.join('?' * keys)})"
     cps = ", ".join(f"c.{c}" for c in CHECKPOINT_COLUMNS)
-    head = (
-        f"SELECT s.head_seq, s.head_hash, {cps} FROM sites s LEFT JOIN checkpoints c"  # noqa: S608
-        " ON c.id = (SELECT id FROM checkpoints WHERE site_id = s.id ORDER BY seq DESC LIMIT 1)"
-        f" WHERE s.id = {m}"
+    stored = (
+        "SELECT consent_id, seq, recorded_at, hash, client_ts, idempotency_key"
+        " FROM consent_records WHERE site_id = ?"
     )
     return {
-        "head": head,
-        "lock_head": head + " FOR UPDATE OF s",
-        "stored": "SELECT consent_id, seq, recorded_at, hash, client_ts, idempotency_key"  # noqa: S608
-        f" FROM consent_records WHERE site_id = {m} AND consent_id {many}",
+        "head": f"SELECT s.head_seq, s.head_hash, {cps} FROM sites s LEFT JOIN checkpoints c"  # noqa: S608
+        " ON c.id = (SELECT id FROM checkpoints WHERE site_id = s.id ORDER BY seq DESC LIMIT 1)"
+        " WHERE s.id = ?",
+        # two index searches (a consent's records, a replay's key), never a scan of the site
+        "stored": f"{stored} AND consent_id {ids_in} UNION {stored} AND idempotency_key {keys_in}",
         "insert": f"INSERT INTO consent_records ({', '.join(INSERT_COLUMNS)})"  # noqa: S608
-        f" VALUES ({', '.join([m] * len(INSERT_COLUMNS))})",
-        "move_head": f"UPDATE sites SET head_seq = {m}, head_hash = {m} WHERE id = {m}",  # noqa: S608
+        f" VALUES ({', '.join(['?'] * len(INSERT_COLUMNS))})",
+        "move_head": "UPDATE sites SET head_seq = ?, head_hash = ? WHERE id = ?",
     }
 
 
-_PG = _sql("%s", "= ANY(%s)")
+_APPEND = "SELECT * FROM consent_append(" + ", ".join(["%s"] * 16) + ")"  # noqa: S608
+# The fields a record's hash covers that are only known under the chain's lock; in the sorted
+# keys of its canonical JSON they follow one another (see hash_template).
+_CHAIN_FIELDS = ("prev_hash", "recorded_at", "seq")
+
+
+def hash_template(fields: Mapping[str, Any], site_key: str) -> tuple[str, str]:
+    """A version-2 record's canonical JSON (:func:`consent_api.verifier.record_hash`) around
+    the fields the chain gives it: the text before ``prev_hash``'s value and the text after
+    ``seq``'s, so that ``before + prev_hash + '","recorded_at":"' + recorded_at + '","seq":'
+    + seq + after`` is what the record's hash covers (PostgreSQL's ``consent_append`` hashes
+    it under the chain's lock)."""
+    body = {n: fields[n] for n in V2_RECORD_FIELDS if n not in _CHAIN_FIELDS}
+    body["v"] = 2
+    body["site"] = site_key
+    body["choices"] = json.loads(body["choices"])
+    body["gpc"] = bool(body["gpc"])
+    first = {k: v for k, v in body.items() if k < _CHAIN_FIELDS[0]}
+    last = {k: v for k, v in body.items() if k > _CHAIN_FIELDS[-1]}
+    if len(first) + len(last) != len(body):
+        raise AssertionError("a hashed field sorts between prev_hash and seq")
+    return dumps(first)[:-1] + ',"prev_hash":"', "," + dumps(last)[1:]
 
 
 def _checkpoint(site_key: str, row: Sequence[Any]) -> dict[str, Any] | None:
@@ -107,13 +137,21 @@ def _checkpoint(site_key: str, row: Sequence[Any]) -> dict[str, Any] | None:
     return {"site": site_key, **dict(zip(CHECKPOINT_COLUMNS, row, strict=True))}
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A draft queued for the chain, with its canonical JSON made before the lock is taken."""
+
+    draft: Draft
+    template: tuple[str, str]
+
+
 @dataclass
 class _Plan:
     """One site's part of a batch: rows to insert, and what each slot gets."""
 
     rows: list[tuple[Any, ...]]
     head: tuple[int, str]
-    settle: list[tuple[Slot[Draft, Receipt], Receipt | BaseException | int]]
+    settle: list[tuple[Slot[_Pending, Receipt], Receipt | BaseException | int]]
 
 
 class Ledger:
@@ -123,20 +161,63 @@ class Ledger:
     def __init__(self, engine: Engine, site_keys: Mapping[int, str] | None = None) -> None:
         self.engine = engine
         self._site_keys: dict[int, str] = dict(site_keys or {})
-        self._committer: GroupCommitter[Draft, Receipt] = GroupCommitter(self._flush)
+        self._postgres = not is_sqlite(engine)
+        self._committer: GroupCommitter[_Pending, Receipt] = GroupCommitter(self._flush)
 
     def append(self, draft: Draft, site_key: str) -> Receipt:
         """Store one validated choice (or find it stored already); returns after the commit."""
+        if self._postgres:
+            return self._append_postgres(draft, site_key)
         self._site_keys[draft.site_id] = site_key
-        return self._committer.submit(draft)
+        return self._committer.submit(_Pending(draft, hash_template(draft.fields, site_key)))
+
+    def _append_postgres(self, draft: Draft, site_key: str) -> Receipt:
+        """One statement, its own transaction: ``consent_append`` (migration 0003) locks the
+        site's chain, answers a replay, numbers, stamps, hashes and inserts; its commit is the
+        statement's. Concurrent appends to one site wait on the site's row, not on a client."""
+        fields = draft.fields
+        before, after = hash_template(fields, site_key)
+        with postgres_autocommit(self.engine) as connection:
+            row = connection.execute(
+                _APPEND,
+                (
+                    draft.site_id,
+                    fields["consent_id"],
+                    fields["choices"],
+                    fields["action"],
+                    fields["policy_version"],
+                    fields["banner_revision"],
+                    fields["language"],
+                    fields["page_url"],
+                    fields["user_agent"],
+                    fields["gpc"],
+                    fields["ip"],
+                    fields["client_ts"],
+                    fields["source"],
+                    draft.idempotency_key,
+                    before,
+                    after,
+                ),
+            ).fetchone()
+        outcome, seq, recorded_at, digest, *checkpoint = row
+        if outcome == "out_of_order":
+            raise _out_of_order()
+        return Receipt(
+            fields["consent_id"],
+            seq,
+            recorded_at,
+            digest,
+            _checkpoint(site_key, checkpoint),
+            replayed=outcome == "replayed",
+        )
 
     # --- the batch ---------------------------------------------------------------------------
 
-    def _flush(self, slots: Sequence[Slot[Draft, Receipt]]) -> None:
+    def _flush(self, slots: Sequence[Slot[_Pending, Receipt]]) -> None:
         # No retry on a unique-key conflict: the keys are read under the chain's lock, so only a
         # row changed outside the ledger can conflict, and reading again would not find it.
-        # The driver's error (sqlite3.IntegrityError, psycopg's UniqueViolation) fails the batch.
-        plans = self._write_sqlite(slots) if is_sqlite(self.engine) else self._write_postgres(slots)
+        # The driver's error (sqlite3.IntegrityError) fails the batch.
+        plans = self._write_sqlite(slots)
         for plan in plans:
             for slot, outcome in plan.settle:
                 if isinstance(outcome, Receipt):
@@ -151,24 +232,24 @@ class Ledger:
                     slot.resolve(_replayed(first))
 
     def _groups(
-        self, slots: Sequence[Slot[Draft, Receipt]]
-    ) -> dict[int, list[Slot[Draft, Receipt]]]:
-        groups: dict[int, list[Slot[Draft, Receipt]]] = {}
+        self, slots: Sequence[Slot[_Pending, Receipt]]
+    ) -> dict[int, list[Slot[_Pending, Receipt]]]:
+        groups: dict[int, list[Slot[_Pending, Receipt]]] = {}
         for slot in slots:
-            groups.setdefault(slot.item.site_id, []).append(slot)
+            groups.setdefault(slot.item.draft.site_id, []).append(slot)
         return dict(sorted(groups.items()))  # one lock order for every process: no deadlock
 
-    def _write_sqlite(self, slots: Sequence[Slot[Draft, Receipt]]) -> list[_Plan]:
+    def _write_sqlite(self, slots: Sequence[Slot[_Pending, Receipt]]) -> list[_Plan]:
         plans: list[_Plan] = []
         with sqlite_write_cursor(self.engine) as cursor:
             moment = datetime.now(UTC)  # under the lock: recorded_at follows the chain order
             for site_id, group in self._groups(slots).items():
-                marks = ", ".join("?" * len({s.item.consent_id for s in group}))
-                sql = _sql("?", f"IN ({marks})")
+                ids = list(dict.fromkeys(s.item.draft.consent_id for s in group))
+                keys = list(dict.fromkeys(s.item.draft.idempotency_key for s in group))
+                sql = _sql(len(ids), len(keys))
                 cursor.execute(sql["head"], (site_id,))
                 head = cursor.fetchone()
-                ids = list(dict.fromkeys(s.item.consent_id for s in group))
-                cursor.execute(sql["stored"], (site_id, *ids))
+                cursor.execute(sql["stored"], (site_id, *ids, site_id, *keys))
                 plan = self._plan(site_id, group, head, cursor.fetchall(), moment)
                 if plan.rows:
                     cursor.executemany(sql["insert"], plan.rows)
@@ -176,49 +257,10 @@ class Ledger:
                 plans.append(plan)
         return plans
 
-    def _write_postgres(self, slots: Sequence[Slot[Draft, Receipt]]) -> list[_Plan]:
-        """Two round trips per batch in psycopg's pipeline mode: lock the heads and read what is
-        stored for the batch's consent ids; then insert, move the heads and commit."""
-        plans: list[_Plan] = []
-        groups = self._groups(slots)
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            raw: Any = conn.connection.driver_connection
-            cursors: list[Any] = []
-            try:
-                with raw.pipeline():
-                    raw.execute("BEGIN")
-                    for site_id, group in groups.items():
-                        ids = list(dict.fromkeys(s.item.consent_id for s in group))
-                        head, stored = raw.cursor(), raw.cursor()
-                        head.execute(_PG["lock_head"], (site_id,))
-                        stored.execute(_PG["stored"], (site_id, ids))
-                        cursors += [head, stored]
-                    moment = datetime.now(UTC)
-                    for index, (site_id, group) in enumerate(groups.items()):
-                        # fetching syncs the pipeline: the locks are held from here on
-                        head_row = cursors[2 * index].fetchone()
-                        stored_rows = cursors[2 * index + 1].fetchall()
-                        plans.append(self._plan(site_id, group, head_row, stored_rows, moment))
-                    writer = raw.cursor()
-                    for site_id, plan in zip(groups, plans, strict=True):
-                        if plan.rows:
-                            writer.executemany(_PG["insert"], plan.rows)
-                            writer.execute(_PG["move_head"], (*plan.head, site_id))
-                    raw.execute("COMMIT")
-            except BaseException:
-                if not raw.closed:
-                    raw.rollback()
-                    raw.execute("ROLLBACK")
-                raise
-            finally:
-                for cursor in cursors:
-                    cursor.close()
-        return plans
-
     def _plan(
         self,
         site_id: int,
-        group: Sequence[Slot[Draft, Receipt]],
+        group: Sequence[Slot[_Pending, Receipt]],
         head_row: Sequence[Any],
         stored_rows: Iterable[Sequence[Any]],
         moment: datetime,
@@ -236,9 +278,9 @@ class Ledger:
                 latest[consent_id] = (seq, client_ts)
         recorded_at = iso(moment)
         rows: list[tuple[Any, ...]] = []
-        settle: list[tuple[Slot[Draft, Receipt], Receipt | BaseException | int]] = []
+        settle: list[tuple[Slot[_Pending, Receipt], Receipt | BaseException | int]] = []
         for slot in group:
-            draft = slot.item
+            draft = slot.item.draft
             known = by_key.get(draft.idempotency_key)
             if isinstance(known, Receipt):
                 settle.append((slot, known))
@@ -248,19 +290,11 @@ class Ledger:
                 continue
             last = latest.get(draft.consent_id)
             if last and last[1] and draft.client_ts and draft.client_ts < last[1]:
-                settle.append(
-                    (
-                        slot,
-                        Conflict(
-                            "A newer choice is already recorded for this consent_id.",
-                            "out_of_order",
-                        ),
-                    )
-                )
+                settle.append((slot, _out_of_order()))
                 continue
             fields = dict(draft.fields, seq=head_seq + 1, recorded_at=recorded_at)
             fields["prev_hash"] = head_hash
-            fields["hash"] = record_hash(fields, site_key, site_id)
+            fields["hash"] = chained_hash(slot.item.template, head_hash, recorded_at, fields["seq"])
             fields["idempotency_key"] = draft.idempotency_key
             rows.append(tuple(fields[c] for c in INSERT_COLUMNS))
             head_seq, head_hash = fields["seq"], fields["hash"]
@@ -270,6 +304,19 @@ class Ledger:
                 (slot, Receipt(draft.consent_id, head_seq, recorded_at, head_hash, checkpoint))
             )
         return _Plan(rows, (head_seq, head_hash), settle)
+
+
+def chained_hash(template: tuple[str, str], prev_hash: str, recorded_at: str, seq: int) -> str:
+    """The record's hash (:func:`consent_api.verifier.record_hash`) from its
+    :func:`hash_template`: under the chain's lock only this concatenation and one SHA-256 remain
+    to do (PostgreSQL's ``consent_append`` does the same)."""
+    before, after = template
+    text = f'{before}{prev_hash}","recorded_at":"{recorded_at}","seq":{seq}{after}'
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _out_of_order() -> Conflict:
+    return Conflict("A newer choice is already recorded for this consent_id.", "out_of_order")
 
 
 def _replayed(receipt: Receipt) -> Receipt:

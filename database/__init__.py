@@ -12,7 +12,13 @@ A package that owns tables registers its migrations in :data:`database.migrate.B
 
 from __future__ import annotations
 
-from database.engine import is_sqlite, make_engine, sqlite_write_cursor, write_transaction
+from database.engine import (
+    is_sqlite,
+    make_engine,
+    postgres_autocommit,
+    sqlite_write_cursor,
+    write_transaction,
+)
 from database.errors import DatabaseConfigError, DatabaseError
 from database.migrate import (
     BRANCHES,
@@ -52,6 +58,7 @@ __all__ = [
     "make_engine",
     "normalise_url",
     "pending",
+    "postgres_autocommit",
     "sqlite_write_cursor",
     "upgrade",
     "version_locations",

@@ -9,6 +9,7 @@ none of this: its writers lock rows.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import sqlite3
 import threading
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from database.settings import DatabaseSettings
 
@@ -166,8 +167,11 @@ _QUEUES_LOCK = threading.Lock()
 
 
 def _queue(database: str) -> _WriterQueue:
-    with _QUEUES_LOCK:
-        return _QUEUES.setdefault(database, _WriterQueue(database))
+    queue = _QUEUES.get(database)  # every write asks: no lock (and no new queue) once made
+    if queue is None:
+        with _QUEUES_LOCK:
+            queue = _QUEUES.setdefault(database, _WriterQueue(database))
+    return queue
 
 
 @contextmanager
@@ -222,3 +226,31 @@ def sqlite_write_cursor(engine: Engine) -> Iterator[sqlite3.Cursor]:
             queue.bound_wal(cursor.execute)
         finally:
             cursor.close()
+
+
+@functools.lru_cache(maxsize=16)
+def _conninfo(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextmanager
+def postgres_autocommit(engine: Engine) -> Iterator[Any]:
+    """This thread's own psycopg connection in autocommit, for a hot path whose one statement
+    is its transaction: a pool checkout (and SQLAlchemy resetting the isolation level at
+    check-in) costs more than such a statement. A connection that failed is closed, and the
+    next call opens a fresh one (a restarted server, a dropped connection)."""
+    import psycopg
+
+    connections: dict[tuple[int, str], Any] = _RAW.__dict__.setdefault("pg", {})
+    conninfo = _conninfo(engine.url)
+    key = (os.getpid(), conninfo)
+    connection = connections.get(key)
+    if connection is None or connection.closed:
+        connection = psycopg.connect(conninfo, autocommit=True)
+        connections[key] = connection
+    try:
+        yield connection
+    except psycopg.OperationalError:
+        connections.pop(key, None)
+        connection.close()
+        raise

@@ -32,7 +32,7 @@ _LIFETIME_COL = re.compile(
     r"duracion|duration|caducidad|scadenza|durata|dauer|laufzeit|storage period|period|"
     r"vencimiento|plazo"
 )
-_CATEGORY_COL = re.compile(r"categ|\btype\b|\btyp\b|\btipo|kategorie|tipologia")
+_CATEGORY_COL = re.compile(r"categ|\btype\b|\btyp\b|\btipo|kategorie|tipologia|\bart\b|cookie-art")
 _PURPOSE_COL = re.compile(
     r"finalit|purpose|zweck|finalidad|objet|\bbut\b|usage|scopo|descri|what (?:it|they) do|"
     r"\bused for|\bfunction|funktion|funzione"
@@ -149,9 +149,16 @@ def _category_of_provider(cell: str) -> Category | None:
     return category_from_label(cell) or category_of_vendors(normalise(cell))
 
 
+#: "Cookie Subgroup | Cookies | Cookies used | Lifetime" (OneTrust): the names are in
+#: "Cookies"; the subgroup is the domain, "Cookies used" says first or third party
+_NOT_NAME_COL = re.compile(r"subgroup|sous-groupe|\bused\b|utilises|verwendet|utilizad|utilizzat")
+
+
 def _header(norm: list[str]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
-    names = [i for i, cell in enumerate(norm) if _NAME_COL.match(cell)]
+    names = [
+        i for i, cell in enumerate(norm) if _NAME_COL.match(cell) and not _NOT_NAME_COL.search(cell)
+    ]
     explicit = [i for i in names if _EXPLICIT_NAME_COL.search(norm[i])]
     if not names:
         return None

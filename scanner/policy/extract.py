@@ -153,7 +153,16 @@ _COLLECTS = re.compile(
     # the site as the subject: "l'association collecte", "the charity processes", "el
     # Ayuntamiento trata sus datos"
     r"(?:collecte|recueille|collects|processes|gathers|verarbeitet|erhebt|recoge|recopila|"
-    r"raccoglie|tratta) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die)|"
+    r"raccoglie|tratta) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die|i|los|las|"
+    r"des)|"
+    # what a form or request holds: "Booking requests include your name"
+    r"(?:include|includes|contain|contains|comprend|comprennent|contient|enthalt|enthalten|"
+    r"incluye|incluyen|contiene|contengono) (?:your|vos|votre|ihre|ihren|tu|tus|su|sus|"
+    r"il tuo|i tuoi)|"
+    # Italian and Spanish passives: "sono conservati", "son tratados"; data "provided"
+    r"(?:sono|vengono|son|se) (?:\w+ )?(?:raccolti|trattati|conservati|recogidos|tratados|"
+    r"conservados)|dati personali forniti|datos personales facilitados|personal data "
+    r"(?:you )?provided|"
     r"verarbeiten (?:\w+ )?(?:ihre )?personenbezogenen|recopilamos|tratamos|raccogliamo|"
     r"trattiamo|"
     # asking for the data is collecting it: "we ask for your name", "nous vous demandons"
@@ -206,7 +215,9 @@ _EXEMPT = re.compile(
     r"(?:do|does) not require (?:your |prior |the )?(?:\w+ )?consent|"
     r"einwilligungsfrei|keine einwilligung|no requieren? (?:tu |su )?consentimiento|"
     r"non richied\w* (?:il )?(?:tuo )?consenso|esenti dal consenso|"
-    r"prior authori[sz]ation|autorisation prealable"
+    r"prior authori[sz]ation|autorisation prealable|"
+    # the Garante's wording for exempt analytics: "assimilati ai cookie tecnici"
+    r"assimil\w* (?:ai|agli|aux?|a des|a) (?:cookie|traceurs?)\w* (?:tecnici|techniques)"
 )
 
 # --- retention ------------------------------------------------------------------------------
@@ -214,7 +225,7 @@ _EXEMPT = re.compile(
 _RETENTION_WORD = re.compile(
     r"conserv\w*|retention|retain\w*|\bkept\b|\bkeep\w*|stored for|store\w* for|archiv\w*|"
     r"sauvegard\w*|backups?|supprim\w*|effac\w*|deleted|erased|purg\w*|duree|duration|"
-    r"expir\w*|\bgarde\w*|aufbewahr\w*|speicher\w*|gespeichert|geloscht|loschung|losche\w*|"
+    r"expir\w*|\bgarde\w*|aufbewahr\w*|\bbewahr\w*|speicher\w*|gespeichert|geloscht|loschung|losche\w*|"
     r"elimin\w*|borra\w*|cancellat\w*|guardamos|guardaremos|se guardan|"
     r"plazo|conservad\w*|conservati|conservazione|lifetime|validite|validity|"
     r"ne (?:sont|seront) (?:\w+ )?(?:gardees|stockees)|pendant|for a period"
@@ -595,7 +606,11 @@ class _Reader:
                 continue
             near = " ".join(x.norm for x in self._window(i, 3, 0)) + " " + normalise(s.heading)
             own = s.norm + " " + normalise(s.heading)
-            own_technical = _KIND_RES[Category.TECHNICAL].search(own) and not _MEASURE.search(own)
+            own_technical = (
+                _KIND_RES[Category.TECHNICAL].search(own)
+                and not _MEASURE.search(own)
+                and not re.search(r"assimil", own)
+            )
             if own_technical:
                 continue
             if (_MEASURE.search(near) and _COOKIE_CONTEXT.search(near)) or re.search(

@@ -344,7 +344,9 @@ _LIFETIME_LABEL = re.compile(
 )
 _TYPE_LABEL = re.compile(r"^(?:type|tipo|typ|categor\w*|kategorie|tipologia)$", re.I)
 _PURPOSE_LABEL = re.compile(
-    r"^(?:purpose|finalidad|finalit[ée]|finalita|zweck|scopo|description|descripci[oó]n)$", re.I
+    r"^(?:purpose|finalidad|finalit[ée]|finalita|zweck|scopo|description|descripci[oó]n|"
+    r"fonction|function|funktion|funci[oó]n|funzione)$",
+    re.I,
 )
 
 
@@ -393,7 +395,8 @@ def _block_name(line: str) -> tuple[list[str], list[tuple[str, str]]] | None:
 _LABEL_ALONE = re.compile(
     r"^(?:cookie[- ]?)?(?:name|nom|nombre|nome|laufzeit|expiry|expiration|duration|dur[ée]e|"
     r"duraci[oó]n|durata|speicherdauer|anbieter|provider|fournisseur|proveedor|fornitore|zweck|"
-    r"purpose|finalit[ée]|finalidad|finalit[àa]|type|typ|tipo|kategorie|category|cat[ée]gorie)$",
+    r"purpose|finalit[ée]|finalidad|finalit[àa]|type|typ|tipo|kategorie|category|cat[ée]gorie|"
+    r"fonction|function|funktion|funci[oó]n|funzione)$",
     re.I,
 )
 
@@ -406,6 +409,13 @@ def _labels_joined(lines: list[str]) -> tuple[list[str], list[str]]:
     i = 0
     while i < len(lines):
         line = lines[i]
+        label, tab, value = line.partition("\t")
+        if tab and _LABEL_ALONE.match(label.strip()) and value.strip() and "\t" not in value:
+            # a two-column sheet copied as text: "Nom<TAB>_ga", "Expiration<TAB>2 ans"
+            parsed.append(f"{label.strip()}: {value.strip()}")
+            quotes.append(f"{label.strip()} | {value.strip()}")
+            i += 1
+            continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if _LABEL_ALONE.match(line) and nxt and not _LABEL_ALONE.match(nxt) and ":" not in nxt:
             parsed.append(f"{line}: {nxt}")
@@ -476,17 +486,23 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
 
 def _heading_of_block(lines: list[str], i: int) -> Category | None:
     """The kind the two nearest plain lines above a block name ("Marketing (1)", "Marketing
-    cookies are used to ..."), skipping the labelled lines of the blocks before it."""
+    cookies are used to ..."), skipping the labelled lines of the blocks before it; else the
+    nearest category title above ("Statistiques" over a service sheet's "Utilisation",
+    "Partage des données", "Cookies" lines)."""
     plain = 0
     for line in reversed(lines[max(0, i - 40) : i]):
         if not line or _LABELLED.match(line) or _block_name(line) is not None:
             continue
-        if len(label_groups(line)) == 1:
+        if plain < 2 and len(label_groups(line)) == 1:
             return category_from_label(line)
         plain += 1
-        if plain == 2:
-            break
+        if _CATEGORY_TITLE.match(line) and len(line.split()) <= 4 and len(label_groups(line)) == 1:
+            return category_from_label(line)
     return None
+
+
+#: a short title line: "Statistiques", "Marketing (2)"
+_CATEGORY_TITLE = re.compile(r"^[A-ZÀ-Þ][^.:;,!?|@*•–\t-]*(?:\(\d+\))?$")
 
 
 def _remember(above: list[str], line: str, context_at: int) -> int:
@@ -546,7 +562,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         context_at = i  # a list of names goes on speaking about cookies
         # "les cookies _a (1 an) et _b (30 minutes) mesurent l'audience": the words after the
         # last name, when they name one kind, are the kind of every name without its own
-        tail = text[names[-1].end() :]
+        # ("assimilati ai cookie tecnici": treated like technical ones, not technical)
+        tail = _ASSIMILATED.sub(" ", normalise(text[names[-1].end() :]))
         shared = category_from_label(tail) if len(label_groups(tail)) == 1 else None
         paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
@@ -563,11 +580,15 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
                 # (its lifetime "— session" is not its kind)
-                or category_from_label(_SESSION_LIFETIME.sub(" ", normalise(following)))
+                or category_from_label(
+                    _ASSIMILATED.sub(" ", _SESSION_LIFETIME.sub(" ", normalise(following)))
+                )
                 or shared
                 or _category_before(sents, i)
                 # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
                 or category_of_vendors(s.norm)
+                # "... y la cookie _gat de 1 minuto. Todas ellas son cookies de análisis."
+                or _category_after(sents, i)
             )
             quote = text
             if len(names) == 1 and lifetime is None and not session:
@@ -588,6 +609,27 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 )
             )
     return out
+
+
+_ASSIMILATED = re.compile(
+    r"assimil\w* (?:ai|agli|aux?|a des|a) (?:cookie|traceurs?)\w* (?:tecnici|techniques)"
+)
+_ALL_OF_THEM = re.compile(
+    r"^(?:todas? (?:ellas|ellos)|todas|todos|tous|toutes|tutti|tutte|alle|all of them|they are "
+    r"all|both|beide|entrambi|ambas|ambos|ces cookies|these cookies|diese cookies|estas cookies|"
+    r"questi cookie)\b",
+    re.I,
+)
+
+
+def _category_after(sents: list[Sentence], i: int) -> Category | None:
+    """The kind the next sentence gives all of them: "Todas ellas son cookies de análisis"."""
+    if i + 1 >= len(sents) or sents[i + 1].is_heading:
+        return None
+    nxt = sents[i + 1].text
+    if not _ALL_OF_THEM.match(nxt) or len(label_groups(nxt)) != 1:
+        return None
+    return category_from_label(nxt)
 
 
 def _lifetime_sentence_after(sents: list[Sentence], i: int) -> Sentence | None:

@@ -173,8 +173,13 @@ def text_to_lines(document: str) -> list[str]:
     return document.splitlines()
 
 
-#: not after "EE." ("EE. UU.", the United States in Spanish)
-_SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\bEE\.)\s+(?=[\"«(\[A-ZÀ-ÖØ-Þ0-9])")
+#: not after "EE." ("EE. UU.") nor after the abbreviations of legal references and lists
+#: ("gem. Art. 6 Abs. 1 lit. b DSGVO", "2 Jahren bzw. 24 Stunden", "z. B.", "art. 13")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;])(?<!\bEE\.)(?<!\b[Aa]rt\.)(?<!\bAbs\.)(?<!\blit\.)(?<!\bbzw\.)(?<!\bgem\.)"
+    r"(?<!\bNr\.)(?<!\bca\.)(?<!\bggf\.)(?<!\bvgl\.)(?<!\bz\.)(?<!\bd\.)(?<!\bn\.)(?<!\bno\.)"
+    r"(?<!\bpar\.)\s+(?=[\"«(\[A-ZÀ-ÖØ-Þ0-9])"
+)
 _BULLET = re.compile(r"^\s*(?:[-*•●○▪◦–]|\d{1,2}[.)])\s+")
 _INLINE_BULLET = re.compile(r"(?<=\S)\s*(?:[•●○▪◦]|(?<=[a-zà-ÿ.)])-(?=\s[A-ZÀ-Þ]))\s*")
 #: "3. Stockage des données", "1 - Qu'est-ce qu'un cookie ?", "Article 5", "10) Matomo"; not

@@ -146,7 +146,7 @@ def transfers(sents: list[Sentence], source: str | None) -> list[DeclaredTransfe
         if " | " in s.text:
             norm = s.norm
             # a row of a sub-processor table: "Twilio Inc. | United States | SCCs, BCRs"
-            row_countries = [code for code, rx in _COUNTRIES.items() if rx.search(norm)]
+            row_countries = _destinations(norm)
             row_safeguards = [name for name, rx in _SAFEGUARDS.items() if rx.search(norm)]
             if row_countries or (row_safeguards and _OUTSIDE_EU.search(norm)):
                 add(
@@ -184,7 +184,7 @@ def transfers(sents: list[Sentence], source: str | None) -> list[DeclaredTransfe
                     _NEGATION.search(norm[max(0, m.start() - 45) : m.start()])
                     for m in transfer_words
                 ) or bool(_NEGATED_AFTER.search(norm, outside.end()))
-                if negated and not re.search(r"\bsauf\b|\bexcept\b|\bunless\b", norm):
+                if negated and not _EXCEPT.search(norm):
                     add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=source))
                     continue
                 safeguards, quote = _safeguards(sents, i)
@@ -223,6 +223,13 @@ def transfers(sents: list[Sentence], source: str | None) -> list[DeclaredTransfe
                     )
                 )
     return out
+
+
+#: "no transfers, except Google ...": the exception is a transfer
+_EXCEPT = re.compile(
+    r"\b(?:sauf|except|unless|other than|a l'exception|hormis|ad eccezione|eccetto|tranne|salvo|"
+    r"excepto|ausser|mit ausnahme)\b"
+)
 
 
 def _clauses(norm: str) -> list[str]:

@@ -143,6 +143,15 @@ _PARTNER_NAMED = re.compile(
 )
 
 
+#: a provider named between commas after "our ... provider": "Nuestro proveedor de
+#: alojamiento, Raiola Networks, tiene sus servidores en España"
+_OUR_PROVIDER = re.compile(
+    r"\b(?:[Oo]ur|[Nn]otre|[Nn]uestro|[Uu]nser|[Ii]l nostro)\s+(?:\w+\s+){0,2}?(?:partner|provider|"
+    r"host|prestataire|h[ée]bergeur|proveedor|Anbieter|Hoster|Dienstleister|fornitore)"
+    r"(?:\s+(?:de|di|d'|for)\s*\w+)?,\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2}),"
+)
+
+
 def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
     """(name, sentence) for every company a sentence says provides or hosts a service."""
     out: list[tuple[str, Sentence]] = []
@@ -151,6 +160,7 @@ def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
             *_PROVIDED_BY.finditer(s.text),
             *_PROVIDED_BY_VERB_LAST.finditer(s.text),
             *_PARTNER_NAMED.finditer(s.text),
+            *_OUR_PROVIDER.finditer(s.text),
         ]
         for m in found:
             name = _clean(m.group("name"))

@@ -419,7 +419,7 @@ VENDORS: tuple[Vendor, ...] = (
         "US",
         ("maps.googleapis.com", "maps.google.com"),
         False,
-        r"google\s*maps",
+        r"google\s*maps?\b",
         "maps",
     ),
     _v(
@@ -677,6 +677,14 @@ VENDORS: tuple[Vendor, ...] = (
         "consent",
     ),
     _v("Axeptio", "Axeptio", "FR", ("axept.io",), False, r"axeptio", "consent"),
+    # --- booking, forms, error monitoring, transactional e-mail (processors) -----------------
+    _v("OpenTable", "OpenTable", "US", ("opentable.com",), False, r"opentable", "other"),
+    _v("TheFork", "TheFork", "FR", ("thefork.com", "lafourchette.com"), False, r"thefork", "other"),
+    _v("Calendly", "Calendly", "US", ("calendly.com",), False, r"calendly", "other"),
+    _v("Doctolib", "Doctolib", "FR", ("doctolib.fr", "doctolib.de"), False, r"doctolib", "other"),
+    _v("Typeform", "Typeform", "ES", ("typeform.com",), False, r"typeform", "other"),
+    _v("Sentry", "Functional Software", "US", ("sentry.io",), False, r"\bsentry\b", "other"),
+    _v("Postmark", "ActiveCampaign", "US", ("postmarkapp.com",), False, r"postmark", "crm"),
     _v("Sirdata", "Sirdata", "FR", ("sirdata.com",), False, r"sirdata", "consent"),
 )
 #: products of one company that a policy names separately (naming one does not name the other)

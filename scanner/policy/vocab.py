@@ -202,6 +202,8 @@ KIND_WORDS: dict[Category, str] = {
         r"exemptes? de consentement|exempt(?:ed)? from consent|"
         # "cookies that the site needs"
         r"(?:that |which )?(?:the |our |this )(?:site|website|app|store|shop) needs|"
+        # security cookies are exempt: "Sécurité de l'espace élèves", "for security"
+        r"de securite|securite|security|sicherheit\w*|seguridad|sicurezza|"
         # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
         r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione"
     ),

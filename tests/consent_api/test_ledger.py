@@ -426,3 +426,56 @@ def test_concurrent_appends_never_fork_the_chain(api: Api) -> None:
 def test_purge_and_verify_need_the_sites_key(api: Api) -> None:
     assert_error(api.client.post(f"/v1/admin/sites/{api.site_key}/purge"), 401, "missing_admin_key")
     assert_error(api.admin("GET", "/sites/pk_none/verify", key=api.global_key), 404, "unknown_site")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"page_url": None, "user_agent": 'Mözilla/5.0 \u00e9\u4e2d \U0001f36a "q" \\ </x>'},
+        {"language": None, "ip": "203.0.113.0/24", "client_ts": "2026-12-01T10:00:00.000000Z"},
+        {"choices": '{"analytics":true,"marketing":false,"z\\"":true}', "gpc": 1},
+    ],
+)
+def test_the_hash_made_under_the_lock_is_the_verifiers(overrides: dict[str, Any]) -> None:
+    """PostgreSQL hashes ``before + prev_hash + ... + seq + after`` under the chain's lock:
+    it must be the text :func:`record_hash` hashes, whatever the fields hold."""
+    fields: dict[str, Any] = {
+        "consent_id": "0b6f3c51-6f2a-4c8e-9d0e-1a2b3c4d5e6f",
+        "choices": '{"analytics":true,"marketing":false}',
+        "action": "custom",
+        "policy_version": "v1 «2026»",
+        "banner_revision": 3,
+        "language": "fr-FR",
+        "page_url": "https://www.shop.test/é/42",
+        "user_agent": "wrk",
+        "gpc": False,
+        "ip": None,
+        "client_ts": None,
+        "source": "browser",
+        "hash_version": 2,
+        **overrides,
+    }
+    template = chain.hash_template(fields, "site_Key-1")
+    prev, at, seq = "ab" * 32, "2026-12-01T10:00:01.123456Z", 12345678901
+    expected = record_hash(dict(fields, prev_hash=prev, recorded_at=at, seq=seq), "site_Key-1", 1)
+    assert chain.chained_hash(template, prev, at, seq) == expected
+
+
+@pytest.mark.parametrize(("ids", "keys"), [(1, 1), (3, 4)])
+def test_sqlite_reads_a_batchs_stored_records_through_indexes(
+    tmp_path: Path, ids: int, keys: int
+) -> None:
+    """The read under the chain's lock searches the consent and key indexes; a search by site
+    alone would scan every record of the site on every append."""
+    import sqlite3
+
+    from tests.consent_api.conftest import make_app
+
+    make_app(f"sqlite:///{tmp_path / 'c.db'}")
+    sql = chain._sql(ids, keys)["stored"]
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", [1] * (ids + keys + 2))]
+    searches = [step for step in plan if "consent_records" in step]
+    assert len(searches) == 2, plan
+    assert all("consent_id=?" in s or "idempotency_key=?" in s for s in searches), plan

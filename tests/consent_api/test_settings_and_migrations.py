@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect
 
 from consent_api import ConfigError, create_app
 from consent_api.models import Base
-from database import current_revisions
+from database import current_revisions, head_revisions
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 def test_migrations_match_the_models(database_url: str) -> None:
     app = create_app({"DATABASE_URL": database_url})
     engine = app.extensions["consent_api"].engine
-    assert "0002" in current_revisions(engine)
+    assert current_revisions(engine) == head_revisions()
     ours = set(Base.metadata.tables)  # other packages' branches have their own tables
 
     def include_name(name: str | None, type_: str, _parent: object) -> bool:

@@ -88,3 +88,19 @@ def test_descriptions_may_hold_line_breaks(api: Api) -> None:
     added = api.admin("POST", "/sites", key=api.global_key, json=body)
     assert added.status_code == 201, added.get_json()
     assert added.get_json()["categories"][0]["description"] == {"en": "a\nb"}
+
+
+def test_character_classes_are_the_unicode_categories_they_stand_for() -> None:
+    """Validation finds control characters and spaces with regular expressions (one scan in C
+    instead of a Python call per character): the same characters as ``unicodedata``'s Cc (and
+    Cs for headers) and ``str.isspace``, over every code point."""
+    import unicodedata
+
+    from consent_api.validation import CONTROL, CONTROL_OR_SURROGATE, SPACE
+
+    for code_point in range(0x110000):
+        c = chr(code_point)
+        category = unicodedata.category(c)
+        assert bool(CONTROL.match(c)) == (category == "Cc"), hex(code_point)
+        assert bool(CONTROL_OR_SURROGATE.match(c)) == (category in {"Cc", "Cs"}), hex(code_point)
+        assert bool(SPACE.match(c)) == c.isspace(), hex(code_point)

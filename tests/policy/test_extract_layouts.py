@@ -272,3 +272,40 @@ def test_anonymous_in_a_cookie_name_is_not_an_anonymisation_claim() -> None:
         "| st_anonymous_id | Analytics | 1 year | usage statistics |\n"
     )
     assert p.audience_anonymised is None
+
+
+def test_an_art_column_gives_the_category_and_security_is_technical() -> None:
+    p = extract(
+        "| Cookie | Zweck | Speicherdauer | Art |\n| --- | --- | --- | --- |\n"
+        "| ab_f | Kursfilter | 1 Jahr | Funktional |\n| ab_m | Werbung | 3 Monate | Marketing |\n"
+        "| ab_s | Sécurité de l'espace membres | Session | |\n"
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [
+        ("ab_f", Category.TECHNICAL),
+        ("ab_m", Category.TRACKING),
+        ("ab_s", Category.TECHNICAL),
+    ]
+
+
+def test_a_onetrust_cookie_list_copied_as_tab_separated_text() -> None:
+    p = extract(
+        "Performance Cookies\nThese cookies allow us to count visits.\n"
+        "Cookie Subgroup\tCookies\tCookies used\tLifetime\n"
+        "example.co.uk\tst_a, st_b\tFirst Party\t730 Days, 1 Days\n"
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("st_a", 730.0, Category.ANALYTICS),
+        ("st_b", 1.0, Category.ANALYTICS),
+    ]
+    assert p.transfers == []  # "example.co.uk" is a domain, not the United Kingdom
+
+
+def test_a_service_sheet_with_tab_separated_labels_under_a_category_title() -> None:
+    p = extract(
+        "Statistiques\n\nCompteur\nUtilisation\nNous comptons les visites.\nCookies\n"
+        "Nom\tst_v\nExpiration\t2 ans\nFonction\tCompter les pages vues\n"
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("st_v", 730.0, Category.ANALYTICS)
+    ]
+    assert not p.retention

@@ -538,3 +538,53 @@ def test_a_company_with_its_seat_in_a_country_and_the_safeguard_after() -> None:
     )
     assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
     assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_the_next_sentence_giving_all_of_them_a_kind() -> None:
+    p = extract(
+        "La cookie st_a tiene una duración de 2 años y la cookie st_b de 24 horas. "
+        "Todas ellas son cookies de análisis."
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("st_a", 730.0, Category.ANALYTICS),
+        ("st_b", 1.0, Category.ANALYTICS),
+    ]
+
+
+def test_analytics_assimilated_to_technical_cookies_are_exempt_not_technical() -> None:
+    p = extract(
+        "Per le statistiche il sito usa un servizio con IP anonimizzato. I cookie st_a (13 mesi) "
+        "e st_b (30 minuti) sono quindi assimilati ai cookie tecnici e non richiedono il consenso."
+    )
+    assert {c.category for c in p.cookies} == {None}
+    assert p.consent_exemption is not None and p.consent_exemption.value is True
+
+
+def test_vendors_named_in_passing_a_map_a_booking_platform_and_our_provider() -> None:
+    p = extract(
+        "Our contact page embeds a Google Map and bookings go through OpenTable. "
+        "Nuestro proveedor de alojamiento, Servidora Sur, tiene sus servidores en España. "
+        "Booking requests include your name and phone number."
+    )
+    assert {"Google Maps", "OpenTable", "Servidora Sur"} <= {v.name for v in p.vendors}
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_legal_abbreviations_do_not_end_sentences() -> None:
+    p = extract(
+        "Die Verarbeitung erfolgt gem. Art. 6 Abs. 1 lit. b DSGVO. Die Statistik-Cookies "
+        "(st_a, st_b) werden nach 2 Jahren bzw. 24 Stunden gelöscht. Die Akten bewahren wir "
+        "zehn Jahre auf."
+    )
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_a", 730.0), ("st_b", 1.0)]
+    assert [r.days for r in p.retention] == [3650.0]
+
+
+def test_no_transfers_except_one_is_a_transfer() -> None:
+    p = extract(
+        "Non vengono trasferiti dati verso paesi terzi, ad eccezione di un fornitore che può "
+        "trasferire i dati negli Stati Uniti sulla base delle clausole contrattuali standard. "
+        "I dati personali forniti per le prenotazioni sono conservati per 24 mesi."
+    )
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True

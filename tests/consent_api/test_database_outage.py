@@ -1,0 +1,74 @@
+"""A database that goes away: every request answers 503 ``database_unavailable`` with
+``Retry-After`` (never 500, nothing half-stored), and the API recovers by itself when the
+database is back. Played on a real PostgreSQL server: the test's own database refuses new
+connections and its open ones are terminated, as in a restart or failover."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.consent_api.conftest import Api, assert_error, make_app, register
+from tests.scratch_db import scratch_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def outage_url(postgres_url: str) -> Iterator[str]:
+    with scratch_database(postgres_url, "cookie_audit_outage") as url:
+        yield url
+
+
+def _set_reachable(server_url: str, database: str, reachable: bool) -> None:
+    admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {str(reachable).lower()}')
+        )
+        if not reachable:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :d AND pid <> pg_backend_pid()"
+                ),
+                {"d": database},
+            )
+    admin.dispose()
+
+
+def test_a_database_that_goes_away_is_503_and_the_api_recovers(
+    postgres_url: str, outage_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(outage_url)
+    site_key, site_admin_key, global_key = register(app)
+    api = Api(app, app.test_client(), site_key, site_admin_key, global_key)
+    try:
+        assert api.post(api.body()).status_code == 201  # the hot path's connection is open
+        database = make_url(outage_url).database
+        assert database
+
+        _set_reachable(postgres_url, database, reachable=False)
+        with caplog.at_level(logging.WARNING, logger="consent_api"):
+            for _ in range(3):  # the open connection dies, then new ones are refused
+                response = api.post(api.body())
+                error = assert_error(response, 503, "database_unavailable")
+                assert response.headers["Retry-After"] == "5"
+                assert "Retry" in error["message"]
+            health = app.test_client().get("/healthz")
+            assert_error(health, 503, "database_unavailable")
+        assert any("database unavailable" in r.getMessage() for r in caplog.records)
+        assert not any(r.levelno >= logging.ERROR for r in caplog.records)
+
+        _set_reachable(postgres_url, database, reachable=True)
+        receipt = api.post(api.body())
+        assert receipt.status_code == 201, receipt.get_json()
+        assert receipt.get_json()["seq"] == 2  # nothing was stored during the outage
+        verified = api.admin("GET", f"/sites/{site_key}/verify").get_json()
+        assert verified["ok"] is True
+    finally:
+        app.extensions["consent_api"].close()
