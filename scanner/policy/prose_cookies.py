@@ -352,7 +352,9 @@ _PURPOSE_LABEL = re.compile(
 
 _NAME_LABEL = re.compile(
     r"^(?:name|nom|nombre|nome|cookie|cookie name|nom du cookie|nombre de la cookie|"
-    r"nome del cookie|cookie-name|bezeichnung)$",
+    r"nome del cookie|cookie-name|bezeichnung|"
+    # "Cookies déposés : _ga, _ga_*" (tarteaucitron), "Cookies: uc_settings" (Usercentrics)
+    r"cookies?(?: d[ée]pos[ée]s?| set| used| utilis[ée]s?| gesetzt| installat[ei])?)$",
     re.I,
 )
 

@@ -197,7 +197,7 @@ KIND_WORDS: dict[Category, str] = {
         r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
         r"erforderlich\w*|necesari[oa]s?|indispensables?|tecnich[ei]|essenzial[ei]|"
         r"de preferences?|preference|preferences(?=[\s-]+cookies)|^preferences$|required|needed|"
-        r"obligatoires?|imprescindibles?|"
+        r"obligatoires?|imprescindibles?|requis|requerid[ao]s?|richiest[ie]|"
         # "Traceurs exemptés de consentement": exempt, the technical group
         r"exemptes? de consentement|exempt(?:ed)? from consent|"
         # "cookies that the site needs"
