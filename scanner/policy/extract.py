@@ -148,7 +148,8 @@ _COLLECTS = re.compile(
     r"(?:\w+ ){0,3}(?:collecter|recueillir|traiter)|we (?:may )?(?:\w+ )?(?:collect|process|"
     r"gather|store)|(?:sont|seront|is|are|may be) (?:\w+ )?(?:collectees?|recueillies?|"
     r"stockees?|conservees?|traitees?|collected|processed|stored)|stockent|conservent|"
-    r"collectees|erhobenen|erhoben|erfasst|wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
+    r"collectees|erhobenen|erhoben|erfasst|(?:is|are) kept|"
+    r"wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
     r"(?:erheben|verarbeiten|speichern) wir|"
     # the site as the subject: "l'association collecte", "the charity processes", "el
     # Ayuntamiento trata sus datos"

@@ -438,7 +438,8 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
     "Duration: 1 year", "Purpose: ...") that describe it, or with its fields on the same line
     ("nome: _fbp; finalità: pubblicità; durata: 3 mesi")."""
     out: list[DeclaredCookie] = []
-    stripped, written = _labels_joined([line.strip() for line in lines])
+    # (markdown bold labels: "**Cookie:** `_ga`")
+    stripped, written = _labels_joined([line.strip().replace("**", "") for line in lines])
     for i, line in enumerate(stripped):
         start = _block_name(line)
         if start is None:
@@ -699,7 +700,7 @@ def _paired_lifetimes(
 
 _SESSION_COOKIE_BEFORE = re.compile(
     r"(?:session[- ]?cookie|cookie de session|cookie de sesi[oó]n|cookie di sessione|"
-    r"sitzungs-?cookie)\s*[,:(]?\s*[`'\"«“‘]?$",
+    r"sitzungs-?cookie)\s*[,:(]?\s*[`'\"«“‘„]?$",
     re.I,
 )
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)

@@ -324,3 +324,16 @@ def test_consent_platform_service_sheets_with_a_cookies_line_and_a_duration_line
         ("ad_c", 91.32, Category.TRACKING),
     ]
     assert not p.retention
+
+
+def test_markdown_bold_labels_in_cookie_blocks() -> None:
+    p = extract(
+        "### Analytics\n\n**Cookie:** `st_a`\n**Provider:** Counter\n**Expires:** 2 years\n\n"
+        "**Cookie:** `st_b`\n**Expires:** at the end of the session\n",
+        "text/markdown",
+    )
+    assert [(c.name, c.lifetime_days, c.session) for c in p.cookies] == [
+        ("st_a", 730.0, False),
+        ("st_b", None, True),
+    ]
+    assert not p.retention

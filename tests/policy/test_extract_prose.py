@@ -600,3 +600,21 @@ def test_plausible_is_a_vendor_only_beside_statistics() -> None:
 def test_the_company_trata_los_datos_of_its_customers() -> None:
     p = extract("Facturín trata los datos de facturación de sus clientes para prestar el servicio.")
     assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_a_session_cookie_named_in_german_quotation_marks() -> None:
+    p = extract("Für die Anmeldung ist das Sitzungscookie „ab_login“ erforderlich.")
+    assert [(c.name, c.session) for c in p.cookies] == [("ab_login", True)]
+
+
+def test_booking_data_that_is_kept_is_collected() -> None:
+    p = extract("Booking data (name, email, phone) is kept for three years.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_a_short_cookie_list_with_a_line_of_prose_has_its_language() -> None:
+    p = extract(
+        "• ab_s – durata: sessione – finalità: tecnica\n"
+        "I dati di Google possono essere trasferiti. Conserviamo i dati per 10 anni.\n"
+    )
+    assert p.language == "it"
