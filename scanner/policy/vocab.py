@@ -205,7 +205,8 @@ KIND_WORDS: dict[Category, str] = {
         # security cookies are exempt: "Sécurité de l'espace élèves", "for security"
         r"de securite|securite|security|sicherheit\w*|seguridad|sicurezza|"
         # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
-        r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione"
+        r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione|"
+        r"de personnalisation"
     ),
     Category.SESSION: (
         r"de session|session|sitzungs|sitzungs-?cookies?|de sesion|sesion|di sessione|sessione"
@@ -213,7 +214,8 @@ KIND_WORDS: dict[Category, str] = {
     Category.TRACKING: (
         r"de tracage|tracage|de suivi|tracking|de ciblage|ciblage|targeting|"
         r"publicitaires?|de publicite|advertising|advertisement|ads|"
-        r"marketing|de reseaux sociaux|social media|sociaux|social(?: plugins?)?|plugin social\w*|"
+        r"marketing\w*|de reseaux sociaux|social media|sociaux|social(?: plugins?)?|"
+        r"plugin social\w*|"
         r"soziale\w*(?: medien)?|"
         r"redes sociales|sociales|comportementa\w*|"
         r"behaviou?ral|de profilage|profilazione|di profilazione|werbe\w*|"

@@ -618,3 +618,96 @@ def test_a_short_cookie_list_with_a_line_of_prose_has_its_language() -> None:
         "I dati di Google possono essere trasferiti. Conserviamo i dati per 10 anni.\n"
     )
     assert p.language == "it"
+
+
+# --- stage 4, phrasings probed one sentence at a time ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "safeguards"),
+    [
+        ("Your data may be transferred to the US by our e-mail provider.", ["US"], []),
+        (
+            "Our providers are located in the U.S. and process data under the EU-US DPF.",
+            ["US"],
+            ["dpf"],
+        ),
+        ("Data may be accessed from India by our support team.", ["IN"], []),
+        ("We use standard data protection clauses when data leaves the EEA.", [], ["scc"]),
+    ],
+)
+def test_transfers_written_many_ways(
+    text: str, countries: list[str], safeguards: list[str]
+) -> None:
+    (t,) = extract(text).transfers
+    assert (t.countries, t.safeguards) == (countries, safeguards)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vos données ne quittent jamais l'Union européenne.",
+        "Ihre Daten verlassen die EU nicht.",
+        "Tus datos no salen del Espacio Económico Europeo.",
+        "I tuoi dati non lasciano mai l'Unione europea.",
+    ],
+)
+def test_data_that_never_leaves_the_eu_is_no_transfer(text: str) -> None:
+    assert [t.kind for t in extract(text).transfers] == [TransferKind.NONE]
+
+
+def test_data_that_stays_in_the_eu_is_stored_there() -> None:
+    p = extract("Your data stays in the EU.")
+    assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Este sitio web no recoge datos personales.", False),
+        ("Questo sito non raccoglie dati personali.", False),
+        ("When you create an account, you give us your name and email address.", True),
+        ("Per la newsletter ci serve solo il tuo indirizzo email.", True),
+        ("Zur Anmeldung benötigen wir Ihre E-Mail-Adresse.", True),
+        ("Pour vous inscrire, vous devez renseigner votre nom.", True),
+    ],
+)
+def test_personal_data_statements(text: str, value: bool) -> None:
+    flag = extract(text).collects_personal_data
+    assert flag is not None and flag.value is value
+
+
+def test_a_data_clause_after_and_in_a_sentence_naming_a_cookie_is_retention() -> None:
+    p = extract(
+        "The st_x cookie expires after 2 years and the data collected is kept for 14 months. "
+        "Los datos se suprimirán transcurridos 2 años."
+    )
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_x", 730.0)]
+    assert sorted(r.days for r in p.retention) == [426.16, 730.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Some cookies are set by third parties for marketing purposes.", Category.TRACKING),
+        ("Wir setzen Cookies zu Analysezwecken ein.", Category.ANALYTICS),
+        ("Utilizamos cookies de terceros con fines analíticos.", Category.ANALYTICS),
+        ("Utilizziamo cookie per finalità statistiche.", Category.ANALYTICS),
+        ("We use cookies that are essential for the site to work.", Category.TECHNICAL),
+        ("Nous utilisons des cookies de statistiques.", Category.ANALYTICS),
+    ],
+)
+def test_a_cookie_word_and_the_purpose_after_it(text: str, category: Category) -> None:
+    assert {c.category for c in extract(text).categories} == {category}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Third-party cookies are often used for marketing by other websites.",
+        "Non utilizziamo cookie per finalità di marketing.",
+        "Wir verwenden keine Cookies zu Marketingzwecken.",
+    ],
+)
+def test_general_statements_and_negations_declare_no_category(text: str) -> None:
+    assert extract(text).categories == []
