@@ -359,9 +359,9 @@ _NAME_LABEL = re.compile(
 )
 
 
-#: fields end with ";" or with a full stop before the next "Label:" ("Cookie: x. Duración:
-#: sesión. Finalidad: técnica.")
-_FIELD_SPLIT = re.compile(r";|\.\s+(?=[A-ZÀ-Þ][\w ]{1,30}:)")
+#: fields end with ";", " | " or with a full stop before the next "Label:" ("Cookie: x.
+#: Duración: sesión. Finalidad: técnica.", "Cookie name: _ga | Expiry: 2 years")
+_FIELD_SPLIT = re.compile(r";|\s\|\s|\.\s+(?=[A-ZÀ-Þ][\w ]{1,30}:)")
 
 
 def _fields(line: str) -> list[tuple[str, str]]:

@@ -152,6 +152,24 @@ _OUR_PROVIDER = re.compile(
 )
 
 
+#: a named service used for something: "We use Cleverreach for our newsletter", "Utilizamos
+#: Acumbamail para enviar el boletín"
+_USED_FOR = re.compile(
+    r"\b(?:(?:[Ww]e use|[Ww]e rely on|[Nn]ous utilisons|[Uu]tilizamos|[Uu]samos|[Uu]tilizziamo|"
+    r"[Uu]siamo)\s+(?:(?:the |le |el |il )?(?:service|servicio|servizio|outil|tool|platform|"
+    r"plateforme|plataforma|piattaforma)\s+)?|"
+    # German capitalises every noun: only "den Dienst X"
+    r"[Ww]ir (?:nutzen|verwenden) (?:den Dienst|das Tool|die Plattform|den Anbieter)\s+)"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})\s+(?:to|for|pour|afin|für|zur|zum|"
+    r"um|para|per)\b"
+)
+#: "Il sito è ospitato su Netsons", "hosted on Render"
+_HOSTED_ON = re.compile(
+    r"\b(?:hosted on|ospitat[oa] su|h[ée]berg[ée]e? sur|gehostet auf)\s+"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})"
+)
+
+
 def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
     """(name, sentence) for every company a sentence says provides or hosts a service."""
     out: list[tuple[str, Sentence]] = []
@@ -161,10 +179,12 @@ def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
             *_PROVIDED_BY_VERB_LAST.finditer(s.text),
             *_PARTNER_NAMED.finditer(s.text),
             *_OUR_PROVIDER.finditer(s.text),
+            *_USED_FOR.finditer(s.text),
+            *_HOSTED_ON.finditer(s.text),
         ]
         for m in found:
             name = _clean(m.group("name"))
-            if name:
+            if name and not (name.isupper() and len(name) <= 5):  # "We use SSL to ..."
                 out.append((name, s))
     return out
 

@@ -65,6 +65,8 @@ _NUMBER_WORDS = {
     # German, Spanish and Italian counts ("drei Monate", "seis años", "trenta minuti")
     "ein": 1,
     "einen": 1,
+    "einem": 1,
+    "einer": 1,
     "eine": 1,
     "uno": 1,
     "una": 1,

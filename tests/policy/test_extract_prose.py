@@ -711,3 +711,36 @@ def test_a_cookie_word_and_the_purpose_after_it(text: str, category: Category) -
 )
 def test_general_statements_and_negations_declare_no_category(text: str) -> None:
     assert extract(text).categories == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We use Mailbird for our newsletter.", "Mailbird"),
+        ("Utilizamos Correonet para enviar nuestro boletín.", "Correonet"),
+        ("Wir nutzen den Dienst Rundpost für unseren Newsletter.", "Rundpost"),
+        ("Il sito è ospitato su Serverino.", "Serverino"),
+    ],
+)
+def test_a_named_service_used_for_something_is_a_vendor(text: str, name: str) -> None:
+    assert [v.name for v in extract(text).vendors] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We use SSL to protect your data.",
+        "Wir nutzen Daten zur Verbesserung unseres Angebots.",
+        "We use Cookies to improve the site.",
+    ],
+)
+def test_capitalised_words_that_are_not_services(text: str) -> None:
+    assert extract(text).vendors == []
+
+
+def test_german_counts_with_einem_and_fields_separated_by_pipes() -> None:
+    p = extract(
+        "Das Cookie „ab_x“ wird nach einem Tag gelöscht.\n\n"
+        "Cookie name: ab_y | Expiry: 2 years | Purpose: analytics\n"
+    )
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("ab_y", 730.0), ("ab_x", 1.0)]
