@@ -102,6 +102,10 @@ _TYPOLOGY = re.compile(
     r"divided|distinguished)|clasificacion|classification|there are (?:\w+ )?(?:types|kinds)|"
     r"si possono distinguere|existe(?:n)? (?:\w+ )?(?:tipos|clasificacion)"
 )
+_OTHER_SITES = re.compile(
+    r"(?:some|many|other|certain) (?:web)?sites|certains sites|de nombreux sites|"
+    r"(?:einige|viele) (?:websites|webseiten)|(?:algunos|muchos) sitios|(?:alcuni|molti) siti"
+)
 _SITE_USES = re.compile(
     r"nous utilisons|we use|this (?:site|website) uses|ce site (?:utilise|depose)|"
     r"wir (?:verwenden|nutzen|setzen)|utilizamos|usamos|este (?:sitio|portal|web) utiliza|"
@@ -215,7 +219,7 @@ _IP_TRUNCATED = re.compile(
     r"(?:gekurzt|truncated|tronquee|troncat\w*|truncad\w*|masked|maskiert)"
 )
 _ANON = re.compile(
-    r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert|\banonym\b"
+    r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oiae]|anonymisiert|\banonym\b"
 )
 _MEASURE = re.compile(
     r"audience|analytic|statisti|mesure|measur|nombre de visites|number of visits|"
@@ -303,6 +307,15 @@ _DPO = re.compile(
     r"responsable des donnees personnelles"
 )
 _AUTHORITY_DOMAINS = (
+    "dataprotection.ie",
+    "datenschutz-berlin.de",
+    "ldi.nrw.de",
+    "lda.bayern.de",
+    "dsb.gv.at",
+    "apd-gba.be",
+    "autoriteitpersoonsgegevens.nl",
+    "cnpd.pt",
+    "uodo.gov.pl",
     "cnil.fr",
     "privacycommission.be",
     "autoriteprotectiondonnees.be",
@@ -464,6 +477,8 @@ class _Reader:
         for s in self.all:
             if _TYPOLOGY.search(s.norm) and not _SITE_USES.search(s.norm):
                 continue  # "there are five types of cookies: ..." defines, it does not declare
+            if _OTHER_SITES.match(s.norm):
+                continue  # "Some websites use them to track visitors": about others
             for cat, pattern in _KIND_RES.items():
                 if cat in found:
                     continue
@@ -792,7 +807,17 @@ def _negated(norm: str, start: int) -> bool:
     window = norm[max(0, start - 40) : start]
     if _STRONG_NEGATION.search(window):
         return True
+    if _NEGATED_LATER.match(norm, start):
+        return True  # "Marketing-Cookies verwenden wir nicht", "...; we do not."
     return bool(re.search(r"\bn'|\bne\b", window)) and not re.search(r"\bque\b|\bqu'", window)
+
+
+#: a negation at the end of the clause: German puts it last ("verwenden wir nicht"); "Some
+#: websites use cookies for advertising; we do not."
+_NEGATED_LATER = re.compile(
+    r"[^;.]{0,60}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
+    r"[^.]{0,80}[;,] (?:we do not|we don't|but not us|pas nous|wir nicht|nosotros no|noi no)\.?$"
+)
 
 
 def _noun_phrase(text: str, *, skip_demonstrative: bool = False) -> str | None:

@@ -28,6 +28,10 @@ _OUTSIDE_EU = re.compile(
     r"(?:the |l'|die |del |dell'|la |el )?"
     r"(?:eu|eea|ue|eee|ewr|see|union europeenne|european union|european economic area|"
     r"europaische union|union europea|espacio economico europeo|unione europea)\b|"
+    # "No realizamos transferencias internacionales de datos", "Drittlandtransfer"
+    r"(?:transferencias|transferts|trasferimenti|transfers?) internaciona\w*|"
+    r"transferts internationaux|trasferimenti internazionali|international (?:data )?transfers?|"
+    r"internationale\w* (?:daten)?(?:ubermittlung|transfer)\w*|"
     r"terceros paises|(?:al di )?fuori (?:dall'|dell'|dello |della |dallo |dalla )?(?:ue|"
     r"unione europea|see|"
     r"spazio economico europeo)|paesi terzi|non-eu|non eu\b"
@@ -119,7 +123,7 @@ _EU_COUNTRY = (
 )
 _IN_EU = re.compile(
     r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
-    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati|servers?|serveurs?|servern?|"
+    r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitati|servers?|serveurs?|servern?|"
     r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"

@@ -32,7 +32,7 @@ from scanner.policy.vocab import category_from_label
 _RECIPIENTS = re.compile(
     r"prestataires?|sous-traitants?|sub-?processors?|\bprocessors|service providers|"
     r"auftragsverarbeiter|dienstleister|encargados? del tratamiento|proveedores|"
-    r"responsabili (?:esterni )?del trattamento|fornitori|who processes|qui traite|"
+    r"responsabili (?:esterni )?del trattamento|fornitori|who processes|who receives|qui traite|"
     r"wer verarbeitet"
 )
 #: the first header cell of a table of processors
@@ -148,7 +148,7 @@ _PARTNER_NAMED = re.compile(
 _OUR_PROVIDER = re.compile(
     r"\b(?:[Oo]ur|[Nn]otre|[Nn]uestro|[Uu]nser|[Ii]l nostro)\s+(?:\w+\s+){0,2}?(?:partner|provider|"
     r"host|prestataire|h[ée]bergeur|proveedor|Anbieter|Hoster|Dienstleister|fornitore)"
-    r"(?:\s+(?:de|di|d'|for)\s*\w+)?,\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2}),"
+    r"(?:\s+(?:de|di|d'|for)(?:\s*\w+){1,2})?,\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2}),"
 )
 
 

@@ -607,6 +607,8 @@ VENDORS: tuple[Vendor, ...] = (
     _v("Vonage", "Vonage", "US", ("vonage.com", "nexmo.com"), False, r"vonage|nexmo", "other"),
     _v("Stripe", "Stripe", "US", ("stripe.com", "stripe.network"), False, r"\bstripe\b", "payment"),
     _v("PayPal", "PayPal", "US", ("paypal.com", "paypalobjects.com"), False, r"paypal", "payment"),
+    _v("Klarna", "Klarna", "SE", ("klarna.com",), False, r"klarna", "payment"),
+    _v("Booking.com", "Booking.com", "NL", ("booking.com",), False, r"booking\.com", "other"),
     _v("Adyen", "Adyen", "NL", ("adyen.com",), False, r"adyen", "payment"),
     _v("Mollie", "Mollie", "NL", ("mollie.com",), False, r"\bmollie\b", "payment", True),
     # --- CDNs, firewalls, captchas, fonts, consent platforms ---------------------------------

@@ -744,3 +744,29 @@ def test_german_counts_with_einem_and_fields_separated_by_pipes() -> None:
         "Cookie name: ab_y | Expiry: 2 years | Purpose: analytics\n"
     )
     assert [(c.name, c.lifetime_days) for c in p.cookies] == [("ab_y", 730.0), ("ab_x", 1.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marketing-Cookies verwenden wir nicht.",
+        "Some websites use cookies to track visitors for advertising; we do not.",
+    ],
+)
+def test_a_negation_at_the_end_of_the_clause_declares_nothing(text: str) -> None:
+    assert extract(text).categories == []
+
+
+def test_whole_policy_readings_recipients_authorities_and_international_transfers() -> None:
+    p = extract(
+        "## Who receives it\n- Parcelway (deliveries)\n\n"
+        "You can complain to the Data Protection Commission (info@dataprotection.ie).\n\n"
+        "A nuestro proveedor de software contable, Cuentas Nube S.L., que aloja los datos en "
+        "España. No realizamos transferencias internacionales de datos.\n\n"
+        "Con il tuo consenso usiamo un servizio per statistiche anonime.\n"
+    )
+    assert {"Parcelway", "Cuentas Nube"} <= {v.name for v in p.vendors}
+    assert [(c.email, c.role) for c in p.contacts] == [("info@dataprotection.ie", "authority")]
+    assert [t.kind for t in p.transfers] == [TransferKind.NONE]
+    assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+    assert p.audience_anonymised is not None and p.audience_anonymised.value is True
