@@ -58,10 +58,20 @@ _COOKIE_CONTEXT = re.compile(
 
 #: adjectives (and noun complements) naming a cookie kind, per category
 _KIND_WORDS = KIND_WORDS
+#: what links a cookie word to the purpose after it: "cookies for marketing purposes",
+#: "cookies zu Analysezwecken", "cookies con fines analíticos", "cookie per finalità statistiche",
+#: "cookies that are essential" (a few words may come between: "set by third parties")
+_PURPOSE_LINK = (
+    r"(?:\s+(?!(?:can|could|peuvent|peut|konnen|kann|pueden|puede|possono|puo|often|generally|"
+    r"typically|usually|commonly|souvent|generalement|oft|haufig|suelen|spesso)\b)[\w'-]+){0,5}?"
+    r"\s+(?:for|pour|a des fins|aux fins|zu|fur|con fines?|con finalidad(?:es)?|para|"
+    r"per finalita|per|a fini|that are|which are|qui sont|die)\s+(?:[\w'-]+\s+){0,2}?"
+)
 _KIND_RES: dict[Category, re.Pattern[str]] = {
     cat: re.compile(
-        rf"\b{COOKIE_WORD}\s+(?:dits?\s+|de type\s+|type\s+)?(?:{words})\b"
+        rf"\b{COOKIE_WORD}\s+(?:dits?\s+|de type\s+|type\s+|de\s+|di\s+)?(?:{words})\b"
         rf"|\b(?:{words})[\s-]+{COOKIE_WORD}"
+        rf"|\b{COOKIE_WORD}{_PURPOSE_LINK}(?:{words})\b"
     )
     for cat, words in _KIND_WORDS.items()
 }
@@ -91,6 +101,10 @@ _TYPOLOGY = re.compile(
     r"tipologie di cookie|se pueden distinguir|on (?:peut )?distingue|can be (?:classified|"
     r"divided|distinguished)|clasificacion|classification|there are (?:\w+ )?(?:types|kinds)|"
     r"si possono distinguere|existe(?:n)? (?:\w+ )?(?:tipos|clasificacion)"
+)
+_OTHER_SITES = re.compile(
+    r"(?:some|many|other|certain) (?:web)?sites|certains sites|de nombreux sites|"
+    r"(?:einige|viele) (?:websites|webseiten)|(?:algunos|muchos) sitios|(?:alcuni|molti) siti"
 )
 _SITE_USES = re.compile(
     r"nous utilisons|we use|this (?:site|website) uses|ce site (?:utilise|depose)|"
@@ -132,7 +146,7 @@ _NO_PERSONAL = re.compile(
     r"|\bno (?:" + _PERSONAL + r") (?:is|are|will be) (?:\w+ )?(?:collected|stored|processed)"
     r"|keine (?:" + _PERSONAL + r")"
     r"|(?:no|non) (?:\w+ ){0,2}(?:recoge|recopila|trata|raccoglie|tratta)\w* "
-    r"(?:ningun\w*|alcun\w*) (?:" + _PERSONAL + r"|dato personale|dato personal)"
+    r"(?:ningun\w* |alcun\w* )?(?:" + _PERSONAL + r"|dato personale|dato personal)"
 )
 #: "... aucune donnée personnelle sur ce site": about the whole site, whatever follows
 _SITE_WIDE = re.compile(
@@ -148,13 +162,14 @@ _COLLECTS = re.compile(
     r"(?:\w+ ){0,3}(?:collecter|recueillir|traiter)|we (?:may )?(?:\w+ )?(?:collect|process|"
     r"gather|store)|(?:sont|seront|is|are|may be) (?:\w+ )?(?:collectees?|recueillies?|"
     r"stockees?|conservees?|traitees?|collected|processed|stored)|stockent|conservent|"
-    r"collectees|erhobenen|erhoben|erfasst|wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
+    r"collectees|erhobenen|erhoben|erfasst|(?:is|are) kept|"
+    r"wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
     r"(?:erheben|verarbeiten|speichern) wir|"
     # the site as the subject: "l'association collecte", "the charity processes", "el
     # Ayuntamiento trata sus datos"
     r"(?:collecte|recueille|collects|processes|gathers|verarbeitet|erhebt|recoge|recopila|"
-    r"raccoglie|tratta) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die|i|los|las|"
-    r"des)|"
+    r"raccoglie|tratta|trata) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die|i|"
+    r"los|las|des)|"
     # what a form or request holds: "Booking requests include your name"
     r"(?:include|includes|contain|contains|comprend|comprennent|contient|enthalt|enthalten|"
     r"incluye|incluyen|contiene|contengono) (?:your|vos|votre|ihre|ihren|tu|tus|su|sus|"
@@ -169,6 +184,10 @@ _COLLECTS = re.compile(
     r"we (?:will )?(?:ask|request) (?:you )?(?:for|to provide)|nous vous demandons|"
     r"(?:te|le|les) pedimos|ti chiediamo|bitten wir (?:sie )?um|recogemos|recabamos|"
     r"solicitamos|nos (?:facilitas|facilita|proporcionas|proporciona|das|da)|you provide|"
+    # what the site needs from the visitor: "we need your e-mail", "ci serve il tuo indirizzo"
+    r"you give us|vous nous donnez|sie geben uns|ci dai|we need|necesitamos|ci serve|"
+    r"abbiamo bisogno|benotigen wir|brauchen wir|nous avons besoin|vous devez (?:renseigner|"
+    r"fournir|indiquer)|you (?:must|need to) (?:provide|enter)|"
     r"vous nous (?:fournissez|communiquez|transmettez)|ci (?:fornisci|comunichi)|"
     # the label of a processing record: "Dati Personali trattati: ..."
     r"dati personali trattati|personal data processed|donnees personnelles traitees|"
@@ -200,7 +219,7 @@ _IP_TRUNCATED = re.compile(
     r"(?:gekurzt|truncated|tronquee|troncat\w*|truncad\w*|masked|maskiert)"
 )
 _ANON = re.compile(
-    r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oi]|anonymisiert|\banonym\b"
+    r"anonymi[sz]\w*|anonymes?|anonymous|anonimi[sz]\w*|anonim[oiae]|anonymisiert|\banonym\b"
 )
 _MEASURE = re.compile(
     r"audience|analytic|statisti|mesure|measur|nombre de visites|number of visits|"
@@ -226,7 +245,7 @@ _RETENTION_WORD = re.compile(
     r"conserv\w*|retention|retain\w*|\bkept\b|\bkeep\w*|stored for|store\w* for|archiv\w*|"
     r"sauvegard\w*|backups?|supprim\w*|effac\w*|deleted|erased|purg\w*|duree|duration|"
     r"expir\w*|\bgarde\w*|aufbewahr\w*|\bbewahr\w*|speicher\w*|gespeichert|geloscht|loschung|losche\w*|"
-    r"elimin\w*|borra\w*|cancellat\w*|guardamos|guardaremos|se guardan|"
+    r"elimin\w*|borra\w*|cancellat\w*|suprim\w*|guardamos|guardaremos|se guardan|"
     r"plazo|conservad\w*|conservati|conservazione|lifetime|validite|validity|"
     r"ne (?:sont|seront) (?:\w+ )?(?:gardees|stockees)|pendant|for a period"
 )
@@ -240,6 +259,14 @@ _DATA_NOUN = re.compile(
     r"candidatures|cv|daten|datos|dati|profils?|comptes?|accounts?|invoices|orders|"
     r"candidats?|prospects?|clients?|commandes|contrats|photographies?|adresses? ip|"
     r"ip address\w*)\b"
+)
+#: where a sentence naming a cookie goes on about data: "; les données ...", "and the data
+#: collected is kept ...", "und die Daten ..."
+_CLAUSE_SPLIT = re.compile(
+    r";|,?\s+(?:and|et|und|y|e|while|whereas|mais|but|aber|pero|ma)\s+(?=(?:the |les |die |los |"
+    r"las |i |gli |le |la |el )?(?:\w+ )?(?:data|donn[ée]es|[Dd]aten|datos|dati|informations?|"
+    r"logs?)\b)",
+    re.I,
 )
 #: a clause about data rather than about a cookie
 _DATA_CLAUSE = re.compile(r"\b(?:donnees|data|daten|datos|dati|informations?|logs?)\b")
@@ -280,6 +307,15 @@ _DPO = re.compile(
     r"responsable des donnees personnelles"
 )
 _AUTHORITY_DOMAINS = (
+    "dataprotection.ie",
+    "datenschutz-berlin.de",
+    "ldi.nrw.de",
+    "lda.bayern.de",
+    "dsb.gv.at",
+    "apd-gba.be",
+    "autoriteitpersoonsgegevens.nl",
+    "cnpd.pt",
+    "uodo.gov.pl",
     "cnil.fr",
     "privacycommission.be",
     "autoriteprotectiondonnees.be",
@@ -441,6 +477,8 @@ class _Reader:
         for s in self.all:
             if _TYPOLOGY.search(s.norm) and not _SITE_USES.search(s.norm):
                 continue  # "there are five types of cookies: ..." defines, it does not declare
+            if _OTHER_SITES.match(s.norm):
+                continue  # "Some websites use them to track visitors": about others
             for cat, pattern in _KIND_RES.items():
                 if cat in found:
                     continue
@@ -649,7 +687,7 @@ class _Reader:
                 continue
             # "_ga ... 13 mois ; les données collectées sont conservées 14 mois": a clause of
             # its own about data, in a sentence naming cookies, is still a retention period
-            for clause in s.text.split(";") if named else [s.text]:
+            for clause in _CLAUSE_SPLIT.split(s.text) if named else [s.text]:
                 norm = normalise(clause)
                 if named and (names.search(clause.lower()) or not _DATA_CLAUSE.search(norm)):
                     continue
@@ -754,7 +792,7 @@ class _Reader:
 
 _STRONG_NEGATION = re.compile(
     r"\b(?:aucun\w*|pas de|pas d'|jamais|ni|no|not|never|neither|nor|don't|doesn't|kein\w*|"
-    r"nessun\w*|ningun\w*|nunca)\b"
+    r"nessun\w*|ningun\w*|nunca|non)\b"
 )
 
 
@@ -769,7 +807,17 @@ def _negated(norm: str, start: int) -> bool:
     window = norm[max(0, start - 40) : start]
     if _STRONG_NEGATION.search(window):
         return True
+    if _NEGATED_LATER.match(norm, start):
+        return True  # "Marketing-Cookies verwenden wir nicht", "...; we do not."
     return bool(re.search(r"\bn'|\bne\b", window)) and not re.search(r"\bque\b|\bqu'", window)
+
+
+#: a negation at the end of the clause: German puts it last ("verwenden wir nicht"); "Some
+#: websites use cookies for advertising; we do not."
+_NEGATED_LATER = re.compile(
+    r"[^;.]{0,60}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
+    r"[^.]{0,80}[;,] (?:we do not|we don't|but not us|pas nous|wir nicht|nosotros no|noi no)\.?$"
+)
 
 
 def _noun_phrase(text: str, *, skip_demonstrative: bool = False) -> str | None:

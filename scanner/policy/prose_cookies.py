@@ -352,14 +352,16 @@ _PURPOSE_LABEL = re.compile(
 
 _NAME_LABEL = re.compile(
     r"^(?:name|nom|nombre|nome|cookie|cookie name|nom du cookie|nombre de la cookie|"
-    r"nome del cookie|cookie-name|bezeichnung)$",
+    r"nome del cookie|cookie-name|bezeichnung|"
+    # "Cookies déposés : _ga, _ga_*" (tarteaucitron), "Cookies: uc_settings" (Usercentrics)
+    r"cookies?(?: d[ée]pos[ée]s?| set| used| utilis[ée]s?| gesetzt| installat[ei])?)$",
     re.I,
 )
 
 
-#: fields end with ";" or with a full stop before the next "Label:" ("Cookie: x. Duración:
-#: sesión. Finalidad: técnica.")
-_FIELD_SPLIT = re.compile(r";|\.\s+(?=[A-ZÀ-Þ][\w ]{1,30}:)")
+#: fields end with ";", " | " or with a full stop before the next "Label:" ("Cookie: x.
+#: Duración: sesión. Finalidad: técnica.", "Cookie name: _ga | Expiry: 2 years")
+_FIELD_SPLIT = re.compile(r";|\s\|\s|\.\s+(?=[A-ZÀ-Þ][\w ]{1,30}:)")
 
 
 def _fields(line: str) -> list[tuple[str, str]]:
@@ -436,7 +438,8 @@ def _blocks(lines: list[str], source: str | None) -> list[DeclaredCookie]:
     "Duration: 1 year", "Purpose: ...") that describe it, or with its fields on the same line
     ("nome: _fbp; finalità: pubblicità; durata: 3 mesi")."""
     out: list[DeclaredCookie] = []
-    stripped, written = _labels_joined([line.strip() for line in lines])
+    # (markdown bold labels: "**Cookie:** `_ga`")
+    stripped, written = _labels_joined([line.strip().replace("**", "") for line in lines])
     for i, line in enumerate(stripped):
         start = _block_name(line)
         if start is None:
@@ -697,7 +700,7 @@ def _paired_lifetimes(
 
 _SESSION_COOKIE_BEFORE = re.compile(
     r"(?:session[- ]?cookie|cookie de session|cookie de sesi[oó]n|cookie di sessione|"
-    r"sitzungs-?cookie)\s*[,:(]?\s*[`'\"«“‘]?$",
+    r"sitzungs-?cookie)\s*[,:(]?\s*[`'\"«“‘„]?$",
     re.I,
 )
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)

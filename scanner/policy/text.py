@@ -301,7 +301,11 @@ def detect_language(norm_text: str) -> str | None:
     if not words:
         return None
     scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
-    lang, best = max(scores.items(), key=lambda kv: kv[1])
-    if best < 5 or best / len(words) < 0.05:
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (lang, best), runner_up = ranked[0], ranked[1][1]
+    # a short page (a cookie list with a line of prose) needs fewer stop words when no other
+    # language comes close
+    enough = best >= 5 or (best >= 3 and best >= 2 * runner_up)
+    if not enough or best / len(words) < 0.05:
         return None
     return lang

@@ -23,6 +23,15 @@ _OUTSIDE_EU = re.compile(
     r"pays tiers|third countr|drittla\w*|ausserhalb (?:der |des )?(?:eu|europaischen union|"
     r"ewr|europaischen wirtschaftsraum\w*)|"
     r"fuera (?:de la |del |de )?(?:ue|union europea|eee|espacio economico europeo)|"
+    # "when data leaves the EEA", "ne quittent jamais l'UE", "verlassen die EU nicht"
+    r"(?:leaves?|leaving|quitt\w*|verlass\w*|salen?|lascia\w*) (?:jamais |mai |never )?"
+    r"(?:the |l'|die |del |dell'|la |el )?"
+    r"(?:eu|eea|ue|eee|ewr|see|union europeenne|european union|european economic area|"
+    r"europaische union|union europea|espacio economico europeo|unione europea)\b|"
+    # "No realizamos transferencias internacionales de datos", "Drittlandtransfer"
+    r"(?:transferencias|transferts|trasferimenti|transfers?) internaciona\w*|"
+    r"transferts internationaux|trasferimenti internazionali|international (?:data )?transfers?|"
+    r"internationale\w* (?:daten)?(?:ubermittlung|transfer)\w*|"
     r"terceros paises|(?:al di )?fuori (?:dall'|dell'|dello |della |dallo |dalla )?(?:ue|"
     r"unione europea|see|"
     r"spazio economico europeo)|paesi terzi|non-eu|non eu\b"
@@ -32,7 +41,8 @@ _TRANSFER = re.compile(
     r"aloj\w*|ubicad\w*|ospitat\w*|"
     r"\btrat(?:ar|a|an|ados?|adas?)\b|\btrait(?:er|e|ent|ees?)\b|weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
     r"condivid\w*|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
-    r"\bsent\b|envoy\w*|stock\w*|stored|\bstores\b|heberg\w*|hosted|serveurs?|servers?|"
+    r"\bsent\b|envoy\w*|\bleaves?\b|\bleaving\b|\bquitt\w*|\bverlass\w*|\bsalen?\b|\blascia\w*|"
+    r"accessed from|stock\w*|stored|\bstores\b|heberg\w*|hosted|serveurs?|servers?|"
     r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?|\bsede\b|"
     r"headquartered|\bsiege\b|\bsitz\b"
 )
@@ -50,7 +60,7 @@ _NEGATED_AFTER = re.compile(
     r"\bfindet (?:\w+ )?nicht statt|\berfolgt (?:\w+ )?nicht\b|\bn'a (?:pas|jamais) lieu|"
     r"\bno (?:se )?(?:produce|realiza|tiene lugar)|\bnon (?:avviene|ha luogo|e previsto)|"
     r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
-    r"ubertragen)"
+    r"ubertragen)|\bnicht\s*[.!]?$"
 )
 _TABLE_NO = re.compile(
     r"(?:transfert|transfer)[^.]{0,40}(?:hors|outside|dehors)[^.]{0,30}\|\s*(?:non|no|aucun|none)"
@@ -60,7 +70,10 @@ _SAFEGUARDS: dict[str, re.Pattern[str]] = {
     "scc": re.compile(
         r"clauses contractuelles types|clauses contractuelles standard|standard contractual "
         r"clauses|model clauses|\bsccs?\b|standardvertragsklauseln|clausulas contractuales "
-        r"tipo|clausole contrattuali (?:tipo|standard)"
+        r"tipo|clausole contrattuali (?:tipo|standard)|"
+        # the UK's equivalents
+        r"standard data protection clauses|international data transfer (?:agreement|addendum)|"
+        r"\bidta\b"
     ),
     "adequacy": re.compile(
         r"adequa\w*|adecuaci\w*|adeguatezza|angemessenheitsbeschlu\w*|"
@@ -70,7 +83,8 @@ _SAFEGUARDS: dict[str, re.Pattern[str]] = {
     ),
     "bcr": re.compile(r"binding corporate rules|regles d'entreprise contraignantes|\bbcrs?\b"),
     "dpf": re.compile(
-        r"data privacy framework|\bprivacy framework|privacy shield|cadre de protection des "
+        r"data privacy framework|\bprivacy framework|privacy shield|\bdpf\b|"
+        r"cadre de protection des "
         r"donnees|datenschutzrahmen|marco de privacidad de datos|quadro (?:di|per la) "
         r"(?:protezione|privacy) dei dati"
     ),
@@ -78,7 +92,8 @@ _SAFEGUARDS: dict[str, re.Pattern[str]] = {
 _COUNTRIES: dict[str, re.Pattern[str]] = {
     "US": re.compile(
         r"etats[- ]unis|united states|\busa\b|\bu\.s\.a?\.?|vereinigte\w* staaten|"
-        r"estados unidos|stati uniti|\baux us\b|in the us\b|\bee\.\s?uu\b|\beeuu\b"
+        r"estados unidos|stati uniti|\baux us\b|(?:to|in|into|within|from) the us\b|"
+        r"\bee\.\s?uu\b|\beeuu\b"
     ),
     "GB": re.compile(
         r"royaume[- ]uni|united kingdom|\buk\b|grande[- ]bretagne|vereinigte\w* konig"
@@ -108,8 +123,8 @@ _EU_COUNTRY = (
 )
 _IN_EU = re.compile(
     r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
-    r"befinden sich|ubicad[oa]s?|alojad[oa]s?|situati|ospitati|servers?|serveurs?|servern?|"
-    r"servidor(?:es)?)\b[^.]{0,80}"
+    r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitati|servers?|serveurs?|servern?|"
+    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"

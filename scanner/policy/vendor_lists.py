@@ -32,7 +32,7 @@ from scanner.policy.vocab import category_from_label
 _RECIPIENTS = re.compile(
     r"prestataires?|sous-traitants?|sub-?processors?|\bprocessors|service providers|"
     r"auftragsverarbeiter|dienstleister|encargados? del tratamiento|proveedores|"
-    r"responsabili (?:esterni )?del trattamento|fornitori|who processes|qui traite|"
+    r"responsabili (?:esterni )?del trattamento|fornitori|who processes|who receives|qui traite|"
     r"wer verarbeitet"
 )
 #: the first header cell of a table of processors
@@ -148,7 +148,25 @@ _PARTNER_NAMED = re.compile(
 _OUR_PROVIDER = re.compile(
     r"\b(?:[Oo]ur|[Nn]otre|[Nn]uestro|[Uu]nser|[Ii]l nostro)\s+(?:\w+\s+){0,2}?(?:partner|provider|"
     r"host|prestataire|h[ée]bergeur|proveedor|Anbieter|Hoster|Dienstleister|fornitore)"
-    r"(?:\s+(?:de|di|d'|for)\s*\w+)?,\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2}),"
+    r"(?:\s+(?:de|di|d'|for)(?:\s*\w+){1,2})?,\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2}),"
+)
+
+
+#: a named service used for something: "We use Cleverreach for our newsletter", "Utilizamos
+#: Acumbamail para enviar el boletín"
+_USED_FOR = re.compile(
+    r"\b(?:(?:[Ww]e use|[Ww]e rely on|[Nn]ous utilisons|[Uu]tilizamos|[Uu]samos|[Uu]tilizziamo|"
+    r"[Uu]siamo)\s+(?:(?:the |le |el |il )?(?:service|servicio|servizio|outil|tool|platform|"
+    r"plateforme|plataforma|piattaforma)\s+)?|"
+    # German capitalises every noun: only "den Dienst X"
+    r"[Ww]ir (?:nutzen|verwenden) (?:den Dienst|das Tool|die Plattform|den Anbieter)\s+)"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})\s+(?:to|for|pour|afin|für|zur|zum|"
+    r"um|para|per)\b"
+)
+#: "Il sito è ospitato su Netsons", "hosted on Render"
+_HOSTED_ON = re.compile(
+    r"\b(?:hosted on|ospitat[oa] su|h[ée]berg[ée]e? sur|gehostet auf)\s+"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})"
 )
 
 
@@ -161,10 +179,12 @@ def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
             *_PROVIDED_BY_VERB_LAST.finditer(s.text),
             *_PARTNER_NAMED.finditer(s.text),
             *_OUR_PROVIDER.finditer(s.text),
+            *_USED_FOR.finditer(s.text),
+            *_HOSTED_ON.finditer(s.text),
         ]
         for m in found:
             name = _clean(m.group("name"))
-            if name:
+            if name and not (name.isupper() and len(name) <= 5):  # "We use SSL to ..."
                 out.append((name, s))
     return out
 

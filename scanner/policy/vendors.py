@@ -132,7 +132,10 @@ VENDORS: tuple[Vendor, ...] = (
         "EE",
         ("plausible.io",),
         False,
-        r"plausible analytics|plausible\.io",
+        # "plausible" is also a word: bare, only in a sentence about statistics
+        r"plausible analytics|plausible\.io|"
+        r"(?:statisti|analytics|audience|visit)\w*\b.*\bplausible\b|"
+        r"\bplausible\b(?=.*(?:statisti|analytics|audience|visit))",
         "analytics",
     ),
     _v("Fathom", "Fathom", "CA", ("usefathom.com",), False, r"fathom analytics", "analytics"),
@@ -604,6 +607,8 @@ VENDORS: tuple[Vendor, ...] = (
     _v("Vonage", "Vonage", "US", ("vonage.com", "nexmo.com"), False, r"vonage|nexmo", "other"),
     _v("Stripe", "Stripe", "US", ("stripe.com", "stripe.network"), False, r"\bstripe\b", "payment"),
     _v("PayPal", "PayPal", "US", ("paypal.com", "paypalobjects.com"), False, r"paypal", "payment"),
+    _v("Klarna", "Klarna", "SE", ("klarna.com",), False, r"klarna", "payment"),
+    _v("Booking.com", "Booking.com", "NL", ("booking.com",), False, r"booking\.com", "other"),
     _v("Adyen", "Adyen", "NL", ("adyen.com",), False, r"adyen", "payment"),
     _v("Mollie", "Mollie", "NL", ("mollie.com",), False, r"\bmollie\b", "payment", True),
     # --- CDNs, firewalls, captchas, fonts, consent platforms ---------------------------------
@@ -673,7 +678,16 @@ VENDORS: tuple[Vendor, ...] = (
         "DE",
         ("cookiebot.com",),
         False,
-        r"cookiebot|usercentrics",
+        r"cookiebot",
+        "consent",
+    ),
+    _v(
+        "Usercentrics",
+        "Usercentrics",
+        "DE",
+        ("usercentrics.eu", "usercentrics.com"),
+        False,
+        r"usercentrics",
         "consent",
     ),
     _v("Axeptio", "Axeptio", "FR", ("axept.io",), False, r"axeptio", "consent"),

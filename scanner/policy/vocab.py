@@ -65,6 +65,8 @@ _NUMBER_WORDS = {
     # German, Spanish and Italian counts ("drei Monate", "seis años", "trenta minuti")
     "ein": 1,
     "einen": 1,
+    "einem": 1,
+    "einer": 1,
     "eine": 1,
     "uno": 1,
     "una": 1,
@@ -197,7 +199,7 @@ KIND_WORDS: dict[Category, str] = {
         r"(?:strictly )?necessary|essentials?|essentiels?|essenziell\w*|notwendig\w*|"
         r"erforderlich\w*|necesari[oa]s?|indispensables?|tecnich[ei]|essenzial[ei]|"
         r"de preferences?|preference|preferences(?=[\s-]+cookies)|^preferences$|required|needed|"
-        r"obligatoires?|imprescindibles?|"
+        r"obligatoires?|imprescindibles?|requis|requerid[ao]s?|richiest[ie]|"
         # "Traceurs exemptés de consentement": exempt, the technical group
         r"exemptes? de consentement|exempt(?:ed)? from consent|"
         # "cookies that the site needs"
@@ -205,7 +207,8 @@ KIND_WORDS: dict[Category, str] = {
         # security cookies are exempt: "Sécurité de l'espace élèves", "for security"
         r"de securite|securite|security|sicherheit\w*|seguridad|sicurezza|"
         # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
-        r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione"
+        r"praferenz\w*|preferencias?|preferenz[ae]|de personalizacion|di personalizzazione|"
+        r"de personnalisation"
     ),
     Category.SESSION: (
         r"de session|session|sitzungs|sitzungs-?cookies?|de sesion|sesion|di sessione|sessione"
@@ -213,7 +216,8 @@ KIND_WORDS: dict[Category, str] = {
     Category.TRACKING: (
         r"de tracage|tracage|de suivi|tracking|de ciblage|ciblage|targeting|"
         r"publicitaires?|de publicite|advertising|advertisement|ads|"
-        r"marketing|de reseaux sociaux|social media|sociaux|social(?: plugins?)?|plugin social\w*|"
+        r"marketing\w*|de reseaux sociaux|social media|sociaux|social(?: plugins?)?|"
+        r"plugin social\w*|"
         r"soziale\w*(?: medien)?|"
         r"redes sociales|sociales|comportementa\w*|"
         r"behaviou?ral|de profilage|profilazione|di profilazione|werbe\w*|"

@@ -309,3 +309,31 @@ def test_a_service_sheet_with_tab_separated_labels_under_a_category_title() -> N
         ("st_v", 730.0, Category.ANALYTICS)
     ]
     assert not p.retention
+
+
+def test_consent_platform_service_sheets_with_a_cookies_line_and_a_duration_line() -> None:
+    p = extract(
+        "Mesure d'audience\n\nCompteur\nCookies déposés : st_a, st_b\nDurée de vie : 13 mois\n\n"
+        "Requis\n\nOutil\nCookie déposé : ok_c\nDurée de vie : 6 mois\n\n"
+        "Marketing\n\nWerbedienst\nCookies: ad_c\nSpeicherdauer: 3 Monate\n"
+    )
+    assert [(c.name, c.lifetime_days, c.category) for c in p.cookies] == [
+        ("st_a", 395.72, Category.ANALYTICS),
+        ("st_b", 395.72, Category.ANALYTICS),
+        ("ok_c", 182.64, Category.TECHNICAL),
+        ("ad_c", 91.32, Category.TRACKING),
+    ]
+    assert not p.retention
+
+
+def test_markdown_bold_labels_in_cookie_blocks() -> None:
+    p = extract(
+        "### Analytics\n\n**Cookie:** `st_a`\n**Provider:** Counter\n**Expires:** 2 years\n\n"
+        "**Cookie:** `st_b`\n**Expires:** at the end of the session\n",
+        "text/markdown",
+    )
+    assert [(c.name, c.lifetime_days, c.session) for c in p.cookies] == [
+        ("st_a", 730.0, False),
+        ("st_b", None, True),
+    ]
+    assert not p.retention

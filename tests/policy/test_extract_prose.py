@@ -588,3 +588,185 @@ def test_no_transfers_except_one_is_a_transfer() -> None:
     )
     assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
     assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_plausible_is_a_vendor_only_beside_statistics() -> None:
+    assert [v.name for v in extract("Le statistiche sono raccolte con Plausible.").vendors] == [
+        "Plausible"
+    ]
+    assert extract("A plausible reason is given for every cookie we set.").vendors == []
+
+
+def test_the_company_trata_los_datos_of_its_customers() -> None:
+    p = extract("Facturín trata los datos de facturación de sus clientes para prestar el servicio.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_a_session_cookie_named_in_german_quotation_marks() -> None:
+    p = extract("Für die Anmeldung ist das Sitzungscookie „ab_login“ erforderlich.")
+    assert [(c.name, c.session) for c in p.cookies] == [("ab_login", True)]
+
+
+def test_booking_data_that_is_kept_is_collected() -> None:
+    p = extract("Booking data (name, email, phone) is kept for three years.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_a_short_cookie_list_with_a_line_of_prose_has_its_language() -> None:
+    p = extract(
+        "• ab_s – durata: sessione – finalità: tecnica\n"
+        "I dati di Google possono essere trasferiti. Conserviamo i dati per 10 anni.\n"
+    )
+    assert p.language == "it"
+
+
+# --- stage 4, phrasings probed one sentence at a time ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "safeguards"),
+    [
+        ("Your data may be transferred to the US by our e-mail provider.", ["US"], []),
+        (
+            "Our providers are located in the U.S. and process data under the EU-US DPF.",
+            ["US"],
+            ["dpf"],
+        ),
+        ("Data may be accessed from India by our support team.", ["IN"], []),
+        ("We use standard data protection clauses when data leaves the EEA.", [], ["scc"]),
+    ],
+)
+def test_transfers_written_many_ways(
+    text: str, countries: list[str], safeguards: list[str]
+) -> None:
+    (t,) = extract(text).transfers
+    assert (t.countries, t.safeguards) == (countries, safeguards)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vos données ne quittent jamais l'Union européenne.",
+        "Ihre Daten verlassen die EU nicht.",
+        "Tus datos no salen del Espacio Económico Europeo.",
+        "I tuoi dati non lasciano mai l'Unione europea.",
+    ],
+)
+def test_data_that_never_leaves_the_eu_is_no_transfer(text: str) -> None:
+    assert [t.kind for t in extract(text).transfers] == [TransferKind.NONE]
+
+
+def test_data_that_stays_in_the_eu_is_stored_there() -> None:
+    p = extract("Your data stays in the EU.")
+    assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Este sitio web no recoge datos personales.", False),
+        ("Questo sito non raccoglie dati personali.", False),
+        ("When you create an account, you give us your name and email address.", True),
+        ("Per la newsletter ci serve solo il tuo indirizzo email.", True),
+        ("Zur Anmeldung benötigen wir Ihre E-Mail-Adresse.", True),
+        ("Pour vous inscrire, vous devez renseigner votre nom.", True),
+    ],
+)
+def test_personal_data_statements(text: str, value: bool) -> None:
+    flag = extract(text).collects_personal_data
+    assert flag is not None and flag.value is value
+
+
+def test_a_data_clause_after_and_in_a_sentence_naming_a_cookie_is_retention() -> None:
+    p = extract(
+        "The st_x cookie expires after 2 years and the data collected is kept for 14 months. "
+        "Los datos se suprimirán transcurridos 2 años."
+    )
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_x", 730.0)]
+    assert sorted(r.days for r in p.retention) == [426.16, 730.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Some cookies are set by third parties for marketing purposes.", Category.TRACKING),
+        ("Wir setzen Cookies zu Analysezwecken ein.", Category.ANALYTICS),
+        ("Utilizamos cookies de terceros con fines analíticos.", Category.ANALYTICS),
+        ("Utilizziamo cookie per finalità statistiche.", Category.ANALYTICS),
+        ("We use cookies that are essential for the site to work.", Category.TECHNICAL),
+        ("Nous utilisons des cookies de statistiques.", Category.ANALYTICS),
+    ],
+)
+def test_a_cookie_word_and_the_purpose_after_it(text: str, category: Category) -> None:
+    assert {c.category for c in extract(text).categories} == {category}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Third-party cookies are often used for marketing by other websites.",
+        "Non utilizziamo cookie per finalità di marketing.",
+        "Wir verwenden keine Cookies zu Marketingzwecken.",
+    ],
+)
+def test_general_statements_and_negations_declare_no_category(text: str) -> None:
+    assert extract(text).categories == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We use Mailbird for our newsletter.", "Mailbird"),
+        ("Utilizamos Correonet para enviar nuestro boletín.", "Correonet"),
+        ("Wir nutzen den Dienst Rundpost für unseren Newsletter.", "Rundpost"),
+        ("Il sito è ospitato su Serverino.", "Serverino"),
+    ],
+)
+def test_a_named_service_used_for_something_is_a_vendor(text: str, name: str) -> None:
+    assert [v.name for v in extract(text).vendors] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We use SSL to protect your data.",
+        "Wir nutzen Daten zur Verbesserung unseres Angebots.",
+        "We use Cookies to improve the site.",
+    ],
+)
+def test_capitalised_words_that_are_not_services(text: str) -> None:
+    assert extract(text).vendors == []
+
+
+def test_german_counts_with_einem_and_fields_separated_by_pipes() -> None:
+    p = extract(
+        "Das Cookie „ab_x“ wird nach einem Tag gelöscht.\n\n"
+        "Cookie name: ab_y | Expiry: 2 years | Purpose: analytics\n"
+    )
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("ab_y", 730.0), ("ab_x", 1.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marketing-Cookies verwenden wir nicht.",
+        "Some websites use cookies to track visitors for advertising; we do not.",
+    ],
+)
+def test_a_negation_at_the_end_of_the_clause_declares_nothing(text: str) -> None:
+    assert extract(text).categories == []
+
+
+def test_whole_policy_readings_recipients_authorities_and_international_transfers() -> None:
+    p = extract(
+        "## Who receives it\n- Parcelway (deliveries)\n\n"
+        "You can complain to the Data Protection Commission (info@dataprotection.ie).\n\n"
+        "A nuestro proveedor de software contable, Cuentas Nube S.L., que aloja los datos en "
+        "España. No realizamos transferencias internacionales de datos.\n\n"
+        "Con il tuo consenso usiamo un servizio per statistiche anonime.\n"
+    )
+    assert {"Parcelway", "Cuentas Nube"} <= {v.name for v in p.vendors}
+    assert [(c.email, c.role) for c in p.contacts] == [("info@dataprotection.ie", "authority")]
+    assert [t.kind for t in p.transfers] == [TransferKind.NONE]
+    assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+    assert p.audience_anonymised is not None and p.audience_anonymised.value is True
