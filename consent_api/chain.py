@@ -108,6 +108,7 @@ def _sql(ids: int, keys: int) -> dict[str, str]:
 
 
 _APPEND = "SELECT * FROM consent_append(" + ", ".join(["%s"] * 16) + ")"  # noqa: S608
+_FLUSH = "SELECT consent_flush()"
 # The fields a record's hash covers that are only known under the chain's lock; in the sorted
 # keys of its canonical JSON they follow one another (see hash_template).
 _CHAIN_FIELDS = ("prev_hash", "recorded_at", "seq")
@@ -199,6 +200,9 @@ class Ledger:
                     after,
                 ),
             ).fetchone()
+            # the append committed without waiting for the disk (the chain is free for the
+            # next one); this synchronous commit flushes the log past it before we answer
+            connection.execute(_FLUSH)
         outcome, seq, recorded_at, digest, *checkpoint = row
         if outcome == "out_of_order":
             raise _out_of_order()

@@ -3,7 +3,19 @@
 The function locks the site's row, answers a replay with the stored record, refuses a choice
 older than the visitor's latest one, numbers the record, stamps ``recorded_at``, hashes it and
 moves the head: one round trip per stored consent instead of two, and no client round trip while
-the chain is locked. The hash is SHA-256 over the record's canonical JSON, which the caller
+the chain is locked.
+
+Durability without holding the lock across a flush to disk: ``consent_append`` commits
+asynchronously (``synchronous_commit`` off for its own transaction), so the site's row is free
+as soon as the record is in the write-ahead log, not after the log reaches the disk. The caller
+then runs ``consent_flush()``, a transaction of its own that takes a transaction id and
+commits synchronously: its commit record comes after the append's in the log, and the log is
+flushed in order, so once it returns the appended record is on disk too. Only then is the
+record acknowledged. Appends that wait for the same flush share one (PostgreSQL's own group
+commit). A crash between the two loses only records nobody was told were stored, and never a
+record whose successor was acknowledged (its successor's flush covered it).
+
+The hash is SHA-256 over the record's canonical JSON, which the caller
 hands in as the text before ``prev_hash`` and the text after ``seq`` (the three fields only
 known under the lock sit together in sorted key order: ``prev_hash``, ``recorded_at``,
 ``seq``), so the canonical form stays defined in Python (:mod:`consent_api.verifier`).
@@ -38,6 +50,9 @@ DECLARE
     v_prev text;
     v_last_ts text;
 BEGIN
+    -- The commit does not wait for its flush to disk, so the site's row is unlocked at once;
+    -- the caller makes the record durable before acknowledging it (see consent_flush).
+    PERFORM set_config('synchronous_commit', 'off', true);
     SELECT s.head_seq, s.head_hash INTO v_seq, v_prev
         FROM sites s WHERE s.id = p_site_id FOR UPDATE;
     IF NOT FOUND THEN
@@ -82,9 +97,16 @@ $$
 """
 
 
+FLUSH = """
+CREATE OR REPLACE FUNCTION consent_flush() RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$ BEGIN RETURN txid_current(); END $$
+"""
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(APPEND)
+        op.execute(FLUSH)
 
 
 def downgrade() -> None:
@@ -93,3 +115,4 @@ def downgrade() -> None:
             "DROP FUNCTION IF EXISTS consent_append(integer, text, text, text, text, integer,"
             " text, text, text, boolean, text, text, text, text, text, text)"
         )
+        op.execute("DROP FUNCTION IF EXISTS consent_flush()")

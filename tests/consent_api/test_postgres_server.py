@@ -1,11 +1,13 @@
-"""A database that goes away: every request answers 503 ``database_unavailable`` with
-``Retry-After`` (never 500, nothing half-stored), and the API recovers by itself when the
-database is back. Played on a real PostgreSQL server: the test's own database refuses new
-connections and its open ones are terminated, as in a restart or failover."""
+"""Against a real PostgreSQL server: a database that goes away answers 503
+``database_unavailable`` with ``Retry-After`` (never 500, nothing half-stored) and the API
+recovers by itself when it is back (the test's own database refuses new connections and its
+open ones are terminated, as in a restart or failover); every append is flushed to disk before
+it is acknowledged."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -72,3 +74,45 @@ def test_a_database_that_goes_away_is_503_and_the_api_recovers(
         assert verified["ok"] is True
     finally:
         app.extensions["consent_api"].close()
+
+
+def test_every_append_is_flushed_before_it_is_acknowledged(
+    postgres_url: str, outage_url: str
+) -> None:
+    """On PostgreSQL the append commits without waiting for the disk (the site's row is free at
+    once) and the ledger then runs a synchronous commit (``consent_flush``) before answering:
+    counted here by the server's own function statistics, one flush per append, replays too."""
+    database = make_url(outage_url).database
+    admin = create_engine(make_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"ALTER DATABASE \"{database}\" SET track_functions = 'all'"))
+    app = make_app(outage_url)
+    site_key, site_admin_key, global_key = register(app)
+    api = Api(app, app.test_client(), site_key, site_admin_key, global_key)
+    try:
+        body = api.body()
+        assert api.post(body).status_code == 201
+        assert api.post(api.body()).status_code == 201
+        assert api.post(body).status_code == 200  # a replay is answered after a flush too
+    finally:
+        app.extensions["consent_api"].close()
+    with admin.connect() as conn:  # a backend reports its statistics when it ends
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = :d AND pid <> pg_backend_pid()"
+            ),
+            {"d": database},
+        )
+    counts: dict[str, int] = {}
+    for _ in range(50):
+        with create_engine(make_url(outage_url)).connect() as conn:
+            counts = dict(
+                conn.execute(text("SELECT funcname, calls FROM pg_stat_user_functions")).all()
+            )
+        if counts.get("consent_flush") == 3:
+            break
+        time.sleep(0.1)
+    admin.dispose()
+    assert counts.get("consent_append") == 3, counts
+    assert counts.get("consent_flush") == 3, counts
