@@ -194,13 +194,13 @@ _COLLECTS = re.compile(
     r"datos personales tratados|verarbeitete (?:personenbezogene )?daten)\b"
 )
 _PERSONAL_DATA = re.compile(
-    _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
+    r"\b(?:" + _PERSONAL + r"|(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
     r"informationen|datos|dati|informations|angaben|\w+daten)\b|\bnom\b|\bname\b|e-?mail|"
     r"adresse ip|ip address|user-?id|\bcorreo\b|\bnome\b|\bcognome\b|\bnombre\b|"
     r"\bapellidos?\b|\bprenom\b|"
     r"\bvorname\b|telephone|phone number|telefon\w*|numero de telefono|numero di telefono|"
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
-    r"fecha de nacimiento|data di nascita|date de naissance"
+    r"fecha de nacimiento|data di nascita|date de naissance)"
 )
 #: data in general: personal unless the text around says it is anonymised
 _DATA_WORD = re.compile(

@@ -794,3 +794,8 @@ def test_hosted_in_a_country_by_a_company() -> None:
     )
     assert {v.name for v in p.vendors} == {"Serverone.it", "Bergserver"}
     assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+
+
+def test_transfer_stems_inside_german_compounds() -> None:
+    p = extract("Eine Datenübermittlung in die USA erfolgt nur mit Standardvertragsklauseln.")
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
