@@ -816,7 +816,9 @@ def _negated(norm: str, start: int) -> bool:
 #: websites use cookies for advertising; we do not."
 _NEGATED_LATER = re.compile(
     r"[^;.]{0,60}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
-    r"[^.]{0,80}[;,] (?:we do not|we don't|but not us|pas nous|wir nicht|nosotros no|noi no)\.?$"
+    r"[^.]{0,80}[;,] (?:we do not|we don't|but not us|pas nous|wir nicht|nosotros no|noi no)\.?$|"
+    # "Cookie di marketing: nessuno."
+    r"[^.:]{0,40}:\s*(?:none|nessuno|nessuna|aucun\w*|keine?|ninguna?|no|nein|non)\s*[.;]?$"
 )
 
 

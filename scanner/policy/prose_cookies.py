@@ -318,8 +318,11 @@ def _definitions(lines: list[str], source: str | None) -> list[DeclaredCookie]:
             context_at = _remember(above, stripped, context_at)
             continue
         # the heading or lead-in above; else the line's own words ("– Sitzungscookie von ...")
-        category = _category_above(above) or category_from_label(
-            _SESSION_LIFETIME.sub(" ", normalise(rest))
+        # its own label in brackets first: "- _fbp (Meta, publicidad): 3 meses."
+        category = (
+            category_from_label(m.group("paren") or "")
+            or _category_above(above)
+            or category_from_label(_SESSION_LIFETIME.sub(" ", normalise(rest)))
         )
         out.append(
             DeclaredCookie(

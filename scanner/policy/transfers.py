@@ -123,7 +123,7 @@ _EU_COUNTRY = (
 )
 _IN_EU = re.compile(
     r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
-    r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitati|servers?|serveurs?|servern?|"
+    r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitat[oaie]|servers?|serveurs?|servern?|"
     r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"

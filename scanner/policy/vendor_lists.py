@@ -117,9 +117,10 @@ def listed_vendors(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
 #: company that provides or hosts a service is a processor (not "operated by", which is
 #: usually the site's own company)
 _PROVIDED_BY = re.compile(
-    r"(?:\b(?:provided|supplied|hosted) by|\bfourni(?:e|s|es)? par|\bh[ée]berg[ée](?:e|s|es)? "
-    r"(?:par|chez)|\bbereitgestellt von|\bgehostet (?:bei|von)|\bproporcionad[oa]s? por|"
-    r"\balojad[oa]s? por|\bprestad[oa]s? por|\bospitat[oa] (?:da|presso)|\bfornit[oa] da)"
+    r"(?:\b(?:provided|supplied|hosted)(?: in \w+)? by|\bfourni(?:e|s|es)? par|"
+    r"\bh[ée]berg[ée](?:e|s|es)?(?: en \w+)? (?:par|chez)|\bbereitgestellt von|"
+    r"\bgehostet (?:bei|von)|\bproporcionad[oa]s? por|\balojad[oa]s? por|\bprestad[oa]s? por|"
+    r"\bospitat[oa](?: in \w+)? (?:da|presso)|\bfornit[oa] da)"
     r"\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+(?:&\s+)?[A-Z][\w&.'’+-]*){0,3}"
     r"(?:,?\s+(?:Inc|Ltd|LLC|GmbH|AG|SAS|SA|SARL|S\.r\.l|Srl|srl|S\.p\.A|SpA|S\.L|SL|B\.V|BV|"
     r"plc|Limited|SE)\b\.?)?)"
@@ -129,7 +130,7 @@ _PROVIDED_BY = re.compile(
 #: the same with the verb last: "wird von Terminfix GmbH bereitgestellt"
 _PROVIDED_BY_VERB_LAST = re.compile(
     r"\b(?:von|bei) (?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,3})\s+"
-    r"(?:bereitgestellt|gehostet|zur Verfügung gestellt)"
+    r"(?:(?:in|im|aus) \w+\s+)?(?:bereitgestellt|gehostet|zur Verfügung gestellt)"
 )
 
 

@@ -104,9 +104,9 @@ _NUMBER_WORDS = {
 }
 _UNIT_DAYS: tuple[tuple[str, float], ...] = (
     (r"ans?|annees?|years?|yrs?|jahr(?:e|en)?|anos?|anni|anno", 365.0),
-    (r"mois|months?|monat(?:e|en)?|mes(?:es)?|mesi|mese", 30.44),
+    (r"mois|months?|monat(?:e|en)?|mes(?:es)?|mesi|mese|mos?|mths?", 30.44),
     (r"semaines?|weeks?|woche(?:n)?|semanas?|settimane?", 7.0),
-    (r"jours?|days?|tag(?:e|en)?|dias?|giorni|giorno", 1.0),
+    (r"jours?|days?|tag(?:e|en)?|dias?|giorni|giorno|d|j", 1.0),
     (r"heures?|hours?|stunden?|horas?|\bore\b|h", 1 / 24),
     (r"minutes?|mins?|minuten?|minutos?|minuti", 1 / 1440),
 )
@@ -131,7 +131,7 @@ def duration_days(match: re.Match[str]) -> float | None:
     unit = match.group("unit")
     for pattern, days in _UNIT_DAYS:
         if re.fullmatch(pattern, unit):
-            if unit == "h" and not match.group("num").isdigit():
+            if unit in ("h", "d", "j") and not match.group("num").isdigit():
                 return None
             return round(number * days, 4)
     return None

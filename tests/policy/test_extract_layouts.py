@@ -337,3 +337,12 @@ def test_markdown_bold_labels_in_cookie_blocks() -> None:
         ("st_b", None, True),
     ]
     assert not p.retention
+
+
+def test_abbreviated_units_in_a_lifetime_column() -> None:
+    p = extract(
+        "| Cookie | Type | Expiry |\n| --- | --- | --- |\n"
+        "| ab_a | Necessary | 7 d |\n| ab_b | Necessary | 1 yr |\n| ab_c | Analytics | 13 mo |\n"
+        "| ab_d | Analytics | 24 h |\n| ab_e | Necessary | 180 j |\n"
+    )
+    assert [c.lifetime_days for c in p.cookies] == [7.0, 365.0, 395.72, 1.0, 180.0]

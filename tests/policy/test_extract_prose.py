@@ -770,3 +770,27 @@ def test_whole_policy_readings_recipients_authorities_and_international_transfer
     assert [t.kind for t in p.transfers] == [TransferKind.NONE]
     assert p.storage_in_eu is not None and p.storage_in_eu.value is True
     assert p.audience_anonymised is not None and p.audience_anonymised.value is True
+
+
+def test_the_label_in_brackets_of_a_definition_line_is_the_cookies_kind() -> None:
+    p = extract(
+        "Cookies de terceros:\n- st_a (Contador, analíticas): 2 años.\n"
+        "- ad_b (Anuncios, publicidad): 3 meses.\n"
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [
+        ("st_a", Category.ANALYTICS),
+        ("ad_b", Category.TRACKING),
+    ]
+
+
+def test_a_category_line_answered_none_declares_nothing() -> None:
+    assert extract("Cookie di marketing: nessuno.").categories == []
+
+
+def test_hosted_in_a_country_by_a_company() -> None:
+    p = extract(
+        "Il sito è ospitato in Italia da Serverone.it. "
+        "Der Blog wird bei Bergserver in Deutschland gehostet."
+    )
+    assert {v.name for v in p.vendors} == {"Serverone.it", "Bergserver"}
+    assert p.storage_in_eu is not None and p.storage_in_eu.value is True
