@@ -13,7 +13,7 @@ from audits.models import RunState, Trigger
 from audits.records import ApplyReport, AuditInfo, FindingInfo, RunInfo, TrendPoint
 from audits.schedule import Schedule, parse_schedule
 from audits.settings import AuditSettings, load_settings
-from audits.spec import AuditSpec, build_spec
+from audits.spec import AuditSpec, build_spec, consent_api_key_reference
 from audits.store import AuditStore
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "TrendPoint",
     "Trigger",
     "build_spec",
+    "consent_api_key_reference",
     "load_settings",
     "parse_schedule",
 ]

@@ -171,16 +171,7 @@ class AuditSpec(BaseModel):
     @field_validator("consent_api_key")
     @classmethod
     def _consent_api_key(cls, value: str | None) -> str | None:
-        """A reference, never the key: the spec is stored, exported and printed. The error
-        never repeats the value (it may be the key itself)."""
-        if value is None:
-            return None
-        if ADMIN_KEY_RE.search(value):
-            raise ValueError("this is a key itself: give env:NAME or file:PATH where it is kept")
-        try:
-            return str(parse_secret_ref(value, "consent_api_key"))
-        except AlertTargetError as exc:
-            raise ValueError(str(exc).removeprefix("consent_api_key: ")) from None
+        return None if value is None else consent_api_key_reference(value)
 
     def consent_api_key_ref(self) -> SecretRef | None:
         return parse_secret_ref(self.consent_api_key, "") if self.consent_api_key else None
@@ -228,6 +219,18 @@ def default_name(url: str) -> str:
     """`https://www.shop.test/fr/` -> `shop.test`."""
     host = (urlsplit(url).hostname or "site").lower()
     return host.removeprefix("www.")[:64] or "site"
+
+
+def consent_api_key_reference(value: str) -> str:
+    """The stored form of ``consent_api_key``: a reference, never the key (the spec is stored,
+    exported and printed). Raises ``ValueError`` whose message never repeats the value (it may
+    be the key itself); the dashboard's form checks its field with it too."""
+    if ADMIN_KEY_RE.search(value):
+        raise ValueError("this is a key itself: give env:NAME or file:PATH where it is kept")
+    try:
+        return str(parse_secret_ref(value, "consent_api_key"))
+    except AlertTargetError as exc:
+        raise ValueError(str(exc).removeprefix("consent_api_key: ")) from None
 
 
 def build_spec(data: dict[str, Any], where: str = "") -> AuditSpec:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
@@ -12,8 +14,9 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, ValidationError
 
+from audits import consent_api_key_reference
 from dashboard.accounts import MAX_PASSWORD, MIN_PASSWORD
 
 
@@ -41,6 +44,19 @@ class PasswordForm(FlaskForm):  # type: ignore[misc]
     confirm = PasswordField("confirm", validators=[DataRequired(), EqualTo("new")])
 
 
+def key_reference(form: Any, field: Any) -> None:
+    """The audits' own check of ``consent_api_key``, run on the field so that a refused value
+    (perhaps the key itself) is never sent back in the page: the field comes back empty."""
+    value = (field.data or "").strip()
+    if not value:
+        return
+    try:
+        consent_api_key_reference(value)
+    except ValueError as exc:
+        field.data = ""
+        raise ValidationError("!" + str(exc)) from None
+
+
 class AuditForm(FlaskForm):  # type: ignore[misc]
     """What an editor sets on an audit; ``audits.build_spec`` validates the values themselves."""
 
@@ -60,4 +76,6 @@ class AuditForm(FlaskForm):  # type: ignore[misc]
         default="medium",
     )
     consent_site = StringField("consent_site", validators=[Length(max=64)])
+    consent_api = StringField("consent_api", validators=[Length(max=2048)])
+    consent_api_key = StringField("consent_api_key", validators=[key_reference])
     alerts = TextAreaField("alerts", validators=[Length(max=8000)])

@@ -97,6 +97,7 @@ EN: dict[str, str] = {
     "sort.findings": "findings",
     "sort.acceptance": "acceptance",
     "site.every": "runs {every}",
+    "site.consent_api": "consent records read back from {url} (admin key from {ref})",
     "site.links": "Reports and statistics",
     "site.consent": "Consent statistics",
     "site.report_html": "Full report (HTML)",
@@ -148,6 +149,12 @@ EN: dict[str, str] = {
     "manage.lang": "Report language",
     "manage.consent_site": "Consent API site key (optional)",
     "manage.consent_site_hint": "Links the site to its banner's consent statistics (pk_...).",
+    "manage.consent_api": "Consent API to read the records back from (optional)",
+    "manage.consent_api_hint": "The URL of the consent API the site's banner posts to: each run "
+    "reads the records of the banner's clicks back from it and checks them against the clicks.",
+    "manage.consent_api_key": "Where an admin key of the site in that API is kept",
+    "manage.consent_api_key_hint": "env:NAME or file:PATH on the machines that run the audits, "
+    "read when a run starts; never the key itself. Give both settings or neither.",
     "manage.alert_targets": "Alert targets, one per line",
     "manage.alerts_hint": "webhook:https://... or email:someone@example.com; secrets are shown "
     "hidden and kept when left unchanged.",
@@ -296,6 +303,8 @@ FR: dict[str, str] = {
     "sort.findings": "constats",
     "sort.acceptance": "acceptation",
     "site.every": "exécuté {every}",
+    "site.consent_api": "enregistrements de consentement relus sur {url} (clé "
+    "d\u2019administration lue depuis {ref})",
     "site.links": "Rapports et statistiques",
     "site.consent": "Statistiques de consentement",
     "site.report_html": "Rapport complet (HTML)",
@@ -349,6 +358,14 @@ FR: dict[str, str] = {
     "manage.consent_site": "Clé de site de l\u2019API de consentement (facultatif)",
     "manage.consent_site_hint": "Relie le site aux statistiques de consentement de son bandeau "
     "(pk_...).",
+    "manage.consent_api": "API de consentement où relire les enregistrements (facultatif)",
+    "manage.consent_api_hint": "L\u2019URL de l\u2019API de consentement à laquelle le bandeau "
+    "du site envoie les choix : chaque exécution y relit les enregistrements des clics du "
+    "bandeau et les compare aux clics.",
+    "manage.consent_api_key": "Où est gardée une clé d\u2019administration du site dans cette API",
+    "manage.consent_api_key_hint": "env:NOM ou file:CHEMIN sur les machines qui exécutent les "
+    "audits, lu au début de chaque exécution ; jamais la clé elle-même. Les deux réglages "
+    "ensemble ou aucun.",
     "manage.alert_targets": "Destinataires des alertes, un par ligne",
     "manage.alerts_hint": "webhook:https://... ou email:quelquun@example.com ; les secrets sont "
     "masqués et conservés s\u2019ils ne sont pas modifiés.",

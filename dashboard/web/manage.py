@@ -60,6 +60,8 @@ def _changes(form: AuditForm, current: Any | None) -> dict[str, Any]:
         "lang": form.lang.data,
         "min_severity": form.min_severity.data,
         "consent_site": (form.consent_site.data or "").strip() or None,
+        "consent_api": (form.consent_api.data or "").strip() or None,
+        "consent_api_key": (form.consent_api_key.data or "").strip() or None,
     }
     alerts = [line.strip() for line in (form.alerts.data or "").splitlines() if line.strip()]
     if current is not None and alerts == current.spec.redacted_alerts():
@@ -114,6 +116,8 @@ def edit(name: str) -> Any:
     form.lang.data = spec.lang
     form.min_severity.data = spec.min_severity.value
     form.consent_site.data = spec.consent_site or ""
+    form.consent_api.data = spec.consent_api or ""
+    form.consent_api_key.data = spec.consent_api_key or ""  # a reference, never the key
     form.alerts.data = "\n".join(spec.redacted_alerts())
     return _form_page(form, current, None, 200)
 

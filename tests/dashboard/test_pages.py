@@ -150,6 +150,79 @@ def test_editor_manages_audits(seeded: Flask) -> None:
     assert runs.find("boutique", removed=True).removed
 
 
+#: the shape of a real consent API admin key (`ca_` + 16 hex + `_` + secret)
+LITERAL_KEY = "ca_0123456789abcdef_" + "s3cr3t" * 6
+
+
+def test_editor_sets_changes_and_clears_the_consent_api_readback(seeded: Flask) -> None:
+    browser = signed_in(seeded, Role.EDITOR)
+    store = audit_store(engine_of(seeded))
+    form = {
+        "name": "readback",
+        "url": "https://www.readback.test/",
+        "every": "daily",
+        "max_pages": "3",
+        "phases": ["none", "reject", "accept"],
+        "lang": "en",
+        "min_severity": "medium",
+        "consent_site": "",
+        "alerts": "",
+        "consent_api": "https://consent.readback.test",
+        "consent_api_key": "env:READBACK_ADMIN_KEY",
+    }
+    created = browser.post("/manage/new", form, token_from="/manage/new")
+    assert created.status_code == 303, created.get_data(as_text=True)[:2000]
+    spec = store.find("readback").spec
+    assert (spec.consent_api, spec.consent_api_key) == (
+        "https://consent.readback.test",
+        "env:READBACK_ADMIN_KEY",
+    )
+    site = browser.get("/sites/readback").get_data(as_text=True)
+    assert "https://consent.readback.test" in site and "env:READBACK_ADMIN_KEY" in site
+    edit_page = browser.get("/manage/readback/edit").get_data(as_text=True)
+    assert 'value="env:READBACK_ADMIN_KEY"' in edit_page
+    assert 'value="https://consent.readback.test"' in edit_page
+
+    def edit(**changes: str) -> Any:
+        form.update(changes)
+        return browser.post("/manage/readback/edit", form, token_from="/manage/readback/edit")
+
+    assert edit(every="weekly").status_code == 303  # another change keeps both
+    assert store.find("readback").spec.consent_api_key == "env:READBACK_ADMIN_KEY"
+    changed = edit(consent_api="https://api.readback.test/", consent_api_key="file:/run/key")
+    assert changed.status_code == 303
+    spec = store.find("readback").spec
+    assert (spec.consent_api, spec.consent_api_key) == (
+        "https://api.readback.test/",
+        "file:/run/key",
+    )
+
+    for pasted in (LITERAL_KEY, "env:" + LITERAL_KEY, f"file:/keys/{LITERAL_KEY}"):
+        for path in ("/manage/readback/edit", "/manage/new"):
+            refused = browser.post(
+                path, {**form, "name": "other", "consent_api_key": pasted}, token_from=path
+            )
+            page = refused.get_data(as_text=True)
+            assert refused.status_code == 422, (pasted, path)
+            assert "this is a key itself" in page
+            assert "0123456789abcdef" not in page and "s3cr3t" not in page  # never echoed
+    assert store.find("readback").spec.consent_api_key == "file:/run/key"
+    assert [a.name for a in store.list_audits()].count("other") == 0
+
+    for half in ({"consent_api_key": ""}, {"consent_api": ""}):
+        refused = browser.post(
+            "/manage/readback/edit", {**form, **half}, token_from="/manage/readback/edit"
+        )
+        assert refused.status_code == 422, half
+        assert "consent_api and consent_api_key go together" in refused.get_data(as_text=True)
+    assert store.find("readback").spec.consent_api == "https://api.readback.test/"
+
+    assert edit(consent_api="", consent_api_key="").status_code == 303
+    spec = store.find("readback").spec
+    assert (spec.consent_api, spec.consent_api_key) == (None, None)
+    assert "consent records read back" not in browser.get("/sites/readback").get_data(as_text=True)
+
+
 def manage_urls(app: Flask) -> list[tuple[str, str]]:
     dashboard = app.extensions["dashboard_app"]
     out = []
