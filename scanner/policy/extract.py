@@ -38,7 +38,7 @@ from scanner.policy.text import (
     sentences,
     text_to_lines,
 )
-from scanner.policy.transfers import storage_in_eu, transfers
+from scanner.policy.transfers import recipient_companies, storage_in_eu, transfers
 from scanner.policy.vendor_lists import listed_vendors, provided_by, vendor_of_cookie
 from scanner.policy.vendors import vendor_by_name, vendor_country, vendors_in_text
 from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
@@ -567,6 +567,18 @@ class _Reader:
                     country=vendor_country(product),
                     kind=product.kind,
                     quote=cookie.quote,
+                    source=self.source,
+                    confidence=LISTED_VENDOR_CONFIDENCE,
+                )
+        companies = {v.company for name in found if (v := vendor_by_name(name)) is not None}
+        for company, s in recipient_companies(self.sents):
+            # "Google and Meta may transfer data to the US": companies named as recipients
+            if company not in companies and company not in found:
+                companies.add(company)
+                found[company] = DeclaredVendor(
+                    name=company,
+                    country="US",
+                    quote=s.text,
                     source=self.source,
                     confidence=LISTED_VENDOR_CONFIDENCE,
                 )

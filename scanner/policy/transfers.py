@@ -248,6 +248,29 @@ _EXCEPT = re.compile(
 )
 
 
+#: the US companies a policy names bare as the ones data goes to
+_BARE_COMPANIES = {"Google": "google", "Microsoft": "microsoft", "Meta": "meta", "Amazon": "amazon"}
+_BARE_COMPANY = re.compile(
+    r"\b(google|microsoft|meta|amazon)\b(?! (?:analytics|ads|maps|fonts|tag|"
+    r"clarity|advertising|pixel|web services|ireland|platforms ireland))"
+)
+
+
+def recipient_companies(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """(company, sentence) for the big US companies a sentence names bare as the ones that
+    transfer or receive data outside the EU ("Google and Meta may transfer data to the US")."""
+    out: list[tuple[str, Sentence]] = []
+    for s in sents:
+        if not _BARE_COMPANY.search(s.norm) or not _TRANSFER.search(s.norm):
+            continue
+        if not (_OUTSIDE_EU.search(s.norm) or _destinations(s.norm)):
+            continue
+        for m in _BARE_COMPANY.finditer(s.norm):
+            company = next(c for c, w in _BARE_COMPANIES.items() if w == m.group(1))
+            out.append((company, s))
+    return out
+
+
 def _clauses(norm: str) -> list[str]:
     """The clauses of a sentence that says two things: "Il titolare non trasferisce i dati
     fuori dallo SEE; Meta e TikTok possono trasferire i dati negli Stati Uniti" (one denied,
