@@ -40,7 +40,12 @@ from scanner.policy.text import (
 )
 from scanner.policy.transfers import recipient_companies, storage_in_eu, transfers
 from scanner.policy.vendor_lists import listed_vendors, provided_by, vendor_of_cookie
-from scanner.policy.vendors import vendor_by_name, vendor_country, vendors_in_text
+from scanner.policy.vendors import (
+    vendor_by_name,
+    vendor_country,
+    vendor_position,
+    vendors_in_text,
+)
 from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
 
 # --- vocabulary (on normalised text: lower case, no accents) -------------------------------
@@ -200,7 +205,11 @@ _PERSONAL_DATA = re.compile(
     r"\bapellidos?\b|\bprenom\b|"
     r"\bvorname\b|telephone|phone number|telefon\w*|numero de telefono|numero di telefono|"
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
-    r"fecha de nacimiento|data di nascita|date de naissance)"
+    r"fecha de nacimiento|data di nascita|date de naissance|"
+    # records about people: "les dossiers des patients", "customer records"
+    r"(?:dossiers?|donnees|data|records?|daten|datos|dati|files?) (?:des |of |der |de los |de |"
+    r"dei |of our )?(?:patients?|pazienti|pacientes|patienten|clients|customers?|kunden|"
+    r"clientes|clienti|membres|members|mitglieder|socios|soci|adherents))"
 )
 #: data in general: personal unless the text around says it is anonymised
 _DATA_WORD = re.compile(
@@ -499,9 +508,8 @@ class _Reader:
                 found[Category.TRACKING] = DeclaredCategory(
                     category=Category.TRACKING, quote=s.text, source=self.source
                 )
-            if Category.GOOGLE_ANALYTICS not in found and re.search(
-                r"google\s*analytics|\bga4\b|universal analytics", s.norm
-            ):
+            ga = re.search(r"google\s*analytics|\bga4\b|universal analytics", s.norm)
+            if Category.GOOGLE_ANALYTICS not in found and ga and not _negated(s.norm, ga.start()):
                 found[Category.GOOGLE_ANALYTICS] = DeclaredCategory(
                     category=Category.GOOGLE_ANALYTICS, quote=s.text, source=self.source
                 )
@@ -527,6 +535,8 @@ class _Reader:
         found: dict[str, DeclaredVendor] = {}
         for s in self.all:
             for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
+                if _negated(s.norm, vendor_position(vendor, s.norm)):
+                    continue  # "we do not use Google Analytics"
                 if vendor.name not in found:
                     found[vendor.name] = DeclaredVendor(
                         name=vendor.name,
@@ -828,7 +838,9 @@ def _negated(norm: str, start: int) -> bool:
 #: websites use cookies for advertising; we do not."
 _NEGATED_LATER = re.compile(
     r"[^;.]{0,60}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
-    r"[^.]{0,80}[;,] (?:we do not|we don't|but not us|pas nous|wir nicht|nosotros no|noi no)\.?$|"
+    r"[^.]{0,120}[;,:] (?:we do not|we don't|we don't use them|but not us|pas nous|"
+    r"nous n'en utilisons pas|wir nicht|wir verwenden sie nicht|nosotros no|no las usamos|noi no|"
+    r"noi non li usiamo|non li usiamo)\.?$|"
     # "Cookie di marketing: nessuno."
     r"[^.:]{0,40}:\s*(?:none|nessuno|nessuna|aucun\w*|keine?|ninguna?|no|nein|non)\s*[.;]?$"
 )

@@ -575,7 +575,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         for k, m in enumerate(names):
             name = m.group(1)
             following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
-            lifetime, session = paired[k] if k in paired else _lifetime(following[:80])
+            lifetime, session = paired[k] if k in paired else _lifetime(following[:120])
             before = text[names[k - 1].end() if k else 0 : m.start()]
             if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one

@@ -713,6 +713,7 @@ _EXAMPLE = re.compile(
 )
 
 _TEXT_RES = tuple((v, re.compile(v.text)) for v in VENDORS)
+_PATTERNS = {v.name: rx for v, rx in _TEXT_RES}
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -784,6 +785,12 @@ _KIND_CONTEXT: dict[str, re.Pattern[str]] = {
         "advertising": r"publicit|advertis|werbung|anzeigen|pubblicit",
     }.items()
 }
+
+
+def vendor_position(vendor: Vendor, normalised: str) -> int:
+    """Where a vendor is first named in a normalised text (0 if its pattern is not found)."""
+    m = _PATTERNS[vendor.name].search(normalised)
+    return m.start() if m else 0
 
 
 def vendors_in_text(normalised: str, *, cookie_context: bool) -> list[Vendor]:

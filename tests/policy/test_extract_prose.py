@@ -812,3 +812,34 @@ def test_big_companies_named_bare_as_recipients_of_a_transfer() -> None:
 def test_max_before_a_duration_does_not_end_the_sentence() -> None:
     p = extract("Wir setzen die Cookies st_a (max. 2 Jahre) und st_b (max. 24 Stunden) ein.")
     assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_a", 730.0), ("st_b", 1.0)]
+
+
+def test_a_vendor_named_only_to_say_it_is_not_used_is_not_declared() -> None:
+    p = extract("We do not use advertising cookies, and we do not use Google Analytics.")
+    assert p.vendors == []
+    assert p.categories == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les cookies publicitaires servent en général à suivre les internautes : nous n'en "
+        "utilisons pas.",
+        "I cookie di profilazione, in generale, servono a creare profili: noi non li usiamo.",
+    ],
+)
+def test_what_a_kind_of_cookie_does_in_general_then_we_dont_use_them(text: str) -> None:
+    assert extract(text).categories == []
+
+
+def test_records_about_patients_or_customers_are_personal_data() -> None:
+    p = extract("Nous conservons les dossiers des patients 20 ans après la dernière séance.")
+    assert p.collects_personal_data is not None and p.collects_personal_data.value is True
+
+
+def test_a_session_lifetime_a_little_further_after_the_name() -> None:
+    p = extract(
+        "We only use one cookie, ab_s, which keeps your basket while you shop and is deleted "
+        "when you close your browser."
+    )
+    assert [(c.name, c.session) for c in p.cookies] == [("ab_s", True)]
