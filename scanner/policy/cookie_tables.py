@@ -206,6 +206,8 @@ def _context_category(lines: list[str]) -> Category | None:
             found = category_from_label(line)
             if found is not None:
                 return found
+        if line.startswith("#"):
+            return None  # the table's own heading ("## Others") ends the search
     return None
 
 

@@ -38,7 +38,7 @@ from scanner.policy.text import (
     sentences,
     text_to_lines,
 )
-from scanner.policy.transfers import storage_in_eu, transfers
+from scanner.policy.transfers import recipient_companies, storage_in_eu, transfers
 from scanner.policy.vendor_lists import listed_vendors, provided_by, vendor_of_cookie
 from scanner.policy.vendors import vendor_by_name, vendor_country, vendors_in_text
 from scanner.policy.vocab import DURATION, KIND_WORDS, duration_days
@@ -194,13 +194,13 @@ _COLLECTS = re.compile(
     r"datos personales tratados|verarbeitete (?:personenbezogene )?daten)\b"
 )
 _PERSONAL_DATA = re.compile(
-    _PERSONAL + r"|\b(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
+    r"\b(?:" + _PERSONAL + r"|(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:donnees|data|daten|"
     r"informationen|datos|dati|informations|angaben|\w+daten)\b|\bnom\b|\bname\b|e-?mail|"
     r"adresse ip|ip address|user-?id|\bcorreo\b|\bnome\b|\bcognome\b|\bnombre\b|"
     r"\bapellidos?\b|\bprenom\b|"
     r"\bvorname\b|telephone|phone number|telefon\w*|numero de telefono|numero di telefono|"
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
-    r"fecha de nacimiento|data di nascita|date de naissance"
+    r"fecha de nacimiento|data di nascita|date de naissance)"
 )
 #: data in general: personal unless the text around says it is anonymised
 _DATA_WORD = re.compile(
@@ -567,6 +567,18 @@ class _Reader:
                     country=vendor_country(product),
                     kind=product.kind,
                     quote=cookie.quote,
+                    source=self.source,
+                    confidence=LISTED_VENDOR_CONFIDENCE,
+                )
+        companies = {v.company for name in found if (v := vendor_by_name(name)) is not None}
+        for company, s in recipient_companies(self.sents):
+            # "Google and Meta may transfer data to the US": companies named as recipients
+            if company not in companies and company not in found:
+                companies.add(company)
+                found[company] = DeclaredVendor(
+                    name=company,
+                    country="US",
+                    quote=s.text,
                     source=self.source,
                     confidence=LISTED_VENDOR_CONFIDENCE,
                 )

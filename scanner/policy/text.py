@@ -178,7 +178,7 @@ def text_to_lines(document: str) -> list[str]:
 _SENTENCE_END = re.compile(
     r"(?<=[.!?;])(?<!\bEE\.)(?<!\b[Aa]rt\.)(?<!\bAbs\.)(?<!\blit\.)(?<!\bbzw\.)(?<!\bgem\.)"
     r"(?<!\bNr\.)(?<!\bca\.)(?<!\bggf\.)(?<!\bvgl\.)(?<!\bz\.)(?<!\bd\.)(?<!\bn\.)(?<!\bno\.)"
-    r"(?<!\bpar\.)\s+(?=[\"«(\[A-ZÀ-ÖØ-Þ0-9])"
+    r"(?<!\bpar\.)(?<!\bmax\.)(?<!\bmin\.)(?<!\bapprox\.)(?<!\benv\.)\s+(?=[\"«(\[A-ZÀ-ÖØ-Þ0-9])"
 )
 _BULLET = re.compile(r"^\s*(?:[-*•●○▪◦–]|\d{1,2}[.)])\s+")
 _INLINE_BULLET = re.compile(r"(?<=\S)\s*(?:[•●○▪◦]|(?<=[a-zà-ÿ.)])-(?=\s[A-ZÀ-Þ]))\s*")

@@ -36,19 +36,20 @@ _OUTSIDE_EU = re.compile(
     r"unione europea|see|"
     r"spazio economico europeo)|paesi terzi|non-eu|non eu\b"
 )
+#: (anchored at a word start, which is much faster; the stems German compounds end with,
+#: "Datenübermittlung", "Drittlandtransfer", are looked for anywhere)
 _TRANSFER = re.compile(
-    r"transf\w*|transmi\w*|communiqu\w*|ubermitt\w*|ubertrag\w*|transmit\w*|trasferi\w*|"
-    r"aloj\w*|ubicad\w*|ospitat\w*|"
-    r"\btrat(?:ar|a|an|ados?|adas?)\b|\btrait(?:er|e|ent|ees?)\b|weiter\b|weitergegeben|weitergabe|compart\w*|\bshar(?:e|es|ed|ing)\b|partag\w*|"
-    r"condivid\w*|process(?:es|ed)?\b|verarbeit\w*|tratt(?:ati|ano)\b|"
-    r"\bsent\b|envoy\w*|\bleaves?\b|\bleaving\b|\bquitt\w*|\bverlass\w*|\bsalen?\b|\blascia\w*|"
-    r"accessed from|stock\w*|stored|\bstores\b|heberg\w*|hosted|serveurs?|servers?|"
-    r"situ\w*|located|localis\w*|implant\w*|based in|established in|etablis?|\bsede\b|"
-    r"headquartered|\bsiege\b|\bsitz\b"
+    r"\b(?:transmi\w*|communiqu\w*|transmit\w*|trasferi\w*|aloj\w*|ubicad\w*|ospitat\w*|"
+    r"trat(?:ar|a|an|ados?|adas?)\b|trait(?:er|e|ent|ees?)\b|weiter\b|weitergegeben|compart\w*|"
+    r"shar(?:e|es|ed|ing)\b|partag\w*|condivid\w*|process(?:es|ed)?\b|tratt(?:ati|ano)\b|"
+    r"sent\b|envoy\w*|leaves?\b|leaving\b|quitt\w*|verlass\w*|salen?\b|lascia\w*|"
+    r"accessed from|stock\w*|stored|stores\b|heberg\w*|hosted|serveurs?|servers?|situ\w*|"
+    r"located|localis\w*|implant\w*|based in|established in|etablis?|sede\b|headquartered|"
+    r"siege\b|sitz\b)|transf\w*|ubermitt\w*|ubertrag\w*|weitergabe|verarbeit\w*"
 )
 _NEGATION = re.compile(
-    r"(?:\bne\b|\bn'|\bpas\b|\baucun\w*|\bjamais|\bno\b|\bnot\b|n't|\bnever|\bnone\b|"
-    r"\bkein\w*|\bnicht\b|\bningun\w*|\bnunca\b|\bnon\b|\bnessun\w*|\bmai\b)"
+    r"\b(?:ne|pas|aucun\w*|jamais|no|not|never|none|kein\w*|nicht|ningun\w*|nunca|non|"
+    r"nessun\w*|mai)\b|\bn'|n't"
 )
 #: e-mail addresses and domains: "privacy@shop.co.uk" names no country
 _ADDRESS = re.compile(
@@ -245,6 +246,29 @@ _EXCEPT = re.compile(
     r"\b(?:sauf|except|unless|other than|a l'exception|hormis|ad eccezione|eccetto|tranne|salvo|"
     r"excepto|ausser|mit ausnahme)\b"
 )
+
+
+#: the US companies a policy names bare as the ones data goes to
+_BARE_COMPANIES = {"Google": "google", "Microsoft": "microsoft", "Meta": "meta", "Amazon": "amazon"}
+_BARE_COMPANY = re.compile(
+    r"\b(google|microsoft|meta|amazon)\b(?! (?:analytics|ads|maps|fonts|tag|"
+    r"clarity|advertising|pixel|web services|ireland|platforms ireland))"
+)
+
+
+def recipient_companies(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """(company, sentence) for the big US companies a sentence names bare as the ones that
+    transfer or receive data outside the EU ("Google and Meta may transfer data to the US")."""
+    out: list[tuple[str, Sentence]] = []
+    for s in sents:
+        if not _BARE_COMPANY.search(s.norm) or not _TRANSFER.search(s.norm):
+            continue
+        if not (_OUTSIDE_EU.search(s.norm) or _destinations(s.norm)):
+            continue
+        for m in _BARE_COMPANY.finditer(s.norm):
+            company = next(c for c, w in _BARE_COMPANIES.items() if w == m.group(1))
+            out.append((company, s))
+    return out
 
 
 def _clauses(norm: str) -> list[str]:

@@ -346,3 +346,14 @@ def test_abbreviated_units_in_a_lifetime_column() -> None:
         "| ab_d | Analytics | 24 h |\n| ab_e | Necessary | 180 j |\n"
     )
     assert [c.lifetime_days for c in p.cookies] == [7.0, 365.0, 395.72, 1.0, 180.0]
+
+
+def test_a_tables_own_heading_ends_the_search_for_its_category() -> None:
+    p = extract(
+        "## Advertisement\n| Cookie | Duration |\n| --- | --- |\n| ad_x | 3 months |\n\n"
+        "## Others\n| Cookie | Duration |\n| --- | --- |\n| ot_y | 7 days |\n"
+    )
+    assert [(c.name, c.category) for c in p.cookies] == [
+        ("ad_x", Category.TRACKING),
+        ("ot_y", None),
+    ]

@@ -794,3 +794,21 @@ def test_hosted_in_a_country_by_a_company() -> None:
     )
     assert {v.name for v in p.vendors} == {"Serverone.it", "Bergserver"}
     assert p.storage_in_eu is not None and p.storage_in_eu.value is True
+
+
+def test_transfer_stems_inside_german_compounds() -> None:
+    p = extract("Eine Datenübermittlung in die USA erfolgt nur mit Standardvertragsklauseln.")
+    assert [(t.countries, t.safeguards) for t in p.transfers] == [(["US"], ["scc"])]
+
+
+def test_big_companies_named_bare_as_recipients_of_a_transfer() -> None:
+    p = extract("Microsoft and Google may transfer data to the United States.")
+    assert {(v.name, v.country) for v in p.vendors} == {("Microsoft", "US"), ("Google", "US")}
+    p = extract("We use Google Analytics. Google may transfer data to the United States.")
+    assert [v.name for v in p.vendors] == ["Google Analytics"]
+    assert extract("You can sign in with your Google account.").vendors == []
+
+
+def test_max_before_a_duration_does_not_end_the_sentence() -> None:
+    p = extract("Wir setzen die Cookies st_a (max. 2 Jahre) und st_b (max. 24 Stunden) ein.")
+    assert [(c.name, c.lifetime_days) for c in p.cookies] == [("st_a", 730.0), ("st_b", 1.0)]
