@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import logging
 import math
-import sqlite3
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import psycopg
-import sqlalchemy.exc
 from flask import Flask, Response, jsonify, send_file
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,6 +33,7 @@ from consent_api.errors import (
 from consent_api.public import public
 from consent_api.scripts import scripts
 from consent_api.settings import DEFAULTS, load_settings
+from database import RETRY_AFTER_UNAVAILABLE, unavailable_errors
 
 log = logging.getLogger("consent_api")
 
@@ -72,17 +70,6 @@ HTTP_STATUS: tuple[tuple[type[RequestRefused], int], ...] = (
     (UnsupportedMediaType, 415),
     (InvalidInput, 422),
 )
-
-
-#: The database cannot be reached or used right now (server down or restarting, connections
-#: refused, pool exhausted, SQLite locked past its timeout): 503, nothing was stored, retry.
-DATABASE_UNAVAILABLE = (
-    sqlalchemy.exc.OperationalError,
-    sqlalchemy.exc.TimeoutError,
-    psycopg.OperationalError,
-    sqlite3.OperationalError,
-)
-RETRY_AFTER_UNAVAILABLE = 5
 
 
 def status_of(error: RequestRefused) -> int:
@@ -187,7 +174,7 @@ def _register_errors(app: Flask, limiter: Limiter) -> None:
         response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
         return response
 
-    for kind in DATABASE_UNAVAILABLE:
+    for kind in unavailable_errors():  # the database's own list, shared with the dashboard
         app.register_error_handler(kind, database_unavailable)
 
     @app.errorhandler(Exception)

@@ -19,7 +19,12 @@ from database.engine import (
     sqlite_write_cursor,
     write_transaction,
 )
-from database.errors import DatabaseConfigError, DatabaseError
+from database.errors import (
+    RETRY_AFTER_UNAVAILABLE,
+    DatabaseConfigError,
+    DatabaseError,
+    unavailable_errors,
+)
 from database.migrate import (
     BRANCHES,
     Branch,
@@ -42,6 +47,7 @@ from database.settings import (
 
 __all__ = [
     "BRANCHES",
+    "RETRY_AFTER_UNAVAILABLE",
     "Branch",
     "DatabaseConfigError",
     "DatabaseError",
@@ -60,6 +66,7 @@ __all__ = [
     "pending",
     "postgres_autocommit",
     "sqlite_write_cursor",
+    "unavailable_errors",
     "upgrade",
     "version_locations",
     "write_transaction",

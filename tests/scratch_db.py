@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL database for tests: created with a random name, dropped at the end."""
+"""A throwaway PostgreSQL database for tests: created with a random name, dropped at the end;
+and taken away then given back, as in a restart or failover."""
 
 from __future__ import annotations
 
@@ -25,3 +26,21 @@ def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def set_reachable(server_url: str, database: str, reachable: bool) -> None:
+    """Take `database` away (new connections refused, open ones terminated) or give it back."""
+    admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {str(reachable).lower()}')
+        )
+        if not reachable:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :d AND pid <> pg_backend_pid()"
+                ),
+                {"d": database},
+            )
+    admin.dispose()

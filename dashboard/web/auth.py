@@ -86,6 +86,13 @@ def requires(role: Role) -> Callable[[Callable[P, R]], Callable[P, R | Response]
     return decorate
 
 
+def forget_user() -> None:
+    """The rest of this request is nobody's (the session cookie is untouched): a page drawn
+    after the database failed must not ask for the account again, which would wait for the
+    database again or fail inside the error page."""
+    current_app.login_manager._update_request_context_with_user()  # type: ignore[attr-defined]
+
+
 def _account_key() -> str:
     return "account:" + (request.form.get("username") or "").strip().lower()[:64]
 

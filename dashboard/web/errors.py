@@ -1,5 +1,6 @@
 """Errors become pages, in one place: HTTP errors keep their status; domain errors map to
-404/409/422; anything else is a logged 500 (never a traceback on screen)."""
+404/409/422; a database that cannot be reached or used is 503 with ``Retry-After``; anything
+else is a logged 500 (never a traceback on screen)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from audits import StoreUnavailableError
 from dashboard.errors import Conflict, DashboardError, InvalidInput, NotFound
+from dashboard.web.auth import forget_user
+from database import RETRY_AFTER_UNAVAILABLE, unavailable_errors
 
 log = logging.getLogger("dashboard")
 
@@ -17,7 +21,7 @@ DOMAIN_STATUS: dict[type[DashboardError], int] = {NotFound: 404, Conflict: 409, 
 
 
 def _page(status: int, detail: str | None = None) -> tuple[str, int]:
-    known = status if status in {400, 403, 404, 405, 413, 422, 429} else 500
+    known = status if status in {400, 403, 404, 405, 413, 422, 429, 503} else 500
     return render_template(
         "error.html.j2", status=status, key=f"error.{known}", detail=detail
     ), status
@@ -39,6 +43,18 @@ def init_errors(app: Flask) -> None:
     def domain(exc: DashboardError) -> tuple[str, int]:
         status = next((s for kind, s in DOMAIN_STATUS.items() if isinstance(exc, kind)), 422)
         return _page(status, str(exc))
+
+    def database_unavailable(exc: Exception) -> tuple[str, int, dict[str, str]]:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        log.warning("database unavailable (%s): %s", type(exc).__name__, first_line)
+        forget_user()  # the page is drawn without asking the database for the account again
+        page, status = _page(503)
+        return page, status, {"Retry-After": str(RETRY_AFTER_UNAVAILABLE)}
+
+    # the database's own list (the consent API maps the same), and the audits' store giving
+    # up after its retries
+    for kind in (*unavailable_errors(), StoreUnavailableError):
+        app.register_error_handler(kind, database_unavailable)
 
     @app.errorhandler(Exception)
     def server(exc: Exception) -> tuple[str, int]:

@@ -13,7 +13,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from audits import (
-    AuditError,
     AuditInputError,
     AuditNotFoundError,
     AuditSettings,
@@ -86,7 +85,7 @@ def new() -> Any:
             return _form_page(form, None, t("error.422"), 422)
         try:
             audit = store().add(build_spec(_changes(form, None)))
-        except AuditError as exc:
+        except AuditInputError as exc:  # an unavailable store is a 503 page
             return _form_page(form, None, str(exc), 422)
         flash(t("manage.added", name=audit.name))
         return redirect(url_for("pages.site", name=audit.name), code=303)
@@ -103,7 +102,7 @@ def edit(name: str) -> Any:
             return _form_page(form, current, t("error.422"), 422)
         try:
             audit = store().edit(name, _changes(form, current))
-        except AuditError as exc:
+        except AuditInputError as exc:  # an unavailable store is a 503 page
             return _form_page(form, current, str(exc), 422)
         flash(t("manage.saved", name=audit.name))
         return redirect(url_for("pages.site", name=audit.name), code=303)

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.consent_api.conftest import Api, assert_error, make_app, register
-from tests.scratch_db import scratch_database
+from tests.scratch_db import scratch_database, set_reachable
 
 pytestmark = pytest.mark.postgres
 
@@ -24,23 +24,6 @@ pytestmark = pytest.mark.postgres
 def outage_url(postgres_url: str) -> Iterator[str]:
     with scratch_database(postgres_url, "cookie_audit_outage") as url:
         yield url
-
-
-def _set_reachable(server_url: str, database: str, reachable: bool) -> None:
-    admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(
-            text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {str(reachable).lower()}')
-        )
-        if not reachable:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :d AND pid <> pg_backend_pid()"
-                ),
-                {"d": database},
-            )
-    admin.dispose()
 
 
 def test_a_database_that_goes_away_is_503_and_the_api_recovers(
@@ -54,7 +37,7 @@ def test_a_database_that_goes_away_is_503_and_the_api_recovers(
         database = make_url(outage_url).database
         assert database
 
-        _set_reachable(postgres_url, database, reachable=False)
+        set_reachable(postgres_url, database, reachable=False)
         with caplog.at_level(logging.WARNING, logger="consent_api"):
             for _ in range(3):  # the open connection dies, then new ones are refused
                 response = api.post(api.body())
@@ -66,7 +49,7 @@ def test_a_database_that_goes_away_is_503_and_the_api_recovers(
         assert any("database unavailable" in r.getMessage() for r in caplog.records)
         assert not any(r.levelno >= logging.ERROR for r in caplog.records)
 
-        _set_reachable(postgres_url, database, reachable=True)
+        set_reachable(postgres_url, database, reachable=True)
         receipt = api.post(api.body())
         assert receipt.status_code == 201, receipt.get_json()
         assert receipt.get_json()["seq"] == 2  # nothing was stored during the outage

@@ -1,0 +1,62 @@
+"""Against a real PostgreSQL server: while the database is away every dashboard page answers
+503 with ``Retry-After`` (a page saying so, never the 500 page), and once it is back the same
+signed-in browser carries on (the test's own database refuses new connections and its open
+ones are terminated, as in a restart or failover)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from dashboard.accounts import Role
+from database import RETRY_AFTER_UNAVAILABLE
+from tests.dashboard.conftest import Browser, add_user, engine_of, make_app
+from tests.dashboard.history_seed import add_audit
+from tests.scratch_db import scratch_database, set_reachable
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def outage_url(postgres_url: str) -> Iterator[str]:
+    with scratch_database(postgres_url, "cookie_audit_dashboard_outage") as url:
+        yield url
+
+
+def test_pages_are_503_while_the_database_is_away_and_recover(
+    postgres_url: str, outage_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(outage_url)
+    try:
+        add_user(app, "eddie", Role.EDITOR)
+        add_audit(engine_of(app), "boutique", "https://www.boutique-exemple.fr/")
+        browser = Browser(app.test_client())
+        assert browser.login("eddie").status_code == 303
+        assert browser.get("/sites/boutique").status_code == 200  # a pooled connection is open
+        database = make_url(outage_url).database
+        assert database
+
+        set_reachable(postgres_url, database, reachable=False)
+        with caplog.at_level(logging.WARNING, logger="dashboard"):
+            # the open connection dies, then new ones are refused
+            for path in ("/sites/boutique", "/", "/manage/", "/manage/boutique/edit"):
+                response = browser.get(path)
+                page = response.get_data(as_text=True)
+                assert response.status_code == 503, (path, page[:1000])
+                assert response.headers["Retry-After"] == str(RETRY_AFTER_UNAVAILABLE)
+                assert "The database is unavailable. Retry in a few seconds." in page
+                assert "Error 503" in page and "Sign out" not in page
+            stranger = Browser(app.test_client())
+            assert stranger.login("eddie").status_code == 503  # signing in needs it too
+        assert any("database unavailable" in r.getMessage() for r in caplog.records)
+        assert not any(r.levelno >= logging.ERROR for r in caplog.records)  # no 500 logged
+
+        set_reachable(postgres_url, database, reachable=True)
+        back = browser.get("/sites/boutique")  # still signed in: the session was kept
+        assert back.status_code == 200 and "Sign out" in back.get_data(as_text=True)
+        assert stranger.login("eddie").status_code == 303
+    finally:
+        engine_of(app).dispose()
