@@ -524,10 +524,12 @@ class _Reader:
                     found[cat] = DeclaredCategory(
                         category=cat, quote=cookie.quote, source=self.source
                     )
-        ga = found.get(Category.GOOGLE_ANALYTICS)
-        if ga is not None and Category.ANALYTICS not in found:
+        declared_ga = found.get(Category.GOOGLE_ANALYTICS)
+        if declared_ga is not None and Category.ANALYTICS not in found:
             # using Google Analytics is using analytics cookies
-            found[Category.ANALYTICS] = ga.model_copy(update={"category": Category.ANALYTICS})
+            found[Category.ANALYTICS] = declared_ga.model_copy(
+                update={"category": Category.ANALYTICS}
+            )
         order = list(Category)
         return sorted(found.values(), key=lambda c: order.index(c.category))
 
