@@ -109,7 +109,26 @@ _TYPOLOGY = re.compile(
 )
 _OTHER_SITES = re.compile(
     r"(?:some|many|other|certain) (?:web)?sites|certains sites|de nombreux sites|"
-    r"(?:einige|viele) (?:websites|webseiten)|(?:algunos|muchos) sitios|(?:alcuni|molti) siti"
+    r"(?:einige|viele) (?:websites|webseiten)|(?:algunos|muchos) sitios|(?:alcuni|molti) siti|"
+    # what the law says is not what the site does: "La CNIL impose de recueillir ..."
+    r"(?:la cnil|the law|la loi|le rgpd|the gdpr|die dsgvo|el rgpd|il gdpr|la ley|la legge|"
+    r"das gesetz|the eprivacy|la directive)\b"
+)
+#: what cookies or services usually do, said in general: "Las cookies de terceros suelen
+#: utilizarse para ...", "Un cookie peut servir à ...", "vengono spesso usati per ..."
+_GENERAL = re.compile(
+    r"\b(?:suelen|usually|often|generally|typically|commonly|souvent|en general|generalement|"
+    r"haufig|oft|in der regel|spesso|di solito|generalmente|peut servir|peuvent servir|"
+    r"can be used|may be used|can serve|pueden utilizarse|pueden usarse|possono essere usati)\b"
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:we|our|us|nous|notre|nos|wir|unser\w*|uns|nosotros|nuestr[oa]s?|utilizamos|usamos|"
+    r"noi|nostr[oaie]|utilizziamo|usiamo)\b"
+)
+#: "Analyse-Dienste wie Google Analytics", "services such as YouTube": an example
+_EXAMPLE_OF = re.compile(
+    r"\b(?:wie|such as|like|comme|tels? que|telles? que|como|come|ad esempio|per esempio|"
+    r"for example|e\.g\.|z\. ?b\.|zum beispiel|par exemple|por ejemplo)\s+(?:\w+\s+)?$"
 )
 _SITE_USES = re.compile(
     r"nous utilisons|we use|this (?:site|website) uses|ce site (?:utilise|depose)|"
@@ -486,7 +505,9 @@ class _Reader:
         for s in self.all:
             if _TYPOLOGY.search(s.norm) and not _SITE_USES.search(s.norm):
                 continue  # "there are five types of cookies: ..." defines, it does not declare
-            if _OTHER_SITES.match(s.norm):
+            if _OTHER_SITES.match(s.norm) or (
+                _GENERAL.search(s.norm) and not _SITE_USES.search(s.norm)
+            ):
                 continue  # "Some websites use them to track visitors": about others
             for cat, pattern in _KIND_RES.items():
                 if cat in found:
@@ -509,7 +530,14 @@ class _Reader:
                     category=Category.TRACKING, quote=s.text, source=self.source
                 )
             ga = re.search(r"google\s*analytics|\bga4\b|universal analytics", s.norm)
-            if Category.GOOGLE_ANALYTICS not in found and ga and not _negated(s.norm, ga.start()):
+            if (
+                Category.GOOGLE_ANALYTICS not in found
+                and ga
+                and not _negated(s.norm, ga.start())
+                and not (
+                    _EXAMPLE_OF.search(s.norm[: ga.start()]) and not _FIRST_PERSON.search(s.norm)
+                )
+            ):
                 found[Category.GOOGLE_ANALYTICS] = DeclaredCategory(
                     category=Category.GOOGLE_ANALYTICS, quote=s.text, source=self.source
                 )
@@ -536,9 +564,15 @@ class _Reader:
     def vendors(self, cookies: Sequence[DeclaredCookie] = ()) -> list[DeclaredVendor]:
         found: dict[str, DeclaredVendor] = {}
         for s in self.all:
+            generic = _OTHER_SITES.match(s.norm) or (
+                _GENERAL.search(s.norm) and not _SITE_USES.search(s.norm)
+            )
             for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
-                if _negated(s.norm, vendor_position(vendor, s.norm)):
-                    continue  # "we do not use Google Analytics"
+                at = vendor_position(vendor, s.norm)
+                if _negated(s.norm, at) or generic:
+                    continue  # "we do not use Google Analytics", "Some websites use YouTube"
+                if _EXAMPLE_OF.search(s.norm[:at]) and not _FIRST_PERSON.search(s.norm):
+                    continue  # "Analyse-Dienste wie Google Analytics erfassen ..."
                 if vendor.name not in found:
                     found[vendor.name] = DeclaredVendor(
                         name=vendor.name,
@@ -839,7 +873,7 @@ def _negated(norm: str, start: int) -> bool:
 #: a negation at the end of the clause: German puts it last ("verwenden wir nicht"); "Some
 #: websites use cookies for advertising; we do not."
 _NEGATED_LATER = re.compile(
-    r"[^;.]{0,60}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
+    r"[^;.]{0,110}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
     r"[^.]{0,120}[;,:] (?:we do not|we don't|we don't use them|but not us|pas nous|"
     r"nous n'en utilisons pas|wir nicht|wir verwenden sie nicht|nosotros no|no las usamos|noi no|"
     r"noi non li usiamo|non li usiamo)\.?$|"

@@ -843,3 +843,34 @@ def test_a_session_lifetime_a_little_further_after_the_name() -> None:
         "when you close your browser."
     )
     assert [(c.name, c.session) for c in p.cookies] == [("ab_s", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Las cookies de terceros suelen utilizarse para mostrar publicidad personalizada.",
+        "Un cookie peut servir à mesurer l'audience ou à afficher des publicités ciblées.",
+        "I cookie di terze parti vengono spesso usati per mostrare pubblicità mirata.",
+        "La CNIL impose de recueillir le consentement pour les cookies publicitaires.",
+        "Werbenetzwerke nutzen Cookies häufig, um Nutzer über Websites hinweg zu verfolgen.",
+    ],
+)
+def test_what_cookies_do_in_general_declares_nothing(text: str) -> None:
+    p = extract(text)
+    assert (p.categories, p.cookies) == ([], [])
+
+
+def test_services_given_as_examples_or_used_by_other_sites_are_not_vendors() -> None:
+    p = extract(
+        "Analyse-Dienste wie Google Analytics erfassen das Nutzungsverhalten. "
+        "Some websites use third-party services such as YouTube, which may set cookies. "
+        "Google Analytics, Meta-Pixel oder andere Tracking-Dienste verwenden wir nicht."
+    )
+    assert (p.vendors, p.categories) == ([], [])
+    p = extract("We use analytics services such as Matomo to count visits.")
+    assert [v.name for v in p.vendors] == ["Matomo"]
+
+
+def test_data_that_does_not_leave_the_eu_in_spanish() -> None:
+    p = extract("Los datos no salen de la Unión Europea.")
+    assert [t.kind for t in p.transfers] == [TransferKind.NONE]
