@@ -108,8 +108,9 @@ _TYPOLOGY = re.compile(
     r"si possono distinguere|existe(?:n)? (?:\w+ )?(?:tipos|clasificacion)"
 )
 _OTHER_SITES = re.compile(
-    r"(?:some|many|other|certain) (?:web)?sites|certains sites|de nombreux sites|"
-    r"(?:einige|viele) (?:websites|webseiten)|(?:algunos|muchos) sitios|(?:alcuni|molti) siti|"
+    r"(?:some|many|other|certain) (?:web)?sites|certains sites|de nombreux sites|d'autres sites|"
+    r"(?:einige|viele|andere) (?:websites|webseiten)|(?:algunos|muchos|otros) sitios|"
+    r"(?:algunas|muchas|otras) webs|(?:alcuni|molti|altri) siti|"
     # what the law says is not what the site does: "La CNIL impose de recueillir ..."
     r"(?:la cnil|the law|la loi|le rgpd|the gdpr|die dsgvo|el rgpd|il gdpr|la ley|la legge|"
     r"das gesetz|the eprivacy|la directive)\b"
@@ -505,9 +506,7 @@ class _Reader:
         for s in self.all:
             if _TYPOLOGY.search(s.norm) and not _SITE_USES.search(s.norm):
                 continue  # "there are five types of cookies: ..." defines, it does not declare
-            if _OTHER_SITES.match(s.norm) or (
-                _GENERAL.search(s.norm) and not _SITE_USES.search(s.norm)
-            ):
+            if _about_others(s):
                 continue  # "Some websites use them to track visitors": about others
             for cat, pattern in _KIND_RES.items():
                 if cat in found:
@@ -564,9 +563,7 @@ class _Reader:
     def vendors(self, cookies: Sequence[DeclaredCookie] = ()) -> list[DeclaredVendor]:
         found: dict[str, DeclaredVendor] = {}
         for s in self.all:
-            generic = _OTHER_SITES.match(s.norm) or (
-                _GENERAL.search(s.norm) and not _SITE_USES.search(s.norm)
-            )
+            generic = _about_others(s)
             for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
                 at = vendor_position(vendor, s.norm)
                 if _negated(s.norm, at) or generic:
@@ -850,8 +847,18 @@ class _Reader:
 
 _STRONG_NEGATION = re.compile(
     r"\b(?:aucun\w*|pas de|pas d'|jamais|ni|no|not|never|neither|nor|don't|doesn't|kein\w*|"
-    r"nessun\w*|ningun\w*|nunca|non)\b"
+    r"nessun\w*|ningun\w*|nunca|non|weder)\b"
 )
+
+
+def _about_others(s: Sentence) -> bool:
+    """A sentence that declares nothing about this site: about other sites or the law, what
+    cookies usually do, or a question ("Do you use tracking cookies?" in an FAQ)."""
+    return bool(
+        _OTHER_SITES.match(s.norm)
+        or (_GENERAL.search(s.norm) and not _SITE_USES.search(s.norm))
+        or s.text.rstrip().endswith("?")
+    )
 
 
 def _without_names(text: str) -> str:

@@ -874,3 +874,12 @@ def test_services_given_as_examples_or_used_by_other_sites_are_not_vendors() -> 
 def test_data_that_does_not_leave_the_eu_in_spanish() -> None:
     p = extract("Los datos no salen de la Unión Europea.")
     assert [t.kind for t in p.transfers] == [TransferKind.NONE]
+
+
+def test_questions_and_neither_nor_declare_nothing() -> None:
+    p = extract(
+        "Do you use tracking cookies? No. Nutzt ihr Google Analytics? Nein. Wir setzen weder "
+        "Google Analytics noch andere Werbedienste ein. Muchas webs las usan con fines "
+        "publicitarios."
+    )
+    assert (p.vendors, p.categories) == ([], [])
