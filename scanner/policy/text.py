@@ -287,7 +287,24 @@ def sentences(lines: list[str]) -> list[Sentence]:
 
 
 _STOPWORDS = {
-    "fr": {"le", "la", "les", "des", "est", "et", "vos", "nous", "pour", "une", "du", "sont"},
+    "fr": {
+        "le",
+        "la",
+        "les",
+        "des",
+        "est",
+        "et",
+        "vos",
+        "nous",
+        "pour",
+        "une",
+        "du",
+        "sont",
+        "ce",
+        "ne",
+        "au",
+        "aux",
+    },
     "en": {"the", "and", "of", "to", "is", "your", "we", "are", "our", "for", "with", "this"},
     "de": {"der", "die", "und", "das", "ist", "ihre", "wir", "nicht", "mit", "sie", "den", "zu"},
     "es": {"el", "los", "las", "y", "que", "sus", "para", "con", "por", "una", "del", "datos"},
