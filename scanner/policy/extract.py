@@ -487,6 +487,8 @@ class _Reader:
         self.sents = [s for s in sents if not s.is_heading]
         self.all = sents
         self.source = source
+        #: sentences about other sites, the law, what cookies usually do, or questions
+        self.about_others = {s.index for s in sents if _about_others(s)}
 
     def _window(self, i: int, before: int, after: int) -> list[Sentence]:
         return self.sents[max(0, i - before) : i + after + 1]
@@ -506,7 +508,7 @@ class _Reader:
         for s in self.all:
             if _TYPOLOGY.search(s.norm) and not _SITE_USES.search(s.norm):
                 continue  # "there are five types of cookies: ..." defines, it does not declare
-            if _about_others(s):
+            if s.index in self.about_others:
                 continue  # "Some websites use them to track visitors": about others
             for cat, pattern in _KIND_RES.items():
                 if cat in found:
@@ -563,7 +565,7 @@ class _Reader:
     def vendors(self, cookies: Sequence[DeclaredCookie] = ()) -> list[DeclaredVendor]:
         found: dict[str, DeclaredVendor] = {}
         for s in self.all:
-            generic = _about_others(s)
+            generic = s.index in self.about_others
             for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
                 at = vendor_position(vendor, s.norm)
                 if _negated(s.norm, at) or generic:
