@@ -127,6 +127,13 @@ def test_every_receipt_survives_kill_9(tmp_path: Path) -> None:
         thread = threading.Thread(target=post_stream)
         thread.start()
         assert enough.wait(60), f"too few receipts before the kill: {failures[:5]}"
+        # and a checkpoint signed by the running servers (every second), so that the chain
+        # checked after the kill is anchored too; the stream goes on meanwhile
+        latest = f"http://127.0.0.1:{port}/v1/sites/{site_key}/checkpoints/latest"
+        deadline = time.monotonic() + 30
+        while httpx.get(latest, timeout=5).status_code != 200:
+            assert time.monotonic() < deadline, "no checkpoint signed within 30 s"
+            time.sleep(0.05)
         os.killpg(server.pid, signal.SIGKILL)  # mid-stream: the poster is still posting
         server.wait(10)
         time.sleep(0.2)

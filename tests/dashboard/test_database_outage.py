@@ -52,7 +52,10 @@ def test_pages_are_503_while_the_database_is_away_and_recover(
             stranger = Browser(app.test_client())
             assert stranger.login("eddie").status_code == 503  # signing in needs it too
         assert any("database unavailable" in r.getMessage() for r in caplog.records)
-        assert not any(r.levelno >= logging.ERROR for r in caplog.records)  # no 500 logged
+        # no 500 logged by the dashboard (other apps' threads of this test process may log)
+        assert not any(
+            r.levelno >= logging.ERROR and r.name.startswith("dashboard") for r in caplog.records
+        )
 
         set_reachable(postgres_url, database, reachable=True)
         back = browser.get("/sites/boutique")  # still signed in: the session was kept
