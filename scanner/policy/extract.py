@@ -257,7 +257,8 @@ _MEASURE = re.compile(
     r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic"
 )
 _EXEMPT = re.compile(
-    r"exempt\w*|dispense\w* (?:de|du|from)|exoner\w*|"
+    r"exempt\w*|dispense\w* (?:de|du|from)|exoner\w*|exent[oa]s? de|"
+    r"(?:einwilligung|zustimmung)\w* (?:\w+ ){0,2}befreit|"
     r"(?:ne (?:\w+ )?(?:necessite\w*|requiert|requierent)|sans) (?:\w+ )?(?:votre |le |de |"
     r"du )?(?:consentement|accord)|"
     r"(?:do|does) not require (?:your |prior |the )?(?:\w+ )?consent|"
@@ -266,6 +267,12 @@ _EXEMPT = re.compile(
     r"prior authori[sz]ation|autorisation prealable|"
     # the Garante's wording for exempt analytics: "assimilati ai cookie tecnici"
     r"assimil\w* (?:ai|agli|aux?|a des|a) (?:cookie|traceurs?)\w* (?:tecnici|techniques)"
+)
+#: an exemption whose object is consent: "exempt from the consent requirement", "exemptés de
+#: consentement", "von der Einwilligung befreit", "exentas de consentimiento", "esenti dal consenso"
+_EXEMPT_FROM_CONSENT = re.compile(
+    r"(?:exempt\w*|exent\w*|esent\w*|befreit|dispense\w*) (?:\w+ ){0,3}(?:consent\w*|"
+    r"einwilligung\w*)|(?:einwilligung\w*|consent\w*) (?:\w+ ){0,2}(?:exempt\w*|befreit)"
 )
 
 # --- retention ------------------------------------------------------------------------------
@@ -677,6 +684,15 @@ class _Reader:
             if _NOT_IDENTIFY.search(s.norm) and self._about_measurement(i):
                 # "these analytics cookies do not identify you" / "no personal data is processed"
                 return Flag(value=True, quote=s.text, source=self.source, confidence=0.7)
+            denial = _NO_PERSONAL.search(s.norm)
+            if (
+                denial
+                and _MEASURE.search(s.norm)
+                and not _UNLESS.search(s.norm[denial.end() : denial.end() + 40])
+                and not _SITE_WIDE.match(s.norm, denial.end())
+            ):
+                # "Plausible Analytics, which uses no cookies and does not collect personal data"
+                return Flag(value=True, quote=s.text, source=self.source, confidence=0.7)
             if not _ANON.search(s.norm) or not _ANON.search(_without_names(s.text)):
                 continue  # "ajs_anonymous_id" is a cookie's name, not a claim
             if re.search(r"\b(?:pas|not|nicht|no|non)\b[^.]{0,25}anonym", s.norm):
@@ -708,9 +724,12 @@ class _Reader:
             )
             if own_technical:
                 continue
-            if (_MEASURE.search(near) and _COOKIE_CONTEXT.search(near)) or re.search(
-                r"\bcnil\b", s.norm
-            ):
+            # "they are exempt from the consent requirement", "exempté de consentement": the
+            # exemption names consent itself, so no cookie word is needed around it
+            about_consent = _EXEMPT_FROM_CONSENT.search(s.norm) is not None
+            if (
+                _MEASURE.search(near) and (about_consent or _COOKIE_CONTEXT.search(near))
+            ) or re.search(r"\bcnil\b", s.norm):
                 return Flag(value=True, quote=s.text, source=self.source)
         return None
 

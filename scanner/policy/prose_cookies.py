@@ -300,6 +300,12 @@ _SESSION_LIFETIME = re.compile(
 )
 
 
+#: the end of the session as a lifetime ("until the end of the session"), not the session kind
+_SESSION_END = re.compile(
+    r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
+    r"sitzung|sesion|sessione|browsersitzung)"
+)
+
 #: a label that says what follows is the lifetime: "(durée de vie : session)", "Expiry: 1 year"
 _LIFETIME_LABEL_IN_TEXT = re.compile(
     r"\b(?:duree(?: de vie)?|duration|expiry|expires|lifetime|dauer|laufzeit|speicherdauer|"
@@ -588,6 +594,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 looks_like_cookie(m.group(1))
                 or _named_as_cookie(text, m)
                 or (between is not None and _listed_with(m.group(1), between))
+                or _same_family(m.group(1), names)
             ):
                 if (
                     plain is not None
@@ -607,7 +614,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         # "les cookies _a (1 an) et _b (30 minutes) mesurent l'audience": the words after the
         # last name, when they name one kind, are the kind of every name without its own
         # ("assimilati ai cookie tecnici": treated like technical ones, not technical)
-        tail = _ASSIMILATED.sub(" ", normalise(text[names[-1].end() :]))
+        # ("... lasts until the end of the session": a lifetime, not the session kind)
+        tail = _ASSIMILATED.sub(" ", _SESSION_END.sub(" ", normalise(text[names[-1].end() :])))
         shared = category_from_label(tail) if len(label_groups(tail)) == 1 else None
         paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
@@ -624,7 +632,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
                 # (its lifetime "— session" is not its kind)
-                or category_from_label(
+                or category_from_purpose(
                     _ASSIMILATED.sub(" ", _SESSION_LIFETIME.sub(" ", normalise(following)))
                 )
                 or shared
@@ -633,6 +641,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or category_of_vendors(s.norm)
                 # "... y la cookie _gat de 1 minuto. Todas ellas son cookies de análisis."
                 or _category_after(sents, i)
+                # "Per le statistiche usiamo Google Analytics [...]. Il cookie _ga dura 2 anni."
+                or _category_of_paragraph(sents, i, name)
             )
             quote = text
             if len(names) == 1 and lifetime is None and not session:
@@ -674,6 +684,48 @@ def _category_after(sents: list[Sentence], i: int) -> Category | None:
     if not _ALL_OF_THEM.match(nxt) or len(label_groups(nxt)) != 1:
         return None
     return category_from_label(nxt)
+
+
+def _category_of_paragraph(sents: list[Sentence], i: int, name: str) -> Category | None:
+    """The one kind the earlier sentences of the cookie's paragraph speak of ("La mesure
+    d'audience est assurée par Matomo [...]. Le cookie _pk_id est conservé 13 mois."): the
+    paragraph's topic, unless the knowledge base files the name under another group."""
+    found: set[Category] = set()
+    j = i - 1
+    while j >= 0 and sents[j].para == sents[i].para and not sents[j].is_heading and i - j <= 3:
+        # measurement "exempt from consent" or "treated like technical cookies" is still
+        # measurement
+        if any(looks_like_cookie(t.group(1)) for t in _TOKEN.finditer(sents[j].text)):
+            j -= 1
+            continue  # a sentence about another cookie says what that one is for
+        text = _EXEMPTED.sub(" ", _ASSIMILATED.sub(" ", sents[j].norm))
+        if len(label_groups(text)) > 1:
+            return None
+        own = category_from_label(text) or category_of_vendors(sents[j].norm)
+        if own is not None:
+            found.add(own)
+        j -= 1
+    groups = {_GROUP[c] for c in found if c in _GROUP}
+    if len(groups) != 1:
+        return None
+    entry = knowledge_entry(name)
+    if entry is not None and _GROUP.get(entry.category) not in (None, *groups):
+        return None
+    return max(found, key=lambda c: c is not Category.GOOGLE_ANALYTICS)
+
+
+_EXEMPTED = re.compile(
+    r"\b(?:exempt|exent|esent|dispens)\w* (?:\w+ ){0,3}(?:consent\w*|einwilligung\w*)|"
+    r"\b(?:einwilligungsfrei|sans (?:votre )?consentement|without (?:your )?consent)"
+)
+#: the three groups a reader tells apart
+_GROUP = {
+    Category.TECHNICAL: "exempt",
+    Category.SESSION: "exempt",
+    Category.ANALYTICS: "analytics",
+    Category.GOOGLE_ANALYTICS: "analytics",
+    Category.TRACKING: "tracking",
+}
 
 
 def _lifetime_sentence_after(sents: list[Sentence], i: int) -> Sentence | None:
@@ -747,6 +799,9 @@ _SESSION_COOKIE_BEFORE = re.compile(
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
 
 
+_COOKIE_THEN_MARK = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]\s*$", re.I)
+
+
 _LIST_JOIN = re.compile(r"^\s*(?:\([^)]{0,40}\))?\s*(?:,|and|und|et|y|e|or|ou|o|oder)\s*$")
 
 
@@ -759,19 +814,41 @@ def _listed_with(name: str, between: str) -> bool:
     )
 
 
+def _same_family(name: str, names: list[re.Match[str]]) -> bool:
+    """A hyphenated name that shares its first part with a cookie already named in the
+    sentence: "intercom-id, which ..., and intercom-session, which ..."."""
+    m = re.fullmatch(r"([a-z][a-z0-9]{2,})-[a-z0-9]+(?:-[a-z0-9]+)*", name)
+    return m is not None and any(
+        re.match(rf"{re.escape(m.group(1))}[-_]", n.group(1), re.I) for n in names
+    )
+
+
 def _named_as_cookie(text: str, m: re.Match[str]) -> bool:
     """A plain word the knowledge base knows, named as a cookie: "the cookie lang", "das
-    technische Cookie lang", "`lang`"."""
+    technische Cookie lang", "`lang`", "the cart cookie"; a word it does not know only when
+    quoted right after "cookie" ("il cookie tecnico "lingua""); a hyphenated lower-case name
+    right after "cookies:" ("two functional cookies: intercom-id, which ...")."""
     name = m.group(1)
-    if not re.fullmatch(r"[a-z]{2,20}", name) or not known_cookie(name):
-        return False
-    if category_from_label(name) is not None:
-        return False  # "cookie de session" names a kind, not a cookie
     quoted = m.group(0)[0] in "`'\"«“‘"
     before = text[max(0, m.start() - 40) : m.start()]
+    hyphenated = re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", name) is not None
+    plain = re.fullmatch(r"[a-z]{2,20}", name) is not None
+    if not (plain or hyphenated) or category_from_label(name) is not None:
+        return False  # "cookie de session" names a kind, not a cookie
+    if name in _NOT_NAMES or name in _COMMON_WORDS:
+        return False
     if re.search(r"\b(?:de|of|di|von|del|des|du)\s*$", before, re.I):
         return False
-    return quoted or bool(_COOKIE_BEFORE.search(before))
+    named = bool(_COOKIE_BEFORE.search(before))
+    if hyphenated:  # "cookies: intercom-id", not "les cookies ci-dessous", "sont-ils"
+        return quoted or bool(_COOKIE_THEN_MARK.search(before))
+    if not known_cookie(name):
+        return named and quoted
+    after = text[m.end() : m.end() + 10]
+    the_x_cookie = re.match(r"\s+cookie\b", after, re.I) is not None and bool(
+        re.search(r"\b(?:the|a|our|this|one)\s+$", before, re.I)
+    )
+    return quoted or named or the_x_cookie
 
 
 def _stem(name: str) -> str:

@@ -64,6 +64,12 @@ _NEGATED_AFTER = re.compile(
     r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
     r"ubertragen)|\bnicht\s*[.!]?$"
 )
+#: safeguards named after a country, which is not where the data goes: "the EU-US DPF and its
+#: UK extension", "the UK Addendum", "the Swiss-US Data Privacy Framework"
+_SAFEGUARD_NAMES = re.compile(
+    r"\b(?:uk|swiss|suisse|schweizer)(?:[- ]us)? (?:extension|addendum|data bridge|"
+    r"international data transfer \w+|idta|dpf|data privacy framework)\b|\bswiss[- ]us\b"
+)
 _TABLE_NO = re.compile(
     r"(?:transfert|transfer)[^.]{0,40}(?:hors|outside|dehors)[^.]{0,30}\|\s*(?:non|no|aucun|none)"
     r"\b"
@@ -299,5 +305,5 @@ def _safeguards(sents: list[Sentence], i: int) -> tuple[list[str], str]:
 def _destinations(norm: str) -> list[str]:
     """The countries a sentence names as destinations: "outside the UK and the EEA" names
     where the data leaves, and "privacy@shop.co.uk" is an address, not a country."""
-    destination = _OUTSIDE_EU.sub(" ", _ADDRESS.sub(" ", norm))
+    destination = _OUTSIDE_EU.sub(" ", _ADDRESS.sub(" ", _SAFEGUARD_NAMES.sub(" ", norm)))
     return [code for code, rx in _COUNTRIES.items() if rx.search(destination)]

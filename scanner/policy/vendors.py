@@ -342,7 +342,12 @@ VENDORS: tuple[Vendor, ...] = (
         "US",
         ("twitter.com", "ads-twitter.com", "t.co", "x.com"),
         True,
-        r"twitter",
+        # X alone is a letter: a vendor only when listed beside other social networks ("share
+        # buttons for LinkedIn and X", "boutons de partage Facebook, X et LinkedIn")
+        r"twitter|(?:linkedin|facebook|instagram|pinterest|youtube|tiktok|whatsapp|threads|"
+        r"bluesky|mastodon|xing)(?:,| and| et| und| y| e| or| ou| o| oder) (?:\w+ )?x\b(?! ?\d)|"
+        r"\bx(?:,| and| et| und| y| e| or| ou| o| oder) (?:\w+ )?(?:linkedin|facebook|instagram|"
+        r"pinterest|youtube|tiktok|whatsapp|threads|bluesky|mastodon|xing)\b",
         "social",
         True,
     ),
@@ -608,6 +613,7 @@ VENDORS: tuple[Vendor, ...] = (
     _v("Stripe", "Stripe", "US", ("stripe.com", "stripe.network"), False, r"\bstripe\b", "payment"),
     _v("PayPal", "PayPal", "US", ("paypal.com", "paypalobjects.com"), False, r"paypal", "payment"),
     _v("Klarna", "Klarna", "SE", ("klarna.com",), False, r"klarna", "payment"),
+    _v("Redsys", "Redsys", "ES", ("redsys.es",), False, r"\bredsys\b", "payment"),
     _v("Booking.com", "Booking.com", "NL", ("booking.com",), False, r"booking\.com", "other"),
     _v("Adyen", "Adyen", "NL", ("adyen.com",), False, r"adyen", "payment"),
     _v("Mollie", "Mollie", "NL", ("mollie.com",), False, r"\bmollie\b", "payment", True),

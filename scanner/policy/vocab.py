@@ -262,12 +262,21 @@ _KEEPS_CONSENT = re.compile(
 )
 
 
+#: keeping the visitor logged in is what a strictly necessary cookie does
+_KEEPS_LOGGED_IN = re.compile(
+    r"\b(?:keeps? (?:\w+ )?|stays? |remains? )(?:logged|signed) in\b|\bvous garder connecte|"
+    r"\bangemeldet (?:zu )?bleiben|\bmantener(?:te|le)? (?:la sesion iniciada|conectad[oa])|"
+    r"\bmantener(?:ti|la|lo)? (?:connesso|connessa|l'accesso)"
+)
+
+
 def category_from_purpose(text: str) -> Category | None:
     """A cookie's purpose to a category: its kind words, but a cookie that keeps the
     visitor's consent is technical even when its purpose names the cookies consented to."""
     from scanner.policy.text import normalise
 
-    if _KEEPS_CONSENT.search(normalise(text)):
+    norm = normalise(text)
+    if _KEEPS_CONSENT.search(norm) or _KEEPS_LOGGED_IN.search(norm):
         return Category.TECHNICAL
     return category_from_label(text)
 

@@ -556,7 +556,8 @@ def test_analytics_assimilated_to_technical_cookies_are_exempt_not_technical() -
         "Per le statistiche il sito usa un servizio con IP anonimizzato. I cookie st_a (13 mesi) "
         "e st_b (30 minuti) sono quindi assimilati ai cookie tecnici e non richiedono il consenso."
     )
-    assert {c.category for c in p.cookies} == {None}
+    # treated like technical cookies, not technical: the paragraph is about statistics
+    assert {c.category for c in p.cookies} == {Category.ANALYTICS}
     assert p.consent_exemption is not None and p.consent_exemption.value is True
 
 
@@ -883,3 +884,102 @@ def test_questions_and_neither_nor_declare_nothing() -> None:
         "publicitarios."
     )
     assert (p.vendors, p.categories) == ([], [])
+
+
+# --- stage 5: prose a careful reader reads (batch R) ----------------------------------------
+
+
+def test_an_exemption_that_names_consent_needs_no_cookie_word_around_it() -> None:
+    p = extract(
+        "We measure visits with Matomo on our own servers. IP addresses are truncated. "
+        "Because these statistics are anonymous, they are exempt from the consent requirement."
+    )
+    assert p.consent_exemption is not None and p.consent_exemption.value
+    assert "exempt from the consent" in (p.consent_exemption.quote or "")
+    fr = extract(
+        "La mesure d'audience est assurée par Matomo, configuré pour être exempté de "
+        "consentement : les adresses IP sont anonymisées."
+    )
+    assert fr.consent_exemption is not None and fr.consent_exemption.value
+    # an exemption from something else is none
+    assert extract("Our statistics are exempt from VAT.").consent_exemption is None
+
+
+def test_measurement_that_collects_no_personal_data_is_anonymised_not_a_site_wide_denial() -> None:
+    p = extract(
+        "When you book a class we ask for your name and e-mail address. We count visits with "
+        "Plausible Analytics, which uses no cookies and does not collect personal data."
+    )
+    assert p.audience_anonymised is not None and p.audience_anonymised.value
+    assert p.collects_personal_data is not None and p.collects_personal_data.value
+    # "no personal data on this site", with no statistics tool: a denial, not anonymisation
+    site = extract(
+        "Nous ne collectons aucune donnée personnelle sur ce site : il n'y a ni formulaire, "
+        "ni compte, ni outil de statistiques."
+    )
+    assert site.audience_anonymised is None
+    assert site.collects_personal_data is not None and not site.collects_personal_data.value
+
+
+def test_a_safeguard_named_after_a_country_is_not_a_destination() -> None:
+    p = extract(
+        "Intercom and Mailchimp are based in the United States. Transfers to them rely on the "
+        "EU-US Data Privacy Framework and its UK extension."
+    )
+    countries = {c for t in p.transfers for c in t.countries}
+    assert countries == {"US"}
+    assert {s for t in p.transfers for s in t.safeguards} == {"dpf"}
+
+
+def test_x_is_a_vendor_only_beside_other_social_networks() -> None:
+    p = extract(
+        "Chaque galerie propose des boutons de partage LinkedIn et X, qui ne se chargent "
+        "qu'après votre accord."
+    )
+    assert {v.name for v in p.vendors} >= {"X (Twitter) pixel", "LinkedIn Insight Tag"}
+    assert "X (Twitter) pixel" not in {
+        v.name
+        for v in extract(
+            "Le cookie x dure 2 jours. Nos boutons de partage sont ceux de LinkedIn."
+        ).vendors
+    }
+
+
+def test_a_cookie_takes_the_kind_its_paragraph_speaks_of() -> None:
+    p = extract(
+        "Per le statistiche usiamo Google Analytics con l'indirizzo IP anonimizzato: questi "
+        "cookie sono assimilati ai cookie tecnici. Il cookie _ga dura 2 anni.\n\n"
+        'Il sito è ospitato da Aruba. Il cookie tecnico "lingua" ricorda la lingua per 12 mesi.'
+    )
+    got = {c.name: (c.category, c.lifetime_days) for c in p.cookies}
+    assert got["_ga"][0] in (Category.ANALYTICS, Category.GOOGLE_ANALYTICS)
+    assert got["lingua"] == (Category.TECHNICAL, 365.28)
+    # a sentence about another cookie is not the paragraph's topic
+    de = extract(
+        "Unsere Website verwendet ein Sitzungscookie (PHPSESSID). Außerdem speichert das "
+        "Cookie „hinweis_gelesen“ für 30 Tage, dass Sie den Hinweis gelesen haben."
+    )
+    assert {c.name: c.category for c in de.cookies}["hinweis_gelesen"] is None
+
+
+def test_names_in_prose_the_x_cookie_hyphenated_families_and_purposes() -> None:
+    p = extract(
+        "The cart cookie keeps the contents of your basket for 2 weeks. The checkout_session "
+        "cookie lasts until the end of the session.\n"
+        "The chat sets two functional cookies: intercom-id, which lets a conversation continue "
+        "and lasts 9 months, and intercom-session, which lasts one week.\n"
+        "The site sets a cookie called cw_session to keep you logged in. A second cookie, "
+        "cw_consent, remembers your cookie choices for 6 months.\n"
+        "Les cookies ci-dessous sont-ils nécessaires ?"
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got == {
+        "cart": (None, False, 14.0),
+        # "until the end of the session" is a lifetime, not the session kind
+        "checkout_session": (None, True, None),
+        "intercom-id": (Category.TECHNICAL, False, 273.96),
+        "intercom-session": (Category.TECHNICAL, False, 7.0),
+        "cw_session": (Category.TECHNICAL, False, None),
+        "cw_consent": (Category.TECHNICAL, False, 182.64),
+    }
+    assert not p.retention  # 2 weeks is the cart cookie's lifetime
