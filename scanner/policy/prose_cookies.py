@@ -252,7 +252,7 @@ def looks_like_cookie(name: str) -> bool:
         return True
     if re.fullmatch(r"[a-z][A-Za-z]+\d+", name):  # uuid230, not TYPO3
         return True
-    if name.count("-") >= 2 and name.islower():
+    if name.count("-") >= 2 and name.islower() and not _HYPHEN_PHRASE.search(name):
         return True
     if re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]+){2,}", name):  # wpEmojiSettingsSupports
         return True
@@ -263,6 +263,13 @@ def looks_like_cookie(name: str) -> bool:
     if re.fullmatch(r"[A-Z][A-Z0-9]{1,4}", name):  # YSC, NID, SID: only known ones
         return known_cookie(name)
     return False
+
+
+#: words joined by hyphens around a function word are a phrase, not a name:
+#: "click-and-collect", "state-of-the-art", "face-to-face", "tout-en-un"
+_HYPHEN_PHRASE = re.compile(
+    r"-(?:and|or|of|to|the|in|on|for|et|ou|de|du|en|a|und|oder|zu|y|o|e|di|da|del)-"
+)
 
 
 def _cookie_word_name(name: str) -> bool:
@@ -295,6 +302,12 @@ _SESSION_LIFETIME = re.compile(
     r"sitzung|sesion|sessione|browsersitzung)|fermeture du navigateur|browser is closed|"
     r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
     r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung|"
+    # "bis Sitzungsende", "at the end of your visit", "quand vous fermez le navigateur",
+    # "hasta que cierra el navegador", "when you close the browser"
+    r"sitzungsende|end of (?:your|the) visit|fin de (?:votre|la) visite|"
+    r"(?:quand|lorsque) vous fermez (?:votre|le) navigateur|hasta que (?:se )?cierr\w* el "
+    r"navegador|when you close (?:your|the) browser|(?:beim|nach dem) schliessen (?:des|ihres) "
+    r"browsers|alla chiusura del browser|"
     # the last field of a dash-separated line: "`x` — keeps you logged in — session"
     r"[—–-]\s*(?:session|sitzung|sesion|sessione)\s*$"
 )
@@ -303,7 +316,7 @@ _SESSION_LIFETIME = re.compile(
 #: the end of the session as a lifetime ("until the end of the session"), not the session kind
 _SESSION_END = re.compile(
     r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
-    r"sitzung|sesion|sessione|browsersitzung)"
+    r"sitzung|sesion|sessione|browsersitzung)|sitzungsende"
 )
 
 #: a label that says what follows is the lifetime: "(durée de vie : session)", "Expiry: 1 year"
@@ -617,6 +630,15 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         # ("... lasts until the end of the session": a lifetime, not the session kind)
         tail = _ASSIMILATED.sub(" ", _SESSION_END.sub(" ", normalise(text[names[-1].end() :])))
         shared = category_from_label(tail) if len(label_groups(tail)) == 1 else None
+        # (only for the names listed together before it: "la cookie x dura ... y la cookie y
+        # guarda sus preferencias" gives y's purpose to y alone)
+        listed_from = len(names) - 1
+        while listed_from > 0 and _LIST_JOIN.match(
+            _DURATION_IN_PARENS.sub(
+                " ", text[names[listed_from - 1].end() : names[listed_from].start()]
+            )
+        ):
+            listed_from -= 1
         paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
             name = m.group(1)
@@ -627,7 +649,12 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
             category = (
                 category_from_label(before)
-                or category_from_label(text[: m.start()])
+                # "Google Analytics (_ga, 2 años) y el píxel de Meta (_fbp, 3 meses)": the
+                # vendor named right before the name
+                or category_of_vendors(normalise(before))
+                # (the words before, without the names of other cookies: "la cookie
+                # fcb_sesion dura ... y la cookie fcb_cookies" says nothing of a session kind)
+                or category_from_label(_without_names(text[: m.start()], names[:k]))
                 or category_from_label(s.heading)
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
@@ -635,7 +662,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or category_from_purpose(
                     _ASSIMILATED.sub(" ", _SESSION_LIFETIME.sub(" ", normalise(following)))
                 )
-                or shared
+                or (shared if k >= listed_from else None)
                 or _category_before(sents, i)
                 # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
                 or category_of_vendors(s.norm)
@@ -674,6 +701,12 @@ _ALL_OF_THEM = re.compile(
     r"questi cookie)\b",
     re.I,
 )
+
+
+def _without_names(text: str, names: list[re.Match[str]]) -> str:
+    for m in reversed(names):
+        text = text[: m.start()] + " " + text[m.end() :]
+    return text
 
 
 def _category_after(sents: list[Sentence], i: int) -> Category | None:
@@ -755,6 +788,8 @@ def _category_before(sents: list[Sentence], i: int) -> Category | None:
     cookies _ga et _gid ...")."""
     if i == 0 or not _PRONOUN_START.match(sents[i].text) or sents[i - 1].is_heading:
         return None
+    if sents[i - 1].para != sents[i].para:
+        return None  # the last sentence of another paragraph is about something else
     previous = sents[i - 1].text
     return category_from_label(previous) if len(label_groups(previous)) == 1 else None
 
@@ -799,6 +834,7 @@ _SESSION_COOKIE_BEFORE = re.compile(
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
 
 
+_DURATION_IN_PARENS = re.compile(r"\([^)]{0,40}\)")
 _COOKIE_THEN_MARK = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]\s*$", re.I)
 
 

@@ -783,7 +783,9 @@ _KIND_CONTEXT: dict[str, re.Pattern[str]] = {
         "chat": r"\bchat|messagerie|live support|support client|service client|kundenservice|"
         r"soporte|assistenza",
         "social": r"partag|\bshare|teilen|compartir|condivi|reseaux sociaux|soziale|"
-        r"redes sociales|social\b|bouton|button|plugin",
+        r"redes sociales|social\b|bouton|button|plugin|"
+        # an embedded feed: "le fil Instagram affiché en bas de page", "our Instagram feed"
+        r"\bfil\b|\bfeed\b|\bflux\b|widget|timeline",
         "payment": r"paiement|payment|zahlung|pago|pagament",
         "video": r"video",
         "crm": r"newsletter|lettre d'information|e-?mailing|crm\b",

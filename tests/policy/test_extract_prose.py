@@ -983,3 +983,126 @@ def test_names_in_prose_the_x_cookie_hyphenated_families_and_purposes() -> None:
         "cw_consent": (Category.TECHNICAL, False, 182.64),
     }
     assert not p.retention  # 2 weeks is the cart cookie's lifetime
+
+
+# --- stage 5, batch S -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "safeguards"),
+    [
+        # a safeguard is named only for a transfer: no transfer verb needed
+        (
+            "Termine vereinbaren Sie über Calendly (USA, EU-Standardvertragsklauseln).",
+            {"US"},
+            {"scc"},
+        ),
+        (
+            "We measure visits with Matomo Cloud, run by InnoCraft in New Zealand under an "
+            "adequacy decision.",
+            {"NZ"},
+            {"adequacy"},
+        ),
+        (
+            "Calendly is a US company: booking details sent to Calendly are covered by the "
+            "EU-US Data Privacy Framework.",
+            {"US"},
+            {"dpf"},
+        ),
+    ],
+)
+def test_transfers_named_by_a_country_and_a_safeguard(
+    text: str, countries: set[str], safeguards: set[str]
+) -> None:
+    p = extract(text)
+    assert {c for t in p.transfers for c in t.countries} == countries
+    assert {s for t in p.transfers for s in t.safeguards} == safeguards
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Notre site est hébergé à Roubaix : toutes les données restent en France.",
+        "Die Website liegt bei Hetzner in Nürnberg; die Daten bleiben in der EU.",
+        "We do not transfer data from this website anywhere else.",
+    ],
+)
+def test_data_that_stays_in_the_eu_or_goes_nowhere_is_no_transfer(text: str) -> None:
+    p = extract(text)
+    assert [t.kind for t in p.transfers] == [TransferKind.NONE]
+
+
+def test_data_that_does_not_stay_is_not_a_no_transfer_promise() -> None:
+    p = extract("Your data does not stay in the EU: it goes to our US provider.")
+    assert TransferKind.NONE not in {t.kind for t in p.transfers}
+
+
+def test_site_wide_denials_holding_data_and_consent_that_is_not_needed() -> None:
+    denial = extract(
+        "It does not use contact forms, accounts or analytics, and we do not collect any "
+        "personal data through it."
+    )
+    assert denial.collects_personal_data is not None and not denial.collects_personal_data.value
+    assert denial.audience_anonymised is None
+    held = extract("If you subscribe to the newsletter, we will hold your email address.")
+    assert held.collects_personal_data is not None and held.collects_personal_data.value
+    deleted = extract("Your order details (name, phone number) are deleted after 90 days.")
+    assert deleted.collects_personal_data is not None and deleted.collects_personal_data.value
+    for text in (
+        "Visitor statistics are collected with Fathom Analytics. Fathom is cookieless and "
+        "anonymous, so no consent is needed for it.",
+        "Nous comptons les visites avec Matomo, sans cookie et de façon anonyme, ce qui ne "
+        "demande pas votre consentement.",
+        "Für die Besucherstatistik nutzen wir Matomo ohne Cookies; daher ist keine "
+        "Einwilligung nötig.",
+    ):
+        p = extract(text)
+        assert p.consent_exemption is not None and p.consent_exemption.value, text
+
+
+def test_vendors_used_in_place_of_others_and_named_in_passing_in_four_languages() -> None:
+    p = extract("We host our fonts ourselves instead of loading them from Google Fonts.")
+    assert not p.vendors
+    for text, name in (
+        ("Gehostet wird die Seite bei Uberspace in Mainz.", "Uberspace"),
+        ("Il sito è ospitato su server di Register.it in Italia.", "Register.it"),
+        ("Las citas se gestionan con Doctoralia.", "Doctoralia"),
+        ("Les devis sont signés électroniquement via Yousign.", "Yousign"),
+        ("Appointment requests are handled through Bookwell.", "Bookwell"),
+    ):
+        assert name in {v.name for v in extract(text).vendors}, text
+    it = extract("Il sito è ospitato su server di Register.it in Italia.")
+    assert it.storage_in_eu is not None and it.storage_in_eu.value
+    feed = extract(
+        "Nos photos sont publiées sur Instagram, dont le fil est affiché en bas de page."
+    )
+    assert "Meta Pixel" in {v.name for v in feed.vendors}
+
+
+def test_prose_lifetimes_consent_keeping_and_names_of_other_cookies() -> None:
+    p = extract(
+        "Our website only uses cookies you need: kettle_session (expires after 24h) keeps your "
+        "click-and-collect order, and kettle_ok remembers that you closed the cookie notice for "
+        "a year.\n"
+        "Cookies: la cookie fcb_sesion dura hasta que cierra el navegador y la cookie "
+        "fcb_cookies guarda sus preferencias de cookies durante 1 año.\n"
+        "Cookies: fs_sitzung gilt bis Sitzungsende, fs_consent speichert Ihre Cookie-Auswahl "
+        "1 Jahr lang.\n"
+        "Con su consentimiento usamos Google Analytics (_ga, 2 años) y el píxel de Meta "
+        "(_fbp, 3 meses) para nuestras campañas.\n"
+        "Non usiamo strumenti pubblicitari.\n"
+        "Il cookie nella_lingua ricorda la lingua per 6 mesi."
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got == {
+        "kettle_session": (Category.TECHNICAL, False, 1.0),
+        "kettle_ok": (Category.TECHNICAL, False, 365.0),
+        "fcb_sesion": (None, True, None),
+        "fcb_cookies": (Category.TECHNICAL, False, 365.0),
+        "fs_sitzung": (None, True, None),
+        "fs_consent": (Category.TECHNICAL, False, 365.0),
+        "_ga": (Category.GOOGLE_ANALYTICS, False, 730.0),
+        "_fbp": (Category.TRACKING, False, 91.32),
+        # the sentence before it, in another paragraph, is not about it
+        "nella_lingua": (None, False, 182.64),
+    }
