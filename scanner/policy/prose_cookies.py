@@ -850,6 +850,15 @@ def _listed_with(name: str, between: str) -> bool:
     )
 
 
+_PLAIN_NAME = re.compile(r"[a-z]{2,20}")
+_HYPHENATED_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+
+
+@lru_cache(maxsize=4096)
+def _kind_word(name: str) -> bool:
+    return category_from_label(name) is not None
+
+
 def _same_family(name: str, names: list[re.Match[str]]) -> bool:
     """A hyphenated name that shares its first part with a cookie already named in the
     sentence: "intercom-id, which ..., and intercom-session, which ..."."""
@@ -865,20 +874,21 @@ def _named_as_cookie(text: str, m: re.Match[str]) -> bool:
     quoted right after "cookie" ("il cookie tecnico "lingua""); a hyphenated lower-case name
     right after "cookies:" ("two functional cookies: intercom-id, which ...")."""
     name = m.group(1)
-    quoted = m.group(0)[0] in "`'\"«“‘"
-    before = text[max(0, m.start() - 40) : m.start()]
-    hyphenated = re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", name) is not None
-    plain = re.fullmatch(r"[a-z]{2,20}", name) is not None
-    if not (plain or hyphenated) or category_from_label(name) is not None:
-        return False  # "cookie de session" names a kind, not a cookie
     if name in _NOT_NAMES or name in _COMMON_WORDS:
         return False
-    if re.search(r"\b(?:de|of|di|von|del|des|du)\s*$", before, re.I):
-        return False
+    plain = _PLAIN_NAME.fullmatch(name) is not None
+    hyphenated = not plain and _HYPHENATED_NAME.fullmatch(name) is not None
+    quoted = m.group(0)[0] in "`'\"«“‘"
+    known = plain and known_cookie(name)
+    if not (known or (quoted and plain) or hyphenated):
+        return False  # (the cheap tests first: most words end here)
+    before = text[max(0, m.start() - 40) : m.start()]
+    if re.search(r"\b(?:de|of|di|von|del|des|du)\s*$", before, re.I) or _kind_word(name):
+        return False  # "cookie de session" names a kind, not a cookie
     named = bool(_COOKIE_BEFORE.search(before))
     if hyphenated:  # "cookies: intercom-id", not "les cookies ci-dessous", "sont-ils"
         return quoted or bool(_COOKIE_THEN_MARK.search(before))
-    if not known_cookie(name):
+    if not known:
         return named and quoted
     after = text[m.end() : m.end() + 10]
     the_x_cookie = re.match(r"\s+cookie\b", after, re.I) is not None and bool(

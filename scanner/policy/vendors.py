@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from scanner.model import Category
 
@@ -836,6 +836,7 @@ _KIND_CATEGORY = {
 }
 
 
+@lru_cache(maxsize=4096)
 def category_of_vendors(normalised: str) -> Category | None:
     """The one category the vendors named in a text are used for ("Hotjar": analytics, "le
     pixel Meta": tracking), or None when they name none or several."""
