@@ -50,6 +50,16 @@ def document_csp(html: str) -> str:
     )
 
 
+def known_args(*names: str) -> dict[str, list[str]]:
+    """The query arguments ``names`` of this request, for ``url_for(..., **known_args(...))``.
+
+    Never ``**request.args``: an argument named like one of ``url_for``'s own (``_method``,
+    ``_external``, ``_scheme``, ``_anchor``) or like the link's other values would steer the
+    link or fail to build it (a 500).
+    """
+    return {name: request.args.getlist(name) for name in names if name in request.args}
+
+
 def init_security(app: Flask) -> None:
     @app.after_request
     def headers(response: Response) -> Response:
