@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from typing import Any
 
 from flask import Flask, request
 from werkzeug.wrappers import Response
@@ -50,7 +51,7 @@ def document_csp(html: str) -> str:
     )
 
 
-def known_args(*names: str) -> dict[str, list[str]]:
+def known_args(*names: str) -> dict[str, Any]:
     """The query arguments ``names`` of this request, for ``url_for(..., **known_args(...))``.
 
     Never ``**request.args``: an argument named like one of ``url_for``'s own (``_method``,
