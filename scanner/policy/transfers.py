@@ -64,6 +64,18 @@ _NEGATED_AFTER = re.compile(
     r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
     r"ubertragen)|\bnicht\s*[.!]?$"
 )
+
+
+def _place_words(norm: str) -> str:
+    """A sentence with a framework's name blanked ("relies on the EU-US Data Privacy
+    Framework" names no place) and the full stops inside names hidden ("server di Register.it
+    in Italia" is one sentence)."""
+    if "-" in norm:
+        norm = _FRAMEWORK_NAMES.sub(" ", norm)
+    return _DOT_IN_NAME.sub("_", norm) if "." in norm else norm
+
+
+_DOT_IN_NAME = re.compile(r"(?<=\w)\.(?=\w)")
 #: a framework's name is not a place: "relies on the EU-US Data Privacy Framework"
 _FRAMEWORK_NAMES = re.compile(r"\b(?:eu|ue)[- ](?:us|usa|u\.s\.|ee\.? ?uu)\b")
 #: safeguards named after a country, which is not where the data goes: "the EU-US DPF and its
@@ -139,9 +151,7 @@ _EU_COUNTRY = (
 _IN_EU = re.compile(
     r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
     r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitat[oaie]|servers?|serveurs?|servern?|"
-    # (a full stop inside a name does not end the sentence: "server di Register.it in Italia")
-    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b"
-    r"(?:[^.]|\.(?=\w)){0,80}?"
+    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
@@ -154,7 +164,7 @@ def storage_in_eu(sents: list[Sentence], source: str | None) -> Flag | None:
     for s in sents:
         outside = _OUTSIDE_EU.search(s.norm)
         # "conservati in Italia e non vengono trasferiti fuori dall'UE" still says it
-        if _IN_EU.search(_FRAMEWORK_NAMES.sub(" ", s.norm)) and (
+        if _IN_EU.search(_place_words(s.norm)) and (
             outside is None
             or _NEGATION.search(s.norm[max(0, outside.start() - 40) : outside.start()])
         ):
