@@ -108,11 +108,16 @@ def _sql(ids: int, keys: int) -> dict[str, str]:
     }
 
 
-_APPEND = "SELECT * FROM consent_append(" + ", ".join(["%s"] * 16) + ")"  # noqa: S608
-_FLUSH = "SELECT consent_flush()"
 # The fields a record's hash covers that are only known under the chain's lock; in the sorted
 # keys of its canonical JSON they follow one another (see hash_template).
 _CHAIN_FIELDS = ("prev_hash", "recorded_at", "seq")
+#: The fields of a draft that the chain stores as they are (a hashed record's fields but the
+#: chain's), in the order of ``consent_append``'s parameters (migration 0003).
+DRAFT_FIELDS = tuple(n for n in V2_RECORD_FIELDS if n not in _CHAIN_FIELDS)
+#: ``consent_append``'s parameters, in order (each named ``p_<name>`` in the function).
+APPEND_PARAMETERS = ("site_id", *DRAFT_FIELDS, "idempotency_key", "before", "after")
+_APPEND = f"SELECT * FROM consent_append({', '.join(['%s'] * len(APPEND_PARAMETERS))})"  # noqa: S608
+_FLUSH = "SELECT consent_flush()"
 
 
 def hash_template(fields: Mapping[str, Any], site_key: str) -> tuple[str, str]:
@@ -189,18 +194,7 @@ class Ledger:
                     _APPEND,
                     (
                         draft.site_id,
-                        fields["consent_id"],
-                        fields["choices"],
-                        fields["action"],
-                        fields["policy_version"],
-                        fields["banner_revision"],
-                        fields["language"],
-                        fields["page_url"],
-                        fields["user_agent"],
-                        fields["gpc"],
-                        fields["ip"],
-                        fields["client_ts"],
-                        fields["source"],
+                        *[fields[name] for name in DRAFT_FIELDS],
                         draft.idempotency_key,
                         before,
                         after,

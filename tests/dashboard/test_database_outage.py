@@ -6,7 +6,6 @@ ones are terminated, as in a restart or failover)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -15,15 +14,9 @@ from dashboard.accounts import Role
 from database import RETRY_AFTER_UNAVAILABLE
 from tests.dashboard.conftest import Browser, add_user, engine_of, make_app
 from tests.dashboard.history_seed import add_audit
-from tests.scratch_db import scratch_database, set_reachable
+from tests.scratch_db import set_reachable
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def outage_url(postgres_url: str) -> Iterator[str]:
-    with scratch_database(postgres_url, "cookie_audit_dashboard_outage") as url:
-        yield url
 
 
 def test_pages_are_503_while_the_database_is_away_and_recover(
