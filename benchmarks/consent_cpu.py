@@ -19,8 +19,12 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
+import re
 import secrets
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +35,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 
+ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ORIGIN = "https://www.shop.test"
 
@@ -91,7 +96,18 @@ def _environ(path: str, body: bytes) -> dict[str, Any]:
     }
 
 
-def one_round(app: WsgiApp, path: str, requests: int) -> float:
+def _callgrind(on: bool) -> None:
+    """Switch valgrind's instrumentation of this process on or off (``--instructions``)."""
+    subprocess.run(
+        ["callgrind_control", "-i", "on" if on else "off", str(os.getpid())],
+        check=True,
+        capture_output=True,
+    )
+
+
+def one_round(
+    app: WsgiApp, path: str, requests: int, around: Callable[[bool], None] | None = None
+) -> float:
     """CPU seconds per request of ``requests`` posts of distinct consents."""
     environs = [_environ(path, _body()) for _ in range(requests)]
     statuses: list[str] = []
@@ -100,6 +116,8 @@ def one_round(app: WsgiApp, path: str, requests: int) -> float:
         statuses.append(status)
         return None
 
+    if around is not None:
+        around(True)
     started = time.process_time()
     for environ in environs:
         result = app(environ, start_response)
@@ -109,6 +127,8 @@ def one_round(app: WsgiApp, path: str, requests: int) -> float:
         if close is not None:
             close()
     spent = time.process_time() - started
+    if around is not None:
+        around(False)
     bad = [s for s in statuses if not s.startswith("201")]
     if bad:
         raise SystemExit(f"{len(bad)} posts were not stored: {bad[0]}")
@@ -135,6 +155,9 @@ def consent_app(database_url: str, work: Path) -> tuple[Flask, str]:
 
 def measure(name: str, app: WsgiApp, path: str, args: argparse.Namespace, profile: bool) -> float:
     one_round(app, path, min(200, args.requests))  # warm up: caches, connections
+    if args.callgrind_child:
+        one_round(app, path, args.requests, _callgrind)
+        return 0.0
     best = min(one_round(app, path, args.requests) for _ in range(args.rounds))
     if profile:
         profiler = cProfile.Profile()
@@ -164,12 +187,27 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--profile", choices=["sqlite", "postgresql"], default=None)
     parser.add_argument("--sort", default="tottime", help="cProfile order (tottime, cumulative)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per post under valgrind's callgrind instead (deterministic)",
+    )
+    parser.add_argument("--only", choices=TARGETS, help=argparse.SUPPRESS)
+    parser.add_argument("--callgrind-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.instructions:
+        return instructions(args)
+    if args.only:
+        args.skip_sqlite = args.only != "sqlite"
+        args.skip_postgres = args.only != "postgresql"
     results: dict[str, float] = {}
     chains: dict[str, bool] = {}
-    results["hello-world"] = measure(
-        "hello-world", hello_app(), "/v1/sites/x/consents", args, False
-    )
+    if args.only in (None, "hello-world"):
+        results["hello-world"] = measure(
+            "hello-world", hello_app(), "/v1/sites/x/consents", args, False
+        )
+    if args.callgrind_child and args.only == "hello-world":
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-consent-cpu-") as tmp:
         work = Path(tmp)
         if not args.skip_sqlite:
@@ -180,6 +218,8 @@ def main(argv: list[str]) -> int:
             results["postgresql"], chains["postgresql"] = postgres_measure(
                 args, work, args.profile == "postgresql"
             )
+    if args.callgrind_child:
+        return 0 if all(chains.values()) else 1
     ceiling = results["hello-world"]
     print(
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, best of {args.rounds} rounds"
@@ -191,6 +231,60 @@ def main(argv: list[str]) -> int:
         mark = "-" if chain_ok is None else ("ok" if chain_ok else "BROKEN")
         print(f"{name:<11} {1000 * value:>11.3f} {value / ceiling:>7.2f} {mark}")
     return 0 if all(chains.values()) else 1
+
+
+TARGETS = ("hello-world", "sqlite", "postgresql")
+
+
+def instructions(args: argparse.Namespace) -> int:
+    """Each target in a process of its own under callgrind, instrumented only while it posts
+    (``--instr-atstart=no``, then ``callgrind_control``): instructions per post, which other
+    jobs on the machine do not change."""
+    if not shutil.which("valgrind"):
+        print("valgrind is needed (apt install valgrind)")
+        return 1
+    python = sys.executable
+    counts: dict[str, float] = {}
+    for target in TARGETS:
+        if (target == "sqlite" and args.skip_sqlite) or (
+            target == "postgresql" and args.skip_postgres
+        ):
+            continue
+        with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as tmp:
+            out = subprocess.run(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--instr-atstart=no",
+                    f"--callgrind-out-file={tmp}/callgrind.out",
+                    python,
+                    "-m",
+                    "benchmarks.consent_cpu",
+                    "--only",
+                    target,
+                    "--callgrind-child",
+                    "--requests",
+                    str(args.requests),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=ROOT,
+            )
+        collected = re.search(r"Collected : (\d+)", out.stderr)
+        if out.returncode != 0 or collected is None:
+            print(out.stdout[-2000:], out.stderr[-2000:])
+            return 1
+        counts[target] = int(collected.group(1)) / args.requests
+    ceiling = counts["hello-world"]
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {args.requests} posts under"
+        " callgrind (instructions of the app's process while it posts)"
+    )
+    print(f"{'target':<11} {'instr/post':>10} {'x hello':>7}")
+    for name, value in counts.items():
+        print(f"{name:<11} {value:>10,.0f} {value / ceiling:>7.2f}")
+    return 0
 
 
 def postgres_measure(args: argparse.Namespace, work: Path, profile: bool) -> tuple[float, bool]:
