@@ -178,7 +178,11 @@ def build_declaration(
     language = parse_lang(lang)
     labels = REPORT_EN if language is Lang.EN else REPORT_FR
     groups: dict[Category, list[DeclaredCookieEntry]] = {}
-    for c in sorted(scan.cookies, key=lambda c: (c.name.lower(), c.domain, c.path)):
+    listed: set[tuple[str, str, str]] = set()
+    for c in sorted(scan.cookies, key=lambda c: (c.name.lower(), *c.key)):
+        if c.key[:3] in listed:
+            continue  # the same cookie in another partition (CHIPS): one line for visitors
+        listed.add(c.key[:3])
         days = _days(c)
         groups.setdefault(c.classification.category, []).append(
             DeclaredCookieEntry(

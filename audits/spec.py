@@ -154,8 +154,13 @@ class AuditSpec(BaseModel):
     @field_validator("consent_site")
     @classmethod
     def _consent_site(cls, value: str | None) -> str | None:
+        if value is not None and ADMIN_KEY_RE.search(value):
+            raise ValueError("this is an admin key: give the site's public key (pk_...)")
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", value):
-            raise ValueError(f"a consent API site key (pk_...), got {value!r}")
+            # not repeated: whatever was pasted here may be a secret
+            raise ValueError(
+                "expected a consent API site key (pk_...: 4 to 64 letters, digits, _ or -)"
+            )
         return value
 
     @field_validator("consent_api")

@@ -42,6 +42,8 @@ AUTHORED_TEXTS = ROOT / "tests" / "policy" / "authored" / "texts"
 AUTHORED_ANNOTATIONS = ROOT / "tests" / "policy" / "authored" / "annotations.yaml"
 FRESH_TEXTS = ROOT / "tests" / "policy" / "fresh" / "texts"
 FRESH_ANNOTATIONS = ROOT / "tests" / "policy" / "fresh" / "annotations.yaml"
+FRESH2_TEXTS = ROOT / "tests" / "policy" / "fresh2" / "texts"
+FRESH2_ANNOTATIONS = ROOT / "tests" / "policy" / "fresh2" / "annotations.yaml"
 
 KINDS = (
     "category",

@@ -3,9 +3,11 @@
     python -m benchmarks classify            # every set, both parts, speed
     python -m benchmarks.classify --errors   # also list the errors of the *tuning* parts
     python -m benchmarks.classify --ablation # each idea taken out alone, both parts
+    python -m benchmarks classify --baseline=COMMIT  # compare with another commit's classifier
 
 Sets (see `classify_sets.py`): sites' own cookie tables, a consent platform's declarations,
-the Open Cookie Database; plus our two older vendor-documentation sets. The 3 groups are
+the Open Cookie Database; plus our two older vendor-documentation sets and the team-written
+crawl-shaped check set (a coverage check, not an independent evaluation). The 3 groups are
 technical+session / analytics (google_analytics included) / tracking; `unknown` is wrong.
 The baseline is the classifier as it was before this work (git `BASELINE`), loaded from git
 history into a private package, so before/after and speed ratios come from the same run.
@@ -33,6 +35,7 @@ from benchmarks.classify_sets import (
     TECHNICAL,
     TRACKING,
     Labelled,
+    load_crawl,
     load_ocd,
     load_set,
 )
@@ -55,6 +58,12 @@ GROUP = {
 }
 
 Predict = Callable[[Labelled], str]
+CRAWL = "crawl-shaped (team-written)"
+
+
+def _setter(row: Labelled) -> str | None:
+    host = row.set_by or (row.hosts[0] if row.hosts else "")
+    return f"https://{host}/" if host else None
 
 
 def old_set(path: Path) -> list[Labelled]:
@@ -89,7 +98,7 @@ def predictor(classifier: Any, with_context: bool = True, with_setter: bool = Tr
             party=Party(row.party) if row.party else None,
             value=describe_value(row.value) if row.value else None,
             lifetime_days=row.lifetime_days,
-            set_by=f"https://{row.hosts[0]}/" if row.hosts and with_setter else None,
+            set_by=_setter(row) if with_setter else None,
             site=row.site,
             **({"context": frozenset(row.hosts)} if row.hosts and with_context else {}),
             **({} if row.lifetime_known or not with_context else {"lifetime_known": False}),
@@ -157,12 +166,16 @@ def errors(title: str, rows: Iterable[Labelled], classifier: Classifier) -> None
             verdict = classifier.classify(
                 row.name,
                 row.domain,
+                party=Party(row.party) if row.party else None,
+                value=describe_value(row.value) if row.value else None,
                 lifetime_days=row.lifetime_days,
-                set_by=f"https://{row.hosts[0]}/" if row.hosts else None,
+                lifetime_known=row.lifetime_known,
+                set_by=_setter(row),
                 site=row.site,
                 context=frozenset(row.hosts) if row.hosts else None,
             )
-            print(f"- {row.name!r} @{row.domain or '?'} [{row.unit}] label {row.label!r}")
+            note = f" (ambiguous: {row.ambiguous})" if row.ambiguous else ""
+            print(f"- {row.name!r} @{row.domain or '?'} [{row.unit}] label {row.label!r}{note}")
             print(f"  -> {got}: {verdict.reason}")
 
 
@@ -176,7 +189,7 @@ def ablation(sets: dict[str, list[Labelled]]) -> None:
             kb.roles = {}
         return predictor(Classifier(kb), with_setter=changes.get("setter", True))
 
-    rows = {t: sets[t] for t in ("sites' own tables", "consent platform")}
+    rows = {t: sets[t] for t in ("sites' own tables", "consent platform", CRAWL)}
     systems = {
         "all": build(),
         "without the OCD layer": build(fallback=False),
@@ -221,6 +234,12 @@ def load_baseline(commit: str = BASELINE) -> ModuleType | None:
             )
     except (OSError, subprocess.CalledProcessError):
         return None
+    for name in ("roles.csv", "ocd_cookies.csv"):  # the later layers, where the commit has them
+        try:
+            text = _git_show(commit, f"scanner/classify/data/{name}")
+        except subprocess.CalledProcessError:
+            continue
+        (target / "data" / name).write_text(text, encoding="utf-8")
     sys.path.insert(0, str(target.parent))
     return importlib.import_module("_baseline_classify")
 
@@ -295,6 +314,8 @@ def main(argv: list[str]) -> int:
     kb = KnowledgeBase.load([])
     classifier = Classifier(kb)
     sets = {"sites' own tables": load_set(SITE_SET), "consent platform": load_set(CMP_SET)}
+    sets[CRAWL] = load_crawl()
+    sets[CRAWL + ", sources agree"] = [r for r in sets[CRAWL] if not r.ambiguous]
     if OCD_PATH.is_file():
         sets["Open Cookie Database"] = load_ocd()
     else:
@@ -302,15 +323,17 @@ def main(argv: list[str]) -> int:
     for title, path in OLD_SETS.items():
         sets[title] = old_set(path)
     systems: dict[str, Predict] = {}
-    baseline = load_baseline()
+    # --baseline=COMMIT: compare with another commit (one that takes the scan context)
+    chosen = next((a.split("=", 1)[1] for a in argv if a.startswith("--baseline=")), None)
+    baseline = load_baseline(chosen or BASELINE)
     if baseline is not None:
         old = baseline.Classifier(baseline.KnowledgeBase.load([]))
-        systems["baseline"] = predictor(old, with_context=False)
+        systems["baseline"] = predictor(old, with_context=chosen is not None)
     systems["now, no OCD layer"] = predictor(Classifier(KnowledgeBase.load([], fallback=False)))
     systems["now"] = predictor(classifier)
     print("### 3-group accuracy (listed = share of names the knowledge base lists)")
     compare(sets, systems, kb)
-    for title in ("sites' own tables", "consent platform"):
+    for title in ("sites' own tables", "consent platform", CRAWL):
         confusion(
             f"{title}, tuning part, now",
             [r for r in sets[title] if r.split == "tune"],
@@ -320,7 +343,7 @@ def main(argv: list[str]) -> int:
         print("\n### each idea taken out alone")
         ablation(sets)
     if "--errors" in argv:
-        for title in ("sites' own tables", "consent platform", "Open Cookie Database"):
+        for title in ("sites' own tables", "consent platform", CRAWL, "Open Cookie Database"):
             if title in sets:
                 errors(title, sets[title], classifier)
     if "--no-speed" not in argv:

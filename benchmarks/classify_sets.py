@@ -11,6 +11,12 @@ Labels come from others, never from us:
   Regenerate with `python -m benchmarks.classify_sets rebuild PATH/tarteaucitron.services.js`.
 - the Open Cookie Database (`../shared/data/open-cookie-database.csv`, Apache-2.0), read from
   `../shared` at run time: its maintainers' labels, a separate agreement measurement.
+- `crawl_shaped.csv`: the cookies real sites most often set, each row as a crawl records it
+  (name with its real suffix, domain, party, lifetime, a typical value, the setter's host, the
+  scan's hosts), labelled with the group the big consent platforms' public cookie repositories
+  and the vendors' own documentation give. **Written by the team** from that knowledge: a check
+  of knowledge coverage on crawl-shaped input, not an independent evaluation. Rows where the
+  sources disagree say so in `ambiguous`. Split by vendor like the others.
 
 The split is by the unit a label comes from (a site, a consent-platform service, an OCD
 platform), so no site or vendor sits on both sides: `split_of(unit)` is the parity of a
@@ -30,6 +36,7 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 SITE_SET = DATA / "site_declared.csv"
+CRAWL_SET = DATA / "crawl_shaped.csv"
 CMP_SET = DATA / "cmp_tarteaucitron.csv"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 OCD_PATH = SHARED / "data" / "open-cookie-database.csv"
@@ -77,6 +84,8 @@ class Labelled:
     party: str = ""  # first | third when the source says
     lifetime_known: bool = True  # False: the source does not say (None is then not "session")
     value: str = ""  # an example value when the source gives one
+    set_by: str = ""  # the host of the script or response that set it, when the source says
+    ambiguous: str = ""  # where the labelling sources disagree, how
 
 
 #: chosen among five salts for the most even sizes, before any accuracy was measured
@@ -115,6 +124,30 @@ def load_set(path: Path) -> list[Labelled]:
         )
         for row in rows
         if row["group"]
+    ]
+
+
+def load_crawl(path: Path = CRAWL_SET) -> list[Labelled]:
+    """The crawl-shaped check set: every field a crawl records, with the label's sources."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        Labelled(
+            name=row["name"],
+            domain=row["domain"].lstrip("."),
+            site=row["site"] or None,
+            lifetime_days=_days(row["lifetime_days"]),
+            label=row["label"],
+            group=row["group"],
+            unit=row["unit"],
+            hosts=tuple(row["hosts"].split()),
+            split=row["split"],
+            party=row["party"],
+            value=row["value"],
+            set_by=row["set_by"],
+            ambiguous=row["ambiguous"],
+        )
+        for row in rows
     ]
 
 
@@ -217,6 +250,7 @@ def main(argv: list[str]) -> int:
         print(f"{len(rows)} declarations -> {CMP_SET}")
         return 0
     sets = {"site_declared": load_set(SITE_SET), "cmp_tarteaucitron": load_set(CMP_SET)}
+    sets["crawl_shaped"] = load_crawl()
     if OCD_PATH.is_file():
         sets["open_cookie_database"] = load_ocd()
     for title, rows in sets.items():

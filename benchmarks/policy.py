@@ -9,6 +9,7 @@ precision per language and per item kind (see benchmarks/_policy_score.py for th
 `--details` lists the wrong and missed items of one split; never look at `held_out` while tuning.
 `--set fresh` scores tests/policy/fresh/ (held out as a whole, written by someone who did not
 tune the extractor): totals only, never its items, and never as part of the default run.
+`--set fresh2` does the same for tests/policy/fresh2/, a second such set (20 excerpts).
 
 Speed: a 2,000-word policy, the seed policies, a 5 MB page, and `check()` per cookie. Ratios in
 one run matter, not absolute numbers (shared machine).
@@ -27,6 +28,8 @@ from benchmarks._policy_score import (
     AUTHORED_TEXTS,
     DEVSET_ANNOTATIONS,
     DEVSET_TEXTS,
+    FRESH2_ANNOTATIONS,
+    FRESH2_TEXTS,
     FRESH_ANNOTATIONS,
     FRESH_TEXTS,
     KINDS,
@@ -236,9 +239,10 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--set",
-        choices=("all", "devset", "authored", "seed", "fresh"),
+        choices=("all", "devset", "authored", "seed", "fresh", "fresh2"),
         default="all",
-        help="which annotated set(s) to score (default: all; `fresh` only when asked, totals only)",
+        help="which annotated set(s) to score (default: all; `fresh` and `fresh2` only when "
+        "asked, totals only)",
     )
     args = parser.parse_args(argv)
     if args.set in ("all", "authored"):
@@ -260,6 +264,10 @@ def main(argv: list[str]) -> int:
         fresh = evaluate(load_annotations(FRESH_ANNOTATIONS), FRESH_TEXTS)
         print("## extraction on the fresh held-out set (tests/policy/fresh): totals only")
         quality(fresh, ("held_out",), None)
+    if args.set == "fresh2":
+        fresh2 = evaluate(load_annotations(FRESH2_ANNOTATIONS), FRESH2_TEXTS)
+        print("## extraction on the second fresh held-out set (tests/policy/fresh2): totals only")
+        quality(fresh2, ("held_out",), None)
     if not args.no_speed:
         speed()
     return 0

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from dashboard.errors import ConfigError
-from database import config_bool
+from database import config_bool, described_url
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: the consent API's database (one database for the product)
@@ -71,7 +71,8 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
     url = config.get("DATABASE_URL") or default_database_url
     if not isinstance(url, str) or not url.startswith(("sqlite", "postgresql")):
         raise ConfigError(
-            f"DATABASE_URL: expected sqlite:///PATH or postgresql+psycopg://..., got {url!r}"
+            "DATABASE_URL: expected sqlite:///PATH or postgresql+psycopg://..., "
+            f"got {described_url(url)}"
         )
     secret = config.get("SECRET_KEY")
     if secret is not None and (not isinstance(secret, str) or len(secret) < 32):
@@ -82,7 +83,8 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
     storage = config.get("RATELIMIT_STORAGE_URI")
     if not isinstance(storage, str) or "://" not in storage:
         raise ConfigError(
-            f"RATELIMIT_STORAGE_URI: expected memory:// or redis://..., got {storage!r}"
+            "RATELIMIT_STORAGE_URI: expected memory:// or redis://..., "
+            f"got {described_url(storage)}"
         )
     return Settings(
         database_url=url,

@@ -1,9 +1,9 @@
 """What changed between two scans of the same site: the monthly audit e-mail.
 
-Cookies are matched on (name, domain without leading dot, path), hosts on host name, findings
-on (rule_id, title, the one cookie it is about if any): the checker emits one finding per cookie
-with the same title, and "_ga before consent" resolved while "_fbp before consent" appears is
-a change. Lifetimes are compared in whole days on what the site asked for when
+Cookies are matched on `Cookie.key` (name, domain without leading dot, path, partition), hosts
+on host name, findings on (rule_id, title, the one cookie it is about if any): the checker emits
+one finding per cookie with the same title, and "_ga before consent" resolved while "_fbp before
+consent" appears is a change. Lifetimes are compared in whole days on what the site asked for when
 both scans know it (Chrome caps stored lifetimes at 400 days and the stored value drifts by
 the seconds between scans), so a cookie is only "changed" when a reader would care.
 """
@@ -14,7 +14,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reports.facts import cookie_key, distinct_cookies, finding_subject, third_party_hosts
+from reports.facts import distinct_cookies, finding_subject, third_party_hosts
 from scanner.model import ClassifiedCookie, Finding, Phase, Scan
 
 
@@ -32,6 +32,10 @@ class CookieRef(DiffRecord):
     name: str
     domain: str
     path: str = "/"
+    partition_site: str | None = Field(
+        default=None, description="the partition's top-level site (CHIPS); None: not partitioned"
+    )
+    partition_cross_site: bool | None = None
     party: str
     category: str
     vendor: str | None = None
@@ -83,6 +87,8 @@ def _cookie_ref(c: ClassifiedCookie) -> CookieRef:
         name=c.name,
         domain=c.domain,
         path=c.path,
+        partition_site=c.partition_site,
+        partition_cross_site=c.partition_cross_site,
         party=c.party.value,
         category=c.classification.category.value,
         vendor=c.classification.vendor,
@@ -123,8 +129,8 @@ def _finding_key(f: Finding) -> tuple[str, str, str]:
 
 def compare(old: Scan, new: Scan) -> ScanDiff:
     """Everything a reader of two scans would want to know changed, in a stable order."""
-    old_cookies = {cookie_key(c.name, c.domain, c.path): c for c in distinct_cookies(old)}
-    new_cookies = {cookie_key(c.name, c.domain, c.path): c for c in distinct_cookies(new)}
+    old_cookies = {c.key: c for c in distinct_cookies(old)}
+    new_cookies = {c.key: c for c in distinct_cookies(new)}
     changed = []
     for key in sorted(old_cookies.keys() & new_cookies.keys()):
         changes = _changes(old_cookies[key], new_cookies[key])

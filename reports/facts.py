@@ -9,6 +9,7 @@ from scanner.model import (
     Classification,
     ClassifiedCookie,
     Cookie,
+    CookieKey,
     Finding,
     Phase,
     Scan,
@@ -34,16 +35,48 @@ _UNCLASSIFIED = Classification(
 )
 
 
-def cookie_key(name: str, domain: str, path: str) -> tuple[str, str, str]:
-    """Identity of a cookie across phases and scans (same rule as `Cookie.key`)."""
-    return (name, domain.lstrip(".").lower(), path)
+def _before_partitions(scan: Scan) -> bool:
+    """Scans saved before schema 1.5 classified cookies without their partition (CHIPS)."""
+    try:
+        return tuple(int(p) for p in scan.schema_version.split(".")[:2]) < (1, 5)
+    except ValueError:
+        return False
+
+
+def _first_seen(scan: Scan) -> dict[tuple[str, str, str], Cookie]:
+    first: dict[tuple[str, str, str], Cookie] = {}
+    for phase in scan.phases:
+        for cookie in phase.cookies:
+            first.setdefault(cookie.key[:3], cookie)
+    return first
 
 
 def distinct_cookies(scan: Scan) -> list[ClassifiedCookie]:
-    """The scan's classified cookies; for an unclassified scan, the phases' cookies as unknown."""
+    """The scan's classified cookies; for an unclassified scan, the phases' cookies as unknown.
+
+    A scan saved before partitions were told apart gets, for each classified cookie, the
+    partition of the cookie it was classified from (the first seen), so that comparing it with
+    a newer scan does not report a partitioned cookie as removed and added.
+    """
+    if scan.cookies and _before_partitions(scan):
+        first = _first_seen(scan)
+        return sorted(
+            (
+                c.model_copy(
+                    update={
+                        "partition_site": origin.partition_site,
+                        "partition_cross_site": origin.partition_cross_site,
+                    }
+                )
+                if (origin := first.get(c.key[:3]))
+                else c
+                for c in scan.cookies
+            ),
+            key=lambda c: c.key,
+        )
     if scan.cookies:
-        return sorted(scan.cookies, key=lambda c: cookie_key(c.name, c.domain, c.path))
-    seen: dict[tuple[str, str, str], tuple[Cookie, list[Phase]]] = {}
+        return sorted(scan.cookies, key=lambda c: c.key)
+    seen: dict[CookieKey, tuple[Cookie, list[Phase]]] = {}
     for phase in scan.phases:
         for cookie in phase.cookies:
             entry = seen.setdefault(cookie.key, (cookie, []))
@@ -54,6 +87,8 @@ def distinct_cookies(scan: Scan) -> list[ClassifiedCookie]:
             name=c.name,
             domain=c.domain,
             path=c.path,
+            partition_site=c.partition_site,
+            partition_cross_site=c.partition_cross_site,
             party=c.party,
             phases=sorted(phases, key=PHASE_ORDER.index),
             lifetime_days=c.lifetime_days,
@@ -66,8 +101,17 @@ def distinct_cookies(scan: Scan) -> list[ClassifiedCookie]:
     ]
 
 
-def classification_index(scan: Scan) -> dict[tuple[str, str, str], ClassifiedCookie]:
-    return {cookie_key(c.name, c.domain, c.path): c for c in distinct_cookies(scan)}
+def classification_index(scan: Scan) -> dict[CookieKey, ClassifiedCookie]:
+    """Each recorded cookie's verdict by `Cookie.key` (in a scan saved before partitions were
+    told apart, every partition of a cookie gets the one verdict it had)."""
+    index = {c.key: c for c in distinct_cookies(scan)}
+    if scan.cookies and _before_partitions(scan):
+        by_name = {c.key[:3]: c for c in index.values()}
+        for phase in scan.phases:
+            for cookie in phase.cookies:
+                if cookie.key not in index and cookie.key[:3] in by_name:
+                    index[cookie.key] = by_name[cookie.key[:3]]
+    return index
 
 
 @dataclass(frozen=True)
@@ -174,7 +218,7 @@ def categories_by_phase(scan: Scan) -> dict[Phase, dict[Category, int]]:
         p: dict.fromkeys(CATEGORY_ORDER, 0) for p in PHASE_ORDER
     }
     for phase in scan.phases:
-        seen: set[tuple[str, str, str]] = set()
+        seen: set[CookieKey] = set()
         for cookie in phase.cookies:
             if cookie.key in seen:
                 continue

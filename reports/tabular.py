@@ -37,6 +37,8 @@ SCAN_COLUMNS: tuple[str, ...] = (
     "value_shape",
     "value_length",
     "classification_reason",
+    "partition_site",
+    "partition_cross_site",
 )
 
 #: Column order of the diff CSV: one row per added/removed cookie (field "category", detail =
@@ -51,6 +53,7 @@ DIFF_COLUMNS: tuple[str, ...] = (
     "old",
     "new",
     "detail",
+    "partition_site",
 )
 
 
@@ -107,6 +110,8 @@ def scan_csv(scan: Scan) -> bytes:
                     c.value.shape.value,
                     c.value.length,
                     cl.reason if cl else None,
+                    c.partition_site,
+                    c.partition_cross_site,
                 )
             )
     return write_csv(SCAN_COLUMNS, rows)
@@ -116,12 +121,14 @@ def diff_csv(diff: ScanDiff) -> bytes:
     rows: list[tuple[object, ...]] = []
     for c in diff.cookies_added:
         rows.append(
-            ("added", "cookie", c.name, c.domain, "category", "", c.category, " ".join(c.phases))
-        )
+            ("added", "cookie", c.name, c.domain, "category", "", c.category, " ".join(c.phases),
+             c.partition_site)
+        )  # fmt: skip
     for c in diff.cookies_removed:
         rows.append(
-            ("removed", "cookie", c.name, c.domain, "category", c.category, "", " ".join(c.phases))
-        )
+            ("removed", "cookie", c.name, c.domain, "category", c.category, "", " ".join(c.phases),
+             c.partition_site)
+        )  # fmt: skip
     for change in diff.cookies_changed:
         for f in change.changes:
             rows.append(
@@ -134,16 +141,17 @@ def diff_csv(diff: ScanDiff) -> bytes:
                     f.old,
                     f.new,
                     "",
+                    change.cookie.partition_site,
                 )
             )
-    rows.extend(("added", "host", h, "", "", "", "", "") for h in diff.hosts_added)
-    rows.extend(("removed", "host", h, "", "", "", "", "") for h in diff.hosts_removed)
+    rows.extend(("added", "host", h, "", "", "", "", "", "") for h in diff.hosts_added)
+    rows.extend(("removed", "host", h, "", "", "", "", "", "") for h in diff.hosts_removed)
     rows.extend(
-        ("new", "finding", f.rule_id, "", "severity", "", f.severity.value, f.title)
+        ("new", "finding", f.rule_id, "", "severity", "", f.severity.value, f.title, "")
         for f in diff.findings_new
     )
     rows.extend(
-        ("resolved", "finding", f.rule_id, "", "severity", f.severity.value, "", f.title)
+        ("resolved", "finding", f.rule_id, "", "severity", f.severity.value, "", f.title, "")
         for f in diff.findings_resolved
     )
     return write_csv(DIFF_COLUMNS, rows)

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 class Record(BaseModel):
@@ -148,6 +148,30 @@ class ScanStatus(StrEnum):
     FAILED = "failed"  # the start URL could not be visited at all
 
 
+#: name, domain without the leading dot (lower case), path, partition's top-level site ("" when
+#: not partitioned), cross-site ancestor bit: one stored cookie. Two cookies with the same name,
+#: domain and path in two partitions (a widget embedded on two sites, or a site's own frame
+#: inside a third party's) are two cookies, as they are in the browser.
+CookieKey = tuple[str, str, str, str, bool]
+
+
+def cookie_key(
+    name: str,
+    domain: str,
+    path: str,
+    partition_site: str | None = None,
+    partition_cross_site: bool | None = None,
+) -> CookieKey:
+    """The one rule for `Cookie.key` and `ClassifiedCookie.key`."""
+    return (
+        name,
+        domain.lstrip(".").lower(),
+        path,
+        partition_site or "",
+        bool(partition_cross_site),
+    )
+
+
 # --- observations ------------------------------------------------------------------------
 
 
@@ -183,6 +207,12 @@ class Cookie(Record):
         default=None,
         description="top-level site of the partition a partitioned (CHIPS) cookie lives in",
     )
+    partition_cross_site: bool | None = Field(
+        default=None,
+        description="the partition of frames with a cross-site ancestor (Chromium's ancestor "
+        "chain bit: a site's own frame inside a third party's keeps other cookies than its "
+        "top-level pages); None: not partitioned, or not reported",
+    )
     party: Party
     set_by: str | None = Field(description="response URL (HTTP) or script URL (JS)")
     set_by_kind: SetByKind = SetByKind.UNKNOWN
@@ -190,9 +220,11 @@ class Cookie(Record):
     value: ValueInfo
 
     @property
-    def key(self) -> tuple[str, str, str]:
+    def key(self) -> CookieKey:
         """Identity of a cookie across phases and scans."""
-        return (self.name, self.domain.lstrip(".").lower(), self.path)
+        return cookie_key(
+            self.name, self.domain, self.path, self.partition_site, self.partition_cross_site
+        )
 
 
 class BlockedCookie(Record):
@@ -344,11 +376,17 @@ class Classification(Record):
 
 
 class ClassifiedCookie(Record):
-    """One distinct cookie (name, domain, path) of the scan, across phases, with its verdict."""
+    """One distinct cookie (`Cookie.key`) of the scan, across phases, with its verdict."""
 
     name: str
     domain: str
     path: str = "/"
+    partition_site: str | None = Field(
+        default=None, description="as `Cookie.partition_site`: None when not partitioned"
+    )
+    partition_cross_site: bool | None = Field(
+        default=None, description="as `Cookie.partition_cross_site`"
+    )
     party: Party
     phases: list[Phase]
     lifetime_days: float | None
@@ -356,6 +394,12 @@ class ClassifiedCookie(Record):
     set_by: str | None = None
     first_seen_page: str | None = None
     classification: Classification
+
+    @property
+    def key(self) -> CookieKey:
+        return cookie_key(
+            self.name, self.domain, self.path, self.partition_site, self.partition_cross_site
+        )
 
 
 MessageParam = str | int | float | list[str] | None

@@ -131,6 +131,8 @@ def cookie_from_playwright(
     session = expires_ts <= 0
     same_site = raw.get("sameSite")
     partition = str(raw.get("partitionKey") or "")
+    # Chromium's ancestor chain bit (Playwright passes it through as it stores it)
+    cross_site = raw.get("_crHasCrossSiteAncestor")
     return Cookie(
         name=str(raw["name"]),
         domain=domain,
@@ -144,6 +146,7 @@ def cookie_from_playwright(
         same_site=str(same_site) if same_site else None,
         partitioned=bool(partition),
         partition_site=partition or None,
+        partition_cross_site=bool(cross_site) if partition and cross_site is not None else None,
         party=Party.FIRST if registrable_domain(domain) == site else Party.THIRD,
         set_by=setter.url if setter else None,
         set_by_kind=setter.kind if setter else SetByKind.UNKNOWN,
@@ -170,7 +173,9 @@ class PhaseRecorder:
     max_body_bytes: int = 20_000_000
     setters: dict[tuple[str, str], Setter] = field(default_factory=dict)
     _blocked: dict[tuple[str, str, str], BlockedCookie] = field(default_factory=dict)
-    _seen: dict[tuple[str, str, str, str], tuple[str | None, float]] = field(default_factory=dict)
+    _seen: dict[tuple[str, str, str, str, bool], tuple[str | None, float]] = field(
+        default_factory=dict
+    )
     _last_cookies: list[dict[str, Any]] = field(default_factory=list)
     _storage: dict[tuple[str, StorageKind, str], StorageEntry] = field(default_factory=dict)
     _hosts: dict[str, list[Any]] = field(default_factory=dict)
@@ -381,7 +386,7 @@ class PhaseRecorder:
                     keep_values=self.keep_values,
                 )
             )
-        out.sort(key=lambda c: (c.domain.lstrip("."), c.name, c.path, c.partition_site or ""))
+        out.sort(key=lambda c: (c.domain.lstrip("."), c.name, c.path, *c.key[3:]))
         return out
 
     def blocked_cookies(self) -> list[BlockedCookie]:
@@ -403,7 +408,10 @@ class PhaseRecorder:
         ]
 
 
-def _identity(raw: Mapping[str, object]) -> tuple[str, str, str, str]:
-    """A stored cookie's identity: name, domain, path and partition (CHIPS)."""
+def _identity(raw: Mapping[str, object]) -> tuple[str, str, str, str, bool]:
+    """A stored cookie's identity: name, domain, path and partition (CHIPS: top-level site and
+    cross-site ancestor bit)."""
     path = str(raw.get("path") or "/")
-    return (str(raw["name"]), str(raw["domain"]), path, str(raw.get("partitionKey") or ""))
+    partition = str(raw.get("partitionKey") or "")
+    cross_site = bool(partition and raw.get("_crHasCrossSiteAncestor"))
+    return (str(raw["name"]), str(raw["domain"]), path, partition, cross_site)

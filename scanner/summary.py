@@ -18,7 +18,7 @@ def summarize(scan: Scan) -> Summary:
     else:
         status = ScanStatus.COMPLETE
     categories: dict[str, dict[str, int]] = {}
-    by_key = {(c.name, c.domain.lstrip(".").lower(), c.path): c for c in scan.cookies}
+    by_key = {c.key: c for c in scan.cookies}
     for phase in scan.phases:
         counts: Counter[str] = Counter()
         for cookie in phase.cookies:

@@ -20,7 +20,7 @@ from dashboard.charts import columns_svg, stacked_columns
 from dashboard.errors import InvalidInput, NotFound
 from dashboard.web.auth import requires
 from dashboard.web.i18n import translate, translator
-from dashboard.web.security import document_csp
+from dashboard.web.security import document_csp, known_args
 from dashboard.web.state import reading, state, writing
 
 bp = Blueprint("pages", __name__)
@@ -111,7 +111,7 @@ def overview() -> str:
     )
     number = request.args.get("page", "1")
     page, number_shown, pages = rows_of.page_of(shown, int(number) if number.isdigit() else 1)
-    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page"}
+    args = known_args("q", "sort", "verdict", "changed")
     return render_template(
         "overview.html.j2",
         rows=page,

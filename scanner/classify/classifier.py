@@ -16,7 +16,7 @@ import os
 import re
 from functools import cache, lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from scanner.classify.knowledge import (
     FALLBACK_LAYER,
@@ -40,6 +40,7 @@ SESSION_WHY = "session"
 #: a weak name token: the vendor whose script set the cookie still decides
 STATE_WHY = "state of the interface or of a process"
 NO_DOMAIN_NOTE = "; the source gives no domain, and no other vendor we know documents the name"
+PERCENT_NOTE = "; the name as set is percent-encoded"
 #: shortest name (without leading underscores) looked up as an underscore variant
 MIN_VARIANT = 5
 #: shortest name a vendor documents on its own domain that decides when the domain is unknown
@@ -292,6 +293,10 @@ class Classifier:
     ) -> Classification:
         entry = self.kb.lookup_name(name, domain)
         weak: CookieEntry | None = None
+        if entry is None and "%" in name:
+            decoded = self._percent_decoded(name, domain)
+            if decoded is not None:
+                return decoded
         if entry is None:
             variant = self._underscore_variant(name, domain)
             if variant is not None:
@@ -355,6 +360,16 @@ class Classifier:
         if verdict.category is Category.UNKNOWN and weak is not None:
             return _from_entry(weak, "; only a short prefix, nothing else decides", 0.4)
         return verdict
+
+    def _percent_decoded(self, name: str, domain: str) -> Classification | None:
+        """A documented name as a script writes it percent-encoded (Crisp's
+        `crisp-client%2Fsession%2F<id>` is `crisp-client/session/<id>`): the decoded name's
+        entry, when it is exact or a prefix long enough to name its vendor alone."""
+        decoded = unquote(name)
+        entry = self.kb.lookup_name(decoded, domain) if decoded != name else None
+        if entry is None or (entry.match == "prefix" and len(entry.pattern) <= SHORT_PREFIX):
+            return None
+        return _from_entry(entry, PERCENT_NOTE)
 
     def _underscore_variant(self, name: str, domain: str) -> Classification | None:
         """A documented name written with or without its leading underscores

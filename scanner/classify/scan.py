@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scanner.classify.classifier import Classifier
-from scanner.model import ClassifiedCookie, Cookie, Phase, Scan, ToolInfo
+from scanner.model import ClassifiedCookie, Cookie, CookieKey, Phase, Scan, ToolInfo
 
 
 def scan_hosts(scan: Scan) -> frozenset[str]:
@@ -29,13 +29,14 @@ def scan_hosts(scan: Scan) -> frozenset[str]:
 def classify_scan(scan: Scan, classifier: Classifier | None = None) -> Scan:
     """Return `scan` with `cookies` (re)filled; re-running it re-classifies with a newer KB.
 
-    A cookie is identified by (name, domain without the leading dot, path); its phases are
-    listed in phase order and the other facts come from where it was first seen.
+    A cookie is identified by `Cookie.key` (name, domain without the leading dot, path,
+    partition); its phases are listed in phase order and the other facts come from where it
+    was first seen.
     """
     classifier = classifier or Classifier.default()
     context = scan_hosts(scan)
-    first: dict[tuple[str, str, str], Cookie] = {}
-    phases: dict[tuple[str, str, str], list[Phase]] = {}
+    first: dict[CookieKey, Cookie] = {}
+    phases: dict[CookieKey, list[Phase]] = {}
     for phase in scan.phases:
         for cookie in phase.cookies:
             key = cookie.key
@@ -60,6 +61,8 @@ def classify_scan(scan: Scan, classifier: Classifier | None = None) -> Scan:
                 name=cookie.name,
                 domain=key[1],
                 path=cookie.path,
+                partition_site=cookie.partition_site,
+                partition_cross_site=cookie.partition_cross_site,
                 party=cookie.party,
                 phases=phases[key],
                 lifetime_days=cookie.lifetime_days,

@@ -303,7 +303,11 @@ def starter_declaration(scan: Scan) -> str:
     )
     vendors = sorted({c.classification.vendor for c in scan.cookies if c.classification.vendor})
     cookies: list[dict[str, Any]] = []
-    for c in sorted(scan.cookies, key=lambda c: (c.domain.lstrip("."), c.name, c.path)):
+    listed: set[tuple[str, str, str]] = set()
+    for c in sorted(scan.cookies, key=lambda c: (c.domain.lstrip("."), c.name, c.path, *c.key)):
+        if c.key[:3] in listed:
+            continue  # the same cookie in another partition (CHIPS)
+        listed.add(c.key[:3])
         entry: dict[str, Any] = {"name": c.name, "domain": c.domain}
         if c.classification.category is not Category.UNKNOWN:
             entry["category"] = c.classification.category.value

@@ -114,6 +114,17 @@ _LOWER = {
 }
 
 
+def _one_per_name(cookies: Iterable[ClassifiedCookie]) -> list[ClassifiedCookie]:
+    """One cookie per (name, domain, path): its partitions merged, their phases together."""
+    merged: dict[tuple[str, str, str], ClassifiedCookie] = {}
+    for c in sorted(cookies, key=lambda c: c.key):
+        first = merged.setdefault(c.key[:3], c)
+        if first is not c and set(c.phases) - set(first.phases):
+            phases = sorted(set(first.phases) | set(c.phases), key=_PHASE_ORDER.index)
+            merged[c.key[:3]] = first.model_copy(update={"phases": phases})
+    return list(merged.values())
+
+
 def _label(c: ClassifiedCookie) -> str:
     return f"{c.name}@{c.domain}"
 
@@ -182,10 +193,14 @@ class _Context:
 
     def __init__(self, scan: Scan) -> None:
         self.scan = scan
+        # a cookie stored in several partitions (CHIPS) is one finding about name@domain: the
+        # rules see it once, in every consent state any of its partitions was seen in
         self.by_phase: dict[Phase, dict[tuple[str, str, str], Cookie]] = {}
         for phase in scan.phases:
-            self.by_phase[phase.name] = {c.key: c for c in phase.cookies}
-        self.cookies = sorted(scan.cookies, key=lambda c: (c.name, c.domain.lstrip("."), c.path))
+            records = self.by_phase.setdefault(phase.name, {})
+            for cookie in phase.cookies:
+                records.setdefault(cookie.key[:3], cookie)
+        self.cookies = _one_per_name(scan.cookies)
 
     def cookie_evidence(
         self,
@@ -194,7 +209,7 @@ class _Context:
         detail: str | None = None,
         detail_message: Message | None = None,
     ) -> list[Evidence]:
-        key = (c.name, c.domain.lstrip(".").lower(), c.path)
+        key = c.key[:3]
         out = []
         wanted = sorted(set(phases if phases is not None else c.phases), key=_PHASE_ORDER.index)
         for phase in wanted:

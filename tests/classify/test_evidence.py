@@ -273,3 +273,16 @@ def test_name_tokens_for_state_and_for_a_banners_category_choice(
         "zz_permission_status", "www.shop.test", set_by="https://static.hotjar.com/c/h.js"
     )
     assert (by_script.category, by_script.vendor) == (Category.ANALYTICS, "Hotjar")
+
+
+def test_a_documented_name_written_percent_encoded(classifier: Classifier) -> None:
+    """Crisp's script writes `crisp-client/session/<id>` percent-encoded; the documented
+    prefix still decides, and the reason says how the name was written."""
+    got = classifier.classify(
+        "crisp-client%2Fsession%2F0a1b2c3d-4e5f", ".shop.test", party=Party.FIRST
+    )
+    assert (got.category, got.vendor) == (Category.TECHNICAL, "Crisp")
+    assert "percent-encoded" in got.reason
+    # a name that decodes to nothing documented is left to the other evidence
+    other = classifier.classify("my%2Fsetting", ".shop.test", party=Party.FIRST)
+    assert other.vendor is None and "percent-encoded" not in other.reason

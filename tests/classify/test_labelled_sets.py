@@ -17,10 +17,12 @@ from benchmarks.classify import GROUP, accuracy, old_set, predictor
 from benchmarks.classify_sets import (
     CMP_GROUP,
     CMP_SET,
+    CRAWL_SET,
     OCD_PATH,
     SHARED,
     SITE_SET,
     Labelled,
+    load_crawl,
     load_ocd,
     load_set,
     read_tarteaucitron,
@@ -38,6 +40,8 @@ FLOORS = {
     ("site", "holdout"): 0.91,
     ("cmp", "tune"): 0.76,
     ("cmp", "holdout"): 0.59,
+    ("crawl", "tune"): 0.97,
+    ("crawl", "holdout"): 0.91,
     ("ocd", "tune"): 0.85,
     ("ocd", "holdout"): 0.85,
     ("docs1", "holdout"): 0.95,
@@ -65,6 +69,7 @@ def sets() -> dict[str, list[Labelled]]:
     return {
         "site": load_set(SITE_SET),
         "cmp": load_set(CMP_SET),
+        "crawl": load_crawl(CRAWL_SET),
         "ocd": load_ocd(_shared(OCD_PATH)),
         "docs1": old_set(data / "labelled_cookies.csv"),
         "docs2": old_set(data / "labelled_holdout.csv"),
@@ -72,7 +77,7 @@ def sets() -> dict[str, list[Labelled]]:
 
 
 def test_sets_carry_labels_and_the_recorded_split(sets: dict[str, list[Labelled]]) -> None:
-    for key in ("site", "cmp", "ocd"):
+    for key in ("site", "cmp", "crawl", "ocd"):
         rows = sets[key]
         assert rows
         assert {r.group for r in rows} <= set(GROUP.values())
@@ -105,6 +110,23 @@ def test_consent_platform_set_is_the_packaged_declarations() -> None:
     assert len(rows) == len(committed)
     assert {r["unit"] for r in rows if r["group"]} == {r.unit for r in load_set(CMP_SET)}
     assert {r["label"].split(" ")[0] for r in rows if r["group"]} == set(CMP_GROUP)
+
+
+def test_crawl_shaped_rows_carry_what_a_crawl_records() -> None:
+    """Every row of the team-written crawl-shaped set has a domain, a party, a setter among
+    the scan's hosts, a consent-platform group and the source of its label."""
+    groups = {"Necessary": "technical+session", "Preferences": "technical+session"}
+    groups |= {"Statistics": "analytics", "Marketing": "tracking"}
+    with CRAWL_SET.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 500 and len({r["unit"] for r in rows}) >= 100
+    assert [r["name"] for r in rows if groups.get(r["label"]) != r["group"]] == []
+    assert [r["name"] for r in rows if r["party"] not in ("first", "third")] == []
+    assert [r["name"] for r in rows if not (r["domain"] and r["source"] and r["set_by"])] == []
+    assert [r["name"] for r in rows if r["set_by"] not in r["hosts"].split()] == []
+    assert len({(r["name"], r["domain"]) for r in rows}) == len(rows)
+    # the disagreements between sources are marked, and are a minority
+    assert 0 < sum(1 for r in rows if r["ambiguous"]) < len(rows) / 5
 
 
 @pytest.mark.parametrize(("key", "part"), sorted(FLOORS))

@@ -18,6 +18,7 @@ from scanner.model import (
     Classification,
     ClassifiedCookie,
     Cookie,
+    CookieKey,
     Evidence,
     Finding,
     PageVisit,
@@ -127,8 +128,8 @@ KB: dict[str, Classification] = {
 
 def classify(phases: list[PhaseResult]) -> list[ClassifiedCookie]:
     """What scanner.classify.classify_scan would produce for these records."""
-    first: dict[tuple[str, str, str], Cookie] = {}
-    seen: dict[tuple[str, str, str], list[Phase]] = {}
+    first: dict[CookieKey, Cookie] = {}
+    seen: dict[CookieKey, list[Phase]] = {}
     for phase in phases:
         for c in phase.cookies:
             first.setdefault(c.key, c)
@@ -140,6 +141,8 @@ def classify(phases: list[PhaseResult]) -> list[ClassifiedCookie]:
             name=c.name,
             domain=c.domain,
             path=c.path,
+            partition_site=c.partition_site,
+            partition_cross_site=c.partition_cross_site,
             party=c.party,
             phases=seen[key],
             lifetime_days=c.lifetime_days,

@@ -37,6 +37,29 @@ def frame() -> Response:
     return resp
 
 
+@widget.get("/nest")
+def nest() -> Response:
+    return make_response("<!doctype html><iframe src='https://www.aba.test/inner'></iframe>")
+
+
+aba = Flask("aba")
+_ABA = "Secure; SameSite=None; Path=/; Max-Age=86400; Partitioned"
+
+
+@aba.get("/")
+def aba_home() -> Response:
+    return make_response(
+        "<!doctype html><title>aba</title><h1>One name, two partitions</h1>"
+        f"<script>document.cookie = 'aba=top; {_ABA}';</script>"
+        "<iframe src='https://embed.chips-widget.test/nest'></iframe>"
+    )
+
+
+@aba.get("/inner")
+def aba_inner() -> Response:
+    return make_response(f"<!doctype html><script>document.cookie = 'aba=inner; {_ABA}';</script>")
+
+
 net_a = Flask("redirect-a")
 
 
@@ -60,6 +83,7 @@ def sync() -> Response:
 SITES = {
     "www.chips.test": site.wsgi_app,
     "embed.chips-widget.test": widget.wsgi_app,
+    "www.aba.test": aba.wsgi_app,
     "px.redirect-a.test": net_a.wsgi_app,
     "sync.redirect-b.test": net_b.wsgi_app,
 }
