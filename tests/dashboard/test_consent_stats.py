@@ -25,7 +25,7 @@ from dashboard import consent_stats
 from dashboard.accounts import Role
 from dashboard.consent_stats import ACTIONS, Period, Split
 from database import write_transaction
-from tests.dashboard.conftest import Browser, add_user, make_app
+from tests.dashboard.conftest import Browser, add_user, close_app, make_app
 
 ORIGIN = "https://www.shop.test"
 LANGS = ["fr-FR", "en", "de", None]
@@ -44,7 +44,7 @@ def any_db(request: pytest.FixtureRequest, database_url: str) -> str:
 def stats_app(any_db: str) -> Iterator[Flask]:
     app = make_app(any_db)
     yield app
-    app.extensions["consent_api"].engine.dispose()
+    close_app(app)
 
 
 def register(app: Flask) -> tuple[int, str, str]:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from dashboard.accounts import Role
 from database import RETRY_AFTER_UNAVAILABLE
-from tests.dashboard.conftest import Browser, add_user, engine_of, make_app
+from tests.dashboard.conftest import Browser, add_user, close_app, engine_of, make_app
 from tests.dashboard.history_seed import add_audit
 from tests.scratch_db import set_reachable
 
@@ -55,4 +55,4 @@ def test_pages_are_503_while_the_database_is_away_and_recover(
         assert back.status_code == 200 and "Sign out" in back.get_data(as_text=True)
         assert stranger.login("eddie").status_code == 303
     finally:
-        engine_of(app).dispose()
+        close_app(app)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from dashboard.accounts import Role
-from tests.dashboard.conftest import PASSWORD, Browser, add_user, make_app
+from tests.dashboard.conftest import PASSWORD, Browser, add_user, close_app, make_app
 
 
 def test_every_page_needs_a_login(app: Flask, browser: Browser) -> None:
@@ -188,7 +188,7 @@ def test_login_attempts_are_limited_per_account_and_per_client(database_url: str
     assert _attempt(browser, "other", PASSWORD, "10.0.1.1").status_code == 429
     # others are not affected
     assert _attempt(browser, "other", PASSWORD, "10.0.2.1").status_code == 303
-    app.extensions["consent_api"].engine.dispose()
+    close_app(app)
 
 
 def test_the_consent_api_is_untouched_by_the_mount(app: Flask, browser: Browser) -> None:
