@@ -27,6 +27,7 @@ from audits.schedule import Schedule, parse_schedule
 from scanner.browser import parse_resolve
 from scanner.config import check_url, is_private_host
 from scanner.errors import UsageError
+from scanner.inputs import load_yaml
 from scanner.model import Phase, Severity
 from scanner.policy.declaration import DeclarationError, parse_declaration
 
@@ -216,7 +217,7 @@ class AuditSpec(BaseModel):
         data = self.model_dump(mode="json", exclude_defaults=True)
         data["name"], data["url"] = self.name, self.url
         if self.policy is not None:
-            data["policy"] = yaml.safe_load(self.policy)
+            data["policy"] = load_yaml(self.policy)
         return {k: data[k] for k in type(self).model_fields if k in data}
 
 
@@ -244,7 +245,7 @@ def build_spec(data: dict[str, Any], where: str = "") -> AuditSpec:
     policy = data.get("policy")
     if isinstance(policy, str):
         try:
-            policy = yaml.safe_load(policy)
+            policy = load_yaml(policy)
         except yaml.YAMLError:
             policy = data["policy"]  # the validator names the YAML problem
     if isinstance(policy, dict):
