@@ -48,6 +48,8 @@ T = TypeVar("T")
 
 class History:
     def __init__(self, engine: Engine, *, retry_s: float = 30.0) -> None:
+        """`retry_s`: how long a lost or locked database is retried (a web request passes a
+        short one: see the dashboard's DB_RETRY_SECONDS)."""
         self.engine = engine
         self.retry_s = retry_s
 

@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "DEFAULT_LANG": "en",
+    # a page retries a lost or locked database this long, then answers 503 (scheduled runs keep
+    # the audits' own 30 s)
+    "DB_RETRY_SECONDS": 2,
 }
 
 
@@ -41,6 +44,19 @@ class Settings:
     ratelimit_storage_uri: str
     ratelimit_enabled: bool
     default_lang: str
+    db_retry_seconds: float = 2.0
+
+
+def _seconds(name: str, value: Any) -> float:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: expected a number of seconds >= 0, got {value!r}") from None
+    if not 0 <= number <= 60:
+        raise ConfigError(f"{name}: expected a number of seconds from 0 to 60, got {value!r}")
+    return number
 
 
 def _int(name: str, value: Any, minimum: int) -> int:
@@ -107,4 +123,5 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
             "RATELIMIT_ENABLED", config.get("RATELIMIT_ENABLED"), ConfigError
         ),
         default_lang=lang,
+        db_retry_seconds=_seconds("DB_RETRY_SECONDS", config.get("DB_RETRY_SECONDS")),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 
@@ -105,9 +106,14 @@ def test_next_never_leaves_the_dashboard(browser: Browser, people: dict[Role, st
         ("//evil.test/", "/dashboard/"),
         ("/\\evil.test", "/dashboard/"),
         ("/v1/admin/sites", "/dashboard/"),
+        # a control character in a header value was a 500 ("must not contain newline")
+        ("/dashboard/\n//evil.test/", "/dashboard/"),
+        ("/dashboard/\r\nSet-Cookie: x=1", "/dashboard/"),
+        ("/dashboard/account\x00", "/dashboard/"),
+        ("/dashboard/\x7f", "/dashboard/"),
     ]:
         response = browser.client.post(
-            "/dashboard/login?next=" + target,
+            "/dashboard/login?next=" + quote(target),
             data={"username": people[Role.VIEWER], "password": PASSWORD, "csrf_token": token},
             base_url="https://dash.test",
             headers={"Referer": "https://dash.test/dashboard/login"},
