@@ -6,7 +6,6 @@ ones are terminated, as in a restart or failover)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, event, text
@@ -20,13 +19,7 @@ from dashboard.web.state import audit_store, history
 from database import RETRY_AFTER_UNAVAILABLE
 from tests.dashboard.conftest import Browser, add_user, close_app, engine_of, make_app
 from tests.dashboard.history_seed import add_audit
-from tests.scratch_db import scratch_database, set_reachable
-
-
-@pytest.fixture
-def outage_url(postgres_url: str) -> Iterator[str]:
-    with scratch_database(postgres_url, "cookie_audit_dashboard_outage") as url:
-        yield url
+from tests.scratch_db import set_reachable
 
 
 @pytest.mark.postgres
