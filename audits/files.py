@@ -20,6 +20,8 @@ import yaml
 
 from audits.errors import AuditInputError
 from audits.spec import AuditSpec, build_spec
+from scanner.inputs import FileTooLargeError, load_yaml, read_limited
+from scanner.policy.declaration import MAX_DECLARATION_BYTES
 
 MAX_FILE_BYTES = 2_000_000
 
@@ -27,17 +29,19 @@ MAX_FILE_BYTES = 2_000_000
 def load_file(path: Path) -> list[AuditSpec]:
     where = str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise AuditInputError(f"{where}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_FILE_BYTES).decode("utf-8")
+    except FileTooLargeError:
+        raise AuditInputError(f"{where}: larger than {MAX_FILE_BYTES // 1_000_000} MB") from None
     except FileNotFoundError:
         raise AuditInputError(f"{where}: no such file") from None
     except UnicodeDecodeError:
         raise AuditInputError(f"{where}: not UTF-8 text") from None
     except IsADirectoryError:
         raise AuditInputError(f"{where}: is a directory") from None
+    except OSError as exc:
+        raise AuditInputError(f"{where}: cannot be read: {exc.strerror}") from None
     try:
-        raw: Any = yaml.safe_load(text)
+        raw: Any = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -66,7 +70,11 @@ def load_file(path: Path) -> list[AuditSpec]:
 
 def _policy_file(path: Path, label: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_limited(path, MAX_DECLARATION_BYTES).decode("utf-8")
+    except FileTooLargeError:
+        raise AuditInputError(
+            f"{label}: policy: {path} is larger than {MAX_DECLARATION_BYTES:,} bytes"
+        ) from None
     except FileNotFoundError:
         raise AuditInputError(f"{label}: policy: no such file {path}") from None
     except (OSError, UnicodeDecodeError) as exc:

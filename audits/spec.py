@@ -27,6 +27,7 @@ from audits.schedule import Schedule, parse_schedule
 from scanner.browser import parse_resolve
 from scanner.config import check_url, is_private_host
 from scanner.errors import UsageError
+from scanner.inputs import load_yaml
 from scanner.model import Phase, Severity
 from scanner.policy.declaration import DeclarationError, parse_declaration
 
@@ -154,8 +155,13 @@ class AuditSpec(BaseModel):
     @field_validator("consent_site")
     @classmethod
     def _consent_site(cls, value: str | None) -> str | None:
+        if value is not None and ADMIN_KEY_RE.search(value):
+            raise ValueError("this is an admin key: give the site's public key (pk_...)")
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", value):
-            raise ValueError(f"a consent API site key (pk_...), got {value!r}")
+            # not repeated: whatever was pasted here may be a secret
+            raise ValueError(
+                "expected a consent API site key (pk_...: 4 to 64 letters, digits, _ or -)"
+            )
         return value
 
     @field_validator("consent_api")
@@ -211,7 +217,7 @@ class AuditSpec(BaseModel):
         data = self.model_dump(mode="json", exclude_defaults=True)
         data["name"], data["url"] = self.name, self.url
         if self.policy is not None:
-            data["policy"] = yaml.safe_load(self.policy)
+            data["policy"] = load_yaml(self.policy)
         return {k: data[k] for k in type(self).model_fields if k in data}
 
 
@@ -239,7 +245,7 @@ def build_spec(data: dict[str, Any], where: str = "") -> AuditSpec:
     policy = data.get("policy")
     if isinstance(policy, str):
         try:
-            policy = yaml.safe_load(policy)
+            policy = load_yaml(policy)
         except yaml.YAMLError:
             policy = data["policy"]  # the validator names the YAML problem
     if isinstance(policy, dict):

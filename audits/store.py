@@ -113,9 +113,15 @@ def _initial_due(schedule: Schedule, now: datetime, last_slot: datetime | None) 
 
 
 class AuditStore:
-    def __init__(self, engine: Engine, settings: AuditSettings) -> None:
+    def __init__(
+        self, engine: Engine, settings: AuditSettings, *, retry_s: float | None = None
+    ) -> None:
+        """`retry_s`: how long a lost or locked database is retried before
+        `StoreUnavailableError`; None: `settings.db_retry_s` (30 s, for scheduled runs and
+        commands). A web request passes a short one: a person is waiting for an answer."""
         self.engine = engine
         self.settings = settings
+        self.retry_s = settings.db_retry_s if retry_s is None else retry_s
 
     @classmethod
     def open(cls, settings: AuditSettings, *, migrate: bool = True) -> AuditStore:
@@ -131,7 +137,7 @@ class AuditStore:
     # --- plumbing ---------------------------------------------------------------------
 
     def _retry(self, work: Callable[[], T]) -> T:
-        return run_retrying(self.settings.db_retry_s, work)
+        return run_retrying(self.retry_s, work)
 
     def _write(self, work: Callable[[Session], T]) -> T:
         def once() -> T:

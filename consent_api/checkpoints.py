@@ -102,10 +102,12 @@ class CheckpointScheduler(threading.Thread):
     """Signs every site whose head moved, every ``interval`` seconds (one thread per process;
     two processes signing the same head store one checkpoint)."""
 
+    THREAD_NAME = "ledger-checkpoints"
+
     def __init__(
         self, engine: Engine, key: SigningKey, keys: Mapping[str, str], interval: float
     ) -> None:
-        super().__init__(name="ledger-checkpoints", daemon=True)
+        super().__init__(name=self.THREAD_NAME, daemon=True)
         self.engine = engine
         self.key = key
         self.keys = dict(keys)

@@ -56,8 +56,11 @@ class State:
             self.scheduler.start()
 
     def close(self) -> None:
+        """Stop the checkpoint thread (waiting for a tick under way) and close the engine."""
         if self.scheduler is not None:
             self.scheduler.stop()
+            self.scheduler.join(timeout=30)
+            self.scheduler = None
         self.engine.dispose()
 
 

@@ -26,6 +26,8 @@ def _engine(database_url: str | None) -> Engine:
     from dashboard import db
 
     config: dict[str, Any] = {"DATABASE_URL": database_url} if database_url else {}
+    # a command needs the engine, not the app's checkpoint thread (nothing would stop it)
+    config["CHECKPOINT_INTERVAL_SECONDS"] = 0
     try:
         engine = create_api(config).extensions["consent_api"].engine
         db.upgrade(engine)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from dashboard.errors import ConfigError
-from database import config_bool
+from database import config_bool, described_url
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: the consent API's database (one database for the product)
@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "DEFAULT_LANG": "en",
+    # a page retries a lost or locked database this long, then answers 503 (scheduled runs keep
+    # the audits' own 30 s)
+    "DB_RETRY_SECONDS": 2,
 }
 
 
@@ -41,6 +44,19 @@ class Settings:
     ratelimit_storage_uri: str
     ratelimit_enabled: bool
     default_lang: str
+    db_retry_seconds: float = 2.0
+
+
+def _seconds(name: str, value: Any) -> float:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: expected a number of seconds >= 0, got {value!r}") from None
+    if not 0 <= number <= 60:
+        raise ConfigError(f"{name}: expected a number of seconds from 0 to 60, got {value!r}")
+    return number
 
 
 def _int(name: str, value: Any, minimum: int) -> int:
@@ -71,7 +87,8 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
     url = config.get("DATABASE_URL") or default_database_url
     if not isinstance(url, str) or not url.startswith(("sqlite", "postgresql")):
         raise ConfigError(
-            f"DATABASE_URL: expected sqlite:///PATH or postgresql+psycopg://..., got {url!r}"
+            "DATABASE_URL: expected sqlite:///PATH or postgresql+psycopg://..., "
+            f"got {described_url(url)}"
         )
     secret = config.get("SECRET_KEY")
     if secret is not None and (not isinstance(secret, str) or len(secret) < 32):
@@ -82,7 +99,8 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
     storage = config.get("RATELIMIT_STORAGE_URI")
     if not isinstance(storage, str) or "://" not in storage:
         raise ConfigError(
-            f"RATELIMIT_STORAGE_URI: expected memory:// or redis://..., got {storage!r}"
+            "RATELIMIT_STORAGE_URI: expected memory:// or redis://..., "
+            f"got {described_url(storage)}"
         )
     return Settings(
         database_url=url,
@@ -105,4 +123,5 @@ def load_settings(config: Mapping[str, Any], default_database_url: str) -> Setti
             "RATELIMIT_ENABLED", config.get("RATELIMIT_ENABLED"), ConfigError
         ),
         default_lang=lang,
+        db_retry_seconds=_seconds("DB_RETRY_SECONDS", config.get("DB_RETRY_SECONDS")),
     )

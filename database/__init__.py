@@ -42,6 +42,7 @@ from database.settings import (
     config_int,
     data_dir,
     default_database_url,
+    described_url,
     normalise_url,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "current_revisions",
     "data_dir",
     "default_database_url",
+    "described_url",
     "head_revisions",
     "is_sqlite",
     "make_engine",

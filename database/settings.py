@@ -46,32 +46,41 @@ def default_database_url(environ: Mapping[str, str] | None = None) -> str:
     return f"sqlite:///{data_dir(environ) / DATABASE_FILE}"
 
 
+def described_url(value: object) -> str:
+    """What an error may say of a database URL: its scheme, never the rest (a password)."""
+    if not isinstance(value, str) or not value.strip():
+        return "nothing" if not value else "no URL"
+    scheme, sep, _ = value.strip().partition("://")
+    if not sep or not scheme.replace("+", "").replace("-", "").isalnum():
+        return "something that is not a URL"
+    return f"a {scheme}:// URL"
+
+
 def normalise_url(value: Any, field: str = "DATABASE_URL") -> str:
     """Check a database URL: ``sqlite:///PATH`` or ``postgresql[+psycopg]://...`` (psycopg 3)."""
     accepted = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+    got = described_url(value)
     if not isinstance(value, str) or not value.strip():
-        raise DatabaseConfigError(f"{field}: expected {accepted}, got {value!r}")
+        raise DatabaseConfigError(f"{field}: expected {accepted}, got {got}")
     text = value.strip()
     try:
         url = make_url(text)
     except ArgumentError:
-        raise DatabaseConfigError(f"{field}: expected {accepted}, got {value!r}") from None
+        raise DatabaseConfigError(f"{field}: expected {accepted}, got {got}") from None
     backend, driver = url.get_backend_name(), url.get_driver_name()
     if backend == "postgresql":
         if driver not in {"psycopg", "psycopg2"} and "+" in url.drivername:
-            raise DatabaseConfigError(
-                f"{field}: PostgreSQL needs the psycopg driver, got {value!r}"
-            )
+            raise DatabaseConfigError(f"{field}: PostgreSQL needs the psycopg driver, got {got}")
         return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if backend == "sqlite":
         if url.drivername != "sqlite":
-            raise DatabaseConfigError(f"{field}: expected {accepted}, got {value!r}")
+            raise DatabaseConfigError(f"{field}: expected {accepted}, got {got}")
         if not url.database or url.database == ":memory:":
             raise DatabaseConfigError(
                 f"{field}: SQLite needs a file (sqlite:///PATH): several processes share it"
             )
         return text
-    raise DatabaseConfigError(f"{field}: expected {accepted}, got {value!r}")
+    raise DatabaseConfigError(f"{field}: expected {accepted}, got {got}")
 
 
 def config_bool(name: str, value: Any, error: type[Exception] = DatabaseConfigError) -> bool:

@@ -4,16 +4,20 @@ Every bad value fails here with a message naming the field and what it accepts (
 exit code 2), so the crawler never meets a half-valid option mid-scan.
 
 Private addresses: a scanner exposed as a service must not be turned against the machine's own
-network. A target whose host is an IP literal in a private/loopback/link-local range, or
-`localhost`, is refused unless `allow_private` is set. `--resolve` counts as consent for the
-names it maps (the operator chose where they go), which is how the tests and `demo` reach the
-local web under public-looking names.
+network. A target whose host is not a public address is refused unless `allow_private` is set:
+`localhost`, an IP literal in any of the spellings Chromium accepts (`127.1`, `2130706433`,
+`0x7f.0.0.1`, `[::ffff:127.0.0.1]`, a root dot), or a name that resolves, when the scan starts,
+to such an address. `--resolve` counts as consent for the names it maps (the operator chose
+where they go), which is how the tests and `demo` reach the local web under public-looking names.
+Not covered here: what the pages do once loaded (redirects, links, subresources), and a name
+whose DNS answer changes between this check and Chromium's own lookup.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -101,11 +105,20 @@ class ScanSettings:
         if not self.allow_private:
             for url in self.urls:
                 host = urlsplit(url).hostname or ""
-                if is_private_host(host) and not self._resolved(host):
+                if self._resolved(host):
+                    continue
+                if is_private_host(host):
                     raise UsageError(
                         f"urls: {url} is a private or loopback address; pass --allow-private "
                         "to scan it (refused by default so a scanner service cannot be turned "
                         "against its own network)"
+                    )
+                address = private_address_of(host)
+                if address is not None:
+                    raise UsageError(
+                        f"urls: {url}: {host} resolves to the non-public address {address}; "
+                        "pass --allow-private to scan it (refused by default so a scanner "
+                        "service cannot be turned against its own network)"
                     )
 
     def _resolved(self, host: str) -> bool:
@@ -178,11 +191,56 @@ def check_url(url: str) -> None:
         raise UsageError(f"urls: malformed URL {url!r} (contains spaces)")
 
 
-def is_private_host(host: str) -> bool:
-    if host in ("localhost",) or host.endswith(".localhost"):
-        return True
+def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address an IP-literal host stands for, as a browser reads it, else None.
+
+    Browsers parse a host whose last label is numeric as IPv4 the way `inet_aton` does, so
+    `127.1`, `0x7f.0.0.1`, `0177.0.0.1` and `2130706433` are all 127.0.0.1; one root dot is
+    ignored.
+    """
+    host = host.strip("[]").lower()
+    if host.endswith(".") and not host.endswith(".."):
+        host = host[:-1]
     try:
-        ip = ipaddress.ip_address(host.strip("[]"))
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
+        pass
+    last = host.rsplit(".", 1)[-1]
+    if not (last.isdigit() or (last.startswith("0x") and _HEX.fullmatch(last[2:]))):
+        return None
+    if not _IPV4_ISH.fullmatch(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+_HEX = re.compile(r"[0-9a-f]*")
+_IPV4_ISH = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}")
+
+
+def is_private_host(host: str) -> bool:
+    """`localhost` (and its sub-domains), or an IP literal that is not a public address."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    ip = host_address(host)
+    return ip is not None and not ip.is_global
+
+
+def private_address_of(host: str) -> str | None:
+    """The first non-public address ``host`` resolves to now, else None (nor when it does not
+    resolve: the browser's own lookup fails the same way and the page is skipped)."""
+    try:
+        infos = socket.getaddrinfo(host.rstrip("."), None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        try:
+            address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        except ValueError:
+            continue
+        if not address.is_global:
+            return str(address)
+    return None

@@ -83,7 +83,11 @@ def parse_secret_ref(text: str, what: str) -> SecretRef:
             f"{what}: expected env:NAME or file:PATH (a reference, never the secret itself)"
         )
     if source == "env" and not _ENV_NAME.match(name):
-        raise AlertTargetError(f"{what}: {name!r} is not an environment variable name")
+        # never repeat the value: it may be the secret itself, pasted where its reference goes
+        raise AlertTargetError(
+            f"{what}: env: takes the name of an environment variable (letters, digits and _, "
+            "not starting with a digit), never the secret itself"
+        )
     return SecretRef("env" if source == "env" else "file", name)
 
 
@@ -223,8 +227,10 @@ def _options(words: list[str], allowed: tuple[str, ...], channel: str) -> dict[s
                 f"{channel}: expected options as key=value ({', '.join(allowed)})"
             )
         if key not in allowed:
+            # not repeated: a word with '=' in it may be a pasted token (base64 ends in '=')
             raise AlertTargetError(
-                f"{channel}: unknown option {key!r} (expected {', '.join(allowed)})"
+                f"{channel}: unknown option (expected key=value with a key among "
+                f"{', '.join(allowed)})"
             )
         if key in options:
             raise AlertTargetError(f"{channel}: option {key!r} given twice")

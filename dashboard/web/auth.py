@@ -140,7 +140,8 @@ def init_auth(app: Flask) -> Limiter:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path of this dashboard: never an open redirect to another host."""
+    """Only a path of this dashboard: never an open redirect to another host, and no control
+    character (a newline cannot go into the Location header: it was a 500)."""
     if target:
         parts = urlsplit(target)
         root = request.script_root or ""
@@ -150,6 +151,7 @@ def _safe_next(target: str | None) -> str:
             and target.startswith(root + "/")
             and not target.startswith("//")
             and "\\" not in target
+            and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)
         ):
             return target
     return url_for("pages.overview")

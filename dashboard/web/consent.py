@@ -15,6 +15,7 @@ from dashboard.consent_stats import ACTIONS, Period, Split
 from dashboard.errors import InvalidInput
 from dashboard.web.auth import requires
 from dashboard.web.i18n import translate
+from dashboard.web.security import known_args
 from dashboard.web.state import reading, writing
 
 bp = Blueprint("consent", __name__, url_prefix="/consent")
@@ -77,6 +78,7 @@ def stats(site_key: str) -> str:
         action_colours=ACTION_COLOURS,
         splits=list(Split),
         action_name={key: translate("action." + key) for key in ACTIONS},
+        range_args=known_args("from", "to", "period"),
         active="overview",
     )
 

@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response
 from audits import (
     AuditInputError,
     AuditNotFoundError,
-    AuditSettings,
     AuditStore,
     Trigger,
     build_spec,
@@ -24,14 +23,13 @@ from dashboard.accounts import Role
 from dashboard.web.auth import requires
 from dashboard.web.forms import AuditForm, PostForm
 from dashboard.web.i18n import translate as t
-from dashboard.web.state import state
+from dashboard.web.state import audit_store
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
 
 def store() -> AuditStore:
-    settings = state().settings
-    return AuditStore(state().engine, AuditSettings(database_url=settings.database_url))
+    return audit_store()  # a short retry of a lost database, then 503
 
 
 def _find(name: str) -> Any:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 import reports
-from audits import AuditNotFoundError, AuditSettings, AuditStore, History, RunInfo, RunState
+from audits import AuditNotFoundError, RunInfo, RunState
 from consent_api.sites import SITES
 from dashboard import consent_stats
 from dashboard import overview as rows_of
@@ -20,8 +20,8 @@ from dashboard.charts import columns_svg, stacked_columns
 from dashboard.errors import InvalidInput, NotFound
 from dashboard.web.auth import requires
 from dashboard.web.i18n import translate, translator
-from dashboard.web.security import document_csp
-from dashboard.web.state import reading, state, writing
+from dashboard.web.security import document_csp, known_args
+from dashboard.web.state import audit_store, history, reading, writing
 
 bp = Blueprint("pages", __name__)
 
@@ -61,10 +61,6 @@ def _when(moment: datetime | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-
-
-def history() -> History:
-    return History(state().engine)
 
 
 def _acceptance(site_keys: set[str]) -> dict[str, consent_stats.Counts]:
@@ -111,7 +107,7 @@ def overview() -> str:
     )
     number = request.args.get("page", "1")
     page, number_shown, pages = rows_of.page_of(shown, int(number) if number.isdigit() else 1)
-    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page"}
+    args = known_args("q", "sort", "verdict", "changed")
     return render_template(
         "overview.html.j2",
         rows=page,
@@ -151,7 +147,7 @@ def _runs_by_number(name: str, numbers: list[int]) -> list[RunInfo]:
 def site(name: str) -> str:
     h = history()
     try:
-        audit = AuditStore(state().engine, AuditSettings()).find(name)
+        audit = audit_store().find(name)
     except AuditNotFoundError:
         abort(404)
     runs = h.runs(name, limit=RUNS_SHOWN)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from typing import Any
 
 from flask import Flask, request
 from werkzeug.wrappers import Response
@@ -48,6 +49,16 @@ def document_csp(html: str) -> str:
         f"style-src {' '.join(styles) or chr(39) + 'none' + chr(39)}; img-src data:; "
         "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
     )
+
+
+def known_args(*names: str) -> dict[str, Any]:
+    """The query arguments ``names`` of this request, for ``url_for(..., **known_args(...))``.
+
+    Never ``**request.args``: an argument named like one of ``url_for``'s own (``_method``,
+    ``_external``, ``_scheme``, ``_anchor``) or like the link's other values would steer the
+    link or fail to build it (a 500).
+    """
+    return {name: request.args.getlist(name) for name in names if name in request.args}
 
 
 def init_security(app: Flask) -> None:

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scanner.errors import UsageError
+from scanner.inputs import FileTooLargeError, load_yaml, read_limited
 from scanner.model import Category, Scan
 from scanner.policy.declared import (
     DeclaredCategory,
@@ -258,7 +259,7 @@ def _field_errors(exc: ValidationError) -> str:
 
 def parse_declaration(text: str, source: str) -> DeclaredPolicy:
     try:
-        raw: Any = yaml.safe_load(text)
+        raw: Any = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -282,10 +283,11 @@ def load_declaration(path: Path) -> DeclaredPolicy:
     """Read a YAML declaration; a UsageError (exit 2) names the file and the faulty field."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DECLARATION_BYTES:
-            raise DeclarationError(f"{path}: {size:,} bytes is too large for a declaration")
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_DECLARATION_BYTES).decode("utf-8")
+    except FileTooLargeError as exc:
+        raise DeclarationError(
+            f"{path}: more than {MAX_DECLARATION_BYTES:,} bytes is too large for a declaration"
+        ) from exc
     except FileNotFoundError as exc:
         raise DeclarationError(f"{path}: no such declaration file") from exc
     except UnicodeDecodeError as exc:

@@ -187,7 +187,9 @@ _COLLECTS = re.compile(
     r"(?:\w+ ){0,3}(?:collecter|recueillir|traiter)|we (?:may )?(?:\w+ )?(?:collect|process|"
     r"gather|store)|(?:sont|seront|is|are|may be) (?:\w+ )?(?:collectees?|recueillies?|"
     r"stockees?|conservees?|traitees?|collected|processed|stored)|stockent|conservent|"
-    r"collectees|erhobenen|erhoben|erfasst|(?:is|are) kept|"
+    r"collectees|erhobenen|erhoben|erfasst|(?:is|are) kept|we (?:will )?hold|"
+    # kept until deleted: "Your order details (name, phone number) are deleted after 90 days"
+    r"(?:is|are) (?:\w+ )?(?:deleted|erased) after|"
     r"wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
     r"(?:erheben|verarbeiten|speichern) wir|"
     # the site as the subject: "l'association collecte", "the charity processes", "el
@@ -243,6 +245,12 @@ _NOT_IDENTIFY = re.compile(
     r"\s(?:\w+\s){0,6}(?:personally )?identif\w*|no (?:" + _PERSONAL + r") (?:is|are) "
     r"(?:\w+ )?(?:processed|collected)"
 )
+#: measurement named only to be denied: "no forms, accounts or analytics", "ni outil de
+#: statistiques", "keine Statistik"
+_MEASURE_DENIED = re.compile(
+    r"\b(?:no|not|ni|kein\w*|ningun\w*|nessun\w*|sans|without|ohne|sin|senza|neither|nor)\b"
+    r"[^.;:]{0,50}\b(?:analytics|statisti\w*|mesure d'audience|audience measurement)"
+)
 _IP_TRUNCATED = re.compile(
     r"(?:ip-?adresse|ip address|adresse ip|indirizzo ip|direccion ip)\w*[^.]{0,60}"
     r"(?:gekurzt|truncated|tronquee|troncat\w*|truncad\w*|masked|maskiert)"
@@ -257,15 +265,25 @@ _MEASURE = re.compile(
     r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic"
 )
 _EXEMPT = re.compile(
-    r"exempt\w*|dispense\w* (?:de|du|from)|exoner\w*|"
-    r"(?:ne (?:\w+ )?(?:necessite\w*|requiert|requierent)|sans) (?:\w+ )?(?:votre |le |de |"
-    r"du )?(?:consentement|accord)|"
+    r"exempt\w*|dispense\w* (?:de|du|from)|exoner\w*|exent[oa]s? de|"
+    r"(?:einwilligung|zustimmung)\w* (?:\w+ ){0,2}befreit|"
+    r"(?:ne (?:\w+ )?(?:necessite\w*|requiert|requierent|demande\w*)|sans) (?:\w+ )?(?:votre |le |"
+    r"de |du )?(?:consentement|accord)|"
+    r"no (?:\w+ )?consent (?:is |was )?(?:needed|required|necessary)|consent is not (?:needed|"
+    r"required)|(?:needs?|requires?) no (?:\w+ )?consent|"
+    r"(?:keine|ohne) (?:\w+ )?einwilligung (?:\w+ )?(?:notig|erforderlich)|"
     r"(?:do|does) not require (?:your |prior |the )?(?:\w+ )?consent|"
     r"einwilligungsfrei|keine einwilligung|no requieren? (?:tu |su )?consentimiento|"
     r"non richied\w* (?:il )?(?:tuo )?consenso|esenti dal consenso|"
     r"prior authori[sz]ation|autorisation prealable|"
     # the Garante's wording for exempt analytics: "assimilati ai cookie tecnici"
     r"assimil\w* (?:ai|agli|aux?|a des|a) (?:cookie|traceurs?)\w* (?:tecnici|techniques)"
+)
+#: an exemption whose object is consent: "exempt from the consent requirement", "exemptés de
+#: consentement", "von der Einwilligung befreit", "exentas de consentimiento", "esenti dal consenso"
+_EXEMPT_FROM_CONSENT = re.compile(
+    r"(?:exempt\w*|exent\w*|esent\w*|befreit|dispense\w*) (?:\w+ ){0,3}(?:consent\w*|"
+    r"einwilligung\w*)|(?:einwilligung\w*|consent\w*) (?:\w+ ){0,2}(?:exempt\w*|befreit)"
 )
 
 # --- retention ------------------------------------------------------------------------------
@@ -332,7 +350,8 @@ _RETENTION_KIND: tuple[tuple[str, re.Pattern[str]], ...] = (
 _EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 _DPO = re.compile(
     r"\bdpo\b|\bdpd\b|delegue a la protection|data protection officer|data privacy officer|"
-    r"datenschutzbeauftragt\w*|delegado de proteccion|responsabile (?:della )?protezione|"
+    r"datenschutzbeauftragt\w*|delegad[oa] de proteccion|responsabile (?:della )?protezione|"
+    r"data protection (?:lead|manager)|"
     r"responsable des donnees personnelles"
 )
 _AUTHORITY_DOMAINS = (
@@ -654,7 +673,13 @@ class _Reader:
             if (
                 match
                 and not _UNLESS.search(s.norm[match.end() : match.end() + 40])
-                and (not self._about_measurement(i) or _SITE_WIDE.match(s.norm, match.end()))
+                and (
+                    not self._about_measurement(i)
+                    or _SITE_WIDE.match(s.norm, match.end())
+                    # "It does not use contact forms or analytics, and we do not collect any
+                    # personal data through it": the measurement is denied too
+                    or _MEASURE_DENIED.search(s.norm)
+                )
             ):
                 return Flag(value=False, quote=s.text, source=self.source, confidence=0.9)
             if (
@@ -676,6 +701,16 @@ class _Reader:
                 return Flag(value=True, quote=s.text, source=self.source)
             if _NOT_IDENTIFY.search(s.norm) and self._about_measurement(i):
                 # "these analytics cookies do not identify you" / "no personal data is processed"
+                return Flag(value=True, quote=s.text, source=self.source, confidence=0.7)
+            denial = _NO_PERSONAL.search(s.norm)
+            if (
+                denial
+                and _MEASURE.search(s.norm)
+                and not _UNLESS.search(s.norm[denial.end() : denial.end() + 40])
+                and not _SITE_WIDE.match(s.norm, denial.end())
+                and not _MEASURE_DENIED.search(s.norm)
+            ):
+                # "Plausible Analytics, which uses no cookies and does not collect personal data"
                 return Flag(value=True, quote=s.text, source=self.source, confidence=0.7)
             if not _ANON.search(s.norm) or not _ANON.search(_without_names(s.text)):
                 continue  # "ajs_anonymous_id" is a cookie's name, not a claim
@@ -708,9 +743,16 @@ class _Reader:
             )
             if own_technical:
                 continue
-            if (_MEASURE.search(near) and _COOKIE_CONTEXT.search(near)) or re.search(
-                r"\bcnil\b", s.norm
-            ):
+            # "they are exempt from the consent requirement", "exempté de consentement": the
+            # exemption names consent itself, so no cookie word is needed around it
+            claim = _EXEMPT.search(s.norm)
+            about_consent = _EXEMPT_FROM_CONSENT.search(s.norm) is not None or (
+                claim is not None
+                and re.search(r"consent|einwilligung|zustimmung", claim.group(0)) is not None
+            )
+            if (
+                _MEASURE.search(near) and (about_consent or _COOKIE_CONTEXT.search(near))
+            ) or re.search(r"\bcnil\b", s.norm):
                 return Flag(value=True, quote=s.text, source=self.source)
         return None
 
@@ -872,11 +914,19 @@ def _negated(norm: str, start: int) -> bool:
     """ "n'utilise aucun cookie publicitaire" / "we do not use advertising cookies", but not
     "n'utilise que des cookies techniques" (ne ... que = only)."""
     window = norm[max(0, start - 40) : start]
-    if _STRONG_NEGATION.search(window):
+    if _STRONG_NEGATION.search(window) or _INSTEAD_OF.search(window):
         return True
     if _NEGATED_LATER.match(norm, start):
         return True  # "Marketing-Cookies verwenden wir nicht", "...; we do not."
     return bool(re.search(r"\bn'|\bne\b", window)) and not re.search(r"\bque\b|\bqu'", window)
+
+
+#: what is used in place of something is not that thing: "we host our fonts ourselves instead
+#: of loading them from Google Fonts"
+_INSTEAD_OF = re.compile(
+    r"\b(?:instead of|rather than|au lieu de|plutot que|statt|anstatt|anstelle von|"
+    r"en lugar de|en vez de|invece di|anziche|al posto di)\b"
+)
 
 
 #: a negation at the end of the clause: German puts it last ("verwenden wir nicht"); "Some

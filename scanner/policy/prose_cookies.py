@@ -252,7 +252,7 @@ def looks_like_cookie(name: str) -> bool:
         return True
     if re.fullmatch(r"[a-z][A-Za-z]+\d+", name):  # uuid230, not TYPO3
         return True
-    if name.count("-") >= 2 and name.islower():
+    if name.count("-") >= 2 and name.islower() and not _HYPHEN_PHRASE.search(name):
         return True
     if re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]+){2,}", name):  # wpEmojiSettingsSupports
         return True
@@ -263,6 +263,13 @@ def looks_like_cookie(name: str) -> bool:
     if re.fullmatch(r"[A-Z][A-Z0-9]{1,4}", name):  # YSC, NID, SID: only known ones
         return known_cookie(name)
     return False
+
+
+#: words joined by hyphens around a function word are a phrase, not a name:
+#: "click-and-collect", "state-of-the-art", "face-to-face", "tout-en-un"
+_HYPHEN_PHRASE = re.compile(
+    r"-(?:and|or|of|to|the|in|on|for|et|ou|de|du|en|a|und|oder|zu|y|o|e|di|da|del)-"
+)
 
 
 def _cookie_word_name(name: str) -> bool:
@@ -295,10 +302,22 @@ _SESSION_LIFETIME = re.compile(
     r"sitzung|sesion|sessione|browsersitzung)|fermeture du navigateur|browser is closed|"
     r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
     r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung|"
+    # "bis Sitzungsende", "at the end of your visit", "quand vous fermez le navigateur",
+    # "hasta que cierra el navegador", "when you close the browser"
+    r"sitzungsende|end of (?:your|the) visit|fin de (?:votre|la) visite|"
+    r"(?:quand|lorsque) vous fermez (?:votre|le) navigateur|hasta que (?:se )?cierr\w* el "
+    r"navegador|when you close (?:your|the) browser|(?:beim|nach dem) schliessen (?:des|ihres) "
+    r"browsers|alla chiusura del browser|"
     # the last field of a dash-separated line: "`x` — keeps you logged in — session"
     r"[—–-]\s*(?:session|sitzung|sesion|sessione)\s*$"
 )
 
+
+#: the end of the session as a lifetime ("until the end of the session"), not the session kind
+_SESSION_END = re.compile(
+    r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
+    r"sitzung|sesion|sessione|browsersitzung)|sitzungsende"
+)
 
 #: a label that says what follows is the lifetime: "(durée de vie : session)", "Expiry: 1 year"
 _LIFETIME_LABEL_IN_TEXT = re.compile(
@@ -588,6 +607,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 looks_like_cookie(m.group(1))
                 or _named_as_cookie(text, m)
                 or (between is not None and _listed_with(m.group(1), between))
+                or _same_family(m.group(1), names)
             ):
                 if (
                     plain is not None
@@ -607,8 +627,18 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
         # "les cookies _a (1 an) et _b (30 minutes) mesurent l'audience": the words after the
         # last name, when they name one kind, are the kind of every name without its own
         # ("assimilati ai cookie tecnici": treated like technical ones, not technical)
-        tail = _ASSIMILATED.sub(" ", normalise(text[names[-1].end() :]))
+        # ("... lasts until the end of the session": a lifetime, not the session kind)
+        tail = _ASSIMILATED.sub(" ", _SESSION_END.sub(" ", normalise(text[names[-1].end() :])))
         shared = category_from_label(tail) if len(label_groups(tail)) == 1 else None
+        # (only for the names listed together before it: "la cookie x dura ... y la cookie y
+        # guarda sus preferencias" gives y's purpose to y alone)
+        listed_from = len(names) - 1
+        while listed_from > 0 and _LIST_JOIN.match(
+            _DURATION_IN_PARENS.sub(
+                " ", text[names[listed_from - 1].end() : names[listed_from].start()]
+            )
+        ):
+            listed_from -= 1
         paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
             name = m.group(1)
@@ -619,20 +649,27 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
             category = (
                 category_from_label(before)
-                or category_from_label(text[: m.start()])
+                # "Google Analytics (_ga, 2 años) y el píxel de Meta (_fbp, 3 meses)": the
+                # vendor named right before the name
+                or category_of_vendors(normalise(before))
+                # (the words before, without the names of other cookies: "la cookie
+                # fcb_sesion dura ... y la cookie fcb_cookies" says nothing of a session kind)
+                or category_from_label(_without_names(text[: m.start()], names[:k]))
                 or category_from_label(s.heading)
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
                 # (its lifetime "— session" is not its kind)
-                or category_from_label(
+                or category_from_purpose(
                     _ASSIMILATED.sub(" ", _SESSION_LIFETIME.sub(" ", normalise(following)))
                 )
-                or shared
+                or (shared if k >= listed_from else None)
                 or _category_before(sents, i)
                 # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
                 or category_of_vendors(s.norm)
                 # "... y la cookie _gat de 1 minuto. Todas ellas son cookies de análisis."
                 or _category_after(sents, i)
+                # "Per le statistiche usiamo Google Analytics [...]. Il cookie _ga dura 2 anni."
+                or _category_of_paragraph(sents, i, name)
             )
             quote = text
             if len(names) == 1 and lifetime is None and not session:
@@ -666,6 +703,12 @@ _ALL_OF_THEM = re.compile(
 )
 
 
+def _without_names(text: str, names: list[re.Match[str]]) -> str:
+    for m in reversed(names):
+        text = text[: m.start()] + " " + text[m.end() :]
+    return text
+
+
 def _category_after(sents: list[Sentence], i: int) -> Category | None:
     """The kind the next sentence gives all of them: "Todas ellas son cookies de análisis"."""
     if i + 1 >= len(sents) or sents[i + 1].is_heading:
@@ -674,6 +717,48 @@ def _category_after(sents: list[Sentence], i: int) -> Category | None:
     if not _ALL_OF_THEM.match(nxt) or len(label_groups(nxt)) != 1:
         return None
     return category_from_label(nxt)
+
+
+def _category_of_paragraph(sents: list[Sentence], i: int, name: str) -> Category | None:
+    """The one kind the earlier sentences of the cookie's paragraph speak of ("La mesure
+    d'audience est assurée par Matomo [...]. Le cookie _pk_id est conservé 13 mois."): the
+    paragraph's topic, unless the knowledge base files the name under another group."""
+    found: set[Category] = set()
+    j = i - 1
+    while j >= 0 and sents[j].para == sents[i].para and not sents[j].is_heading and i - j <= 3:
+        # measurement "exempt from consent" or "treated like technical cookies" is still
+        # measurement
+        if any(looks_like_cookie(t.group(1)) for t in _TOKEN.finditer(sents[j].text)):
+            j -= 1
+            continue  # a sentence about another cookie says what that one is for
+        text = _EXEMPTED.sub(" ", _ASSIMILATED.sub(" ", sents[j].norm))
+        if len(label_groups(text)) > 1:
+            return None
+        own = category_from_label(text) or category_of_vendors(sents[j].norm)
+        if own is not None:
+            found.add(own)
+        j -= 1
+    groups = {_GROUP[c] for c in found if c in _GROUP}
+    if len(groups) != 1:
+        return None
+    entry = knowledge_entry(name)
+    if entry is not None and _GROUP.get(entry.category) not in (None, *groups):
+        return None
+    return max(found, key=lambda c: c is not Category.GOOGLE_ANALYTICS)
+
+
+_EXEMPTED = re.compile(
+    r"\b(?:exempt|exent|esent|dispens)\w* (?:\w+ ){0,3}(?:consent\w*|einwilligung\w*)|"
+    r"\b(?:einwilligungsfrei|sans (?:votre )?consentement|without (?:your )?consent)"
+)
+#: the three groups a reader tells apart
+_GROUP = {
+    Category.TECHNICAL: "exempt",
+    Category.SESSION: "exempt",
+    Category.ANALYTICS: "analytics",
+    Category.GOOGLE_ANALYTICS: "analytics",
+    Category.TRACKING: "tracking",
+}
 
 
 def _lifetime_sentence_after(sents: list[Sentence], i: int) -> Sentence | None:
@@ -703,6 +788,8 @@ def _category_before(sents: list[Sentence], i: int) -> Category | None:
     cookies _ga et _gid ...")."""
     if i == 0 or not _PRONOUN_START.match(sents[i].text) or sents[i - 1].is_heading:
         return None
+    if sents[i - 1].para != sents[i].para:
+        return None  # the last sentence of another paragraph is about something else
     previous = sents[i - 1].text
     return category_from_label(previous) if len(label_groups(previous)) == 1 else None
 
@@ -747,6 +834,10 @@ _SESSION_COOKIE_BEFORE = re.compile(
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
 
 
+_DURATION_IN_PARENS = re.compile(r"\([^)]{0,40}\)")
+_COOKIE_THEN_MARK = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]\s*$", re.I)
+
+
 _LIST_JOIN = re.compile(r"^\s*(?:\([^)]{0,40}\))?\s*(?:,|and|und|et|y|e|or|ou|o|oder)\s*$")
 
 
@@ -759,19 +850,51 @@ def _listed_with(name: str, between: str) -> bool:
     )
 
 
+_PLAIN_NAME = re.compile(r"[a-z]{2,20}")
+_HYPHENATED_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+
+
+@lru_cache(maxsize=4096)
+def _kind_word(name: str) -> bool:
+    return category_from_label(name) is not None
+
+
+def _same_family(name: str, names: list[re.Match[str]]) -> bool:
+    """A hyphenated name that shares its first part with a cookie already named in the
+    sentence: "intercom-id, which ..., and intercom-session, which ..."."""
+    m = re.fullmatch(r"([a-z][a-z0-9]{2,})-[a-z0-9]+(?:-[a-z0-9]+)*", name)
+    return m is not None and any(
+        re.match(rf"{re.escape(m.group(1))}[-_]", n.group(1), re.I) for n in names
+    )
+
+
 def _named_as_cookie(text: str, m: re.Match[str]) -> bool:
     """A plain word the knowledge base knows, named as a cookie: "the cookie lang", "das
-    technische Cookie lang", "`lang`"."""
+    technische Cookie lang", "`lang`", "the cart cookie"; a word it does not know only when
+    quoted right after "cookie" ("il cookie tecnico "lingua""); a hyphenated lower-case name
+    right after "cookies:" ("two functional cookies: intercom-id, which ...")."""
     name = m.group(1)
-    if not re.fullmatch(r"[a-z]{2,20}", name) or not known_cookie(name):
+    if name in _NOT_NAMES or name in _COMMON_WORDS:
         return False
-    if category_from_label(name) is not None:
-        return False  # "cookie de session" names a kind, not a cookie
+    plain = _PLAIN_NAME.fullmatch(name) is not None
+    hyphenated = not plain and _HYPHENATED_NAME.fullmatch(name) is not None
     quoted = m.group(0)[0] in "`'\"«“‘"
+    known = plain and known_cookie(name)
+    if not (known or (quoted and plain) or hyphenated):
+        return False  # (the cheap tests first: most words end here)
     before = text[max(0, m.start() - 40) : m.start()]
-    if re.search(r"\b(?:de|of|di|von|del|des|du)\s*$", before, re.I):
-        return False
-    return quoted or bool(_COOKIE_BEFORE.search(before))
+    if re.search(r"\b(?:de|of|di|von|del|des|du)\s*$", before, re.I) or _kind_word(name):
+        return False  # "cookie de session" names a kind, not a cookie
+    named = bool(_COOKIE_BEFORE.search(before))
+    if hyphenated:  # "cookies: intercom-id", not "les cookies ci-dessous", "sont-ils"
+        return quoted or bool(_COOKIE_THEN_MARK.search(before))
+    if not known:
+        return named and quoted
+    after = text[m.end() : m.end() + 10]
+    the_x_cookie = re.match(r"\s+cookie\b", after, re.I) is not None and bool(
+        re.search(r"\b(?:the|a|our|this|one)\s+$", before, re.I)
+    )
+    return quoted or named or the_x_cookie
 
 
 def _stem(name: str) -> str:

@@ -73,6 +73,8 @@ class Sentence:
     #: the label its line starts with ("Cookies técnicas: la cookie x ... La cookie y ..."):
     #: what every sentence of that line is about
     lead: str = ""
+    #: the number of the line (paragraph) it comes from: sentences of one paragraph share a topic
+    para: int = 0
 
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -263,7 +265,7 @@ def sentences(lines: list[str]) -> list[Sentence]:
     """Split lines into sentences, each remembering the heading it sits under."""
     out: list[Sentence] = []
     heading = ""
-    for line in _joined(lines):
+    for para, line in enumerate(_joined(lines)):
         if line.lower().startswith("title:"):
             line = line[6:].strip()
         if _is_heading(line):
@@ -281,7 +283,15 @@ def sentences(lines: list[str]) -> list[Sentence]:
                     continue
                 quote = _EMPHASIS.sub("", part).strip()
                 out.append(
-                    Sentence(quote, normalise(part), heading, len(out), bullet=bullet, lead=lead)
+                    Sentence(
+                        quote,
+                        normalise(part),
+                        heading,
+                        len(out),
+                        bullet=bullet,
+                        lead=lead,
+                        para=para,
+                    )
                 )
     return out
 

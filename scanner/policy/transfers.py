@@ -64,6 +64,12 @@ _NEGATED_AFTER = re.compile(
     r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
     r"ubertragen)|\bnicht\s*[.!]?$"
 )
+#: safeguards named after a country, which is not where the data goes: "the EU-US DPF and its
+#: UK extension", "the UK Addendum", "the Swiss-US Data Privacy Framework"
+_SAFEGUARD_NAMES = re.compile(
+    r"\b(?:uk|swiss|suisse|schweizer)(?:[- ]us)? (?:extension|addendum|data bridge|"
+    r"international data transfer \w+|idta|dpf|data privacy framework)\b|\bswiss[- ]us\b"
+)
 _TABLE_NO = re.compile(
     r"(?:transfert|transfer)[^.]{0,40}(?:hors|outside|dehors)[^.]{0,30}\|\s*(?:non|no|aucun|none)"
     r"\b"
@@ -95,7 +101,9 @@ _COUNTRIES: dict[str, re.Pattern[str]] = {
     "US": re.compile(
         r"etats[- ]unis|united states|\busa\b|\bu\.s\.a?\.?|vereinigte\w* staaten|"
         r"estados unidos|stati uniti|\baux us\b|(?:to|in|into|within|from) the us\b|"
-        r"\bee\.\s?uu\b|\beeuu\b"
+        r"\bee\.\s?uu\b|\beeuu\b|"
+        # "Calendly is a US company", "US-based providers"
+        r"\bus[- ](?:company|companies|based|firm|provider|providers|corporation)\b"
     ),
     "GB": re.compile(
         r"royaume[- ]uni|united kingdom|\buk\b|grande[- ]bretagne|vereinigte\w* konig"
@@ -109,6 +117,7 @@ _COUNTRIES: dict[str, re.Pattern[str]] = {
     "AU": re.compile(r"australi\w*"),
     "SG": re.compile(r"singap\w*"),
     "BR": re.compile(r"\bbresil\b|\bbrazil\b|\bbrasil\b"),
+    "NZ": re.compile(r"new zealand|nouvelle-zelande|neuseeland|nueva zelanda|nuova zelanda"),
 }
 #: EU / EEA member states in the five languages (normalised): "hébergé ... à Roubaix (France)"
 _EU_COUNTRY = (
@@ -126,7 +135,9 @@ _EU_COUNTRY = (
 _IN_EU = re.compile(
     r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
     r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitat[oaie]|servers?|serveurs?|servern?|"
-    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b[^.]{0,80}"
+    # (a full stop inside a name does not end the sentence: "server di Register.it in Italia")
+    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b"
+    r"(?:[^.]|\.(?=\w)){0,80}?"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
@@ -180,7 +191,24 @@ def transfers(sents: list[Sentence], source: str | None) -> list[DeclaredTransfe
         for norm in _clauses(s.norm):
             outside = _OUTSIDE_EU.search(norm)
             transfer_words = list(_TRANSFER.finditer(norm))
-            countries = _destinations(norm) if transfer_words else []
+            # a safeguard is only ever named for a transfer: "Calendly (USA,
+            # EU-Standardvertragsklauseln)", "InnoCraft in New Zealand under an adequacy decision"
+            named_safeguard = _TRANSFER_SAFEGUARD.search(norm) is not None
+            countries = _destinations(norm) if transfer_words or named_safeguard else []
+            stays = _STAYS_IN_EU.search(norm)
+            if (
+                stays
+                and not outside
+                and not countries
+                and not _NEGATION.search(norm[: stays.end()])
+            ):
+                # "toutes les données restent en France", "die Daten bleiben in der EU"
+                add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=source))
+                continue
+            if not outside and _NOWHERE.search(norm):
+                # "We do not transfer data from this website anywhere else."
+                add(DeclaredTransfer(kind=TransferKind.NONE, quote=s.text, source=source))
+                continue
             if outside and (
                 _TABLE_NO.search(norm)
                 or re.search(r"\bpas de transfert|\baucun transfert|\bno transfer", norm)
@@ -222,7 +250,7 @@ def transfers(sents: list[Sentence], source: str | None) -> list[DeclaredTransfe
                     )
                 )
                 continue
-            if countries and transfer_words:
+            if countries and (transfer_words or named_safeguard):
                 negated = any(
                     _NEGATION.search(norm[max(0, m.start() - 30) : m.start()])
                     for m in transfer_words
@@ -240,6 +268,31 @@ def transfers(sents: list[Sentence], source: str | None) -> list[DeclaredTransfe
                     )
                 )
     return out
+
+
+#: safeguards that are named only for a transfer (a bare "adequate" is not one)
+_TRANSFER_SAFEGUARD = re.compile(
+    _SAFEGUARDS["scc"].pattern
+    + "|"
+    + _SAFEGUARDS["bcr"].pattern
+    + "|"
+    + _SAFEGUARDS["dpf"].pattern
+    + r"|adequacy decision|decision d'adequation|angemessenheitsbeschlu\w*|decision de "
+    r"adecuacion|decisione di adeguatezza"
+)
+#: the data itself staying in the EU is a promise that it does not leave it
+_STAYS_IN_EU = re.compile(
+    r"\b(?:donnees|data|daten|datos|dati|informations?)\b[^.;]{0,30}?\b(?:stays?|remains?|"
+    r"restent|reste|bleiben|bleibt|permanecen?|se quedan|rimang\w*|restano)\b (?:\w+ ){0,2}?"
+    r"(?:in|en|dans|within|innerhalb|nell'|nella|nel)\s?(?:der |de l'|l'|la |the )?(?:eu|ue|"
+    r"european union|union europeenne|europaischen union|union europea|unione europea|eee|eea|"
+    rf"ewr|see|europe|europa|{_EU_COUNTRY})\b"
+)
+#: "not ... anywhere (else)", "nulle part ailleurs", "an niemanden weiter"
+_NOWHERE = re.compile(
+    r"\b(?:do|does|will) not (?:transfer|send|share)\b[^.;]{0,60}\banywhere\b|"
+    r"\bne (?:sont|seront) (?:\w+ )?(?:transferees|envoyees) nulle part"
+)
 
 
 #: "no transfers, except Google ...": the exception is a transfer
@@ -299,5 +352,5 @@ def _safeguards(sents: list[Sentence], i: int) -> tuple[list[str], str]:
 def _destinations(norm: str) -> list[str]:
     """The countries a sentence names as destinations: "outside the UK and the EEA" names
     where the data leaves, and "privacy@shop.co.uk" is an address, not a country."""
-    destination = _OUTSIDE_EU.sub(" ", _ADDRESS.sub(" ", norm))
+    destination = _OUTSIDE_EU.sub(" ", _ADDRESS.sub(" ", _SAFEGUARD_NAMES.sub(" ", norm)))
     return [code for code, rx in _COUNTRIES.items() if rx.search(destination)]

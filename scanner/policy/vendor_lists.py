@@ -120,7 +120,18 @@ _PROVIDED_BY = re.compile(
     r"(?:\b(?:provided|supplied|hosted)(?: in \w+)? by|\bfourni(?:e|s|es)? par|"
     r"\bh[ée]berg[ée](?:e|s|es)?(?: en \w+)? (?:par|chez)|\bbereitgestellt von|"
     r"\bgehostet (?:bei|von)|\bproporcionad[oa]s? por|\balojad[oa]s? por|\bprestad[oa]s? por|"
-    r"\bospitat[oa](?: in \w+)? (?:da|presso)|\bfornit[oa] da)"
+    r"\bospitat[oa](?: in \w+)? (?:da|presso)|\bfornit[oa] da|"
+    # "ospitato su server di Register.it", "hébergé sur les serveurs de", "hosted on servers of"
+    r"\bospitat[oa] su(?:i)? server (?:di|da)|\bh[ée]berg[ée]e? sur (?:les |des )?serveurs "
+    r"(?:de|d')|\bhosted on (?:the )?servers (?:of|from)|\balojad[oa] en (?:los )?servidores de|"
+    # "Gehostet wird die Seite bei Uberspace"
+    r"\b[Gg]ehostet (?:wird|werden) (?:\w+\s+){0,3}?(?:bei|von)|"
+    # "Las citas se gestionan con Doctoralia", "requests are handled through Calendly",
+    # "les devis sont signés électroniquement via Yousign"
+    r"\b(?:handled|managed|processed) (?:through|via|in)|\bse gestiona\w* (?:con|a trav[ée]s de|"
+    r"mediante)|\bg[ée]r[ée]e?s? (?:avec|via)|\bgestit[ioae] (?:con|tramite)|"
+    r"\b(?:sign[ée]s?|signed|firmad[oa]s|firmat[ie]|unterschrieben) (?:\w+ )?(?:via|with|avec|con|"
+    r"mit|tramite|über))"
     r"\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+(?:&\s+)?[A-Z][\w&.'’+-]*){0,3}"
     r"(?:,?\s+(?:Inc|Ltd|LLC|GmbH|AG|SAS|SA|SARL|S\.r\.l|Srl|srl|S\.p\.A|SpA|S\.L|SL|B\.V|BV|"
     r"plc|Limited|SE)\b\.?)?)"
@@ -173,7 +184,8 @@ _HOSTED_ON = re.compile(
 
 #: words one of the patterns above needs (on normalised text)
 _PROVIDER_HINT = re.compile(
-    r"\b(?:by|par|chez|da|presso|von|bei|por|su|sur|auf)\b|partner|provider|processor|supplier|"
+    r"\b(?:by|par|chez|da|presso|von|bei|por|su|sur|auf|through|via|con|avec|mit|tramite)\b|"
+    r"partner|provider|processor|supplier|handled|managed|processed|gestiona|gestit|"
     r"prestataire|sous-traitant|partenaire|dienstleister|auftragsverarbeiter|proveedor|"
     r"encargado|fornitore|anbieter|hoster|\bhost\b|hebergeur|we use|we rely|utilis|utiliz|"
     r"nutzen|"

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from scanner.model import Category
 
@@ -342,7 +342,12 @@ VENDORS: tuple[Vendor, ...] = (
         "US",
         ("twitter.com", "ads-twitter.com", "t.co", "x.com"),
         True,
-        r"twitter",
+        # X alone is a letter: a vendor only when listed beside other social networks ("share
+        # buttons for LinkedIn and X", "boutons de partage Facebook, X et LinkedIn")
+        r"twitter|(?:linkedin|facebook|instagram|pinterest|youtube|tiktok|whatsapp|threads|"
+        r"bluesky|mastodon|xing)(?:,| and| et| und| y| e| or| ou| o| oder) (?:\w+ )?x\b(?! ?\d)|"
+        r"\bx(?:,| and| et| und| y| e| or| ou| o| oder) (?:\w+ )?(?:linkedin|facebook|instagram|"
+        r"pinterest|youtube|tiktok|whatsapp|threads|bluesky|mastodon|xing)\b",
         "social",
         True,
     ),
@@ -608,6 +613,7 @@ VENDORS: tuple[Vendor, ...] = (
     _v("Stripe", "Stripe", "US", ("stripe.com", "stripe.network"), False, r"\bstripe\b", "payment"),
     _v("PayPal", "PayPal", "US", ("paypal.com", "paypalobjects.com"), False, r"paypal", "payment"),
     _v("Klarna", "Klarna", "SE", ("klarna.com",), False, r"klarna", "payment"),
+    _v("Redsys", "Redsys", "ES", ("redsys.es",), False, r"\bredsys\b", "payment"),
     _v("Booking.com", "Booking.com", "NL", ("booking.com",), False, r"booking\.com", "other"),
     _v("Adyen", "Adyen", "NL", ("adyen.com",), False, r"adyen", "payment"),
     _v("Mollie", "Mollie", "NL", ("mollie.com",), False, r"\bmollie\b", "payment", True),
@@ -777,7 +783,9 @@ _KIND_CONTEXT: dict[str, re.Pattern[str]] = {
         "chat": r"\bchat|messagerie|live support|support client|service client|kundenservice|"
         r"soporte|assistenza",
         "social": r"partag|\bshare|teilen|compartir|condivi|reseaux sociaux|soziale|"
-        r"redes sociales|social\b|bouton|button|plugin",
+        r"redes sociales|social\b|bouton|button|plugin|"
+        # an embedded feed: "le fil Instagram affiché en bas de page", "our Instagram feed"
+        r"\bfil\b|\bfeed\b|\bflux\b|widget|timeline",
         "payment": r"paiement|payment|zahlung|pago|pagament",
         "video": r"video",
         "crm": r"newsletter|lettre d'information|e-?mailing|crm\b",
@@ -828,6 +836,7 @@ _KIND_CATEGORY = {
 }
 
 
+@lru_cache(maxsize=4096)
 def category_of_vendors(normalised: str) -> Category | None:
     """The one category the vendors named in a text are used for ("Hotjar": analytics, "le
     pixel Meta": tracking), or None when they name none or several."""

@@ -112,8 +112,10 @@ _UNIT_DAYS: tuple[tuple[str, float], ...] = (
 )
 _WORDS = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _UNITS = "|".join(u for u, _ in _UNIT_DAYS)
+#: "for a year", "after a day": the article is one, after a word that opens a duration
+_ARTICLE = r"(?:(?<=for )|(?<=after )|(?<=within )|(?<=lasts )|(?<=lasting ))an?"
 DURATION = re.compile(
-    rf"(?<![\w.,/-])(?P<num>\d{{1,4}}(?:[.,]\d+)?|{_WORDS})"
+    rf"(?<![\w.,/-])(?P<num>\d{{1,4}}(?:[.,]\d+)?|{_WORDS}|{_ARTICLE})"
     rf"(?:\s*\((?P<paren>\d{{1,4}})\))?\s*(?P<unit>{_UNITS})(?![\w-])"
 )
 
@@ -121,8 +123,8 @@ DURATION = re.compile(
 def duration_days(match: re.Match[str]) -> float | None:
     """Days for a DURATION match; None for hour/minute counts that are not retention-like."""
     raw = match.group("paren") or match.group("num")
-    if raw in _NUMBER_WORDS:
-        number = float(_NUMBER_WORDS[raw])
+    if raw in _NUMBER_WORDS or raw in ("a", "an"):
+        number = float(_NUMBER_WORDS.get(raw, 1))
     else:
         try:
             number = float(raw.replace(",", "."))
@@ -204,6 +206,7 @@ KIND_WORDS: dict[Category, str] = {
         r"exemptes? de consentement|exempt(?:ed)? from consent|"
         # "cookies that the site needs"
         r"(?:that |which )?(?:the |our |this )(?:site|website|app|store|shop) needs|"
+        r"cookies (?:that |which )?(?:you|we) (?:really )?need\b|"
         # security cookies are exempt: "Sécurité de l'espace élèves", "for security"
         r"de securite|securite|security|sicherheit\w*|seguridad|sicurezza|"
         # "Präferenzen", "cookies de preferencias o personalización", "di preferenza"
@@ -257,8 +260,19 @@ def label_groups(text: str) -> set[str]:
 #: ("Guarda el consentimiento para las cookies analíticas")
 _KEEPS_CONSENT = re.compile(
     r"\b(?:stores?|records?|saves?|keeps?|remembers?|guarda|almacena|registra|memorizza|"
-    r"conserve|enregistre|memorise|speichert|merkt)\w* (?:\w+ ){0,3}(?:consent\w*|choix|"
-    r"choices?|auswahl|einwilligung\w*|consenso|preferences de cookies|cookie preferences)"
+    r"conserve|enregistre|memorise|speichert|merkt|garde)\w* (?:\w+ ){0,3}(?:cookie-?)?"
+    r"(?:consent\w*|choix|choices?|auswahl|einwilligung\w*|consenso|preferences de cookies|"
+    r"cookie preferences|preferencias de (?:las )?cookies|preferenze (?:sui |dei )?cookie)|"
+    # "remembers that you closed the cookie notice"
+    r"\b(?:closed|dismissed|accepted|seen) the (?:cookie )?(?:notice|banner|message)"
+)
+
+
+#: keeping the visitor logged in is what a strictly necessary cookie does
+_KEEPS_LOGGED_IN = re.compile(
+    r"\b(?:keeps? (?:\w+ )?|stays? |remains? )(?:logged|signed) in\b|\bvous garder connecte|"
+    r"\bangemeldet (?:zu )?bleiben|\bmantener(?:te|le)? (?:la sesion iniciada|conectad[oa])|"
+    r"\bmantener(?:ti|la|lo)? (?:connesso|connessa|l'accesso)"
 )
 
 
@@ -267,7 +281,8 @@ def category_from_purpose(text: str) -> Category | None:
     visitor's consent is technical even when its purpose names the cookies consented to."""
     from scanner.policy.text import normalise
 
-    if _KEEPS_CONSENT.search(normalise(text)):
+    norm = normalise(text)
+    if _KEEPS_CONSENT.search(norm) or _KEEPS_LOGGED_IN.search(norm):
         return Category.TECHNICAL
     return category_from_label(text)
 

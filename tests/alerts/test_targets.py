@@ -15,6 +15,7 @@ from audits.alerts import (
     SecretRef,
     WebhookKind,
     WebhookTarget,
+    parse_secret_ref,
     parse_target,
     parse_targets,
     redact_url,
@@ -79,14 +80,14 @@ def test_a_kind_equal_to_the_detected_one_is_the_same_target() -> None:
         ("webhook:https://x.example/#frag", "no #fragment"),
         ("webhook:https://x.example/ kind=discord", "kind must be one of generic, slack, teams"),
         ("webhook:https://x.example/ secret=hunter2", "expected env:NAME or file:PATH"),
-        ("webhook:https://x.example/ secret=env:1BAD", "not an environment variable name"),
-        ("webhook:https://x.example/ colour=red", "unknown option 'colour'"),
+        ("webhook:https://x.example/ secret=env:1BAD", "takes the name of an environment"),
+        ("webhook:https://x.example/ colour=red", "unknown option (expected key=value with a"),
         ("webhook:https://x.example/ lang=de", "lang must be one of en, fr"),
         ("webhook:https://x.example/ lang", "expected options as key=value"),
         ("webhook:https://x.example/ lang=fr lang=en", "option 'lang' given twice"),
-        ("webhook:env:not-a-name", "not an environment variable name"),
+        ("webhook:env:not-a-name", "takes the name of an environment variable"),
         ("email:not-an-address", "is not an e-mail address"),
-        ("email:a@b.example secret=env:X", "unknown option 'secret'"),
+        ("email:a@b.example secret=env:X", "a key among lang"),
         ("email:<a@b.example>", "is not an e-mail address"),
     ],
 )
@@ -102,6 +103,28 @@ def test_errors_never_repeat_a_token_in_the_url() -> None:
         with pytest.raises(AlertTargetError) as info:
             parse_target(bad)
         assert "XXXXsecretTOKENxxxx" not in str(info.value)
+
+
+PASTED = "whsec_MfKQ9r8GKYqrTwJg0vEXAMPLE9Kx/s+Ab=="  # a signing secret, base64 with '='
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        f"webhook:https://x.example/ secret=env:{PASTED}",  # the secret where its name goes
+        f"webhook:env:{PASTED}",
+        f"webhook:https://x.example/ {PASTED}",  # a word with '=' in it: not an option
+        f"webhook:https://x.example/ secret={PASTED}",
+    ],
+)
+def test_errors_never_repeat_a_secret_pasted_for_a_reference(bad: str) -> None:
+    with pytest.raises(AlertTargetError) as info:
+        parse_target(bad)
+    assert "MfKQ9r8GKYqrTwJg0v" not in str(info.value)
+    assert "env:" in str(info.value) or "key=value" in str(info.value)  # says what is expected
+    with pytest.raises(AlertTargetError) as ref:
+        parse_secret_ref(f"env:{PASTED}", "consent_api_key")
+    assert "MfKQ9r8GKYqrTwJg0v" not in str(ref.value)
 
 
 def test_redaction_hides_path_and_query_but_tells_targets_apart() -> None:

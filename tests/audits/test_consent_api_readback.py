@@ -88,6 +88,7 @@ def test_cli_stores_shows_exports_and_clears_the_reference(
         (("--consent-api", API, "--consent-api-key", f"env:{LITERAL_KEY}"), "a key itself"),
         (("--consent-api", API, "--consent-api-key", f"file:/k/{LITERAL_KEY}"), "a key itself"),
         (("--consent-api", API, "--consent-api-key", "s3cr3tvalue"), "expected env:NAME or file"),
+        (("--consent-api", API, "--consent-api-key", "env:s3cr3t-value/+x=="), "takes the name"),
         (("--consent-api", API), "consent_api and consent_api_key go together"),
         (("--consent-api-key", "env:K"), "consent_api and consent_api_key go together"),
         (("--consent-api", "ftp://x", "--consent-api-key", "env:K"), "consent_api: expected"),
@@ -100,6 +101,14 @@ def test_a_key_itself_or_half_a_setting_is_refused_and_never_repeated(
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
     assert "s3cr3t" not in err
     assert json.loads(run_cli(capsys, "list", "--json", "--db", db)[1]) == []
+
+
+@pytest.mark.parametrize("pasted", ["s3cr3t value/+x==", "ca_0123456789abcdef_s3cr3t"])
+def test_a_bad_consent_site_key_is_never_repeated(pasted: str) -> None:
+    """The site key is public, but what is pasted in its place (an admin key) may not be."""
+    with pytest.raises(AuditInputError) as info:
+        build_spec({"name": "a", "url": "https://a.test/", "consent_site": pasted})
+    assert "s3cr3t" not in str(info.value) and "pk_" in str(info.value)
 
 
 def test_the_shape_refused_is_the_shape_of_a_real_key(tmp_path: Path) -> None:

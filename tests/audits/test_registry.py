@@ -125,6 +125,12 @@ def test_apply_is_idempotent_and_prunes(store: AuditStore, tmp_path: Path) -> No
         ("audits: [{name: a, url: 'https://a.test/', policy: {cookies: 3}}]", "policy: "),
         ("audits: {a: 1}", "expected a list of audits"),
         ("audits: [a", "not valid YAML (line 1"),
+        ("audits: " + "[" * 10_000, "not valid YAML: nested too deeply"),
+        ("audits: [{name: a, url: 'https://a.test/', policy: '/dev/zero'}]", "larger than"),
+        (
+            "audits: [{name: a, url: 'https://a.test/', policy: \"a:\\n " + "[" * 10_000 + '"}]',
+            "nested too deeply",
+        ),
         ("audits: ['x']", "audit 1: expected a mapping"),
         ("audits: [{name: a, url: 'https://127.0.0.1/'}]", "private or loopback"),
     ],

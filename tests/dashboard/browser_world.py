@@ -16,7 +16,7 @@ from flask import Flask, Response, request
 from markupsafe import escape
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from dashboard import accounts, create_app
+from dashboard import accounts
 from dashboard.accounts import Role
 from database import write_transaction
 from scanner.browser import find_chromium, launch_args
@@ -29,6 +29,7 @@ from tests.consent_api.banner_pages import (
     Tracker,
     page_site,
 )
+from tests.dashboard.conftest import close_app, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
@@ -72,9 +73,7 @@ class World:
 
 
 def make_world(tmp: Path, extra_sites: dict[str, WSGIApp] | None = None) -> Iterator[World]:
-    app = create_app(
-        {"DATABASE_URL": f"sqlite:///{tmp / 'cookie-audit.db'}", "RATELIMIT_ENABLED": False}
-    )
+    app = make_app(f"sqlite:///{tmp / 'cookie-audit.db'}")
     tracker = Tracker()
     sites: dict[str, WSGIApp] = {
         PAGE_HOST: page_site().wsgi_app,
@@ -96,7 +95,7 @@ def make_world(tmp: Path, extra_sites: dict[str, WSGIApp] | None = None) -> Iter
             yield World(app, web, browser, tracker, names)
         finally:
             browser.close()
-            app.extensions["consent_api"].engine.dispose()
+            close_app(app)
 
 
 @dataclass

@@ -4,6 +4,7 @@ database, users of each role, and a test client that signs in through the real l
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from consent_api.checkpoints import CheckpointScheduler
 from dashboard import accounts, create_app
 from dashboard.accounts import Role
 from database import write_transaction
@@ -25,7 +27,40 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def make_app(database_url: str, **config: Any) -> Flask:
-    return create_app({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": False, **config})
+    """The composed app without the consent API's checkpoint thread (a test that wants it sets
+    CHECKPOINT_INTERVAL_SECONDS): a thread outliving its test signs chains that later tests
+    tamper with, and logs errors into their output. Close it with `close_app`."""
+    return create_app(
+        {
+            "DATABASE_URL": database_url,
+            "RATELIMIT_ENABLED": False,
+            "CHECKPOINT_INTERVAL_SECONDS": 0,
+            **config,
+        }
+    )
+
+
+def close_app(app: Flask) -> None:
+    """Stop what the app factory started (the checkpoint thread, if any) and close the engine."""
+    app.extensions["consent_api"].close()
+
+
+def _checkpoint_threads() -> set[threading.Thread]:
+    return {
+        t
+        for t in threading.enumerate()
+        if t.name == CheckpointScheduler.THREAD_NAME and t.is_alive()
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_checkpoint_thread_outlives_its_test() -> Iterator[None]:
+    """Every app a test starts is closed by the test or its fixtures: no thread of it is left
+    running once the test is over (fixtures torn down before this one)."""
+    before = _checkpoint_threads()
+    yield
+    left = _checkpoint_threads() - before
+    assert not left, f"{len(left)} checkpoint thread(s) still running after the test"
 
 
 @pytest.fixture
@@ -37,7 +72,7 @@ def database_url(tmp_path: Path) -> str:
 def app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)
     yield app
-    app.extensions["consent_api"].engine.dispose()
+    close_app(app)
 
 
 def engine_of(app: Flask) -> Any:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.errors import ConfigError
+from dashboard.settings import load_settings
 from scanner.cli import main
 
 PASSWORD = "correct horse battery staple"
@@ -106,3 +108,15 @@ def test_bad_database_url_is_a_usage_error(
 ) -> None:
     code, _, err = run(capsys, monkeypatch, "users", "list", "--db", "mysql://x/y")
     assert code == 2 and "DATABASE_URL" in err
+    code, _, err = run(capsys, monkeypatch, "users", "list", "--db", "mysql://u:s3cr3t@x/y")
+    assert code == 2 and "DATABASE_URL" in err and "s3cr3t" not in err
+
+
+def test_bad_settings_never_repeat_a_password_of_a_url() -> None:
+    for config in (
+        {"DATABASE_URL": "mysql://u:s3cr3t@x/y"},
+        {"DATABASE_URL": "sqlite:///x.db", "RATELIMIT_STORAGE_URI": "s3cr3t"},
+    ):
+        with pytest.raises(ConfigError) as info:
+            load_settings(config, "sqlite:///unused.db")
+        assert "s3cr3t" not in str(info.value)

@@ -7,11 +7,14 @@ import csv
 import io
 import json
 import random
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
@@ -22,7 +25,7 @@ from dashboard import consent_stats
 from dashboard.accounts import Role
 from dashboard.consent_stats import ACTIONS, Period, Split
 from database import write_transaction
-from tests.dashboard.conftest import Browser, add_user, make_app
+from tests.dashboard.conftest import Browser, add_user, close_app, make_app
 
 ORIGIN = "https://www.shop.test"
 LANGS = ["fr-FR", "en", "de", None]
@@ -41,7 +44,7 @@ def any_db(request: pytest.FixtureRequest, database_url: str) -> str:
 def stats_app(any_db: str) -> Iterator[Flask]:
     app = make_app(any_db)
     yield app
-    app.extensions["consent_api"].engine.dispose()
+    close_app(app)
 
 
 def register(app: Flask) -> tuple[int, str, str]:
@@ -223,3 +226,32 @@ def test_page_and_csv(app: Flask) -> None:
         assert browser.get(f"/consent/{site_key}{bad}").status_code == 422, bad
     assert browser.get(f"/consent/{site_key}/stats.csv?split=colour").status_code == 422
     assert browser.get("/consent/pk_nope").status_code == 404
+
+
+def test_query_arguments_never_steer_the_links(app: Flask) -> None:
+    """The page's CSV links keep the range it shows, nothing else: a query argument named like
+    one of ``url_for``'s (``_method``, ``_external``, ``_scheme``, ``_anchor``) or like the
+    link's own (``site_key``, ``split``) was passed through and answered 500 or built an
+    absolute ``http://`` link."""
+    _, site_key, _ = register(app)
+    add_user(app, "vera", Role.VIEWER)
+    browser = Browser(app.test_client())
+    browser.login("vera")
+    hostile = [
+        "?_method=POST",
+        "?site_key=pk_other",
+        "?split=language",
+        "?_external=1&_scheme=http",
+        "?_anchor=x",
+        "?colour=red",
+    ]
+    for query in hostile:
+        response = browser.get(f"/consent/{site_key}{query}&period=week")
+        assert response.status_code == 200, query
+        links = re.findall(r'href="([^"]*stats\.csv[^"]*)"', response.get_data(as_text=True))
+        assert links, query
+        for link in links:
+            assert link.startswith(f"/dashboard/consent/{site_key}/stats.csv?"), (query, link)
+            args = parse_qs(urlsplit(unescape(link)).query)
+            assert args["period"] == ["week"] and "#" not in link, (query, link)
+            assert set(args) <= {"period", "split"}, (query, link)

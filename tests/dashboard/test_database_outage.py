@@ -9,15 +9,18 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from audits import AuditSettings, AuditStore, StoreUnavailableError
 from dashboard.accounts import Role
+from dashboard.errors import ConfigError
+from dashboard.settings import DEFAULTS, load_settings
+from dashboard.web.state import audit_store, history
 from database import RETRY_AFTER_UNAVAILABLE
-from tests.dashboard.conftest import Browser, add_user, engine_of, make_app
+from tests.dashboard.conftest import Browser, add_user, close_app, engine_of, make_app
 from tests.dashboard.history_seed import add_audit
 from tests.scratch_db import scratch_database, set_reachable
-
-pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
@@ -26,6 +29,7 @@ def outage_url(postgres_url: str) -> Iterator[str]:
         yield url
 
 
+@pytest.mark.postgres
 def test_pages_are_503_while_the_database_is_away_and_recover(
     postgres_url: str, outage_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -62,4 +66,44 @@ def test_pages_are_503_while_the_database_is_away_and_recover(
         assert back.status_code == 200 and "Sign out" in back.get_data(as_text=True)
         assert stranger.login("eddie").status_code == 303
     finally:
-        engine_of(app).dispose()
+        close_app(app)
+
+
+@pytest.mark.postgres
+def test_a_page_gives_up_after_its_own_short_retry_not_the_runs_30_s(
+    postgres_url: str, outage_url: str
+) -> None:
+    """The audits' history and store retry a lost database for as long as their caller says:
+    a page for DB_RETRY_SECONDS (here 0: one attempt, then the 503's StoreUnavailableError),
+    a scheduled run for the audits' db_retry_s."""
+    app = make_app(outage_url, DB_RETRY_SECONDS=0)
+    dashboard = app.extensions["dashboard_app"]
+    engine = engine_of(app)
+    attempts: list[int] = []
+    event.listen(engine, "do_connect", lambda *_: attempts.append(1))
+    database = make_url(outage_url).database
+    assert database
+    try:
+        add_audit(engine, "boutique", "https://www.boutique-exemple.fr/")
+        set_reachable(postgres_url, database, reachable=False)
+        engine.dispose()  # the pooled connections died with the database: connect anew
+        attempts.clear()
+        with dashboard.test_request_context("/dashboard/"):
+            with pytest.raises(StoreUnavailableError, match="unavailable for 0 s"):
+                history().latest_runs()
+            with pytest.raises(StoreUnavailableError, match="unavailable for 0 s"):
+                audit_store().list_audits()
+        assert len(attempts) == 2  # one each: no retry past the page's budget
+        runs = AuditStore(engine, AuditSettings(database_url=outage_url, db_retry_s=45))
+        assert runs.retry_s == 45  # a scheduled run's store keeps the long retry
+    finally:
+        set_reachable(postgres_url, database, reachable=True)
+        close_app(app)
+
+
+def test_pages_retry_a_short_while_by_default() -> None:
+    settings = load_settings({"DATABASE_URL": "sqlite:///x.db"} | DEFAULTS, "sqlite:///x.db")
+    assert settings.db_retry_seconds == 2.0
+    for bad in (-1, "soon", 61, True):
+        with pytest.raises(ConfigError, match="DB_RETRY_SECONDS"):
+            load_settings({**DEFAULTS, "DB_RETRY_SECONDS": bad}, "sqlite:///x.db")

@@ -99,6 +99,11 @@ def test_run_reports_in_every_format(seeded: Flask) -> None:
     assert json.loads(doc.get_data(as_text=True))["site"] == "boutique-exemple.fr"
     assert browser.get("/sites/boutique/runs/2/report.exe").status_code == 404
     assert browser.get("/sites/boutique/runs/7/report.html").status_code == 404
+    # past the column's integer range: SQLite raised OverflowError (a 500)
+    huge = "9" * 30
+    assert browser.get(f"/sites/boutique/runs/{huge}/report.html").status_code == 404
+    assert browser.get(f"/sites/boutique/runs/{2**31}/report.csv").status_code == 404
+    assert browser.get(f"/sites/boutique/compare?from=1&to={huge}").status_code == 404
 
 
 def test_a_hostile_site_shows_as_text(seeded: Flask) -> None:
@@ -269,3 +274,17 @@ def test_overview_pages_of_one_hundred(app: Flask, people: dict[Role, str]) -> N
     browser = signed_in(app, Role.VIEWER)
     html = browser.get("/?page=abc").get_data(as_text=True)
     assert "3 of 3 sites" in html and 'class="pager"' not in html
+
+
+def test_overview_pager_keeps_only_its_own_arguments(app: Flask, people: dict[Role, str]) -> None:
+    """The pager's links carried every query argument into ``url_for``: ``?_method=POST``
+    answered 500 and ``_anchor``/``_external`` steered the link."""
+    engine = engine_of(app)
+    for i in range(101):
+        add_audit(engine, f"site{i:03}", f"https://www.site{i}.test/")
+    browser = signed_in(app, Role.VIEWER)
+    for query in ("_method=POST", "_external=1&_scheme=http", "_anchor=top", "page=1&colour=red"):
+        response = browser.get(f"/?{query}&sort=name&q=site")
+        assert response.status_code == 200, query
+        pager = re.findall(r'href="([^"]*)" rel="next"', response.get_data(as_text=True))
+        assert pager == ["/dashboard/?page=2&amp;q=site&amp;sort=name"], (query, pager)

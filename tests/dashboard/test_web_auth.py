@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 
 from dashboard.accounts import Role
-from tests.dashboard.conftest import PASSWORD, Browser, add_user, make_app
+from tests.dashboard.conftest import PASSWORD, Browser, add_user, close_app, make_app
 
 
 def test_every_page_needs_a_login(app: Flask, browser: Browser) -> None:
@@ -105,9 +106,14 @@ def test_next_never_leaves_the_dashboard(browser: Browser, people: dict[Role, st
         ("//evil.test/", "/dashboard/"),
         ("/\\evil.test", "/dashboard/"),
         ("/v1/admin/sites", "/dashboard/"),
+        # a control character in a header value was a 500 ("must not contain newline")
+        ("/dashboard/\n//evil.test/", "/dashboard/"),
+        ("/dashboard/\r\nSet-Cookie: x=1", "/dashboard/"),
+        ("/dashboard/account\x00", "/dashboard/"),
+        ("/dashboard/\x7f", "/dashboard/"),
     ]:
         response = browser.client.post(
-            "/dashboard/login?next=" + target,
+            "/dashboard/login?next=" + quote(target),
             data={"username": people[Role.VIEWER], "password": PASSWORD, "csrf_token": token},
             base_url="https://dash.test",
             headers={"Referer": "https://dash.test/dashboard/login"},
@@ -188,7 +194,7 @@ def test_login_attempts_are_limited_per_account_and_per_client(database_url: str
     assert _attempt(browser, "other", PASSWORD, "10.0.1.1").status_code == 429
     # others are not affected
     assert _attempt(browser, "other", PASSWORD, "10.0.2.1").status_code == 303
-    app.extensions["consent_api"].engine.dispose()
+    close_app(app)
 
 
 def test_the_consent_api_is_untouched_by_the_mount(app: Flask, browser: Browser) -> None:

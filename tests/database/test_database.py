@@ -108,6 +108,22 @@ def test_bad_urls_name_the_setting(bad: object) -> None:
 
 
 @pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        ("mysql://audit:Pa55-w0rd-XYZ@db/cookies", "got a mysql:// URL"),
+        ("postgresql+asyncpg://audit:Pa55-w0rd-XYZ@db/cookies", "got a postgresql+asyncpg://"),
+        ("sqlite+pysqlite:///Pa55-w0rd-XYZ.db", "got a sqlite+pysqlite:// URL"),
+        ("Pa55-w0rd-XYZ", "got something that is not a URL"),
+    ],
+)
+def test_bad_urls_never_repeat_the_password(bad: str, shown: str) -> None:
+    """A URL's password must not reach the logs through the error that refuses the URL."""
+    with pytest.raises(DatabaseConfigError) as info:
+        normalise_url(bad)
+    assert "Pa55-w0rd-XYZ" not in str(info.value) and shown in str(info.value)
+
+
+@pytest.mark.parametrize(
     ("key", "value"),
     [("SQLITE_SYNCHRONOUS", "OFF"), ("DB_POOL_SIZE", "0"), ("SQLITE_WAL_LIMIT_MB", "x")],
 )

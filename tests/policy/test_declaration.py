@@ -102,6 +102,7 @@ def test_transfers_none_shorthand(tmp_path: Path) -> None:
         ("retention: [{data: x}]\n", "retention.0: give 'days' or 'period'"),
         ("transfers: sometimes\n", "field 'transfers"),
         ("version: 2\n", "field 'version'"),
+        ("categories: " + "[" * 10_000 + "\n", "not valid YAML: nested too deeply"),
     ],
 )
 def test_bad_declarations_name_the_field(tmp_path: Path, text: str, message: str) -> None:
@@ -120,6 +121,12 @@ def test_missing_and_binary_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(DeclarationError, match="not UTF-8"):
         load_declaration(binary)
+
+
+def test_a_file_without_a_size_is_read_no_further_than_the_limit() -> None:
+    """``stat`` gives a device or a pipe no size: /dev/zero was read until memory ran out."""
+    with pytest.raises(DeclarationError, match="too large for a declaration"):
+        load_declaration(Path("/dev/zero"))
 
 
 def test_starter_from_a_scan_loads_and_matches_what_was_observed(tmp_path: Path) -> None:

@@ -556,7 +556,8 @@ def test_analytics_assimilated_to_technical_cookies_are_exempt_not_technical() -
         "Per le statistiche il sito usa un servizio con IP anonimizzato. I cookie st_a (13 mesi) "
         "e st_b (30 minuti) sono quindi assimilati ai cookie tecnici e non richiedono il consenso."
     )
-    assert {c.category for c in p.cookies} == {None}
+    # treated like technical cookies, not technical: the paragraph is about statistics
+    assert {c.category for c in p.cookies} == {Category.ANALYTICS}
     assert p.consent_exemption is not None and p.consent_exemption.value is True
 
 
@@ -883,3 +884,225 @@ def test_questions_and_neither_nor_declare_nothing() -> None:
         "publicitarios."
     )
     assert (p.vendors, p.categories) == ([], [])
+
+
+# --- stage 5: prose a careful reader reads (batch R) ----------------------------------------
+
+
+def test_an_exemption_that_names_consent_needs_no_cookie_word_around_it() -> None:
+    p = extract(
+        "We measure visits with Matomo on our own servers. IP addresses are truncated. "
+        "Because these statistics are anonymous, they are exempt from the consent requirement."
+    )
+    assert p.consent_exemption is not None and p.consent_exemption.value
+    assert "exempt from the consent" in (p.consent_exemption.quote or "")
+    fr = extract(
+        "La mesure d'audience est assurée par Matomo, configuré pour être exempté de "
+        "consentement : les adresses IP sont anonymisées."
+    )
+    assert fr.consent_exemption is not None and fr.consent_exemption.value
+    # an exemption from something else is none
+    assert extract("Our statistics are exempt from VAT.").consent_exemption is None
+
+
+def test_measurement_that_collects_no_personal_data_is_anonymised_not_a_site_wide_denial() -> None:
+    p = extract(
+        "When you book a class we ask for your name and e-mail address. We count visits with "
+        "Plausible Analytics, which uses no cookies and does not collect personal data."
+    )
+    assert p.audience_anonymised is not None and p.audience_anonymised.value
+    assert p.collects_personal_data is not None and p.collects_personal_data.value
+    # "no personal data on this site", with no statistics tool: a denial, not anonymisation
+    site = extract(
+        "Nous ne collectons aucune donnée personnelle sur ce site : il n'y a ni formulaire, "
+        "ni compte, ni outil de statistiques."
+    )
+    assert site.audience_anonymised is None
+    assert site.collects_personal_data is not None and not site.collects_personal_data.value
+
+
+def test_a_safeguard_named_after_a_country_is_not_a_destination() -> None:
+    p = extract(
+        "Intercom and Mailchimp are based in the United States. Transfers to them rely on the "
+        "EU-US Data Privacy Framework and its UK extension."
+    )
+    countries = {c for t in p.transfers for c in t.countries}
+    assert countries == {"US"}
+    assert {s for t in p.transfers for s in t.safeguards} == {"dpf"}
+
+
+def test_x_is_a_vendor_only_beside_other_social_networks() -> None:
+    p = extract(
+        "Chaque galerie propose des boutons de partage LinkedIn et X, qui ne se chargent "
+        "qu'après votre accord."
+    )
+    assert {v.name for v in p.vendors} >= {"X (Twitter) pixel", "LinkedIn Insight Tag"}
+    assert "X (Twitter) pixel" not in {
+        v.name
+        for v in extract(
+            "Le cookie x dure 2 jours. Nos boutons de partage sont ceux de LinkedIn."
+        ).vendors
+    }
+
+
+def test_a_cookie_takes_the_kind_its_paragraph_speaks_of() -> None:
+    p = extract(
+        "Per le statistiche usiamo Google Analytics con l'indirizzo IP anonimizzato: questi "
+        "cookie sono assimilati ai cookie tecnici. Il cookie _ga dura 2 anni.\n\n"
+        'Il sito è ospitato da Aruba. Il cookie tecnico "lingua" ricorda la lingua per 12 mesi.'
+    )
+    got = {c.name: (c.category, c.lifetime_days) for c in p.cookies}
+    assert got["_ga"][0] in (Category.ANALYTICS, Category.GOOGLE_ANALYTICS)
+    assert got["lingua"] == (Category.TECHNICAL, 365.28)
+    # a sentence about another cookie is not the paragraph's topic
+    de = extract(
+        "Unsere Website verwendet ein Sitzungscookie (PHPSESSID). Außerdem speichert das "
+        "Cookie „hinweis_gelesen“ für 30 Tage, dass Sie den Hinweis gelesen haben."
+    )
+    assert {c.name: c.category for c in de.cookies}["hinweis_gelesen"] is None
+
+
+def test_names_in_prose_the_x_cookie_hyphenated_families_and_purposes() -> None:
+    p = extract(
+        "The cart cookie keeps the contents of your basket for 2 weeks. The checkout_session "
+        "cookie lasts until the end of the session.\n"
+        "The chat sets two functional cookies: intercom-id, which lets a conversation continue "
+        "and lasts 9 months, and intercom-session, which lasts one week.\n"
+        "The site sets a cookie called cw_session to keep you logged in. A second cookie, "
+        "cw_consent, remembers your cookie choices for 6 months.\n"
+        "Les cookies ci-dessous sont-ils nécessaires ?"
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got == {
+        "cart": (None, False, 14.0),
+        # "until the end of the session" is a lifetime, not the session kind
+        "checkout_session": (None, True, None),
+        "intercom-id": (Category.TECHNICAL, False, 273.96),
+        "intercom-session": (Category.TECHNICAL, False, 7.0),
+        "cw_session": (Category.TECHNICAL, False, None),
+        "cw_consent": (Category.TECHNICAL, False, 182.64),
+    }
+    assert not p.retention  # 2 weeks is the cart cookie's lifetime
+
+
+# --- stage 5, batch S -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "safeguards"),
+    [
+        # a safeguard is named only for a transfer: no transfer verb needed
+        (
+            "Termine vereinbaren Sie über Calendly (USA, EU-Standardvertragsklauseln).",
+            {"US"},
+            {"scc"},
+        ),
+        (
+            "We measure visits with Matomo Cloud, run by InnoCraft in New Zealand under an "
+            "adequacy decision.",
+            {"NZ"},
+            {"adequacy"},
+        ),
+        (
+            "Calendly is a US company: booking details sent to Calendly are covered by the "
+            "EU-US Data Privacy Framework.",
+            {"US"},
+            {"dpf"},
+        ),
+    ],
+)
+def test_transfers_named_by_a_country_and_a_safeguard(
+    text: str, countries: set[str], safeguards: set[str]
+) -> None:
+    p = extract(text)
+    assert {c for t in p.transfers for c in t.countries} == countries
+    assert {s for t in p.transfers for s in t.safeguards} == safeguards
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Notre site est hébergé à Roubaix : toutes les données restent en France.",
+        "Die Website liegt bei Hetzner in Nürnberg; die Daten bleiben in der EU.",
+        "We do not transfer data from this website anywhere else.",
+    ],
+)
+def test_data_that_stays_in_the_eu_or_goes_nowhere_is_no_transfer(text: str) -> None:
+    p = extract(text)
+    assert [t.kind for t in p.transfers] == [TransferKind.NONE]
+
+
+def test_data_that_does_not_stay_is_not_a_no_transfer_promise() -> None:
+    p = extract("Your data does not stay in the EU: it goes to our US provider.")
+    assert TransferKind.NONE not in {t.kind for t in p.transfers}
+
+
+def test_site_wide_denials_holding_data_and_consent_that_is_not_needed() -> None:
+    denial = extract(
+        "It does not use contact forms, accounts or analytics, and we do not collect any "
+        "personal data through it."
+    )
+    assert denial.collects_personal_data is not None and not denial.collects_personal_data.value
+    assert denial.audience_anonymised is None
+    held = extract("If you subscribe to the newsletter, we will hold your email address.")
+    assert held.collects_personal_data is not None and held.collects_personal_data.value
+    deleted = extract("Your order details (name, phone number) are deleted after 90 days.")
+    assert deleted.collects_personal_data is not None and deleted.collects_personal_data.value
+    for text in (
+        "Visitor statistics are collected with Fathom Analytics. Fathom is cookieless and "
+        "anonymous, so no consent is needed for it.",
+        "Nous comptons les visites avec Matomo, sans cookie et de façon anonyme, ce qui ne "
+        "demande pas votre consentement.",
+        "Für die Besucherstatistik nutzen wir Matomo ohne Cookies; daher ist keine "
+        "Einwilligung nötig.",
+    ):
+        p = extract(text)
+        assert p.consent_exemption is not None and p.consent_exemption.value, text
+
+
+def test_vendors_used_in_place_of_others_and_named_in_passing_in_four_languages() -> None:
+    p = extract("We host our fonts ourselves instead of loading them from Google Fonts.")
+    assert not p.vendors
+    for text, name in (
+        ("Gehostet wird die Seite bei Uberspace in Mainz.", "Uberspace"),
+        ("Il sito è ospitato su server di Register.it in Italia.", "Register.it"),
+        ("Las citas se gestionan con Doctoralia.", "Doctoralia"),
+        ("Les devis sont signés électroniquement via Yousign.", "Yousign"),
+        ("Appointment requests are handled through Bookwell.", "Bookwell"),
+    ):
+        assert name in {v.name for v in extract(text).vendors}, text
+    it = extract("Il sito è ospitato su server di Register.it in Italia.")
+    assert it.storage_in_eu is not None and it.storage_in_eu.value
+    feed = extract(
+        "Nos photos sont publiées sur Instagram, dont le fil est affiché en bas de page."
+    )
+    assert "Meta Pixel" in {v.name for v in feed.vendors}
+
+
+def test_prose_lifetimes_consent_keeping_and_names_of_other_cookies() -> None:
+    p = extract(
+        "Our website only uses cookies you need: kettle_session (expires after 24h) keeps your "
+        "click-and-collect order, and kettle_ok remembers that you closed the cookie notice for "
+        "a year.\n"
+        "Cookies: la cookie fcb_sesion dura hasta que cierra el navegador y la cookie "
+        "fcb_cookies guarda sus preferencias de cookies durante 1 año.\n"
+        "Cookies: fs_sitzung gilt bis Sitzungsende, fs_consent speichert Ihre Cookie-Auswahl "
+        "1 Jahr lang.\n"
+        "Con su consentimiento usamos Google Analytics (_ga, 2 años) y el píxel de Meta "
+        "(_fbp, 3 meses) para nuestras campañas.\n"
+        "Non usiamo strumenti pubblicitari.\n"
+        "Il cookie nella_lingua ricorda la lingua per 6 mesi."
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got == {
+        "kettle_session": (Category.TECHNICAL, False, 1.0),
+        "kettle_ok": (Category.TECHNICAL, False, 365.0),
+        "fcb_sesion": (None, True, None),
+        "fcb_cookies": (Category.TECHNICAL, False, 365.0),
+        "fs_sitzung": (None, True, None),
+        "fs_consent": (Category.TECHNICAL, False, 365.0),
+        "_ga": (Category.GOOGLE_ANALYTICS, False, 730.0),
+        "_fbp": (Category.TRACKING, False, 91.32),
+        # the sentence before it, in another paragraph, is not about it
+        "nella_lingua": (None, False, 182.64),
+    }

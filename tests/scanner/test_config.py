@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,57 @@ def test_private_addresses_refused_unless_allowed_or_resolved() -> None:
         assert ScanSettings(urls=(url,), allow_private=True).allow_private
     ScanSettings(urls=("https://localhost/",), resolve=("localhost:443:127.0.0.1:8443",))
     assert is_private_host("192.168.1.1") and not is_private_host("www.shop.test")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # the other spellings of 127.0.0.1 that Chromium (like inet_aton) accepts
+        "http://2130706433/",
+        "http://127.1/",
+        "http://0x7f.0.0.1/",
+        "http://0177.0.0.1/",
+        "http://0x7f000001:8080/",
+        "http://0/",
+        # a fully qualified name with its root dot
+        "http://localhost./",
+        "http://127.0.0.1./",
+        # not private in the RFC 1918 sense, but not public either
+        "http://100.64.0.1/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:7f00:1]/",
+        "http://169.254.169.254/latest/meta-data/",
+    ],
+)
+def test_every_spelling_of_a_private_address_is_refused(url: str) -> None:
+    with pytest.raises(UsageError, match="allow-private"):
+        ScanSettings(urls=(url,))
+    assert ScanSettings(urls=(url,), allow_private=True).allow_private
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused() -> None:
+    """`localhost` is refused by name; any other name that resolves (here through the hosts
+    file) to a loopback or private address is refused by what it resolves to."""
+    name = next(
+        (n for n in (socket.gethostname(), "vm", "runsc", "ip6-localhost") if _resolves_local(n)),
+        None,
+    )
+    if name is None:
+        pytest.skip("no name besides localhost resolves to loopback on this machine")
+    with pytest.raises(UsageError, match=r"resolves to .*allow-private"):
+        ScanSettings(urls=(f"http://{name}:8080/",))
+    ScanSettings(urls=(f"http://{name}:8080/",), allow_private=True)
+    ScanSettings(urls=(f"http://{name}:8080/",), resolve=(f"{name}:8080:127.0.0.1",))
+
+
+def _resolves_local(name: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    return name != "localhost" and all(
+        ipaddress.ip_address(i[4][0].split("%")[0]).is_loopback for i in infos
+    )
 
 
 def test_include_exclude() -> None:
