@@ -45,6 +45,10 @@ from scanner.model import Scan, Severity
 
 T = TypeVar("T")
 
+#: run numbers are an INTEGER column: past this one no run can exist (and PostgreSQL or SQLite
+#: would raise rather than compare)
+MAX_RUN_NUMBER = 2**31 - 1
+
 
 class History:
     def __init__(self, engine: Engine, *, retry_s: float = 30.0) -> None:
@@ -118,7 +122,7 @@ class History:
             row = self._audit(session, audit)
             query = select(RunRow).where(RunRow.audit_id == row.id)
             if before is not None:
-                query = query.where(RunRow.number < before)
+                query = query.where(RunRow.number < min(before, MAX_RUN_NUMBER + 1))
             if state is not None:
                 query = query.where(RunRow.state == state.value)
             query = query.order_by(RunRow.number.desc()).limit(limit)
@@ -129,6 +133,8 @@ class History:
     def run(self, audit: str | int, number: int) -> RunInfo:
         def work(session: Session) -> RunInfo:
             row = self._audit(session, audit)
+            if not 0 < number <= MAX_RUN_NUMBER:  # the database would refuse to compare it
+                raise AuditNotFoundError(f"audit {row.name!r} has no run number {number}")
             run = session.scalars(
                 select(RunRow).where(RunRow.audit_id == row.id, RunRow.number == number)
             ).first()

@@ -23,6 +23,7 @@ import functools
 import hashlib
 import json
 import logging
+import operator
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ CHECKPOINTS = cast(Table, Checkpoint.__table__)
 HASHED_RECORD_COLUMNS = (*V2_RECORD_FIELDS, "hash_version", "hash")
 INSERT_COLUMNS = ("site_id", *HASHED_RECORD_COLUMNS, "idempotency_key")
 _HASHED_SELECT = [RECORDS.c[name] for name in HASHED_RECORD_COLUMNS]
+_INSERT_ROW = operator.itemgetter(*INSERT_COLUMNS)
 CHECKPOINT_COLUMNS = ("seq", "hash", "signed_at", "key_id", "public_key", "signature")
 
 
@@ -101,18 +103,50 @@ def _sql(ids: int, keys: int) -> dict[str, str]:
         " ON c.id = (SELECT id FROM checkpoints WHERE site_id = s.id ORDER BY seq DESC LIMIT 1)"
         " WHERE s.id = ?",
         # two index searches (a consent's records, a replay's key), never a scan of the site
-        "stored": f"{stored} AND consent_id {ids_in} UNION {stored} AND idempotency_key {keys_in}",
+        # (UNION ALL: a row found by both searches comes twice, which _plan takes as once)
+        "stored": f"{stored} AND consent_id {ids_in} UNION ALL {stored} AND idempotency_key"
+        f" {keys_in}",
         "insert": f"INSERT INTO consent_records ({', '.join(INSERT_COLUMNS)})"  # noqa: S608
         f" VALUES ({', '.join(['?'] * len(INSERT_COLUMNS))})",
         "move_head": "UPDATE sites SET head_seq = ?, head_hash = ? WHERE id = ?",
     }
 
 
-_APPEND = "SELECT * FROM consent_append(" + ", ".join(["%s"] * 16) + ")"  # noqa: S608
-_FLUSH = "SELECT consent_flush()"
 # The fields a record's hash covers that are only known under the chain's lock; in the sorted
 # keys of its canonical JSON they follow one another (see hash_template).
 _CHAIN_FIELDS = ("prev_hash", "recorded_at", "seq")
+#: The fields of a draft that the chain stores as they are (a hashed record's fields but the
+#: chain's), in the order of ``consent_append``'s parameters (migration 0003).
+DRAFT_FIELDS = tuple(n for n in V2_RECORD_FIELDS if n not in _CHAIN_FIELDS)
+#: ``consent_append``'s parameters, in order (each named ``p_<name>`` in the function).
+APPEND_PARAMETERS = ("site_id", *DRAFT_FIELDS, "idempotency_key", "before", "after")
+_APPEND = f"SELECT * FROM consent_append({', '.join(['%s'] * len(APPEND_PARAMETERS))})"  # noqa: S608
+_FLUSH = "SELECT consent_flush()"
+
+
+# The keys of a record's canonical JSON, sorted as json.dumps(sort_keys=True) sorts them,
+# on either side of the chain's fields.
+_HASHED_KEYS = sorted((*DRAFT_FIELDS, "site", "v"))
+_BEFORE_KEYS = tuple(k for k in _HASHED_KEYS if k < _CHAIN_FIELDS[0])
+_AFTER_KEYS = tuple(k for k in _HASHED_KEYS if k > _CHAIN_FIELDS[-1])
+if len(_BEFORE_KEYS) + len(_AFTER_KEYS) != len(_HASHED_KEYS):
+    raise AssertionError("a hashed field sorts between prev_hash and seq")
+_encode_string = json.encoder.encode_basestring  # what json.dumps writes a string with
+
+
+def _json_value(value: Any) -> str:
+    """``dumps(value)`` for the values a record holds (text, integers, booleans, null)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is str:
+        return _encode_string(value)
+    if type(value) is int:
+        return str(value)
+    return dumps(value)
 
 
 def hash_template(fields: Mapping[str, Any], site_key: str) -> tuple[str, str]:
@@ -120,17 +154,19 @@ def hash_template(fields: Mapping[str, Any], site_key: str) -> tuple[str, str]:
     the fields the chain gives it: the text before ``prev_hash``'s value and the text after
     ``seq``'s, so that ``before + prev_hash + '","recorded_at":"' + recorded_at + '","seq":'
     + seq + after`` is what the record's hash covers (PostgreSQL's ``consent_append`` hashes
-    it under the chain's lock)."""
-    body = {n: fields[n] for n in V2_RECORD_FIELDS if n not in _CHAIN_FIELDS}
-    body["v"] = 2
-    body["site"] = site_key
-    body["choices"] = json.loads(body["choices"])
-    body["gpc"] = bool(body["gpc"])
-    first = {k: v for k, v in body.items() if k < _CHAIN_FIELDS[0]}
-    last = {k: v for k, v in body.items() if k > _CHAIN_FIELDS[-1]}
-    if len(first) + len(last) != len(body):
-        raise AssertionError("a hashed field sorts between prev_hash and seq")
-    return dumps(first)[:-1] + ',"prev_hash":"', "," + dumps(last)[1:]
+    it under the chain's lock).
+
+    Written key by key rather than by ``dumps`` of the record: ``fields["choices"]`` is the
+    canonical JSON text of the choices already (:func:`consent_api.validation.validate` makes
+    it), so it goes in as it is instead of being parsed and written again."""
+    values = dict(fields)
+    values["v"] = 2
+    values["site"] = site_key
+    values["gpc"] = bool(values["gpc"])
+    choices = values.pop("choices")
+    parts = [f'"{k}":{choices if k == "choices" else _json_value(values[k])}' for k in _BEFORE_KEYS]
+    after = [f'"{k}":{_json_value(values[k])}' for k in _AFTER_KEYS]
+    return "{" + ",".join(parts) + ',"prev_hash":"', "," + ",".join(after) + "}"
 
 
 def _checkpoint(site_key: str, row: Sequence[Any]) -> dict[str, Any] | None:
@@ -167,13 +203,48 @@ class Ledger:
         # one append at a time per process: threads queue here, not on the site's row
         self._append_lock = threading.Lock()
         self._committer: GroupCommitter[_Pending, Receipt] = GroupCommitter(self._flush)
+        # held by a thread that appends while no other thread of the process does
+        self._alone = threading.Lock()
 
     def append(self, draft: Draft, site_key: str) -> Receipt:
         """Store one validated choice (or find it stored already); returns after the commit."""
         if self._postgres:
             return self._append_postgres(draft, site_key)
         self._site_keys[draft.site_id] = site_key
-        return self._committer.submit(_Pending(draft, hash_template(draft.fields, site_key)))
+        pending = _Pending(draft, hash_template(draft.fields, site_key))
+        # A sync worker has one thread: its appends never meet another's in this process, so
+        # the batch queue (a leader, a condition, plans per site) would be pure cost. Threads
+        # that come while one writes alone queue for the next batch as usual.
+        if self._alone.acquire(blocking=False):
+            try:
+                if not self._committer.busy:
+                    return self._write_one(pending)
+            finally:
+                self._alone.release()
+        return self._committer.submit(pending)
+
+    def _write_one(self, pending: _Pending) -> Receipt:
+        """A batch of one, written by the caller itself (the same SQL and plan as a batch)."""
+        draft = pending.draft
+        site_id = draft.site_id
+        slot: Slot[_Pending, Receipt] = Slot(pending)
+        sql = _sql(1, 1)
+        with sqlite_write_cursor(self.engine) as cursor:
+            moment = datetime.now(UTC)  # under the lock: recorded_at follows the chain order
+            cursor.execute(sql["head"], (site_id,))
+            head = cursor.fetchone()
+            cursor.execute(
+                sql["stored"], (site_id, draft.consent_id, site_id, draft.idempotency_key)
+            )
+            plan = self._plan(site_id, (slot,), head, cursor.fetchall(), moment)
+            if plan.rows:
+                cursor.execute(sql["insert"], plan.rows[0])
+                cursor.execute(sql["move_head"], (*plan.head, site_id))
+        outcome = plan.settle[0][1]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        assert isinstance(outcome, Receipt)
+        return outcome
 
     def _append_postgres(self, draft: Draft, site_key: str) -> Receipt:
         """One statement, its own transaction: ``consent_append`` (migration 0003) locks the
@@ -189,18 +260,7 @@ class Ledger:
                     _APPEND,
                     (
                         draft.site_id,
-                        fields["consent_id"],
-                        fields["choices"],
-                        fields["action"],
-                        fields["policy_version"],
-                        fields["banner_revision"],
-                        fields["language"],
-                        fields["page_url"],
-                        fields["user_agent"],
-                        fields["gpc"],
-                        fields["ip"],
-                        fields["client_ts"],
-                        fields["source"],
+                        *[fields[name] for name in DRAFT_FIELDS],
                         draft.idempotency_key,
                         before,
                         after,
@@ -306,7 +366,7 @@ class Ledger:
             fields["prev_hash"] = head_hash
             fields["hash"] = chained_hash(slot.item.template, head_hash, recorded_at, fields["seq"])
             fields["idempotency_key"] = draft.idempotency_key
-            rows.append(tuple(fields[c] for c in INSERT_COLUMNS))
+            rows.append(_INSERT_ROW(fields))
             head_seq, head_hash = fields["seq"], fields["hash"]
             latest[draft.consent_id] = (head_seq, draft.client_ts)
             by_key[draft.idempotency_key] = len(settle)

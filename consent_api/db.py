@@ -7,6 +7,7 @@ signing key and the keys trusted for verification. The CLI builds one without Fl
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
@@ -18,6 +19,7 @@ from consent_api.checkpoints import CheckpointScheduler
 from consent_api.settings import Settings
 from consent_api.signing import SigningKey, load_key
 from consent_api.sites import SiteCache
+from consent_api.validation import Limits
 from consent_api.verifier import key_id_of
 
 
@@ -29,6 +31,17 @@ class State:
     ledger: Ledger
     key: SigningKey
     scheduler: CheckpointScheduler | None = field(default=None)
+
+    @functools.cached_property
+    def limits(self) -> Limits:
+        """The validation limits of the settings (made once: every post uses them)."""
+        settings = self.settings
+        return Limits(
+            page_url_max=settings.page_url_max_length,
+            user_agent_max=settings.user_agent_max_length,
+            client_ts_max_skew=settings.client_ts_max_skew_seconds,
+            replay_window=settings.replay_window_seconds,
+        )
 
     @property
     def trusted_keys(self) -> dict[str, str]:

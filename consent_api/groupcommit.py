@@ -47,6 +47,12 @@ class GroupCommitter(Generic[T, R]):
         self._queue: list[Slot[T, R]] = []
         self._leading = False
 
+    @property
+    def busy(self) -> bool:
+        """Whether a batch is being written or items wait for one (read without the lock: a
+        hint for a caller that would rather not queue, never a guarantee)."""
+        return self._leading or bool(self._queue)
+
     def submit(self, item: T) -> R:
         slot: Slot[T, R] = Slot(item)
         with self._cond:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Request, Response, g, jsonify, request
 from werkzeug.http import http_date
 
 from consent_api import records, stats
@@ -27,30 +28,41 @@ from consent_api.db import state
 from consent_api.declarations import current_declaration
 from consent_api.errors import Forbidden, MalformedRequest, NotFound, UnsupportedMediaType
 from consent_api.models import Source
+from consent_api.settings import Settings
 from consent_api.sites import SiteView, server_key_matches
-from consent_api.validation import Limits, RequestContext, validate
+from consent_api.validation import RequestContext, validate
 
 public = Blueprint("public", __name__)
 
 CORS_METHODS = "GET, POST, OPTIONS"
 CORS_HEADERS = "Content-Type"
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # what jsonify writes outside debug mode
 
 
-def _check_origin(site: SiteView) -> None:
-    origin = request.headers.get("Origin")
-    if origin is not None and origin not in site.origins:
-        raise Forbidden("This origin is not registered for this site.", "origin_not_allowed")
+def _request() -> Request:
+    """The request itself rather than Flask's proxy to it: each attribute read through
+    ``flask.request`` looks the request up again, and a post reads a dozen."""
+    return cast(Request, cast(Any, request)._get_current_object())
+
+
+def _origin(req: Request) -> str | None:
+    """The request's ``Origin`` header (as ``request.headers.get("Origin")``, from the environ)."""
+    origin = req.environ.get("HTTP_ORIGIN")
+    return origin if origin is None else str(origin)
 
 
 @public.before_request
 def load_site_and_check_origin() -> Response | None:
-    site_key = (request.view_args or {}).get("site_key")
+    req = _request()
+    site_key = (req.view_args or {}).get("site_key")
     if site_key is None:
         return None
     site = state().sites.get(site_key)
     g.site = site
-    _check_origin(site)
-    if request.method == "OPTIONS":
+    origin = _origin(req)
+    if origin is not None and origin not in site.origins:
+        raise Forbidden("This origin is not registered for this site.", "origin_not_allowed")
+    if req.method == "OPTIONS":
         response = Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
         response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
@@ -61,14 +73,26 @@ def load_site_and_check_origin() -> Response | None:
 
 @public.after_request
 def cors_headers(response: Response) -> Response:
-    response.vary.add("Origin")
+    headers = response.headers
+    vary = headers.get("Vary")
+    if not vary:
+        headers["Vary"] = "Origin"
+    elif "origin" not in {v.strip().lower() for v in vary.split(",")}:
+        headers["Vary"] = f"{vary}, Origin"
     site: SiteView | None = g.get("site")
     if site is None:
         return response
-    origin = request.headers.get("Origin")
+    origin = _origin(_request())
     if origin is not None and origin in site.origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
+        headers["Access-Control-Allow-Origin"] = origin
     return response
+
+
+def json_response(value: object, status: int = 200) -> Response:
+    """What ``jsonify`` answers (compact JSON and a newline), without its detour through the
+    app's JSON provider: the receipt of every post is made here."""
+    text = _COMPACT.encode(value) + "\n"
+    return Response(text, status=status, content_type="application/json")
 
 
 def _site() -> SiteView:
@@ -97,26 +121,27 @@ def config(site_key: str) -> Response:
     return response
 
 
-def _json_body() -> object:
-    mimetype = request.mimetype
+def _json_body(req: Request) -> object:
+    # req.mimetype, without parsing the parameters we do not look at
+    mimetype = str(req.environ.get("CONTENT_TYPE", "")).split(";", 1)[0].strip().lower()
     if mimetype not in {"application/json", "text/plain", ""}:
         raise UnsupportedMediaType("Send the body as application/json or text/plain (JSON text).")
-    raw = request.get_data(cache=False)
+    raw = req.get_data(cache=False)
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
         raise MalformedRequest("The body is not valid JSON.") from None
 
 
-def _source(site: SiteView) -> Source:
-    if request.headers.get("Origin") is not None:
+def _source(req: Request, site: SiteView, settings: Settings) -> Source:
+    if _origin(req) is not None:
         return Source.BROWSER
-    if not state().settings.allow_server_posts:
+    if not settings.allow_server_posts:
         raise Forbidden(
             "A choice must come from a banner on a registered origin (no Origin header).",
             "origin_required",
         )
-    if not server_key_matches(site.server_key_sha256, request.headers.get("Authorization")):
+    if not server_key_matches(site.server_key_sha256, req.headers.get("Authorization")):
         raise Forbidden(
             "A post without Origin needs the site's server key (Authorization: Bearer ss_...).",
             "invalid_server_key",
@@ -125,31 +150,26 @@ def _source(site: SiteView) -> Source:
 
 
 @public.post("/v1/sites/<site_key>/consents")
-def post_consent(site_key: str) -> tuple[Response, int]:
+def post_consent(site_key: str) -> Response:
     site = _site()
-    source = _source(site)
-    body = _json_body()
     current = state()
-    settings = current.settings
+    req = _request()
+    source = _source(req, site, current.settings)
+    body = _json_body(req)
+    environ = req.environ
     context = RequestContext(
-        user_agent=request.headers.get("User-Agent"),
-        gpc=request.headers.get("Sec-GPC", "").strip() == "1",
-        remote_addr=request.remote_addr,
+        user_agent=environ.get("HTTP_USER_AGENT"),
+        gpc=str(environ.get("HTTP_SEC_GPC", "")).strip() == "1",
+        remote_addr=environ.get("REMOTE_ADDR"),  # ProxyFix, when on, has set it already
         source=source,
     )
-    limits = Limits(
-        page_url_max=settings.page_url_max_length,
-        user_agent_max=settings.user_agent_max_length,
-        client_ts_max_skew=settings.client_ts_max_skew_seconds,
-        replay_window=settings.replay_window_seconds,
-    )
-    draft = validate(body, site, context, limits, datetime.now(UTC))
+    draft = validate(body, site, context, current.limits, datetime.now(UTC))
     receipt = current.ledger.append(draft, site.site_key)
-    response = jsonify(receipt.json())
     if receipt.replayed:
+        response = json_response(receipt.json(), 200)
         response.headers["Idempotent-Replayed"] = "true"
-        return response, 200
-    return response, 201
+        return response
+    return json_response(receipt.json(), 201)
 
 
 @public.get("/v1/sites/<site_key>/consents/<consent_id>")

@@ -84,11 +84,15 @@ PURGE_FIELDS = (
 )
 
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def dumps(value: Any) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    """Canonical JSON: sorted keys, no spaces, UTF-8 kept as is. (One encoder for every call:
+    ``json.dumps`` with options builds a new one each time.)"""
+    return _CANONICAL.encode(value)
 
 
 def _sha256(text: str) -> str:

@@ -16,6 +16,7 @@ import pytest
 from scanner.browser import BrowserOptions
 from scanner.demo.server import LocalWeb
 from tests.fixtureweb import all_sites
+from tests.scratch_db import scratch_database
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -65,6 +66,14 @@ def postgres_url() -> str:
     return os.environ.get(
         "COOKIE_AUDIT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
+
+
+@pytest.fixture
+def outage_url(postgres_url: str) -> Iterator[str]:
+    """A throwaway database of its own, which a test may take away (``set_reachable``)
+    without disturbing the others."""
+    with scratch_database(postgres_url, "cookie_audit_outage") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from consent_api.chain import APPEND_PARAMETERS
 from tests.consent_api.conftest import Api, assert_error, make_app, register
-from tests.scratch_db import scratch_database, set_reachable
+from tests.scratch_db import set_reachable
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def outage_url(postgres_url: str) -> Iterator[str]:
-    with scratch_database(postgres_url, "cookie_audit_outage") as url:
-        yield url
 
 
 def test_a_database_that_goes_away_is_503_and_the_api_recovers(
@@ -100,3 +94,17 @@ def test_every_append_is_flushed_before_it_is_acknowledged(
     admin.dispose()
     assert counts.get("consent_append") == 3, counts
     assert counts.get("consent_flush") == 3, counts
+
+
+def test_the_append_passes_the_functions_parameters_in_order(pg_database: str) -> None:
+    """The ledger builds ``consent_append``'s arguments from one list of names: the function
+    (migration 0003) must declare the same parameters in the same order."""
+    make_app(pg_database).extensions["consent_api"].close()  # migrated
+    engine = create_engine(make_url(pg_database))
+    with engine.connect() as conn:
+        names = conn.execute(
+            text("SELECT proargnames FROM pg_proc WHERE proname = 'consent_append'")
+        ).scalar_one()
+    engine.dispose()
+    declared = [n for n in names if n.startswith("p_")]
+    assert declared == [f"p_{name}" for name in APPEND_PARAMETERS]

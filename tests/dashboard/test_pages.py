@@ -99,6 +99,11 @@ def test_run_reports_in_every_format(seeded: Flask) -> None:
     assert json.loads(doc.get_data(as_text=True))["site"] == "boutique-exemple.fr"
     assert browser.get("/sites/boutique/runs/2/report.exe").status_code == 404
     assert browser.get("/sites/boutique/runs/7/report.html").status_code == 404
+    # past the column's integer range: SQLite raised OverflowError (a 500)
+    huge = "9" * 30
+    assert browser.get(f"/sites/boutique/runs/{huge}/report.html").status_code == 404
+    assert browser.get(f"/sites/boutique/runs/{2**31}/report.csv").status_code == 404
+    assert browser.get(f"/sites/boutique/compare?from=1&to={huge}").status_code == 404
 
 
 def test_a_hostile_site_shows_as_text(seeded: Flask) -> None:
