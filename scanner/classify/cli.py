@@ -38,6 +38,8 @@ def _read_rows(path: Path) -> tuple[list[dict[str, Any]], str]:
             loaded = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno})") from None
+        except RecursionError:
+            raise UsageError(f"{path}: malformed JSON (nested too deeply)") from None
         if isinstance(loaded, dict) and isinstance(loaded.get("cookies"), list):
             loaded = loaded["cookies"]
         if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):

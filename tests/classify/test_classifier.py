@@ -269,6 +269,7 @@ def test_classify_command_csv_and_json(tmp_path: Path) -> None:
         (b"cookie,site\nx,y\n", "needs `name` and `domain`"),
         (b"name,domain\n\xff,x\n", "not UTF-8"),
         (b'{"a": 1}', "expected a JSON list"),
+        (b"[" * 100_000, "nested too deeply"),
     ],
 )
 def test_classify_command_rejects_malformed_files(
