@@ -598,9 +598,10 @@ class _Reader:
         names = {c.name.lower() for c in cookies if len(c.name) >= 3}
         for s in self.all:
             generic = s.index in self.about_others
-            context = self._cookie_context(s) or (
-                bool(names) and any(n in s.text.lower() for n in names)
-            )
+            context = self._cookie_context(s)
+            if not context and names:
+                lowered = s.text.lower()
+                context = any(n in lowered for n in names)
             for vendor in vendors_in_text(s.norm, cookie_context=context):
                 at = vendor_position(vendor, s.norm)
                 if _negated(s.norm, at) or generic:
