@@ -188,6 +188,8 @@ _COLLECTS = re.compile(
     r"gather|store)|(?:sont|seront|is|are|may be) (?:\w+ )?(?:collectees?|recueillies?|"
     r"stockees?|conservees?|traitees?|collected|processed|stored)|stockent|conservent|"
     r"collectees|erhobenen|erhoben|erfasst|(?:is|are) kept|we (?:will )?hold|"
+    r"(?:collects|processes|gathers|holds) (?:some |certain )?personal (?:data|information)|"
+    r"conservamos|guardamos|comunicamos|conserviamo|"
     # kept until deleted: "Your order details (name, phone number) are deleted after 90 days"
     r"(?:is|are) (?:\w+ )?(?:deleted|erased) after|"
     r"wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
@@ -242,7 +244,9 @@ _DATA_WORD = re.compile(
 _NOT_IDENTIFY = re.compile(
     r"(?:do(?:es)? not|don't|cannot|never|ne (?:\w+ )?(?:permet|permettent)\w* pas de|"
     r"sans (?:\w+ )?permettre de|no (?:permite|permiten)\w*|nicht|non (?:consente|consentono))"
-    r"\s(?:\w+\s){0,6}(?:personally )?identif\w*|no (?:" + _PERSONAL + r") (?:is|are) "
+    r"\s(?:\w+\s){0,6}(?:personally )?identif\w*|"
+    r"without (?:\w+ ){0,4}(?:anything|nothing|data) (?:that|which) (?:could|can|would|might) "
+    r"identif\w*|no (?:" + _PERSONAL + r") (?:is|are) "
     r"(?:\w+ )?(?:processed|collected)"
 )
 #: measurement named only to be denied: "no forms, accounts or analytics", "ni outil de
@@ -262,7 +266,9 @@ _MEASURE = re.compile(
     r"audience|analytic|statisti|mesure|measur|nombre de visites|number of visits|"
     r"web-?analyse|analyse der|analisi|analisis|matomo|piwik|"
     r"visites du site|site visits|frequentation|reichweite|"
-    r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic"
+    r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic|"
+    r"page views|visitor count\w*|compteur de visites|besucherzahl\w*|contador de visitas|"
+    r"contatore (?:di|delle) visite"
 )
 _EXEMPT = re.compile(
     r"exempt\w*|dispense\w* (?:de|du|from)|exoner\w*|exent[oa]s? de|"
@@ -275,6 +281,7 @@ _EXEMPT = re.compile(
     r"(?:do|does) not require (?:your |prior |the )?(?:\w+ )?consent|"
     r"einwilligungsfrei|keine einwilligung|no requieren? (?:tu |su )?consentimiento|"
     r"non richied\w* (?:il )?(?:tuo )?consenso|esenti dal consenso|"
+    r"non (?:e|sono) (?:\w+ )?richiest\w* (?:il )?(?:\w+ )?consenso|"
     r"prior authori[sz]ation|autorisation prealable|"
     # the Garante's wording for exempt analytics: "assimilati ai cookie tecnici"
     r"assimil\w* (?:ai|agli|aux?|a des|a) (?:cookie|traceurs?)\w* (?:tecnici|techniques)"
@@ -914,7 +921,7 @@ def _negated(norm: str, start: int) -> bool:
     """ "n'utilise aucun cookie publicitaire" / "we do not use advertising cookies", but not
     "n'utilise que des cookies techniques" (ne ... que = only)."""
     window = norm[max(0, start - 40) : start]
-    if _STRONG_NEGATION.search(window) or _INSTEAD_OF.search(window):
+    if _STRONG_NEGATION.search(window) or _INSTEAD_OF.search(window) or _NO_LONGER.search(window):
         return True
     if _NEGATED_LATER.match(norm, start):
         return True  # "Marketing-Cookies verwenden wir nicht", "...; we do not."
@@ -929,10 +936,20 @@ _INSTEAD_OF = re.compile(
 )
 
 
+#: what the site stopped using: "we removed Google Analytics in 2024"
+_NO_LONGER = re.compile(
+    r"\b(?:removed|dropped|stopped using|no longer use\w*|"
+    r"(?:avons|a) (?:supprime|retire|abandonne)|nicht mehr|ya no (?:usamos|utilizamos)|"
+    r"non (?:usiamo|utilizziamo) piu|entfernt)\b"
+)
+
+
 #: a negation at the end of the clause: German puts it last ("verwenden wir nicht"); "Some
 #: websites use cookies for advertising; we do not."
 _NEGATED_LATER = re.compile(
     r"[^;.]{0,110}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
+    # "Eine Reichweitenmessung findet nicht statt", "... erfolgt nicht"
+    r"[^;.]{0,60}\b(?:findet (?:\w+ )?nicht statt|erfolgt (?:\w+ )?nicht)\b|"
     r"[^.]{0,120}[;,:] (?:we do not|we don't|we don't use them|but not us|pas nous|"
     r"nous n'en utilisons pas|wir nicht|wir verwenden sie nicht|nosotros no|no las usamos|noi no|"
     r"noi non li usiamo|non li usiamo)\.?$|"

@@ -46,7 +46,7 @@ _TRANSFER = re.compile(
     r"sent\b|envoy\w*|leaves?\b|leaving\b|quitt\w*|verlass\w*|salen?\b|lascia\w*|"
     r"accessed from|stock\w*|stored|stores\b|heberg\w*|hosted|serveurs?|servers?|situ\w*|"
     r"located|localis\w*|implant\w*|based in|established in|etablis?|sede\b|headquartered|"
-    r"siege\b|sitz\b)|transf\w*|ubermitt\w*|ubertrag\w*|weitergabe|verarbeit\w*"
+    r"siege\b|sitz\b|run by|operated by)|transf\w*|ubermitt\w*|ubertrag\w*|weitergabe|verarbeit\w*"
 )
 _NEGATION = re.compile(
     r"\b(?:ne|pas|aucun\w*|jamais|no|not|never|none|kein\w*|nicht|ningun\w*|nunca|non|"
@@ -64,6 +64,20 @@ _NEGATED_AFTER = re.compile(
     r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
     r"ubertragen)|\bnicht\s*[.!]?$"
 )
+
+
+def _place_words(norm: str) -> str:
+    """A sentence with a framework's name blanked ("relies on the EU-US Data Privacy
+    Framework" names no place) and the full stops inside names hidden ("server di Register.it
+    in Italia" is one sentence)."""
+    if "-" in norm:
+        norm = _FRAMEWORK_NAMES.sub(" ", norm)
+    return _DOT_IN_NAME.sub("_", norm) if "." in norm else norm
+
+
+_DOT_IN_NAME = re.compile(r"(?<=\w)\.(?=\w)")
+#: a framework's name is not a place: "relies on the EU-US Data Privacy Framework"
+_FRAMEWORK_NAMES = re.compile(r"\b(?:eu|ue)[- ](?:us|usa|u\.s\.|ee\.? ?uu)\b")
 #: safeguards named after a country, which is not where the data goes: "the EU-US DPF and its
 #: UK extension", "the UK Addendum", "the Swiss-US Data Privacy Framework"
 _SAFEGUARD_NAMES = re.compile(
@@ -103,7 +117,9 @@ _COUNTRIES: dict[str, re.Pattern[str]] = {
         r"estados unidos|stati uniti|\baux us\b|(?:to|in|into|within|from) the us\b|"
         r"\bee\.\s?uu\b|\beeuu\b|"
         # "Calendly is a US company", "US-based providers"
-        r"\bus[- ](?:company|companies|based|firm|provider|providers|corporation)\b"
+        r"\bus[- ](?:company|companies|based|firm|provider|providers|corporation)\b|"
+        r"(?:societe|entreprise) americaine|societa (?:statunitense|americana)|statunitense|"
+        r"estadounidense|us-amerikanisch\w*|amerikanische\w* (?:unternehmen|anbieter|firma)"
     ),
     "GB": re.compile(
         r"royaume[- ]uni|united kingdom|\buk\b|grande[- ]bretagne|vereinigte\w* konig"
@@ -135,9 +151,7 @@ _EU_COUNTRY = (
 _IN_EU = re.compile(
     r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
     r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitat[oaie]|servers?|serveurs?|servern?|"
-    # (a full stop inside a name does not end the sentence: "server di Register.it in Italia")
-    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b"
-    r"(?:[^.]|\.(?=\w)){0,80}?"
+    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
@@ -150,7 +164,7 @@ def storage_in_eu(sents: list[Sentence], source: str | None) -> Flag | None:
     for s in sents:
         outside = _OUTSIDE_EU.search(s.norm)
         # "conservati in Italia e non vengono trasferiti fuori dall'UE" still says it
-        if _IN_EU.search(s.norm) and (
+        if _IN_EU.search(_place_words(s.norm)) and (
             outside is None
             or _NEGATION.search(s.norm[max(0, outside.start() - 40) : outside.start()])
         ):
@@ -297,7 +311,8 @@ _NOWHERE = re.compile(
 
 #: "no transfers, except Google ...": the exception is a transfer
 _EXCEPT = re.compile(
-    r"\b(?:sauf|except|unless|other than|a l'exception|hormis|ad eccezione|eccetto|tranne|salvo|"
+    r"\b(?:sauf|except|unless|other than|a l'exception|with the exception|hormis|ad eccezione|"
+    r"eccetto|tranne|salvo|"
     r"excepto|ausser|mit ausnahme)\b"
 )
 

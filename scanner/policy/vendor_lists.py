@@ -128,8 +128,16 @@ _PROVIDED_BY = re.compile(
     r"\b[Gg]ehostet (?:wird|werden) (?:\w+\s+){0,3}?(?:bei|von)|"
     # "Las citas se gestionan con Doctoralia", "requests are handled through Calendly",
     # "les devis sont signés électroniquement via Yousign"
-    r"\b(?:handled|managed|processed) (?:through|via|in)|\bse gestiona\w* (?:con|a trav[ée]s de|"
-    r"mediante)|\bg[ée]r[ée]e?s? (?:avec|via)|\bgestit[ioae] (?:con|tramite)|"
+    # (not "managed by X": the processing a controller manages)
+    r"\b(?:handled|processed) (?:through|via|in|by)|\bmanaged (?:through|via|in)|"
+    r"\bse gestiona\w* (?:con|a trav[ée]s de|mediante)|"
+    # "screened by Akismet", "protected by hCaptcha", "powered by Shopify", "run on PostHog",
+    # "we embed 3D models from Sketchfab"
+    r"\b(?:screened|checked|filtered|protected|powered) by|\bruns? on|"
+    r"\bembed(?:s|ded)? (?:\w+ ){0,3}?from|"
+    # the Spanish subject after its verb: "Los envíos los gestiona SEUR"
+    r"\b(?:los|las|lo|la) (?:gestiona|procesa|tramita|presta|proporciona)n?|"
+    r"\bg[ée]r[ée]e?s? (?:avec|via)|\bgestit[ioae] (?:con|tramite)|"
     r"\b(?:sign[ée]s?|signed|firmad[oa]s|firmat[ie]|unterschrieben) (?:\w+ )?(?:via|with|avec|con|"
     r"mit|tramite|über))"
     r"\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+(?:&\s+)?[A-Z][\w&.'’+-]*){0,3}"
@@ -177,15 +185,31 @@ _USED_FOR = re.compile(
 )
 #: "Il sito è ospitato su Netsons", "hosted on Render"
 _HOSTED_ON = re.compile(
-    r"\b(?:hosted on|ospitat[oa] su|h[ée]berg[ée]e? sur|gehostet auf)\s+"
+    r"\b(?:hosted on|ospitat[oaie] su|h[ée]berg[ée]e?s? sur|gehostet auf)\s+"
     r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})"
+)
+
+
+#: "A scrambled version of your e-mail address may be sent to Gravatar": a company data is
+#: sent to (not a place: "sent to Ireland", "sent to the US")
+_SENT_TO = re.compile(
+    r"\b(?:sent|passed|forwarded|transmitted) to\s+"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})"
+)
+_PLACE = re.compile(
+    r"^(?:the\b|our\b|us\b|usa\b|uk\b|eu\b|eea\b|europe|ireland|germany|france|spain|italy|"
+    r"netherlands|switzerland|canada|india|china|japan|israel|australia|singapore|brazil|"
+    r"united|new zealand|third|another|other|countries)",
+    re.I,
 )
 
 
 #: words one of the patterns above needs (on normalised text)
 _PROVIDER_HINT = re.compile(
     r"\b(?:by|par|chez|da|presso|von|bei|por|su|sur|auf|through|via|con|avec|mit|tramite)\b|"
-    r"partner|provider|processor|supplier|handled|managed|processed|gestiona|gestit|"
+    r"partner|provider|processor|supplier|handled|managed|processed|gestiona|gestit|screened|"
+    r"checked|filtered|protected|powered|runs?\b|embed|procesa|tramita|presta|proporciona|"
+    r"sent to|passed to|forwarded to|transmitted to|"
     r"prestataire|sous-traitant|partenaire|dienstleister|auftragsverarbeiter|proveedor|"
     r"encargado|fornitore|anbieter|hoster|\bhost\b|hebergeur|we use|we rely|utilis|utiliz|"
     r"nutzen|"
@@ -206,6 +230,7 @@ def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
             *_OUR_PROVIDER.finditer(s.text),
             *_USED_FOR.finditer(s.text),
             *_HOSTED_ON.finditer(s.text),
+            *(m for m in _SENT_TO.finditer(s.text) if not _PLACE.match(m.group("name"))),
         ]
         for m in found:
             name = _clean(m.group("name"))

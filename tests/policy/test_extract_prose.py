@@ -1106,3 +1106,88 @@ def test_prose_lifetimes_consent_keeping_and_names_of_other_cookies() -> None:
         # the sentence before it, in another paragraph, is not about it
         "nella_lingua": (None, False, 182.64),
     }
+
+
+# --- stage 5, batch T -------------------------------------------------------------------------
+
+
+def test_vendors_removed_or_no_longer_used_and_measurement_that_does_not_take_place() -> None:
+    p = extract(
+        "There are no Facebook pixels on this site, we removed Google Analytics in 2024, and we "
+        "have never used Hotjar. Eine Reichweitenmessung findet nicht statt."
+    )
+    assert not p.vendors
+    assert not p.categories
+
+
+def test_an_exemption_for_necessary_cookies_is_not_exempt_measurement() -> None:
+    p = extract(
+        "The only cookie is sw_consent, which remembers your cookie choice for 6 months. "
+        "Strictly necessary cookies like this one are exempt from consent."
+    )
+    assert p.consent_exemption is None
+    it = extract(
+        "Le statistiche sono raccolte con Matomo senza cookie e con IP anonimizzato; per questo "
+        "non è richiesto il consenso."
+    )
+    assert it.consent_exemption is not None and it.consent_exemption.value
+
+
+def test_a_framework_named_eu_us_is_not_storage_in_the_eu() -> None:
+    p = extract(
+        "We do not transfer personal data outside the EEA, with the exception of the server "
+        "logs kept by Netlify, for which Netlify relies on the EU-US Data Privacy Framework."
+    )
+    assert p.storage_in_eu is None
+    assert {s for t in p.transfers for s in t.safeguards} == {"dpf"}
+
+
+def test_a_numbered_heading_with_an_address_is_a_contact() -> None:
+    p = extract("We process your data.\n\n7. Data Protection Officer. privacy@brightloom.io")
+    assert [(c.email, c.role) for c in p.contacts] == [("privacy@brightloom.io", "dpo")]
+
+
+def test_more_ways_of_naming_a_vendor_in_passing() -> None:
+    for text, name in (
+        ("Comments are screened by Akismet, an anti-spam service.", "Akismet"),
+        ("A scrambled version of your address may be sent to Gravatar.", "Gravatar"),
+        ("Our collection pages embed 3D models from Sketchfab.", "Sketchfab"),
+        ("Ticket sales are handled by Tessitura Network (US).", "Tessitura Network"),
+        ("Le visite virtuali sono ospitate su Matterport.", "Matterport"),
+        ("Our product analytics run on PostHog Cloud EU.", "PostHog"),
+    ):
+        assert name in {v.name for v in extract(text).vendors}, text
+    # a place data is sent to, or the controller that manages the processing, is not one
+    assert not extract("Your data may be sent to Ireland for processing.").vendors
+    assert not extract(
+        "For the processing of personal data managed by Cloud Temple, contact our DPO."
+    ).vendors
+    # Automattic runs more than WordPress.com
+    p = extract("Comments are screened by Akismet, run by Automattic in the United States.")
+    assert "WordPress.com" not in {v.name for v in p.vendors}
+    assert {c for t in p.transfers for c in t.countries} == {"US"}
+
+
+def test_american_companies_in_words_and_prose_cookie_details() -> None:
+    fr = extract(
+        "La prise de rendez-vous passe par Calendly, société américaine, dans le cadre du Data "
+        "Privacy Framework."
+    )
+    assert {c for t in fr.transfers for c in t.countries} == {"US"}
+    p = extract(
+        "Our marketing site uses strictly necessary cookies only: bl_csrf (session) and "
+        "bl_cookie_pref (12 months). The application sets bl_auth, which expires after 14 days.\n"
+        "The mf_session cookie lasts only as long as your visit. Google Analytics sets _ga, "
+        "which persists for 2 years, and _ga_J4K2P9 for the same period.\n"
+        "Cookies: museum_lang keeps your language choice for 1 year.\n"
+        "Con su consentimiento, Hotjar (cookies _hjSessionUser, 1 año, y _hjSession, 30 minutos) "
+        "nos ayuda, y TikTok (cookie _ttp, 13 meses) mide nuestras campañas."
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got["bl_csrf"] == (Category.TECHNICAL, True, None)
+    assert got["bl_auth"] == (Category.TECHNICAL, False, 14.0)
+    assert got["mf_session"][1:] == (True, None)
+    assert got["_ga_J4K2P9"][2] == 730.0
+    assert got["museum_lang"] == (None, False, 365.0)  # a language choice is not consent
+    assert got["_hjSession"][0] is Category.ANALYTICS
+    assert got["_ttp"][0] is Category.TRACKING
