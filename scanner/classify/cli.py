@@ -59,6 +59,14 @@ def _read_rows(path: Path) -> tuple[list[dict[str, Any]], str]:
     return rows, fmt
 
 
+def _formula_safe(value: Any) -> Any:
+    """Cookie names come from the sites that set them: a text a spreadsheet would run as a
+    formula gets a leading quote in the CSV (the reports' rule; JSON keeps the exact text)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _float(value: Any) -> float | None:
     if value in (None, ""):
         return None
@@ -123,7 +131,7 @@ def classify(file: Path, out: str, fmt: str | None) -> None:
         columns = list(dict.fromkeys([*rows[0].keys(), *OUTPUT_COLUMNS]))
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(results)
+        writer.writerows({k: _formula_safe(v) for k, v in row.items()} for row in results)
         text = buffer.getvalue()
     if out == "-":
         sys.stdout.write(text)
