@@ -56,6 +56,8 @@ PUBLIC_CDNS = frozenset(
     }
 )
 PERCENT_NOTE = "; the name as set is percent-encoded"
+SECURE_NOTE = "; the name as set carries the browser's __Secure- or __Host- prefix"
+_SECURE_PREFIXES = ("__Secure-", "__Host-")
 #: shortest name (without leading underscores) looked up as an underscore variant
 MIN_VARIANT = 5
 #: shortest name a vendor documents on its own domain that decides when the domain is unknown
@@ -314,10 +316,10 @@ class Classifier:
     ) -> Classification:
         entry = self.kb.lookup_name(name, domain)
         weak: CookieEntry | None = None
-        if entry is None and "%" in name:
-            decoded = self._percent_decoded(name, domain)
-            if decoded is not None:
-                return decoded
+        if entry is None and ("%" in name or name.startswith(_SECURE_PREFIXES)):
+            written = self._written_otherwise(name, domain)
+            if written is not None:
+                return written
         if entry is None:
             variant = self._underscore_variant(name, domain)
             if variant is not None:
@@ -386,15 +388,19 @@ class Classifier:
             return _from_entry(weak, "; only a short prefix, nothing else decides", 0.4)
         return verdict
 
-    def _percent_decoded(self, name: str, domain: str) -> Classification | None:
+    def _written_otherwise(self, name: str, domain: str) -> Classification | None:
         """A documented name as a script writes it percent-encoded (Crisp's
-        `crisp-client%2Fsession%2F<id>` is `crisp-client/session/<id>`): the decoded name's
-        entry, when it is exact or a prefix long enough to name its vendor alone."""
-        decoded = unquote(name)
-        entry = self.kb.lookup_name(decoded, domain) if decoded != name else None
+        `crisp-client%2Fsession%2F<id>` is `crisp-client/session/<id>`) or behind the
+        browser's `__Secure-` / `__Host-` prefix (`__Host-PHPSESSID`): the plain name's entry,
+        when it is exact or a prefix long enough to name its vendor alone."""
+        plain, note = name, PERCENT_NOTE
+        if name.startswith(_SECURE_PREFIXES):
+            plain, note = name.partition("-")[2], SECURE_NOTE
+        plain = unquote(plain) if "%" in plain else plain
+        entry = self.kb.lookup_name(plain, domain) if plain and plain != name else None
         if entry is None or (entry.match == "prefix" and len(entry.pattern) <= SHORT_PREFIX):
             return None
-        return _from_entry(entry, PERCENT_NOTE)
+        return _from_entry(entry, note)
 
     def _underscore_variant(self, name: str, domain: str) -> Classification | None:
         """A documented name written with or without its leading underscores

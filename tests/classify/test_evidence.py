@@ -288,6 +288,18 @@ def test_a_documented_name_written_percent_encoded(classifier: Classifier) -> No
     assert other.vendor is None and "percent-encoded" not in other.reason
 
 
+def test_a_documented_name_behind_the_browsers_secure_prefix(classifier: Classifier) -> None:
+    got = classifier.classify("__Host-cf_clearance", "www.shop.test", party=Party.FIRST)
+    assert (got.category, got.vendor) == (Category.TECHNICAL, "Cloudflare")
+    assert "__Host- prefix" in got.reason
+    session = classifier.classify("__Secure-PHPSESSID", "www.shop.test", party=Party.FIRST)
+    assert session.category is Category.SESSION and "prefix" in session.reason
+    # the prefix alone names nothing, and a name documented with the prefix keeps its entry
+    assert classifier.classify("__Host-", "www.shop.test", party=Party.FIRST).vendor is None
+    google = classifier.classify("__Secure-3PSID", ".google.com", party=Party.THIRD)
+    assert google.category is Category.TRACKING and "__Secure-" not in google.reason
+
+
 def test_an_unknown_id_written_by_a_technical_tools_script_serves_that_tool(
     classifier: Classifier,
 ) -> None:
