@@ -182,6 +182,10 @@ _IN_EU = re.compile(
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
     rf"\bin (?:der eu|(?:{_EU_COUNTRY})\b)[^.]{{0,40}}\b(?:gehostet|gespeichert|betrieben)"
 )
+#: a cheap test first: no EU place, no storage in the EU
+_EU_PLACE = re.compile(
+    rf"\b(?:{_EU_COUNTRY}|eu|ue|eee|eea|ewr|european|europeenne|europea|europa|europe)\b"
+)
 
 
 def storage_in_eu(sents: list[Sentence], source: str | None) -> Flag | None:
@@ -191,7 +195,7 @@ def storage_in_eu(sents: list[Sentence], source: str | None) -> Flag | None:
         # "conservati in Italia e non vengono trasferiti fuori dall'UE" still says it
         # ("stores booking data in the United Kingdom, which the EU recognises ...": a place
         # outside the EU named as where the data is)
-        found = _IN_EU.search(_place_words(s.norm))
+        found = _IN_EU.search(_place_words(s.norm)) if _EU_PLACE.search(s.norm) else None
         if found and found.group(0).startswith("based") and not _STORAGE_WORD.search(s.norm):
             continue  # "Typeform is based in Spain": a company's seat, not where data is kept
         if (
