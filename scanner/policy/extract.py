@@ -189,7 +189,8 @@ _COLLECTS = re.compile(
     r"stockees?|conservees?|traitees?|collected|processed|stored)|stockent|conservent|"
     r"collectees|erhobenen|erhoben|erfasst|(?:is|are) kept|we (?:will )?hold|"
     r"(?:collects|processes|gathers|holds) (?:some |certain )?personal (?:data|information)|"
-    r"conservamos|guardamos|comunicamos|conserviamo|"
+    r"conservamos|guardamos|comunicamos|conserviamo|pedimos|chiediamo|"
+    r"we (?:keep|take|record) (?:your|the|donor|patient|customer|client|member)|"
     # kept until deleted: "Your order details (name, phone number) are deleted after 90 days"
     r"(?:is|are) (?:\w+ )?(?:deleted|erased) after|"
     r"wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
@@ -231,6 +232,8 @@ _PERSONAL_DATA = re.compile(
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
     r"fecha de nacimiento|data di nascita|date de naissance|"
     # records about people: "les dossiers des patients", "customer records"
+    r"(?:donor|patient|customer|client|member|pupil|student|employee)s? (?:records|files|data|"
+    r"details)|"
     r"(?:dossiers?|donnees|data|records?|daten|datos|dati|files?) (?:des |of |der |de los |de |"
     r"dei |of our )?(?:patients?|pazienti|pacientes|patienten|clients|customers?|kunden|"
     r"clientes|clienti|membres|members|mitglieder|socios|soci|adherents))"
@@ -590,9 +593,16 @@ class _Reader:
 
     def vendors(self, cookies: Sequence[DeclaredCookie] = ()) -> list[DeclaredVendor]:
         found: dict[str, DeclaredVendor] = {}
+        # a sentence naming the cookies the policy declares speaks of cookies ("Marketing:
+        # Pinterest (_pin_unauth, 1 year) and Snapchat (_scid, 13 months)")
+        names = {c.name.lower() for c in cookies if len(c.name) >= 3}
         for s in self.all:
             generic = s.index in self.about_others
-            for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
+            context = self._cookie_context(s)
+            if not context and names:
+                lowered = s.text.lower()
+                context = any(n in lowered for n in names)
+            for vendor in vendors_in_text(s.norm, cookie_context=context):
                 at = vendor_position(vendor, s.norm)
                 if _negated(s.norm, at) or generic:
                     continue  # "we do not use Google Analytics", "Some websites use YouTube"
@@ -689,6 +699,14 @@ class _Reader:
                 )
             ):
                 return Flag(value=False, quote=s.text, source=self.source, confidence=0.9)
+            if (
+                positive is None
+                and match
+                and _UNLESS.search(s.norm[match.end() : match.end() + 40])
+                and not self._about_measurement(i)
+            ):
+                # "it does not collect any personal data unless you use the form": it does
+                positive = Flag(value=True, quote=s.text, source=self.source, confidence=0.8)
             if (
                 positive is None
                 and _COLLECTS.search(s.norm)

@@ -42,7 +42,9 @@ _TOKEN = re.compile(
     r"[`'\"»”’]?"
 )
 _CONTEXT = re.compile(
-    r"cookie|traceur|temoin|tracker|galleta|tracciament|\bpixel|speicher|stockage|storage"
+    r"cookie|traceur|temoin|tracker|galleta|tracciament|\bpixel|speicher|stockage|storage|"
+    # "GA4 sets _ga (2 years)": a product setting names
+    r"\bsets\b|\bsetzt\b|\bdepose\b"
 )
 _SESSION = re.compile(
     r"\bsession\b|\bsitzung\b|\bsesion\b|\bsessione\b|fermeture du navigateur|browser is closed|"
@@ -306,6 +308,7 @@ _SESSION_LIFETIME = re.compile(
     # "hasta que cierra el navegador", "when you close the browser"
     r"sitzungsende|end of (?:your|the) visit|fin de (?:votre|la) visite|"
     r"(?:only )?as long as (?:your|the) visit|(?:for )?the duration of (?:your|the) visit|"
+    r"(?:your|the) browser closes|(?:close|closing) (?:the|your) (?:tab|window)|"
     r"duree de (?:votre|la) visite|dauer (?:ihres|des) besuch\w*|duracion de (?:su|la) visita|"
     r"durata della (?:sua )?visita|"
     r"(?:quand|lorsque) vous fermez (?:votre|le) navigateur|hasta que (?:se )?cierr\w* el "
@@ -642,6 +645,14 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
             )
         ):
             listed_from -= 1
+        # the words before the first name describe the names up to the next "cookie" noun, not
+        # a name introduced by one of its own ("un cookie de session (x) et un cookie y qui
+        # retient votre choix")
+        listed_to = 0
+        while listed_to + 1 < len(names) and not _COOKIE_NOUN.search(
+            text[names[listed_to].end() : names[listed_to + 1].start()]
+        ):
+            listed_to += 1
         paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
             name = m.group(1)
@@ -668,7 +679,12 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or category_of_last_vendor(normalise(text[: m.start()]))
                 # (the words before, without the names of other cookies: "la cookie
                 # fcb_sesion dura ... y la cookie fcb_cookies" says nothing of a session kind)
-                or category_from_label(_without_names(text[: m.start()], names[:k]))
+                or (
+                    category_from_label(_without_names(text[: m.start()], names[:k]))
+                    # (a lead-in before a colon speaks of all: "nur technisch notwendige Cookies:")
+                    if k <= listed_to or ":" in text[: names[0].start()]
+                    else None
+                )
                 or category_from_label(s.heading)
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
@@ -853,6 +869,7 @@ _SESSION_COOKIE_BEFORE = re.compile(
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
 
 
+_COOKIE_NOUN = re.compile(r"\b(?:cookie|traceur|t[ée]moin|galleta)\b", re.I)
 _SAME_PERIOD = re.compile(
     r"\b(?:for |over )?the same (?:period|time|duration|length of time)\b|la meme duree|"
     r"(?:die )?gleiche (?:dauer|laufzeit)|el mismo (?:periodo|plazo)|lo stesso periodo|"

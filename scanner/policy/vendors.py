@@ -617,6 +617,17 @@ VENDORS: tuple[Vendor, ...] = (
     _v("Klarna", "Klarna", "SE", ("klarna.com",), False, r"klarna", "payment"),
     _v("Redsys", "Redsys", "ES", ("redsys.es",), False, r"\bredsys\b", "payment"),
     _v("DATEV", "DATEV", "DE", ("datev.de",), False, r"\bdatev\b", "other"),
+    _v("Airbnb", "Airbnb", "US", ("airbnb.com",), False, r"\bairbnb\b", "other"),
+    _v(
+        "Google Translate",
+        "Google",
+        "US",
+        ("translate.google.com", "translate.googleapis.com"),
+        False,
+        r"google translate|google traduction|google ubersetzer|traductor de google|"
+        r"google traduttore",
+        "other",
+    ),
     _v("Booking.com", "Booking.com", "NL", ("booking.com",), False, r"booking\.com", "other"),
     _v("Adyen", "Adyen", "NL", ("adyen.com",), False, r"adyen", "payment"),
     _v("Mollie", "Mollie", "NL", ("mollie.com",), False, r"\bmollie\b", "payment", True),
@@ -783,8 +794,10 @@ def _knowledge() -> object:
 _KIND_CONTEXT: dict[str, re.Pattern[str]] = {
     kind: re.compile(words)
     for kind, words in {
-        "chat": r"\bchat|messagerie|live support|support client|service client|kundenservice|"
-        r"soporte|assistenza",
+        "chat": r"\bchat|messagerie|messaging|messenger|live support|support client|"
+        r"service client|kundenservice|soporte|assistenza",
+        "hosting": r"\bhost|heberg|gehostet|aloja|ospit|web esta en|sito e su|site est sur|"
+        r"realizzat|realise|built (?:with|on)|erstellt mit|creado con",
         "social": r"partag|\bshare|teilen|compartir|condivi|reseaux sociaux|soziale|"
         r"redes sociales|social\b|bouton|button|plugin|"
         # an embedded feed: "le fil Instagram affiché en bas de page", "our Instagram feed"

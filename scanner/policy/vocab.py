@@ -262,8 +262,8 @@ def label_groups(text: str) -> set[str]:
 #: ("Guarda el consentimiento para las cookies analíticas")
 _KEEPS_CONSENT = re.compile(
     r"\b(?:stores?|records?|saves?|keeps?|remembers?|guarda|almacena|registra|memorizza|"
-    r"conserve|enregistre|memorise|speichert|merkt|garde)\w* (?:(?:\w+ ){0,3}(?:cookie-?)?"
-    r"(?:consent\w*|einwilligung\w*|consenso|preferences de cookies|cookie preferences|"
+    r"conserve|enregistre|memorise|speichert|merkt|garde|retient)\w* (?:(?:\w+ ){0,3}(?:cookie-?)?"
+    r"(?:consent\w*|einwilligung\w*|zustimmung|consenso|preferences de cookies|cookie preferences|"
     r"preferencias de (?:las )?cookies|preferenze (?:sui |dei )?cookie|cookie-?(?:auswahl|"
     r"entscheidung)|decision sobre (?:las )?cookies)|"
     # "garde votre choix", "records your cookie choice", not "keeps your language choice"
