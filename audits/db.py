@@ -26,15 +26,19 @@ from tenacity import (
 )
 
 import database
-from audits.errors import StoreUnavailableError
+from audits.errors import AuditInputError, StoreUnavailableError
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
-    """The product's engine (`database.make_engine`: WAL and pragmas on SQLite)."""
-    return database.make_engine(database.DatabaseSettings.from_environment(url))
+    """The product's engine (`database.make_engine`: WAL and pragmas on SQLite); a URL it
+    cannot use is bad input (exit 2, one line), not a traceback."""
+    try:
+        return database.make_engine(database.DatabaseSettings.from_environment(url))
+    except database.DatabaseConfigError as exc:
+        raise AuditInputError(str(exc)) from None
 
 
 def is_sqlite(engine: Engine | Connection) -> bool:

@@ -76,6 +76,13 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Aud
     for name in _FLOATS:
         if name in values and not float(values[name]) > 0:
             raise AuditInputError(f"{PREFIX}{name.upper()}: must be positive: {values[name]}")
+    if values.get("database_url"):
+        # at start, like every other value: `worker` and `scheduler` with `--db mysql://x` ran
+        # until their first task or tick, then logged a traceback
+        try:
+            database.DatabaseSettings.from_environment(values["database_url"], env)
+        except database.DatabaseConfigError as exc:
+            raise AuditInputError(str(exc)) from None
     return AuditSettings(**values)
 
 

@@ -187,6 +187,8 @@ def ablation(sets: dict[str, list[Labelled]]) -> None:
         kb = KnowledgeBase.load([], fallback=changes.get("fallback", True))
         if changes.get("no_roles"):
             kb.roles = {}
+        if changes.get("no_names"):  # what is left beyond the knowledge of names
+            kb.exact, kb.exact_folded, kb.prefixes, kb.fallback = {}, {}, {}, None
         return predictor(Classifier(kb), with_setter=changes.get("setter", True))
 
     rows = {t: sets[t] for t in ("sites' own tables", "consent platform", CRAWL)}
@@ -195,6 +197,7 @@ def ablation(sets: dict[str, list[Labelled]]) -> None:
         "without the OCD layer": build(fallback=False),
         "without vendor roles": build(no_roles=True),
         "without the setter and hosts": build(setter=False),
+        "no name known (domains, setter, heuristics)": build(no_names=True),
     }
     # rules taken out by replacing them, for this computation only, with "does not apply"
     off = {
@@ -202,6 +205,7 @@ def ablation(sets: dict[str, list[Labelled]]) -> None:
         "without visit ids of scripts": ("_visit_id", lambda *a: None),
         "without other parties' tags": ("_other_party_tag", lambda *a: None),
         "without vendors' names for lists without domains": ("MIN_SCOPED", 10**6),
+        "without ids of technical tools' scripts": ("_tool_id", lambda *a: None),
     }
     replacements: dict[str, tuple[str, Any]] = off
     for title, (attribute, replacement) in replacements.items():

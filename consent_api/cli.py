@@ -94,7 +94,7 @@ def sites_add(
     if categories is not None:
         try:
             data["categories"] = json.loads(categories.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise UsageError(f"{categories}: not JSON ({exc})") from exc
     with _state(database_url) as current, current.engine.begin() as conn:
         site = create_site(conn, data)

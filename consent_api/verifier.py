@@ -485,7 +485,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     continue
                 try:
                     value = json.loads(text)
-                except ValueError:
+                except (ValueError, RecursionError):  # a line nested too deeply is not JSON
                     raise ExportError(f"{path}:{number}: not JSON") from None
                 if not isinstance(value, dict):
                     raise ExportError(f"{path}:{number}: not a JSON object")
@@ -503,7 +503,7 @@ def read_checkpoints(path: Path) -> list[dict[str, Any]]:
     try:
         value = json.loads(text)
         items = value if isinstance(value, list) else [value]
-    except ValueError:
+    except (ValueError, RecursionError):
         items = [value for _, value in _lines(path)]
     out: list[dict[str, Any]] = []
     for item in items:

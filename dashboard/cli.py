@@ -171,11 +171,14 @@ def serve(host: str, port: int, database_url: str | None) -> None:
         app = create_app(config)
     except (ApiConfigError, ConfigError) as exc:
         raise UsageError(str(exc)) from exc
-    url = app.extensions["consent_api"].settings.database.url
+    from sqlalchemy import make_url
+
+    # the URL as configured may carry the database password: never onto a terminal or a log
+    url = make_url(app.extensions["consent_api"].settings.database.url)
     click.echo(
         f"consent API on http://{host}:{port}/v1, dashboard on http://{host}:{port}/dashboard/"
     )
-    click.echo(f"database: {url}")
+    click.echo(f"database: {url.render_as_string(hide_password=True)}")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 

@@ -15,8 +15,6 @@ policy or language, so splits show records only.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from consent_api.models import ConsentRecord, Impression, Site
 from dashboard.tables import CONSENT_ROLLUP, CONSENT_ROLLUP_STATE
 from database import is_sqlite
+from reports import write_csv
 
 RECORDS = cast(Table, ConsentRecord.__table__)
 IMPRESSIONS = cast(Table, Impression.__table__)
@@ -356,14 +355,13 @@ def _rate(value: float | None) -> str:
 
 def stats_csv(stats: ConsentStats, split: Split | None = None) -> bytes:
     """One row per period (or per value of ``split``): counts and opt-in rates; UTF-8 with a
-    BOM and ``\\r\\n`` like the reports' CSV. Counts only: no visitor appears in it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    BOM and ``\\r\\n`` by the reports' writer, whose formula rule covers the split values (a
+    policy version is any text the site's admin key sets). Counts only: no visitor appears."""
     first = split.value if split else stats.period.value
     head = [first, "impressions", "records", *ACTIONS, "acceptance_rate"]
     for c in stats.categories:
         head += [f"{c}_granted", f"{c}_denied", f"{c}_opt_in_rate"]
-    writer.writerow(head)
+    lines: list[list[object]] = []
     rows = stats.splits[split] if split else stats.periods
     for key, counts in rows:
         line: list[object] = [
@@ -375,5 +373,5 @@ def stats_csv(stats: ConsentStats, split: Split | None = None) -> bytes:
         ]
         for c in stats.categories:
             line += [counts.granted.get(c, 0), counts.denied.get(c, 0), _rate(counts.opt_in(c))]
-        writer.writerow(line)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        lines.append(line)
+    return write_csv(head, lines)

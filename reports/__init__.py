@@ -13,7 +13,7 @@ from reports.formats import PdfPrinter, Renderer, ReportFormat
 from reports.html import SCAN_SECTIONS
 from reports.i18n import Lang
 from reports.render import render, render_diff, render_diff_fragment, render_fragment
-from reports.tabular import DIFF_COLUMNS, SCAN_COLUMNS
+from reports.tabular import DIFF_COLUMNS, SCAN_COLUMNS, write_csv
 
 __all__ = [
     "DIFF_COLUMNS",
@@ -35,4 +35,5 @@ __all__ = [
     "render_diff",
     "render_diff_fragment",
     "render_fragment",
+    "write_csv",
 ]

@@ -72,6 +72,8 @@ def _cell(value: object) -> str:
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """UTF-8 with a BOM and ``\\r\\n``; a cell a spreadsheet would read as a formula gets a
+    leading quote. Every CSV a person opens (reports, the dashboard's statistics) goes here."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)

@@ -35,6 +35,8 @@ def load_scan(path: Path) -> Scan:
         json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not JSON (nested too deeply)") from None
     try:
         return Scan.model_validate_json(text)
     except ValidationError as exc:

@@ -63,7 +63,7 @@ def value_shape(value: str) -> ValueShape:
             text = unquote(v)
         try:
             json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than the parser goes: not a crash
             pass
         else:
             return ValueShape.JSON

@@ -18,6 +18,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -86,11 +87,25 @@ def requires(role: Role) -> Callable[[Callable[P, R]], Callable[P, R | Response]
     return decorate
 
 
+#: set on `g` by `forget_user`: the rest of the request is nobody's
+_NOBODY = "dashboard_nobody"
+
+
 def forget_user() -> None:
     """The rest of this request is nobody's (the session cookie is untouched): a page drawn
     after the database failed must not ask for the account again, which would wait for the
-    database again or fail inside the error page."""
-    current_app.login_manager._update_request_context_with_user()  # type: ignore[attr-defined]
+    database again or fail inside the error page. Flask-Login's public API only: the user
+    loader answers None without the database from now on (an account not read yet is never
+    read), and `viewer()`, which the templates get as ``current_user``, is anonymous (an
+    account read before the failure is not shown)."""
+    setattr(g, _NOBODY, True)
+
+
+def viewer() -> Any:
+    """`current_user`, or an anonymous user once `forget_user` was called."""
+    if g.get(_NOBODY):
+        return current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _account_key() -> str:
@@ -104,6 +119,8 @@ def init_auth(app: Flask) -> Limiter:
     manager.session_protection = "basic"
 
     def load(token: str) -> SignedIn | None:
+        if g.get(_NOBODY):
+            return None
         with writing() as conn:
             user = accounts.session_user(conn, token, state().settings.session_idle)
         return SignedIn(user, token) if user else None

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 import reports
@@ -18,7 +17,7 @@ from dashboard import overview as rows_of
 from dashboard.accounts import Role
 from dashboard.charts import columns_svg, stacked_columns
 from dashboard.errors import InvalidInput, NotFound
-from dashboard.web.auth import requires
+from dashboard.web.auth import requires, viewer
 from dashboard.web.i18n import translate, translator
 from dashboard.web.security import document_csp, known_args
 from dashboard.web.state import audit_store, history, reading, writing
@@ -42,11 +41,12 @@ def init_pages(app: Flask) -> None:
     @app.context_processor
     def common() -> dict[str, Any]:
         t = translator()
-        signed_in = current_user.is_authenticated
+        user = viewer()  # overrides Flask-Login's current_user (registered before this one)
         return {
+            "current_user": user,
             "t": t,
             "lang": t.lang.value,
-            "can_edit": signed_in and current_user.can(Role.EDITOR),
+            "can_edit": user.is_authenticated and user.can(Role.EDITOR),
             "active": None,
             "when": _when,
         }

@@ -40,7 +40,24 @@ SESSION_WHY = "session"
 #: a weak name token: the vendor whose script set the cookie still decides
 STATE_WHY = "state of the interface or of a process"
 NO_DOMAIN_NOTE = "; the source gives no domain, and no other vendor we know documents the name"
+#: hosts that serve the site's own copies of open-source libraries (a consent banner, jQuery
+#: plugins): a script from them is not another party's tag
+PUBLIC_CDNS = frozenset(
+    {
+        "cdn.jsdelivr.net",
+        "fastly.jsdelivr.net",
+        "cdnjs.cloudflare.com",
+        "unpkg.com",
+        "ajax.googleapis.com",
+        "code.jquery.com",
+        "stackpath.bootstrapcdn.com",
+        "cdn.skypack.dev",
+        "esm.sh",
+    }
+)
 PERCENT_NOTE = "; the name as set is percent-encoded"
+SECURE_NOTE = "; the name as set carries the browser's __Secure- or __Host- prefix"
+_SECURE_PREFIXES = ("__Secure-", "__Host-")
 #: shortest name (without leading underscores) looked up as an underscore variant
 MIN_VARIANT = 5
 #: shortest name a vendor documents on its own domain that decides when the domain is unknown
@@ -50,7 +67,11 @@ SHORT_PREFIX = 2
 #: names that are themselves a hash (Joomla, some PHP frameworks name the session cookie so)
 _HASH_NAME = re.compile(r"[0-9a-f]{32,64}")
 #: technical name tokens strong enough to hold even on a tracking vendor's domain
-_STRONG_TECHNICAL = re.compile(r"consent|csrf|xsrf|captcha|samesite")
+_STRONG_TECHNICAL = re.compile(
+    r"consent|csrf|xsrf|captcha|samesite|(^|[_.-])(lang|language|locale)($|[_.-])"
+)
+#: a word then a hash ("PrestaShop-<md5>", Drupal's "SSESS<md5>"): how CMSs name the session
+_WORD_HASH_NAME = re.compile(r"[A-Za-z]+[-_]?[0-9a-f]{32,64}")
 
 # Name tokens, matched on word boundaries of the cookie name (split on _ - . and case).
 _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
@@ -59,7 +80,9 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
             # "cookies-analytics", "cookie_marketing": a banner's choice for that category
             r"consent|cookie[a-z]*_?(law|notice|policy|banner|pref|accept|analytics?|marketing|"
             r"statistics?|necessary|essential|functional|performance|advertis|targeting|social)"
-            r"|gdpr|optout|opt_?in|privacy|cmp"
+            # "__hs_cookie_cat_pref": a category preference a word or two after "cookie"
+            r"|cookie_[a-z]{1,8}_pref"
+            r"|gdpr|opt_?out|opt_?in|privacy|cmp|do_?not_?track"
         ),
         Category.TECHNICAL,
         "consent or privacy choice",
@@ -107,7 +130,7 @@ _TOKEN_RULES: tuple[tuple[re.Pattern[str], Category, str], ...] = (
     ),
     (
         re.compile(
-            r"(^|_)(ad|ads|adv|advert|campaign|gclid|fbclid|msclkid|click|affiliate|aff|retarget|remarketing|pixel|conversion|marketing)($|_)"
+            r"(^|_)(ad|ads|adv|advert|campaign|gcl|gclid|fbclid|msclkid|click|affiliate|aff|retarget|remarketing|pixel|conversion|marketing)($|_)"
         ),
         Category.TRACKING,
         "advertising or campaign attribution",
@@ -139,7 +162,7 @@ _KEYWORDS = (  # noqa: SIM905 - a word list reads better as words
     "lng i18n currency country region timezone tz cart basket wishlist checkout compare lb "
     "balancer affinity sticky route server node backend captcha bot waf challenge fraud theme "
     "dark colo font accessib contrast test has_js resolution screen auth login logged remember "
-    "token jwt sso saml sess sid user ad campaign utm gclid fbclid msclkid click aff retarget "
+    "token jwt sso saml sess sid user ad campaign utm gcl fbclid msclkid click aff retarget "
     "pixel conversion marketing track trk visitor vid uid cid fingerprint segment audience "
     "analytic stat metric measure hit visit pageview state status"
 ).split()
@@ -293,10 +316,10 @@ class Classifier:
     ) -> Classification:
         entry = self.kb.lookup_name(name, domain)
         weak: CookieEntry | None = None
-        if entry is None and "%" in name:
-            decoded = self._percent_decoded(name, domain)
-            if decoded is not None:
-                return decoded
+        if entry is None and ("%" in name or name.startswith(_SECURE_PREFIXES)):
+            written = self._written_otherwise(name, domain)
+            if written is not None:
+                return written
         if entry is None:
             variant = self._underscore_variant(name, domain)
             if variant is not None:
@@ -349,6 +372,10 @@ class Classifier:
         listed = self.kb.lookup_fallback(name, domain)
         if listed is not None:
             return _from_entry(listed)
+        if setter is not None and setter.category in EXEMPT:
+            own = _tool_id(setter, guess)
+            if own is not None:
+                return own
         if setter is None and setter_host:
             tag = _other_party_tag(setter_host, site, guess)
             if tag is not None:
@@ -361,15 +388,19 @@ class Classifier:
             return _from_entry(weak, "; only a short prefix, nothing else decides", 0.4)
         return verdict
 
-    def _percent_decoded(self, name: str, domain: str) -> Classification | None:
+    def _written_otherwise(self, name: str, domain: str) -> Classification | None:
         """A documented name as a script writes it percent-encoded (Crisp's
-        `crisp-client%2Fsession%2F<id>` is `crisp-client/session/<id>`): the decoded name's
-        entry, when it is exact or a prefix long enough to name its vendor alone."""
-        decoded = unquote(name)
-        entry = self.kb.lookup_name(decoded, domain) if decoded != name else None
+        `crisp-client%2Fsession%2F<id>` is `crisp-client/session/<id>`) or behind the
+        browser's `__Secure-` / `__Host-` prefix (`__Host-PHPSESSID`): the plain name's entry,
+        when it is exact or a prefix long enough to name its vendor alone."""
+        plain, note = name, PERCENT_NOTE
+        if name.startswith(_SECURE_PREFIXES):
+            plain, note = name.partition("-")[2], SECURE_NOTE
+        plain = unquote(plain) if "%" in plain else plain
+        entry = self.kb.lookup_name(plain, domain) if plain and plain != name else None
         if entry is None or (entry.match == "prefix" and len(entry.pattern) <= SHORT_PREFIX):
             return None
-        return _from_entry(entry, PERCENT_NOTE)
+        return _from_entry(entry, note)
 
     def _underscore_variant(self, name: str, domain: str) -> Classification | None:
         """A documented name written with or without its leading underscores
@@ -424,6 +455,14 @@ class Classifier:
                 None,
                 0.4,
                 "guess: a browser-session cookie named by a hash, how some CMS name the session",
+            )
+        if len(name) > 32 and party is not Party.THIRD and _WORD_HASH_NAME.fullmatch(name):
+            return _verdict(
+                Category.SESSION,
+                None,
+                0.4,
+                "guess: a first-party name ending in a hash, how CMSs and shops name their "
+                "session cookie (PrestaShop-<hash>, SSESS<hash>)",
             )
         if party is Party.THIRD:
             if identifier or lifetime >= 2:
@@ -504,12 +543,29 @@ def _visit_id(setter: DomainEntry, guess: tuple[Category, str]) -> Classificatio
     )
 
 
+def _tool_id(setter: DomainEntry, guess: tuple[Category, str] | None) -> Classification | None:
+    """An id written by a script of a known technical vendor (a chat widget, a payment or bot
+    protection script) serves that tool's function; a name that says more still decides."""
+    if guess is not None and guess[1] != SESSION_WHY and guess[0] is not Category.ANALYTICS:
+        return None
+    return _verdict(
+        setter.category,
+        setter.vendor,
+        0.45,
+        f"set by a script of {setter.vendor} ({setter.domain}), a known "
+        f"{setter.category.value} vendor: an id its script keeps serves that tool",
+        source=setter.source or None,
+    )
+
+
 def _other_party_tag(
     setter_host: str, site: str | None, guess: tuple[Category, str] | None
 ) -> Classification | None:
     """A cookie an unknown script of another host writes: what tags keep is visit and
     visitor ids (a name that says consent, CSRF, cart... still decides)."""
     if site and (setter_host == site or setter_host.endswith("." + site)):
+        return None
+    if setter_host in PUBLIC_CDNS:
         return None
     if guess is not None and guess[1] != SESSION_WHY and guess[0] is not Category.ANALYTICS:
         return None

@@ -38,6 +38,8 @@ def _read_rows(path: Path) -> tuple[list[dict[str, Any]], str]:
             loaded = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno})") from None
+        except RecursionError:
+            raise UsageError(f"{path}: malformed JSON (nested too deeply)") from None
         if isinstance(loaded, dict) and isinstance(loaded.get("cookies"), list):
             loaded = loaded["cookies"]
         if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
@@ -55,6 +57,14 @@ def _read_rows(path: Path) -> tuple[list[dict[str, Any]], str]:
                 f"(found: {', '.join(map(str, row)) or 'none'})"
             )
     return rows, fmt
+
+
+def _formula_safe(value: Any) -> Any:
+    """Cookie names come from the sites that set them: a text a spreadsheet would run as a
+    formula gets a leading quote in the CSV (the reports' rule; JSON keeps the exact text)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _float(value: Any) -> float | None:
@@ -121,7 +131,7 @@ def classify(file: Path, out: str, fmt: str | None) -> None:
         columns = list(dict.fromkeys([*rows[0].keys(), *OUTPUT_COLUMNS]))
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(results)
+        writer.writerows({k: _formula_safe(v) for k, v in row.items()} for row in results)
         text = buffer.getvalue()
     if out == "-":
         sys.stdout.write(text)

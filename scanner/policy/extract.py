@@ -188,6 +188,9 @@ _COLLECTS = re.compile(
     r"gather|store)|(?:sont|seront|is|are|may be) (?:\w+ )?(?:collectees?|recueillies?|"
     r"stockees?|conservees?|traitees?|collected|processed|stored)|stockent|conservent|"
     r"collectees|erhobenen|erhoben|erfasst|(?:is|are) kept|we (?:will )?hold|"
+    r"(?:collects|processes|gathers|holds) (?:some |certain )?personal (?:data|information)|"
+    r"conservamos|guardamos|comunicamos|conserviamo|pedimos|chiediamo|"
+    r"we (?:keep|take|record) (?:your|the|donor|patient|customer|client|member)|"
     # kept until deleted: "Your order details (name, phone number) are deleted after 90 days"
     r"(?:is|are) (?:\w+ )?(?:deleted|erased) after|"
     r"wir (?:\w+ )?(?:erheben|verarbeiten|speichern)|"
@@ -229,6 +232,8 @@ _PERSONAL_DATA = re.compile(
     r"\banschrift\b|adresse postale|postal address|date of birth|geburtsdatum|"
     r"fecha de nacimiento|data di nascita|date de naissance|"
     # records about people: "les dossiers des patients", "customer records"
+    r"(?:donor|patient|customer|client|member|pupil|student|employee)s? (?:records|files|data|"
+    r"details)|"
     r"(?:dossiers?|donnees|data|records?|daten|datos|dati|files?) (?:des |of |der |de los |de |"
     r"dei |of our )?(?:patients?|pazienti|pacientes|patienten|clients|customers?|kunden|"
     r"clientes|clienti|membres|members|mitglieder|socios|soci|adherents))"
@@ -242,7 +247,9 @@ _DATA_WORD = re.compile(
 _NOT_IDENTIFY = re.compile(
     r"(?:do(?:es)? not|don't|cannot|never|ne (?:\w+ )?(?:permet|permettent)\w* pas de|"
     r"sans (?:\w+ )?permettre de|no (?:permite|permiten)\w*|nicht|non (?:consente|consentono))"
-    r"\s(?:\w+\s){0,6}(?:personally )?identif\w*|no (?:" + _PERSONAL + r") (?:is|are) "
+    r"\s(?:\w+\s){0,6}(?:personally )?identif\w*|"
+    r"without (?:\w+ ){0,4}(?:anything|nothing|data) (?:that|which) (?:could|can|would|might) "
+    r"identif\w*|no (?:" + _PERSONAL + r") (?:is|are) "
     r"(?:\w+ )?(?:processed|collected)"
 )
 #: measurement named only to be denied: "no forms, accounts or analytics", "ni outil de
@@ -262,7 +269,9 @@ _MEASURE = re.compile(
     r"audience|analytic|statisti|mesure|measur|nombre de visites|number of visits|"
     r"web-?analyse|analyse der|analisi|analisis|matomo|piwik|"
     r"visites du site|site visits|frequentation|reichweite|"
-    r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic"
+    r"pages? (?:les plus )?(?:vues|consultees|viewed)|most viewed|traffic|trafic|"
+    r"page views|visitor count\w*|compteur de visites|besucherzahl\w*|contador de visitas|"
+    r"contatore (?:di|delle) visite"
 )
 _EXEMPT = re.compile(
     r"exempt\w*|dispense\w* (?:de|du|from)|exoner\w*|exent[oa]s? de|"
@@ -275,6 +284,7 @@ _EXEMPT = re.compile(
     r"(?:do|does) not require (?:your |prior |the )?(?:\w+ )?consent|"
     r"einwilligungsfrei|keine einwilligung|no requieren? (?:tu |su )?consentimiento|"
     r"non richied\w* (?:il )?(?:tuo )?consenso|esenti dal consenso|"
+    r"non (?:e|sono) (?:\w+ )?richiest\w* (?:il )?(?:\w+ )?consenso|"
     r"prior authori[sz]ation|autorisation prealable|"
     # the Garante's wording for exempt analytics: "assimilati ai cookie tecnici"
     r"assimil\w* (?:ai|agli|aux?|a des|a) (?:cookie|traceurs?)\w* (?:tecnici|techniques)"
@@ -583,9 +593,16 @@ class _Reader:
 
     def vendors(self, cookies: Sequence[DeclaredCookie] = ()) -> list[DeclaredVendor]:
         found: dict[str, DeclaredVendor] = {}
+        # a sentence naming the cookies the policy declares speaks of cookies ("Marketing:
+        # Pinterest (_pin_unauth, 1 year) and Snapchat (_scid, 13 months)")
+        names = {c.name.lower() for c in cookies if len(c.name) >= 3}
         for s in self.all:
             generic = s.index in self.about_others
-            for vendor in vendors_in_text(s.norm, cookie_context=self._cookie_context(s)):
+            context = self._cookie_context(s)
+            if not context and names:
+                lowered = s.text.lower()
+                context = any(n in lowered for n in names)
+            for vendor in vendors_in_text(s.norm, cookie_context=context):
                 at = vendor_position(vendor, s.norm)
                 if _negated(s.norm, at) or generic:
                     continue  # "we do not use Google Analytics", "Some websites use YouTube"
@@ -682,6 +699,14 @@ class _Reader:
                 )
             ):
                 return Flag(value=False, quote=s.text, source=self.source, confidence=0.9)
+            if (
+                positive is None
+                and match
+                and _UNLESS.search(s.norm[match.end() : match.end() + 40])
+                and not self._about_measurement(i)
+            ):
+                # "it does not collect any personal data unless you use the form": it does
+                positive = Flag(value=True, quote=s.text, source=self.source, confidence=0.8)
             if (
                 positive is None
                 and _COLLECTS.search(s.norm)
@@ -914,7 +939,7 @@ def _negated(norm: str, start: int) -> bool:
     """ "n'utilise aucun cookie publicitaire" / "we do not use advertising cookies", but not
     "n'utilise que des cookies techniques" (ne ... que = only)."""
     window = norm[max(0, start - 40) : start]
-    if _STRONG_NEGATION.search(window) or _INSTEAD_OF.search(window):
+    if _STRONG_NEGATION.search(window) or _INSTEAD_OF.search(window) or _NO_LONGER.search(window):
         return True
     if _NEGATED_LATER.match(norm, start):
         return True  # "Marketing-Cookies verwenden wir nicht", "...; we do not."
@@ -929,10 +954,20 @@ _INSTEAD_OF = re.compile(
 )
 
 
+#: what the site stopped using: "we removed Google Analytics in 2024"
+_NO_LONGER = re.compile(
+    r"\b(?:removed|dropped|stopped using|no longer use\w*|"
+    r"(?:avons|a) (?:supprime|retire|abandonne)|nicht mehr|ya no (?:usamos|utilizamos)|"
+    r"non (?:usiamo|utilizziamo) piu|entfernt)\b"
+)
+
+
 #: a negation at the end of the clause: German puts it last ("verwenden wir nicht"); "Some
 #: websites use cookies for advertising; we do not."
 _NEGATED_LATER = re.compile(
     r"[^;.]{0,110}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
+    # "Eine Reichweitenmessung findet nicht statt", "... erfolgt nicht"
+    r"[^;.]{0,60}\b(?:findet (?:\w+ )?nicht statt|erfolgt (?:\w+ )?nicht)\b|"
     r"[^.]{0,120}[;,:] (?:we do not|we don't|we don't use them|but not us|pas nous|"
     r"nous n'en utilisons pas|wir nicht|wir verwenden sie nicht|nosotros no|no las usamos|noi no|"
     r"noi non li usiamo|non li usiamo)\.?$|"

@@ -19,7 +19,7 @@ from scanner.classify.knowledge import CookieEntry
 from scanner.model import Category
 from scanner.policy.declared import DeclaredCookie
 from scanner.policy.text import Sentence, normalise
-from scanner.policy.vendors import category_of_vendors
+from scanner.policy.vendors import category_of_last_vendor, category_of_vendors
 from scanner.policy.vocab import (
     DURATION,
     category_from_label,
@@ -42,7 +42,9 @@ _TOKEN = re.compile(
     r"[`'\"»”’]?"
 )
 _CONTEXT = re.compile(
-    r"cookie|traceur|temoin|tracker|galleta|tracciament|\bpixel|speicher|stockage|storage"
+    r"cookie|traceur|temoin|tracker|galleta|tracciament|\bpixel|speicher|stockage|storage|"
+    # "GA4 sets _ga (2 years)": a product setting names
+    r"\bsets\b|\bsetzt\b|\bdepose\b"
 )
 _SESSION = re.compile(
     r"\bsession\b|\bsitzung\b|\bsesion\b|\bsessione\b|fermeture du navigateur|browser is closed|"
@@ -305,6 +307,10 @@ _SESSION_LIFETIME = re.compile(
     # "bis Sitzungsende", "at the end of your visit", "quand vous fermez le navigateur",
     # "hasta que cierra el navegador", "when you close the browser"
     r"sitzungsende|end of (?:your|the) visit|fin de (?:votre|la) visite|"
+    r"(?:only )?as long as (?:your|the) visit|(?:for )?the duration of (?:your|the) visit|"
+    r"(?:your|the) browser closes|(?:close|closing) (?:the|your) (?:tab|window)|"
+    r"duree de (?:votre|la) visite|dauer (?:ihres|des) besuch\w*|duracion de (?:su|la) visita|"
+    r"durata della (?:sua )?visita|"
     r"(?:quand|lorsque) vous fermez (?:votre|le) navigateur|hasta que (?:se )?cierr\w* el "
     r"navegador|when you close (?:your|the) browser|(?:beim|nach dem) schliessen (?:des|ihres) "
     r"browsers|alla chiusura del browser|"
@@ -639,11 +645,27 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
             )
         ):
             listed_from -= 1
+        # the words before the first name describe the names up to the next "cookie" noun, not
+        # a name introduced by one of its own ("un cookie de session (x) et un cookie y qui
+        # retient votre choix")
+        listed_to = 0
+        while listed_to + 1 < len(names) and not _COOKIE_NOUN.search(
+            text[names[listed_to].end() : names[listed_to + 1].start()]
+        ):
+            listed_to += 1
         paired = _paired_lifetimes(text, names)
         for k, m in enumerate(names):
             name = m.group(1)
             following = text[m.end() : names[k + 1].start() if k + 1 < len(names) else None]
             lifetime, session = paired[k] if k in paired else _lifetime(following[:120])
+            if (
+                lifetime is None
+                and not session
+                and out
+                and _SAME_PERIOD.search(normalise(following[:60]))
+            ):
+                # "_ga, which persists for 2 years, and _ga_J4K2P9 for the same period"
+                lifetime, session = out[-1].lifetime_days, out[-1].session
             before = text[names[k - 1].end() if k else 0 : m.start()]
             if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
@@ -652,9 +674,17 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 # "Google Analytics (_ga, 2 años) y el píxel de Meta (_fbp, 3 meses)": the
                 # vendor named right before the name
                 or category_of_vendors(normalise(before))
+                # "Hotjar (cookies _a, 1 año, y _b, 30 minutos) ... y TikTok (cookie _ttp)": the
+                # nearest vendor named before it
+                or category_of_last_vendor(normalise(text[: m.start()]))
                 # (the words before, without the names of other cookies: "la cookie
                 # fcb_sesion dura ... y la cookie fcb_cookies" says nothing of a session kind)
-                or category_from_label(_without_names(text[: m.start()], names[:k]))
+                or (
+                    category_from_label(_without_names(text[: m.start()], names[:k]))
+                    # (a lead-in before a colon speaks of all: "nur technisch notwendige Cookies:")
+                    if k <= listed_to or ":" in text[: names[0].start()]
+                    else None
+                )
                 or category_from_label(s.heading)
                 or (category_from_label(s.lead) if len(label_groups(s.lead)) == 1 else None)
                 # "One cookie, x, remembers your choice; it is strictly necessary."
@@ -728,10 +758,15 @@ def _category_of_paragraph(sents: list[Sentence], i: int, name: str) -> Category
     while j >= 0 and sents[j].para == sents[i].para and not sents[j].is_heading and i - j <= 3:
         # measurement "exempt from consent" or "treated like technical cookies" is still
         # measurement
-        if any(looks_like_cookie(t.group(1)) for t in _TOKEN.finditer(sents[j].text)):
-            j -= 1
-            continue  # a sentence about another cookie says what that one is for
         text = _EXEMPTED.sub(" ", _ASSIMILATED.sub(" ", sents[j].norm))
+        if any(looks_like_cookie(t.group(1)) for t in _TOKEN.finditer(sents[j].text)):
+            # a sentence about another cookie says what that one is for, unless its lead-in
+            # speaks of all ("Our site uses strictly necessary cookies only: a, b.")
+            lead_in, colon, _ = text.partition(": ")
+            if not colon or any(looks_like_cookie(t.group(1)) for t in _TOKEN.finditer(lead_in)):
+                j -= 1
+                continue
+            text = lead_in
         if len(label_groups(text)) > 1:
             return None
         own = category_from_label(text) or category_of_vendors(sents[j].norm)
@@ -834,6 +869,12 @@ _SESSION_COOKIE_BEFORE = re.compile(
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
 
 
+_COOKIE_NOUN = re.compile(r"\b(?:cookie|traceur|t[ée]moin|galleta)\b", re.I)
+_SAME_PERIOD = re.compile(
+    r"\b(?:for |over )?the same (?:period|time|duration|length of time)\b|la meme duree|"
+    r"(?:die )?gleiche (?:dauer|laufzeit)|el mismo (?:periodo|plazo)|lo stesso periodo|"
+    r"la stessa durata"
+)
 _DURATION_IN_PARENS = re.compile(r"\([^)]{0,40}\)")
 _COOKIE_THEN_MARK = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]\s*$", re.I)
 

@@ -197,6 +197,8 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 def _is_heading(line: str) -> bool:
     if line.startswith("#"):
         return True
+    if "@" in line:
+        return False  # "7. Data Protection Officer. privacy@x.io" gives an address
     if _CATEGORY_TITLE.match(line) and len(line.split()) <= 5:
         # "Essential cookies", "Statistica", "Strumenti tecnici" alone on a line: the category
         # of what follows

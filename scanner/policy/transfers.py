@@ -24,7 +24,8 @@ _OUTSIDE_EU = re.compile(
     r"ewr|europaischen wirtschaftsraum\w*)|"
     r"fuera (?:de la |del |de )?(?:ue|union europea|eee|espacio economico europeo)|"
     # "when data leaves the EEA", "ne quittent jamais l'UE", "verlassen die EU nicht"
-    r"(?:leaves?|leaving|quitt\w*|verlass\w*|salen?|lascia\w*) (?:jamais |mai |never )?"
+    r"(?:leaves?|leaving|quitt\w*|verlass\w*|salen?|lascia\w*|sort|sortent|escono|esce) "
+    r"(?:jamais |mai |never )?"
     r"(?:the |l'|die |del |dell'|la |el |de la |de l'|de |from the |from |aus der |dalla |dall'|"
     r"dal )?"
     r"(?:eu|eea|ue|eee|ewr|see|union europeenne|european union|european economic area|"
@@ -43,10 +44,11 @@ _TRANSFER = re.compile(
     r"\b(?:transmi\w*|communiqu\w*|transmit\w*|trasferi\w*|aloj\w*|ubicad\w*|ospitat\w*|"
     r"trat(?:ar|a|an|ados?|adas?)\b|trait(?:er|e|ent|ees?)\b|weiter\b|weitergegeben|compart\w*|"
     r"shar(?:e|es|ed|ing)\b|partag\w*|condivid\w*|process(?:es|ed)?\b|tratt(?:ati|ano)\b|"
-    r"sent\b|envoy\w*|leaves?\b|leaving\b|quitt\w*|verlass\w*|salen?\b|lascia\w*|"
+    r"sent\b|envoy\w*|leaves?\b|leaving\b|quitt\w*|verlass\w*|salen?\b|lascia\w*|sort\b|"
+    r"sortent\b|escono\b|esce\b|"
     r"accessed from|stock\w*|stored|stores\b|heberg\w*|hosted|serveurs?|servers?|situ\w*|"
     r"located|localis\w*|implant\w*|based in|established in|etablis?|sede\b|headquartered|"
-    r"siege\b|sitz\b)|transf\w*|ubermitt\w*|ubertrag\w*|weitergabe|verarbeit\w*"
+    r"siege\b|sitz\b|run by|operated by)|transf\w*|ubermitt\w*|ubertrag\w*|weitergabe|verarbeit\w*"
 )
 _NEGATION = re.compile(
     r"\b(?:ne|pas|aucun\w*|jamais|no|not|never|none|kein\w*|nicht|ningun\w*|nunca|non|"
@@ -64,6 +66,32 @@ _NEGATED_AFTER = re.compile(
     r"\b(?:does|do|will) not (?:take place|occur|happen)|\bnicht (?:ubermittelt|weitergegeben|"
     r"ubertragen)|\bnicht\s*[.!]?$"
 )
+
+
+def _place_words(norm: str) -> str:
+    """A sentence with a framework's name blanked ("relies on the EU-US Data Privacy
+    Framework" names no place) and the full stops inside names hidden ("server di Register.it
+    in Italia" is one sentence)."""
+    if "-" in norm:
+        norm = _FRAMEWORK_NAMES.sub(" ", norm)
+    return _DOT_IN_NAME.sub("_", norm) if "." in norm else norm
+
+
+_DOT_IN_NAME = re.compile(r"(?<=\w)\.(?=\w)")
+_ORIGIN_PLACE = (
+    r"(?:the )?(?:eea|eu|uk|united kingdom|switzerland|european economic area|european union|"
+    r"ue|eee|royaume-uni|suisse|ewr|schweiz)"
+)
+_ORIGINS = re.compile(
+    r"\b(?:users|residents|visitors|customers|individuals|people|utilisateurs|nutzer\w*|"
+    r"usuarios|utenti) (?:located |based )?(?:in|from|of|dans|de l'|aus|en|nel|nell')\s?"
+    + _ORIGIN_PLACE
+    + r"(?:(?:,| and| or| et| ou| und| oder| y| o| e) "
+    + _ORIGIN_PLACE
+    + r")*"
+)
+#: a framework's name is not a place: "relies on the EU-US Data Privacy Framework"
+_FRAMEWORK_NAMES = re.compile(r"\b(?:eu|ue)[- ](?:us|usa|u\.s\.|ee\.? ?uu)\b")
 #: safeguards named after a country, which is not where the data goes: "the EU-US DPF and its
 #: UK extension", "the UK Addendum", "the Swiss-US Data Privacy Framework"
 _SAFEGUARD_NAMES = re.compile(
@@ -103,7 +131,11 @@ _COUNTRIES: dict[str, re.Pattern[str]] = {
         r"estados unidos|stati uniti|\baux us\b|(?:to|in|into|within|from) the us\b|"
         r"\bee\.\s?uu\b|\beeuu\b|"
         # "Calendly is a US company", "US-based providers"
-        r"\bus[- ](?:company|companies|based|firm|provider|providers|corporation)\b"
+        r"\bus[- ](?:company|companies|based|firm|provider|providers|corporation)\b|"
+        r"(?:societe|entreprise) americaine|societa (?:statunitense|americana)|statunitense|"
+        r"estadounidense|us-amerikanisch\w*|amerikanische\w* (?:unternehmen|anbieter|firma)|"
+        r"\bamerican (?:compan\w*|firms?|providers?|corporations?)|"
+        r"\b(?:compan\w*|firms?|providers?) (?:are|is) american"
     ),
     "GB": re.compile(
         r"royaume[- ]uni|united kingdom|\buk\b|grande[- ]bretagne|vereinigte\w* konig"
@@ -133,11 +165,10 @@ _EU_COUNTRY = (
     r"dublin|amsterdam|brussels|bruxelles|vienna|wien|helsinki|stockholm|lisbon|lisboa|warsaw"
 )
 _IN_EU = re.compile(
-    r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|based|"
+    r"(?:situes?|localises?|heberge(?:e|s|es)?|stockees?|located|hosted|stored|stores|kept|based|"
+    r"ospita|hostet|"
     r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitat[oaie]|servers?|serveurs?|servern?|"
-    # (a full stop inside a name does not end the sentence: "server di Register.it in Italia")
-    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b"
-    r"(?:[^.]|\.(?=\w)){0,80}?"
+    r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
@@ -150,9 +181,15 @@ def storage_in_eu(sents: list[Sentence], source: str | None) -> Flag | None:
     for s in sents:
         outside = _OUTSIDE_EU.search(s.norm)
         # "conservati in Italia e non vengono trasferiti fuori dall'UE" still says it
-        if _IN_EU.search(s.norm) and (
-            outside is None
-            or _NEGATION.search(s.norm[max(0, outside.start() - 40) : outside.start()])
+        # ("stores booking data in the United Kingdom, which the EU recognises ...": a place
+        # outside the EU named as where the data is)
+        if (
+            _IN_EU.search(_place_words(s.norm))
+            and not _destinations(s.norm)
+            and (
+                outside is None
+                or _NEGATION.search(s.norm[max(0, outside.start() - 40) : outside.start()])
+            )
         ):
             return Flag(value=True, quote=s.text, source=source)
     return None
@@ -297,7 +334,8 @@ _NOWHERE = re.compile(
 
 #: "no transfers, except Google ...": the exception is a transfer
 _EXCEPT = re.compile(
-    r"\b(?:sauf|except|unless|other than|a l'exception|hormis|ad eccezione|eccetto|tranne|salvo|"
+    r"\b(?:sauf|except|unless|other than|a l'exception|with the exception|hormis|ad eccezione|"
+    r"eccetto|tranne|salvo|"
     r"excepto|ausser|mit ausnahme)\b"
 )
 
@@ -351,6 +389,9 @@ def _safeguards(sents: list[Sentence], i: int) -> tuple[list[str], str]:
 
 def _destinations(norm: str) -> list[str]:
     """The countries a sentence names as destinations: "outside the UK and the EEA" names
-    where the data leaves, and "privacy@shop.co.uk" is an address, not a country."""
-    destination = _OUTSIDE_EU.sub(" ", _ADDRESS.sub(" ", _SAFEGUARD_NAMES.sub(" ", norm)))
+    where the data leaves, "for users in the EEA, the UK and Switzerland" where the people
+    are, and "privacy@shop.co.uk" is an address, not a country."""
+    destination = _OUTSIDE_EU.sub(
+        " ", _ADDRESS.sub(" ", _ORIGINS.sub(" ", _SAFEGUARD_NAMES.sub(" ", norm)))
+    )
     return [code for code, rx in _COUNTRIES.items() if rx.search(destination)]

@@ -128,8 +128,20 @@ _PROVIDED_BY = re.compile(
     r"\b[Gg]ehostet (?:wird|werden) (?:\w+\s+){0,3}?(?:bei|von)|"
     # "Las citas se gestionan con Doctoralia", "requests are handled through Calendly",
     # "les devis sont signés électroniquement via Yousign"
-    r"\b(?:handled|managed|processed) (?:through|via|in)|\bse gestiona\w* (?:con|a trav[ée]s de|"
-    r"mediante)|\bg[ée]r[ée]e?s? (?:avec|via)|\bgestit[ioae] (?:con|tramite)|"
+    # (not "managed by X": the processing a controller manages)
+    r"\b(?:handled|processed) (?:through|via|in|by)|\bmanaged (?:through|via|in)|"
+    r"\bse gestiona\w* (?:con|a trav[ée]s de|mediante)|"
+    # "screened by Akismet", "protected by hCaptcha", "powered by Shopify", "run on PostHog",
+    # "we embed 3D models from Sketchfab"
+    r"\b(?:screened|checked|filtered|protected|powered) by|\bruns? on|"
+    r"\bembed(?:s|ded)? (?:\w+ ){0,3}?from|"
+    # "newsletters are sent with Constant Contact", "passent par HelloAsso", "funcionan con
+    # CoverManager", "realizzato con Jimdo", "réalisé avec", "built with"
+    r"\bsent (?:with|via|through|using)|\bpass(?:e|ent) par|\bgo(?:es)? through|"
+    r"\bfunciona\w* con|\brealizzat[oa] con|\br[ée]alis[ée] avec|\bbuilt (?:with|on)|"
+    # the Spanish subject after its verb: "Los envíos los gestiona SEUR"
+    r"\b(?:los|las|lo|la) (?:gestiona|procesa|tramita|presta|proporciona)n?|"
+    r"\bg[ée]r[ée]e?s? (?:avec|via)|\bgestit[ioae] (?:con|tramite)|"
     r"\b(?:sign[ée]s?|signed|firmad[oa]s|firmat[ie]|unterschrieben) (?:\w+ )?(?:via|with|avec|con|"
     r"mit|tramite|über))"
     r"\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+(?:&\s+)?[A-Z][\w&.'’+-]*){0,3}"
@@ -140,8 +152,9 @@ _PROVIDED_BY = re.compile(
 
 #: the same with the verb last: "wird von Terminfix GmbH bereitgestellt"
 _PROVIDED_BY_VERB_LAST = re.compile(
-    r"\b(?:von|bei) (?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,3})\s+"
-    r"(?:(?:in|im|aus) \w+\s+)?(?:bereitgestellt|gehostet|zur Verfügung gestellt)"
+    r"\b(?:von|bei|über) (?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,3})\s+"
+    r"(?:(?:in|im|aus) \w+\s+)?(?:bereitgestellt|gehostet|zur Verfügung gestellt|zugestellt|"
+    r"versendet|abgewickelt)"
 )
 
 
@@ -159,8 +172,11 @@ _PARTNER_NAMED = re.compile(
 #: alojamiento, Raiola Networks, tiene sus servidores en España"
 _OUR_PROVIDER = re.compile(
     r"\b(?:[Oo]ur|[Nn]otre|[Nn]uestro|[Uu]nser|[Ii]l nostro)\s+(?:\w+\s+){0,2}?(?:partner|provider|"
-    r"host|prestataire|h[ée]bergeur|proveedor|Anbieter|Hoster|Dienstleister|fornitore)"
-    r"(?:\s+(?:de|di|d'|for)(?:\s*\w+){1,2})?,\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2}),"
+    r"host|prestataire|h[ée]bergeur|proveedor|Anbieter|Hoster|Dienstleister|fornitore|"
+    # "our clinical system, EMIS Web,", "Our ticketing system is Spektrix"
+    r"system|platform|software|CRM|tool)"
+    r"(?:\s+(?:de|di|d'|for)(?:\s*\w+){1,2})?(?:,|\s+is)\s+"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})[,.;]"
 )
 
 
@@ -177,19 +193,56 @@ _USED_FOR = re.compile(
 )
 #: "Il sito è ospitato su Netsons", "hosted on Render"
 _HOSTED_ON = re.compile(
-    r"\b(?:hosted on|ospitat[oa] su|h[ée]berg[ée]e? sur|gehostet auf)\s+"
+    r"\b(?:hosted on|ospitat[oaie] su|h[ée]berg[ée]e?s? sur|gehostet auf)\s+"
     r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})"
+)
+
+
+#: "We share information with vendors who perform services on our behalf, including Google
+#: Cloud Platform (hosting), Stripe (payments) and Segment (product analytics)"
+_PROVIDER_LIST = re.compile(
+    r"\b(?:vendors|service providers|providers|processors|sub-?processors|prestataires|"
+    r"sous-traitants|Dienstleister|Auftragsverarbeiter|proveedores|encargados|fornitori|"
+    r"responsabili)\b[^.:;]{0,80}?\b(?:including|such as|namely|notamment|dont|darunter|"
+    r"insbesondere|como|incluidos|tra cui|come)\s+(?P<list>[^.;]+)"
+)
+_LIST_ITEM = re.compile(
+    r"(?:^|,\s*|\s(?:and|et|und|y|e)\s+)(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,3})"
+)
+
+
+#: "A scrambled version of your e-mail address may be sent to Gravatar": a company data is
+#: sent to (not a place: "sent to Ireland", "sent to the US")
+_SENT_TO = re.compile(
+    r"\b(?:sent|passed|forwarded|transmitted) to\s+"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})"
+)
+_PLACE = re.compile(
+    r"^(?:the\b|our\b|us\b|usa\b|uk\b|eu\b|eea\b|europe|ireland|germany|france|spain|italy|"
+    r"netherlands|switzerland|canada|india|china|japan|israel|australia|singapore|brazil|"
+    r"united|new zealand|third|another|other|countries)",
+    re.I,
 )
 
 
 #: words one of the patterns above needs (on normalised text)
 _PROVIDER_HINT = re.compile(
     r"\b(?:by|par|chez|da|presso|von|bei|por|su|sur|auf|through|via|con|avec|mit|tramite)\b|"
-    r"partner|provider|processor|supplier|handled|managed|processed|gestiona|gestit|"
+    r"partner|provider|processor|supplier|handled|managed|processed|gestiona|gestit|screened|"
+    r"checked|filtered|protected|powered|runs?\b|embed|procesa|tramita|presta|proporciona|"
+    r"sent to|passed to|forwarded to|transmitted to|sent with|sent via|passe|goes through|"
+    r"go through|funciona|realizzat|realise|built|uber|zugestellt|versendet|including|such as|"
+    r"namely|notamment|darunter|insbesondere|incluidos|tra cui|system|platform|software|crm|tool|"
     r"prestataire|sous-traitant|partenaire|dienstleister|auftragsverarbeiter|proveedor|"
     r"encargado|fornitore|anbieter|hoster|\bhost\b|hebergeur|we use|we rely|utilis|utiliz|"
     r"nutzen|"
     r"verwenden|usamos|usiamo"
+)
+
+
+_AND_NEXT = re.compile(
+    r"\s*,?\s+(?:and|et|und|y|e)\s+(?:by|par|von|por|da|through|via)\s+"
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*){0,2})"
 )
 
 
@@ -206,11 +259,19 @@ def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
             *_OUR_PROVIDER.finditer(s.text),
             *_USED_FOR.finditer(s.text),
             *_HOSTED_ON.finditer(s.text),
+            *(m for m in _SENT_TO.finditer(s.text) if not _PLACE.match(m.group("name"))),
         ]
+        for m in _PROVIDER_LIST.finditer(s.text):
+            items = re.sub(r"\([^)]*\)", " ", m.group("list"))
+            found += [i for i in _LIST_ITEM.finditer(items)]
         for m in found:
             name = _clean(m.group("name"))
             if name and not (name.isupper() and len(name) <= 5):  # "We use SSL to ..."
                 out.append((name, s))
+            # "processed by Stripe and by GoCardless": the next name joined to this one
+            more = _AND_NEXT.match(s.text, m.end("name")) if m.re is not _LIST_ITEM else None
+            if more is not None and (extra := _clean(more.group("name"))):
+                out.append((extra, s))
     return out
 
 

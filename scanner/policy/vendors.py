@@ -150,6 +150,7 @@ VENDORS: tuple[Vendor, ...] = (
         "analytics",
     ),
     _v("Mixpanel", "Mixpanel", "US", ("mixpanel.com",), True, r"mixpanel", "analytics"),
+    _v("PostHog", "PostHog", "US", ("posthog.com",), True, r"posthog", "analytics"),
     _v(
         "Amplitude",
         "Amplitude",
@@ -580,7 +581,8 @@ VENDORS: tuple[Vendor, ...] = (
         "US",
         ("wordpress.com", "wp.com"),
         False,
-        r"wordpress\.com|automattic",
+        # (not "Automattic": it also runs Akismet, Gravatar, Jetpack and WooCommerce)
+        r"wordpress\.com",
         "hosting",
     ),
     _v(
@@ -614,6 +616,18 @@ VENDORS: tuple[Vendor, ...] = (
     _v("PayPal", "PayPal", "US", ("paypal.com", "paypalobjects.com"), False, r"paypal", "payment"),
     _v("Klarna", "Klarna", "SE", ("klarna.com",), False, r"klarna", "payment"),
     _v("Redsys", "Redsys", "ES", ("redsys.es",), False, r"\bredsys\b", "payment"),
+    _v("DATEV", "DATEV", "DE", ("datev.de",), False, r"\bdatev\b", "other"),
+    _v("Airbnb", "Airbnb", "US", ("airbnb.com",), False, r"\bairbnb\b", "other"),
+    _v(
+        "Google Translate",
+        "Google",
+        "US",
+        ("translate.google.com", "translate.googleapis.com"),
+        False,
+        r"google translate|google traduction|google ubersetzer|traductor de google|"
+        r"google traduttore",
+        "other",
+    ),
     _v("Booking.com", "Booking.com", "NL", ("booking.com",), False, r"booking\.com", "other"),
     _v("Adyen", "Adyen", "NL", ("adyen.com",), False, r"adyen", "payment"),
     _v("Mollie", "Mollie", "NL", ("mollie.com",), False, r"\bmollie\b", "payment", True),
@@ -780,8 +794,10 @@ def _knowledge() -> object:
 _KIND_CONTEXT: dict[str, re.Pattern[str]] = {
     kind: re.compile(words)
     for kind, words in {
-        "chat": r"\bchat|messagerie|live support|support client|service client|kundenservice|"
-        r"soporte|assistenza",
+        "chat": r"\bchat|messagerie|messaging|messenger|live support|support client|"
+        r"service client|kundenservice|soporte|assistenza",
+        "hosting": r"\bhost|heberg|gehostet|aloja|ospit|web esta en|sito e su|site est sur|"
+        r"realizzat|realise|built (?:with|on)|erstellt mit|creado con",
         "social": r"partag|\bshare|teilen|compartir|condivi|reseaux sociaux|soziale|"
         r"redes sociales|social\b|bouton|button|plugin|"
         # an embedded feed: "le fil Instagram affiché en bas de page", "our Instagram feed"
@@ -834,6 +850,17 @@ _KIND_CATEGORY = {
     "advertising": Category.TRACKING,
     "social": Category.TRACKING,
 }
+
+
+@lru_cache(maxsize=4096)
+def category_of_last_vendor(normalised: str) -> Category | None:
+    """The category of the vendor named last in a text ("... y el píxel de Meta (" ->
+    tracking), or None when it is not an analytics, advertising or social vendor."""
+    found = vendors_in_text(normalised, cookie_context=True)
+    if not found:
+        return None
+    last = max(found, key=lambda v: max(m.start() for m in _PATTERNS[v.name].finditer(normalised)))
+    return _KIND_CATEGORY.get(last.kind)
 
 
 @lru_cache(maxsize=4096)

@@ -219,7 +219,9 @@ KIND_WORDS: dict[Category, str] = {
     Category.TRACKING: (
         r"de tracage|tracage|de suivi|tracking|de ciblage|ciblage|targeting|"
         r"publicitaires?|de publicite|advertising|advertisement|ads|"
-        r"marketing\w*|de reseaux sociaux|social media|sociaux|social(?: plugins?)?|"
+        # (not "our marketing site", "the marketing team")
+        r"marketing\w*(?! (?:site|website|pages?|team|department))|de reseaux sociaux|"
+        r"social media|sociaux|social(?: plugins?)?|"
         r"plugin social\w*|"
         r"soziale\w*(?: medien)?|"
         r"redes sociales|sociales|comportementa\w*|"
@@ -260,9 +262,13 @@ def label_groups(text: str) -> set[str]:
 #: ("Guarda el consentimiento para las cookies analíticas")
 _KEEPS_CONSENT = re.compile(
     r"\b(?:stores?|records?|saves?|keeps?|remembers?|guarda|almacena|registra|memorizza|"
-    r"conserve|enregistre|memorise|speichert|merkt|garde)\w* (?:\w+ ){0,3}(?:cookie-?)?"
-    r"(?:consent\w*|choix|choices?|auswahl|einwilligung\w*|consenso|preferences de cookies|"
-    r"cookie preferences|preferencias de (?:las )?cookies|preferenze (?:sui |dei )?cookie)|"
+    r"conserve|enregistre|memorise|speichert|merkt|garde|retient)\w* (?:(?:\w+ ){0,3}(?:cookie-?)?"
+    r"(?:consent\w*|einwilligung\w*|zustimmung|consenso|preferences de cookies|cookie preferences|"
+    r"preferencias de (?:las )?cookies|preferenze (?:sui |dei )?cookie|cookie-?(?:auswahl|"
+    r"entscheidung)|decision sobre (?:las )?cookies)|"
+    # "garde votre choix", "records your cookie choice", not "keeps your language choice"
+    r"(?:(?:your|vos|votre|ihre|sus?|tus?|la tua|le tue|il tuo|i tuoi|the|les|die|la|le|il) )?"
+    r"(?:cookie[- ]?)?(?:choix|choices?|auswahl|decision|entscheidung|scelt[ae]|eleccion)\b)|"
     # "remembers that you closed the cookie notice"
     r"\b(?:closed|dismissed|accepted|seen) the (?:cookie )?(?:notice|banner|message)"
 )

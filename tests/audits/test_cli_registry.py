@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from audits.errors import AuditInputError
+from audits.settings import load_settings
 from scanner.cli import main
 
 SECRET = "https://hooks.example.com/services/T000/B000/XXXXSECRETXXXX"
@@ -80,6 +82,23 @@ def test_bad_input_exits_2_with_one_line(
     assert message in err and len(err.strip().splitlines()) == 1, err
     code, out, _ = run(capsys, "list", "--json", "--db", db)
     assert json.loads(out) == []  # nothing stored
+
+
+@pytest.mark.parametrize("url", ["mysql://x", "not a url"])
+def test_an_unusable_database_url_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    """`audit list --db mysql://x` (or the same in COOKIE_AUDIT_DATABASE_URL) ended in a
+    DatabaseConfigError traceback; the other commands say it in one line."""
+    code, _, err = run(capsys, "list", "--db", url)
+    assert code == 2, err
+    assert "error: DATABASE_URL: expected sqlite:///PATH" in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    # the Celery commands read the same settings before they start a worker or beat
+    with pytest.raises(AuditInputError, match="DATABASE_URL: expected"):
+        load_settings({}, database_url=url)
+    with pytest.raises(AuditInputError, match="DATABASE_URL: expected"):
+        load_settings({"COOKIE_AUDIT_DATABASE_URL": url})
 
 
 def test_edit_pause_resume_remove(capsys: pytest.CaptureFixture[str], db: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,6 +225,21 @@ def test_kb_import_open_cookie_database(tmp_path: Path) -> None:
     assert layered.classify("_ga_custom", "x.test").category is Category.GOOGLE_ANALYTICS
 
 
+def test_classify_command_csv_never_hands_a_spreadsheet_a_formula(tmp_path: Path) -> None:
+    """Cookie names come from the sites that set them: in the CSV written for a spreadsheet a
+    cell starting with = + - @ tab or CR gets a leading quote, as in the reports' CSV; the
+    JSON output keeps the exact text."""
+    source = tmp_path / "cookies.json"
+    names = ['=HYPERLINK("https://evil.test","x")', "+1+1", "-2", "@SUM(A1)", "\tx", "_ga"]
+    source.write_text(json.dumps([{"name": n, "domain": "evil.test"} for n in names]))
+    result = CliRunner().invoke(classify, [str(source), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["name"] for r in rows] == ["'" + n for n in names[:-1]] + ["_ga"]
+    as_json = CliRunner().invoke(classify, [str(source), "--format", "json"])
+    assert [r["name"] for r in json.loads(as_json.output)] == names
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -269,6 +286,7 @@ def test_classify_command_csv_and_json(tmp_path: Path) -> None:
         (b"cookie,site\nx,y\n", "needs `name` and `domain`"),
         (b"name,domain\n\xff,x\n", "not UTF-8"),
         (b'{"a": 1}', "expected a JSON list"),
+        (b"[" * 100_000, "nested too deeply"),
     ],
 )
 def test_classify_command_rejects_malformed_files(

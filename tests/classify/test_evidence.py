@@ -286,3 +286,83 @@ def test_a_documented_name_written_percent_encoded(classifier: Classifier) -> No
     # a name that decodes to nothing documented is left to the other evidence
     other = classifier.classify("my%2Fsetting", ".shop.test", party=Party.FIRST)
     assert other.vendor is None and "percent-encoded" not in other.reason
+
+
+def test_a_documented_name_behind_the_browsers_secure_prefix(classifier: Classifier) -> None:
+    got = classifier.classify("__Host-cf_clearance", "www.shop.test", party=Party.FIRST)
+    assert (got.category, got.vendor) == (Category.TECHNICAL, "Cloudflare")
+    assert "__Host- prefix" in got.reason
+    session = classifier.classify("__Secure-PHPSESSID", "www.shop.test", party=Party.FIRST)
+    assert session.category is Category.SESSION and "prefix" in session.reason
+    # the prefix alone names nothing, and a name documented with the prefix keeps its entry
+    assert classifier.classify("__Host-", "www.shop.test", party=Party.FIRST).vendor is None
+    google = classifier.classify("__Secure-3PSID", ".google.com", party=Party.THIRD)
+    assert google.category is Category.TRACKING and "__Secure-" not in google.reason
+
+
+def test_an_unknown_id_written_by_a_technical_tools_script_serves_that_tool(
+    classifier: Classifier,
+) -> None:
+    """A chat widget's script writing an unlisted id: the tool's own id, not a tag's visitor id;
+    the same id written by an unknown script of another host stays a tag's guess."""
+    uuid = describe_value("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+
+    def verdict(setter: str) -> tuple[Category, str]:
+        got = classifier.classify(
+            "widget_visitor_ref",
+            ".shop.test",
+            party=Party.FIRST,
+            value=uuid,
+            lifetime_days=270,
+            set_by=setter,
+            site=SITE,
+        )
+        return got.category, got.reason
+
+    category, reason = verdict("https://widget.intercom.io/widget/abc")
+    assert category is Category.TECHNICAL and "Intercom" in reason and "serves that tool" in reason
+    category, reason = verdict("https://cdn.unknown-tags.example/t.js")
+    assert category is Category.ANALYTICS and "another party's tag" in reason
+
+
+def test_a_library_from_a_public_cdn_is_not_another_partys_tag(classifier: Classifier) -> None:
+    def verdict(setter: str) -> Category:
+        return classifier.classify(
+            "banner_choice_store",
+            ".shop.test",
+            party=Party.FIRST,
+            value=describe_value("!gtag=true!facebook=false"),
+            lifetime_days=365,
+            set_by=setter,
+            site=SITE,
+        ).category
+
+    assert verdict("https://cdn.jsdelivr.net/npm/some-banner@1/banner.js") is Category.TECHNICAL
+    assert verdict("https://cdn.unknown-tags.example/t.js") is Category.ANALYTICS
+
+
+def test_name_tokens_for_click_ids_opt_outs_and_category_preferences(
+    classifier: Classifier,
+) -> None:
+    def category(name: str) -> Category:
+        return classifier.classify(name, ".shop.test", party=Party.FIRST).category
+
+    assert category("_gcl_xx") is Category.TRACKING  # Google click ids, any suffix
+    assert category("__ab_opt_out") is Category.TECHNICAL
+    assert category("__ab_do_not_track") is Category.TECHNICAL
+    assert category("__ab_cookie_cat_pref") is Category.TECHNICAL
+    assert category("__ab_visitor") is Category.ANALYTICS
+
+
+def test_a_language_cookie_on_an_ad_vendors_domain_and_a_cms_session_named_by_a_hash(
+    classifier: Classifier,
+) -> None:
+    lang = classifier.classify("lang_pref", ".ads.linkedin.com", party=Party.THIRD)
+    assert lang.category is Category.TECHNICAL and "LinkedIn" in lang.reason
+    other = classifier.classify("ab_pref", ".ads.linkedin.com", party=Party.THIRD)
+    assert other.category is Category.TRACKING
+    name = "Shopname-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d"
+    cms = classifier.classify(name, "www.shop.test", party=Party.FIRST, lifetime_days=20)
+    assert cms.category is Category.SESSION and "hash" in cms.reason
+    third = classifier.classify(name, "cdn.other.example", party=Party.THIRD, lifetime_days=20)
+    assert third.category is Category.TRACKING

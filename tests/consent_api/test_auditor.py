@@ -250,3 +250,13 @@ def test_cli_export_and_verify_export(api: Api, database_url: str, tmp_path: Pat
     assert verified.exit_code == 0, verified.output
     missing = runner.invoke(consents, ["verify-export", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code != 0 and "cannot read" in str(missing.exception)
+
+
+def test_verify_export_of_json_nested_too_deeply(tmp_path: Path) -> None:
+    """A line nested deeper than the JSON parser goes raised RecursionError (a traceback)."""
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "\n")
+    result = CliRunner().invoke(consents, ["verify-export", str(deep)])
+    assert result.exit_code != 0
+    assert not isinstance(result.exception, RecursionError), result.exception
+    assert "not JSON" in f"{result.output}{result.exception}"

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import select
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 
 from dashboard.errors import ConfigError
 from dashboard.settings import load_settings
@@ -120,3 +127,39 @@ def test_bad_settings_never_repeat_a_password_of_a_url() -> None:
         with pytest.raises(ConfigError) as info:
             load_settings(config, "sqlite:///unused.db")
         assert "s3cr3t" not in str(info.value)
+
+
+@pytest.mark.postgres
+def test_serve_never_prints_the_database_password(pg_database: str) -> None:
+    """`serve` printed its database URL as given, password included, for any terminal or log
+    to keep. The test server trusts loopback, so any password connects."""
+    url = make_url(pg_database).set(password="s3cret-pass").render_as_string(hide_password=False)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scanner", "serve", "--port", str(port), "--db", url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    output = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([process.stdout], [], [], 1)
+            if ready:
+                line = process.stdout.readline()
+                if not line:
+                    break
+                output.append(line)
+                if line.startswith("database:"):
+                    break
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    text = "".join(output)
+    assert "database: postgresql+psycopg://" in text, text
+    assert "s3cret-pass" not in text and ":***@" in text, text

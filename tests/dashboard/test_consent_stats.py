@@ -255,3 +255,35 @@ def test_query_arguments_never_steer_the_links(app: Flask) -> None:
             args = parse_qs(urlsplit(unescape(link)).query)
             assert args["period"] == ["week"] and "#" not in link, (query, link)
             assert set(args) <= {"period", "split"}, (query, link)
+
+
+def test_stats_csv_neutralises_formulas(app: Flask) -> None:
+    """A policy version is any text the site's admin key sets; split by it, the CSV must not
+    hand a spreadsheet a formula (the reports' CSV rule: a leading quote)."""
+    _, site_key, admin_key = register(app)
+    client = app.test_client()
+    formula = '=HYPERLINK("https://evil.test","x")'
+    patched = client.patch(
+        f"/v1/admin/sites/{site_key}",
+        json={"policy_version": formula},
+        headers={"Authorization": f"Bearer {admin_key}"},
+    )
+    assert patched.status_code == 200, patched.get_data(as_text=True)
+    body = {"action": "accept_all", "choices": {"analytics": True, "marketing": True}}
+    posted = client.post(
+        f"/v1/sites/{site_key}/consents",
+        json={
+            **body,
+            "consent_id": str(uuid.uuid4()),
+            "policy_version": formula,
+            "banner_revision": 1,
+        },
+        headers={"Origin": ORIGIN},
+    )
+    assert posted.status_code == 201, posted.get_data(as_text=True)
+    add_user(app, "vera", Role.VIEWER)
+    browser = Browser(app.test_client())
+    browser.login("vera")
+    response = browser.get(f"/consent/{site_key}/stats.csv?split=policy_version")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == ["'" + formula], rows

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from audits import AuditSettings, AuditStore, StoreUnavailableError
@@ -100,3 +100,30 @@ def test_pages_retry_a_short_while_by_default() -> None:
     for bad in (-1, "soon", 61, True):
         with pytest.raises(ConfigError, match="DB_RETRY_SECONDS"):
             load_settings({**DEFAULTS, "DB_RETRY_SECONDS": bad}, "sqlite:///x.db")
+
+
+@pytest.mark.postgres
+def test_a_page_that_fails_after_the_account_was_read_is_drawn_for_nobody(
+    postgres_url: str, outage_url: str
+) -> None:
+    """The account is read (sessions are not locked), then the audits' table is: the page's
+    query waits lock_timeout, gives up (DB_RETRY_SECONDS=0) and the 503 is drawn for nobody,
+    without asking the database for the account again; the session is kept."""
+    app = make_app(f"{outage_url}?options=-c%20lock_timeout%3D200", DB_RETRY_SECONDS=0)
+    try:
+        add_user(app, "eddie", Role.EDITOR)
+        add_audit(engine_of(app), "boutique", "https://www.boutique-exemple.fr/")
+        browser = Browser(app.test_client())
+        assert browser.login("eddie").status_code == 303
+        locker = create_engine(make_url(outage_url))
+        with locker.connect() as conn, conn.begin():
+            conn.execute(text("LOCK TABLE audits IN ACCESS EXCLUSIVE MODE"))
+            response = browser.get("/sites/boutique")
+            page = response.get_data(as_text=True)
+            assert response.status_code == 503, page[:1000]
+            assert "Error 503" in page and "Sign out" not in page and "eddie" not in page
+        locker.dispose()
+        back = browser.get("/sites/boutique")  # the lock is gone; still signed in
+        assert back.status_code == 200 and "Sign out" in back.get_data(as_text=True)
+    finally:
+        close_app(app)

@@ -1106,3 +1106,185 @@ def test_prose_lifetimes_consent_keeping_and_names_of_other_cookies() -> None:
         # the sentence before it, in another paragraph, is not about it
         "nella_lingua": (None, False, 182.64),
     }
+
+
+# --- stage 5, batch T -------------------------------------------------------------------------
+
+
+def test_vendors_removed_or_no_longer_used_and_measurement_that_does_not_take_place() -> None:
+    p = extract(
+        "There are no Facebook pixels on this site, we removed Google Analytics in 2024, and we "
+        "have never used Hotjar. Eine Reichweitenmessung findet nicht statt."
+    )
+    assert not p.vendors
+    assert not p.categories
+
+
+def test_an_exemption_for_necessary_cookies_is_not_exempt_measurement() -> None:
+    p = extract(
+        "The only cookie is sw_consent, which remembers your cookie choice for 6 months. "
+        "Strictly necessary cookies like this one are exempt from consent."
+    )
+    assert p.consent_exemption is None
+    it = extract(
+        "Le statistiche sono raccolte con Matomo senza cookie e con IP anonimizzato; per questo "
+        "non è richiesto il consenso."
+    )
+    assert it.consent_exemption is not None and it.consent_exemption.value
+
+
+def test_a_framework_named_eu_us_is_not_storage_in_the_eu() -> None:
+    p = extract(
+        "We do not transfer personal data outside the EEA, with the exception of the server "
+        "logs kept by Netlify, for which Netlify relies on the EU-US Data Privacy Framework."
+    )
+    assert p.storage_in_eu is None
+    assert {s for t in p.transfers for s in t.safeguards} == {"dpf"}
+
+
+def test_a_numbered_heading_with_an_address_is_a_contact() -> None:
+    p = extract("We process your data.\n\n7. Data Protection Officer. privacy@brightloom.io")
+    assert [(c.email, c.role) for c in p.contacts] == [("privacy@brightloom.io", "dpo")]
+
+
+def test_more_ways_of_naming_a_vendor_in_passing() -> None:
+    for text, name in (
+        ("Comments are screened by Akismet, an anti-spam service.", "Akismet"),
+        ("A scrambled version of your address may be sent to Gravatar.", "Gravatar"),
+        ("Our collection pages embed 3D models from Sketchfab.", "Sketchfab"),
+        ("Ticket sales are handled by Tessitura Network (US).", "Tessitura Network"),
+        ("Le visite virtuali sono ospitate su Matterport.", "Matterport"),
+        ("Our product analytics run on PostHog Cloud EU.", "PostHog"),
+    ):
+        assert name in {v.name for v in extract(text).vendors}, text
+    # a place data is sent to, or the controller that manages the processing, is not one
+    assert not extract("Your data may be sent to Ireland for processing.").vendors
+    assert not extract(
+        "For the processing of personal data managed by Cloud Temple, contact our DPO."
+    ).vendors
+    # Automattic runs more than WordPress.com
+    p = extract("Comments are screened by Akismet, run by Automattic in the United States.")
+    assert "WordPress.com" not in {v.name for v in p.vendors}
+    assert {c for t in p.transfers for c in t.countries} == {"US"}
+
+
+def test_american_companies_in_words_and_prose_cookie_details() -> None:
+    fr = extract(
+        "La prise de rendez-vous passe par Calendly, société américaine, dans le cadre du Data "
+        "Privacy Framework."
+    )
+    assert {c for t in fr.transfers for c in t.countries} == {"US"}
+    p = extract(
+        "Our marketing site uses strictly necessary cookies only: bl_csrf (session) and "
+        "bl_cookie_pref (12 months). The application sets bl_auth, which expires after 14 days.\n"
+        "The mf_session cookie lasts only as long as your visit. Google Analytics sets _ga, "
+        "which persists for 2 years, and _ga_J4K2P9 for the same period.\n"
+        "Cookies: museum_lang keeps your language choice for 1 year.\n"
+        "Con su consentimiento, Hotjar (cookies _hjSessionUser, 1 año, y _hjSession, 30 minutos) "
+        "nos ayuda, y TikTok (cookie _ttp, 13 meses) mide nuestras campañas."
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got["bl_csrf"] == (Category.TECHNICAL, True, None)
+    assert got["bl_auth"] == (Category.TECHNICAL, False, 14.0)
+    assert got["mf_session"][1:] == (True, None)
+    assert got["_ga_J4K2P9"][2] == 730.0
+    assert got["museum_lang"] == (None, False, 365.0)  # a language choice is not consent
+    assert got["_hjSession"][0] is Category.ANALYTICS
+    assert got["_ttp"][0] is Category.TRACKING
+
+
+# --- stage 5, batch U -------------------------------------------------------------------------
+
+
+def test_vendors_in_lists_of_providers_systems_and_joined_frames() -> None:
+    p = extract(
+        "We share information with vendors who perform services on our behalf, including "
+        "Google Cloud Platform (hosting), Stripe (payments), Intercom (customer messaging) and "
+        "Segment (product analytics)."
+    )
+    assert {"Stripe", "Intercom", "Segment"} <= {v.name for v in p.vendors}
+    for text, name in (
+        ("Prescription requests go to our clinical system, EMIS Web, and are kept.", "EMIS Web"),
+        ("Our ticketing system is Spektrix, which stores booking data.", "Spektrix"),
+        ("Donations are processed by Stripe and by GoCardless for direct debits.", "GoCardless"),
+        ("Newsletters are sent with Constant Contact.", "Constant Contact"),
+        ("Les paiements des cotisations passent par HelloAsso.", "HelloAsso"),
+        ("Las reservas en línea funcionan con CoverManager.", "CoverManager"),
+        ("Il sito è realizzato con Jimdo, che ospita i dati in Germania.", "Jimdo"),
+        ("Die Anfragen werden per E-Mail über Posteo zugestellt.", "Posteo"),
+        ("Google Translate is offered on every page.", "Google Translate"),
+        ("Le prenotazioni possono arrivare anche da Airbnb e Booking.com.", "Airbnb"),
+    ):
+        assert name in {v.name for v in extract(text).vendors}, text
+    # a vendor whose name is also a word, in a sentence naming declared cookies
+    p = extract(
+        "Marketing cookies: _pin_unauth (1 year). Marketing: Pinterest (_pin_unauth, 1 year) and "
+        "Snapchat (_scid, 13 months) help us reach people like you."
+    )
+    assert "Snapchat Pixel" in {v.name for v in p.vendors}
+
+
+def test_origins_are_not_destinations_and_american_companies() -> None:
+    p = extract(
+        "Fieldnote is based in the United States, and your information will be processed there. "
+        "For users in the EEA, the UK and Switzerland, we rely on the Data Privacy Framework."
+    )
+    assert {c for t in p.transfers for c in t.countries} == {"US"}
+    school = extract(
+        "The website is hosted by Squarespace; newsletters are sent with Constant Contact. Both "
+        "companies are American and use the EU-US Data Privacy Framework."
+    )
+    assert {c for t in school.transfers for c in t.countries} == {"US"}
+
+
+def test_data_that_leaves_with_an_exception_and_storage_named_outside_the_eu() -> None:
+    p = extract(
+        "Aucune donnée ne sort de l'Union européenne, à l'exception des photos hébergées par "
+        "Google (États-Unis, Data Privacy Framework)."
+    )
+    # (the exception is the transfer, as in "Non vengono trasferiti dati ..., ad eccezione di")
+    assert [(t.kind, t.countries) for t in p.transfers] == [(TransferKind.SAFEGUARDS, ["US"])]
+    assert (
+        extract("Salesforce stores our data in its Frankfurt data centre.").storage_in_eu
+        is not None
+    )
+    assert (
+        extract(
+            "Our ticketing partner stores booking data in the United Kingdom, which the EU "
+            "recognises as adequate."
+        ).storage_in_eu
+        is None
+    )
+
+
+def test_personal_data_collected_unless_and_kept_or_taken() -> None:
+    for text in (
+        "This website does not collect any personal data unless you use the prescription form.",
+        "We keep donor records for 6 years.",
+        "When you book, we take your name, address and phone number.",
+        "Para las reservas pedimos nombre y teléfono.",
+    ):
+        p = extract(text)
+        assert p.collects_personal_data is not None and p.collects_personal_data.value, text
+
+
+def test_prose_cookies_set_by_a_product_closing_the_tab_and_own_clauses() -> None:
+    p = extract(
+        "On our website we use Google Tag Manager to load Google Analytics 4. GA4 sets _ga "
+        "(2 years) and _ga_<container-id> (2 years).\n"
+        "Essential cookies: the box office sets a session cookie called SPXSESSION, which expires "
+        "when your browser closes.\n"
+        "Strictly necessary: tn_csrf protects forms; it is removed as soon as you close the tab.\n"
+        "Le site dépose un cookie de session (PHPSESSID) et un cookie cn3r_cookies qui retient "
+        "votre choix pendant 6 mois.\n"
+        "Cookies: Ein Cookie namens ps_cookie speichert Ihre Zustimmung für 1 Jahr."
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got["_ga"][1:] == (False, 730.0)
+    assert got["_ga_<container-id>"][1:] == (False, 730.0)
+    assert got["SPXSESSION"][0] in (Category.TECHNICAL, Category.SESSION)
+    assert got["SPXSESSION"][1:] == (True, None)
+    assert got["tn_csrf"] == (Category.TECHNICAL, True, None)
+    assert got["PHPSESSID"][0] is Category.SESSION
+    assert got["cn3r_cookies"] == (Category.TECHNICAL, False, 182.64)
+    assert got["ps_cookie"] == (Category.TECHNICAL, False, 365.0)

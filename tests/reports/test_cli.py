@@ -55,6 +55,7 @@ def test_compare_to_stdout(
     [
         (None, r"missing\.json: no such file"),
         ("{", r"bad\.json: not JSON \(Expecting property name"),
+        ("[" * 100_000, r"bad\.json: not JSON \(nested too deeply\)"),
         (
             '{"target": 3}',
             r"bad\.json: not a valid scan: target: Input should be a valid string \(and \d+ more\)",

@@ -34,6 +34,14 @@ def test_shapes(value: str, shape: ValueShape) -> None:
     assert describe_value(value).shape is shape
 
 
+def test_json_nested_deeper_than_the_parser_goes_is_not_a_crash() -> None:
+    """A site chooses its cookie and storage values: `[[[[...` in one raised RecursionError
+    out of the recorder and the whole scan ended with a traceback."""
+    assert describe_value("[" * 5000).shape is ValueShape.TEXT
+    assert describe_value("%5B" * 3000).shape is ValueShape.URLENCODED
+    assert describe_value('{"a":' * 3000).shape is ValueShape.TEXT
+
+
 def test_value_not_kept_by_default() -> None:
     info = describe_value("secret-session-id")
     assert info.value is None
