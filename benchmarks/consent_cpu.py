@@ -2,15 +2,19 @@
 HTTP, no gunicorn), beside a Flask hello-world called the same way in the same process.
 
     python -m benchmarks consent_cpu [--requests 1000] [--rounds 5] [--skip-postgres]
-        [--profile sqlite|postgresql]
+        [--profile sqlite|postgresql [--sort cumulative]] [--instructions]
 
 Unlike the wrk benchmark (:mod:`benchmarks.consent_api`), this measures CPU time
-(``time.process_time``) of this process only, so other jobs on a shared machine change it
-little: it is the figure to tune on. Each round posts ``--requests`` distinct consents (the
-WSGI environs are built before the clock starts) and the best round is reported, with the
-ratio to hello-world. The work of the database server (PostgreSQL's backend) is not counted;
-SQLite's is (it runs in this process). ``--profile`` prints cProfile's top functions of one
-more round.
+(``time.process_time``) of this process only, which other jobs on a shared machine change less
+than wall-clock rates (still by ~30 % on a loaded machine: caches, frequency). Each round posts
+``--requests`` distinct consents (the WSGI environs are built before the clock starts) and the
+best round is reported, with the ratio to hello-world. The work of the database server
+(PostgreSQL's backend) is not counted; SQLite's is (it runs in this process).
+
+``--instructions`` counts instructions per post instead, each target in a process of its own
+under valgrind's callgrind (instrumented only while it posts): other jobs do not change that
+figure at all, but it leaves out the kernel and cache misses. ``--profile`` prints cProfile's
+top functions (by CPU time) of one more round.
 """
 
 from __future__ import annotations
@@ -160,7 +164,7 @@ def measure(name: str, app: WsgiApp, path: str, args: argparse.Namespace, profil
         return 0.0
     best = min(one_round(app, path, args.requests) for _ in range(args.rounds))
     if profile:
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU, not wall: the machine is shared
         profiler.enable()
         one_round(app, path, args.requests)
         profiler.disable()

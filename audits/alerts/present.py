@@ -19,6 +19,9 @@ from reports.present import format_date
 
 Tone = Literal["bad", "good", "neutral"]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+#: bidirectional controls (embeddings, overrides, isolates, marks): one in a cookie name would
+#: reverse the rest of a subject line or chat message
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +48,8 @@ class AlertView:
 
 def one_line(text: str, limit: int = 300) -> str:
     """Control characters (newlines included) become spaces: a site cannot add a header line
-    to an e-mail or a fake line to a chat message."""
-    flat = _CONTROL.sub(" ", text).strip()
+    to an e-mail or a fake line to a chat message; bidirectional controls are dropped."""
+    flat = _CONTROL.sub(" ", _BIDI.sub("", text)).strip()
     return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
 
 

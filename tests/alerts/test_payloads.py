@@ -22,6 +22,7 @@ from audits.alerts.payloads import (
     slack_payload,
     teams_payload,
 )
+from audits.alerts.present import present
 from reports import Lang
 from scanner.findings_text import message
 from scanner.model import Finding, Severity
@@ -143,6 +144,31 @@ def test_slack_payload_structure_and_escaping() -> None:
         "https://audit.example.com/runs/7",
         "https://audit.example.com/diff/6/7",
     ]
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def test_bidi_controls_of_a_site_cannot_reorder_an_alert() -> None:
+    """A cookie name with U+202E (right-to-left override) turned the rest of its chat line or
+    e-mail subject around ("...gpj.exe"): every channel shows it with the control removed."""
+    alert = hostile_alert().model_copy(
+        update={
+            "audit": "shop\u202e",
+            "site_url": "https://www.shop.test/\u2067x",
+            "cookies_added": [
+                CookieRef(name="tracker\u202egpj.exe", domain=".shop.test", category="tracking")
+            ],
+        }
+    )
+    for document in (
+        slack_payload(alert, Lang.EN),
+        teams_payload(alert, Lang.EN),
+        json.loads(json.dumps(present(alert, Lang.EN).subject)),
+    ):
+        text = json.dumps(document, ensure_ascii=False)
+        assert "tracker" in text or "shop" in text
+        assert not any(c in text for c in BIDI), [c for c in BIDI if c in text]
 
 
 def test_slack_escape_is_slacks_rule() -> None:
