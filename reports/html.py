@@ -8,6 +8,7 @@ reads the DOM and sets `textContent`/`hidden`; it never builds HTML from site da
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -105,8 +106,24 @@ def _needing_consent(cookies: list[ClassifiedCookie], phase: Phase) -> list[str]
     return [c.name for c in cookies if phase in c.phases and not c.classification.exempt]
 
 
+#: bidirectional classes that can reorder the text around them (right-to-left letters,
+#: embeddings, overrides, isolates)
+_BIDI_CLASSES = frozenset(
+    {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
+)
+
+
+def _isolated(name: str) -> str:
+    """A site's name inside our sentence: when it could reorder the words after it (a U+202E
+    in a cookie name), it is wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE."""
+    if any(unicodedata.bidirectional(c) in _BIDI_CLASSES for c in name):
+        return "\u2068" + name + "\u2069"
+    return name
+
+
 def _name_list(names: list[str], t: Translator, limit: int = 6) -> str:
     """A readable list for a sentence: a verdict never turns into a wall of cookie names."""
+    names = [_isolated(n) for n in names]
     if len(names) <= limit:
         return ", ".join(names)
     return t("and_more", names=", ".join(names[:limit]), n=len(names) - limit)

@@ -154,6 +154,19 @@ def test_hostile_strings_are_text_everywhere() -> None:
         assert not any(attr.startswith("on") for attr in tag.attrs), tag
 
 
+def test_a_right_to_left_override_in_a_name_stays_inside_the_name() -> None:
+    """A cookie name carrying U+202E reversed the rest of the verdict's sentence; in a sentence
+    such a name is isolated (U+2068 ... U+2069), and every <code> is a bidi isolate."""
+    scan = hostile_scan()
+    evil = "tracker\u202egpj.exe"
+    cookies = [scan.cookies[0].model_copy(update={"name": evil}), *scan.cookies[1:]]
+    html = reports.render(scan.model_copy(update={"cookies": cookies}), "html").decode()
+    lead = soup_of(html.encode()).select_one("p.lead")
+    assert lead is not None and "\u2068" + evil + "\u2069" in lead.get_text()
+    assert "\u2068" + "_ga" not in reports.render(shop_scan(), "html").decode()  # only when needed
+    assert re.search(r"code\s*\{[^}]*unicode-bidi:\s*isolate", html)
+
+
 def test_french_report_translates_every_ui_string() -> None:
     assert set(FR) == set(EN)
     soup = soup_of(reports.render(shop_scan(), "html", lang="fr"))
