@@ -9,8 +9,10 @@ network. A target whose host is not a public address is refused unless `allow_pr
 `0x7f.0.0.1`, `[::ffff:127.0.0.1]`, a root dot), or a name that resolves, when the scan starts,
 to such an address. `--resolve` counts as consent for the names it maps (the operator chose
 where they go), which is how the tests and `demo` reach the local web under public-looking names.
-Not covered here: what the pages do once loaded (redirects, links, subresources), and a name
-whose DNS answer changes between this check and Chromium's own lookup.
+The crawler applies the same rule to every page it is about to visit (a sub-domain of the site
+whose name resolves to the LAN is not visited). Not covered: what a page does once loaded
+(redirects, subresources), and a name whose DNS answer changes between the check and
+Chromium's own lookup.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ class ScanSettings:
         if not self.allow_private:
             for url in self.urls:
                 host = urlsplit(url).hostname or ""
-                if self._resolved(host):
+                if self.resolved(host):
                     continue
                 if is_private_host(host):
                     raise UsageError(
@@ -121,7 +123,8 @@ class ScanSettings:
                         "service cannot be turned against its own network)"
                     )
 
-    def _resolved(self, host: str) -> bool:
+    def resolved(self, host: str) -> bool:
+        """Whether a `--resolve` entry names ``host`` (the operator chose where it goes)."""
         for entry in self.resolve:
             pattern = parse_resolve(entry)[0]
             if pattern == host or (pattern.startswith("*") and host.endswith(pattern[1:])):

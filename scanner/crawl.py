@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from playwright.async_api import (
     BrowserContext,
@@ -56,7 +57,7 @@ from playwright.async_api import (
 
 from scanner import __version__, consent
 from scanner.browser import BrowserOptions, browser_version, fresh_profile, visitor_user_agent
-from scanner.config import ScanSettings
+from scanner.config import ScanSettings, is_private_host, private_address_of
 from scanner.consent_capture import ConsentApiWatcher
 from scanner.domains import normalise_url, site_of
 from scanner.errors import CookieAuditError, NavigationError, ScanFailedError
@@ -270,6 +271,7 @@ class Crawler:
         )
         self._deadline = 0.0
         self._tasks: set[asyncio.Future[object]] = set()
+        self._refused_hosts: dict[str, str | None] = {}
         self.stages = StageClock()  # where the time goes, when measuring (benchmarks)
 
     async def crawl(self, start_url: str) -> CrawlResult:
@@ -598,6 +600,9 @@ class Crawler:
         t0 = time.monotonic()
         try:
             async with loading:
+                refused = await self._refused(target.url)
+                if refused is not None:
+                    raise NavigationError(target.url, SkipReason.OTHER.value, refused)
                 loading_since = time.perf_counter()
                 response = await asyncio.wait_for(
                     page.goto(target.url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
@@ -675,6 +680,25 @@ class Crawler:
             await _quiet(page.close(), None)
         recorder.detach(page)
         return outcome, None
+
+    async def _refused(self, url: str) -> str | None:
+        """Why a page may not be visited: its host is a private address that neither
+        `--allow-private` nor `--resolve` allowed (the start URL's rule, for every page: a
+        sub-domain of the site whose name resolves to the LAN is not visited). Once per host."""
+        settings = self.settings
+        host = urlsplit(url).hostname or ""
+        if settings.allow_private or not host or settings.resolved(host):
+            return None
+        if host not in self._refused_hosts:
+            why = None
+            if is_private_host(host):
+                why = f"not visited: {host} is a private or loopback address"
+            else:
+                address = await asyncio.to_thread(private_address_of, host)
+                if address is not None:
+                    why = f"not visited: {host} resolves to the non-public address {address}"
+            self._refused_hosts[host] = why and f"{why} (--allow-private to scan it)"
+        return self._refused_hosts[host]
 
     def _background(self, awaitable: Awaitable[object]) -> None:
         """Fire-and-forget browser calls (dismiss a dialog, close a popup), kept referenced."""

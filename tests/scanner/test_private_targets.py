@@ -1,0 +1,79 @@
+"""A scan refuses the pages of its own site that live on a private address (a sub-domain whose
+name resolves to loopback or the LAN), unless `--allow-private` or `--resolve` names them.
+
+`*.localhost` names resolve to loopback in Chromium and in the checks alike, without a DNS
+server: `www.shop.localhost` is consented through `--resolve` (mapped to the local web), its
+link to `intranet.shop.localhost` is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+
+from scanner.config import ScanSettings
+from scanner.demo.server import LocalWeb
+from scanner.model import Phase
+from tests.scanner.conftest import crawl
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def _page(body: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        html = body.replace("PORT", str(environ["SERVER_PORT"])).encode()
+        start_response(
+            "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(html)))]
+        )
+        return [html]
+
+    return app
+
+
+def _scan(allow_private: bool) -> tuple[Any, list[str]]:
+    hits: list[str] = []
+    intranet = _page("<title>intranet admin</title><p>internal</p>")
+
+    def recording(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        hits.append(environ.get("PATH_INFO", ""))
+        return intranet(environ, start_response)
+
+    shop = _page(
+        '<title>shop</title><a href="https://intranet.shop.localhost:PORT/admin">admin</a>'
+        '<a href="/about">about</a>'
+    )
+    with LocalWeb({"www.shop.localhost": shop, "intranet.shop.localhost": recording}) as web:
+        settings = ScanSettings(
+            urls=("https://www.shop.localhost/",),
+            resolve=(f"www.shop.localhost:443:127.0.0.1:{web.port}",),
+            ignore_https_errors=True,
+            allow_private=allow_private,
+            phases=(Phase.NONE,),
+            max_depth=1,
+            page_timeout=8.0,
+            banner_timeout=1.0,
+            dwell=0.0,
+            sitemap=False,
+        )
+        return crawl(settings), hits
+
+
+def test_a_page_of_the_site_on_a_private_address_is_refused_not_visited() -> None:
+    result, hits = _scan(allow_private=False)
+    assert hits == []
+    phase = result.scan.phases[0]
+    refused = [s for s in phase.skipped if "intranet.shop.localhost" in s.url]
+    assert len(refused) == 1 and "private" in refused[0].detail, phase.skipped
+    assert "intranet admin" not in result.scan.to_json()
+    assert {p.url for p in phase.pages} == {
+        "https://www.shop.localhost/",
+        "https://www.shop.localhost/about",
+    }
+
+
+def test_allow_private_visits_it() -> None:
+    result, hits = _scan(allow_private=True)
+    assert "/admin" in hits
+    assert any("intranet.shop.localhost" in p.url for p in result.scan.phases[0].pages)
