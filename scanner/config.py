@@ -20,6 +20,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -199,9 +200,10 @@ def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | N
 
     Browsers parse a host whose last label is numeric as IPv4 the way `inet_aton` does, so
     `127.1`, `0x7f.0.0.1`, `0177.0.0.1` and `2130706433` are all 127.0.0.1; one root dot is
-    ignored.
+    ignored; like a browser's URL parser (UTS 46), full-width or circled digits and the
+    ideographic full stop are read as their ASCII forms first.
     """
-    host = host.strip("[]").lower()
+    host = _ascii_form(host).strip("[]")
     if host.endswith(".") and not host.endswith(".."):
         host = host[:-1]
     try:
@@ -223,9 +225,16 @@ _HEX = re.compile(r"[0-9a-f]*")
 _IPV4_ISH = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}")
 
 
+def _ascii_form(host: str) -> str:
+    return unicodedata.normalize("NFKC", host).translate(_DOTS).lower()
+
+
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+
+
 def is_private_host(host: str) -> bool:
     """`localhost` (and its sub-domains), or an IP literal that is not a public address."""
-    name = host.lower().rstrip(".")
+    name = _ascii_form(host).rstrip(".")
     if name == "localhost" or name.endswith(".localhost"):
         return True
     ip = host_address(host)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -69,11 +70,16 @@ def test_private_addresses_refused_unless_allowed_or_resolved() -> None:
         "http://[::ffff:127.0.0.1]/",
         "http://[::ffff:7f00:1]/",
         "http://169.254.169.254/latest/meta-data/",
+        # what a browser's URL parser maps to ASCII first (UTS 46): no DNS needed to see it
+        "http://\u2460\u2461\u2466.0.0.1/",
+        "http://127\u30020\u30020\u30021/",
+        "http://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/",
     ],
 )
 def test_every_spelling_of_a_private_address_is_refused(url: str) -> None:
     with pytest.raises(UsageError, match="allow-private"):
         ScanSettings(urls=(url,))
+    assert is_private_host(urlsplit(url).hostname or "")  # as an audit's URL is checked
     assert ScanSettings(urls=(url,), allow_private=True).allow_private
 
 
