@@ -197,9 +197,10 @@ _COLLECTS = re.compile(
     r"(?:erheben|verarbeiten|speichern) wir|"
     # the site as the subject: "l'association collecte", "the charity processes", "el
     # Ayuntamiento trata sus datos"
-    r"(?:collecte|recueille|collects|processes|gathers|verarbeitet|erhebt|recoge|recopila|"
-    r"raccoglie|tratta|trata) (?:\w+ )?(?:vos|your|ihre|sus|tus|i tuoi|i suoi|les|the|die|i|"
-    r"los|las|des)|"
+    r"(?:collecte|recueille|enregistre|collects|processes|gathers|verarbeitet|erhebt|recoge|"
+    r"recopila|"
+    r"raccoglie|tratta|trata) (?:\w+ )?(?:vos|votre|your|ihre|sus|tus|i tuoi|i suoi|les|the|"
+    r"die|i|los|las|des)|"
     # what a form or request holds: "Booking requests include your name"
     r"(?:include|includes|contain|contains|comprend|comprennent|contient|enthalt|enthalten|"
     r"incluye|incluyen|contiene|contengono) (?:your|vos|votre|ihre|ihren|tu|tus|su|sus|"

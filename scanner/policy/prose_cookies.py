@@ -44,7 +44,7 @@ _TOKEN = re.compile(
 _CONTEXT = re.compile(
     r"cookie|traceur|temoin|tracker|galleta|tracciament|\bpixel|speicher|stockage|storage|"
     # "GA4 sets _ga (2 years)": a product setting names
-    r"\bsets\b|\bsetzt\b|\bdepose\b"
+    r"\bsets\b|\bsetzt\b|\bdepose\b|tracking|\btags?\b|conversion"
 )
 _SESSION = re.compile(
     r"\bsession\b|\bsitzung\b|\bsesion\b|\bsessione\b|fermeture du navigateur|browser is closed|"
@@ -300,8 +300,9 @@ _SESSION_LIFETIME = re.compile(
     r"(?!\s*(?:de|d'|of|di|der|des|del|du)\b)|"
     r"(?:duree|duration|expiry|lifetime|dauer|duracion|durata|caducidad|scadenza)"
     r"\W+(?:\w+\W+)?(?:de (?:la )?|of (?:the )?|della |de la )?(?:session|sitzung|sesion|sessione)|"
-    r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:session|"
-    r"sitzung|sesion|sessione|browsersitzung)|fermeture du navigateur|browser is closed|"
+    r"(?:ende|end|fin|fine|final) (?:der |of the |of your |de la |della |de |of )?(?:browsing |"
+    r"browser )?(?:session|sitzung|sesion|sessione|browsersitzung)|fermeture du navigateur|"
+    r"browser is closed|"
     r"close (?:your|the) browser|schliessen des browsers|chiusura del browser|cierre del navegador|"
     r"cerrar el navegador|chiud\w* il browser|ende der browsersitzung|"
     # "bis Sitzungsende", "at the end of your visit", "quand vous fermez le navigateur",
@@ -670,10 +671,14 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
             before = text[names[k - 1].end() if k else 0 : m.start()]
             # (words before the last full stop belong to the previous name's sentence)
             before = _AFTER_SENTENCE_END.split(before)[-1]
+            # the words after the name, up to the next "a cookie that ..." (the next name's)
+            own_words = following if k + 1 == len(names) else _COOKIE_NOUN.split(following)[0]
             if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
             category = (
                 category_from_label(before)
+                # "and a cookie that records your consent choices (ml_cc)"
+                or (Category.TECHNICAL if _keeps_consent(_COOKIE_NOUN.split(before)[-1]) else None)
                 # "Google Analytics (_ga, 2 años) y el píxel de Meta (_fbp, 3 meses)": the
                 # vendor named right before the name
                 or category_of_vendors(normalise(before))
@@ -684,8 +689,10 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 # fcb_sesion dura ... y la cookie fcb_cookies" says nothing of a session kind)
                 or (
                     category_from_label(_without_names(text[: m.start()], names[:k]))
+                    if k <= listed_to
                     # (a lead-in before a colon speaks of all: "nur technisch notwendige Cookies:")
-                    if k <= listed_to or ":" in text[: names[0].start()]
+                    else category_from_label(text[: names[0].start()])
+                    if ":" in text[: names[0].start()]
                     else None
                 )
                 or category_from_label(s.heading)
@@ -693,7 +700,7 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 # "One cookie, x, remembers your choice; it is strictly necessary."
                 # (its lifetime "— session" is not its kind)
                 or category_from_purpose(
-                    _ASSIMILATED.sub(" ", _SESSION_LIFETIME.sub(" ", normalise(following)))
+                    _ASSIMILATED.sub(" ", _SESSION_LIFETIME.sub(" ", normalise(own_words)))
                 )
                 # "hp_sess is a session cookie that keeps the form working": a kind as well
                 or (Category.SESSION if _IS_SESSION_COOKIE.match(normalise(following)) else None)
@@ -886,7 +893,7 @@ _SESSION_COOKIE_BEFORE = re.compile(
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
 
 
-_AFTER_SENTENCE_END = re.compile(r"[.!?]\s+")
+_AFTER_SENTENCE_END = re.compile(r"[.!?;]\s+")
 _IS_SESSION_COOKIE = re.compile(
     r"^\W*(?:is|est|ist|es|e) (?:a|an|un|une|ein|una) (?:\w+ )?(?:session[- ]cookie|cookie de "
     r"(?:session|sesion)|sitzungs-?cookie|cookie di sessione)"
@@ -920,6 +927,10 @@ _HYPHENATED_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 @lru_cache(maxsize=4096)
 def _kind_word(name: str) -> bool:
     return category_from_label(name) is not None
+
+
+def _keeps_consent(text: str) -> bool:
+    return category_from_purpose(text) is Category.TECHNICAL and category_from_label(text) is None
 
 
 def _same_family(name: str, names: list[re.Match[str]]) -> bool:

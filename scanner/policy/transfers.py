@@ -178,6 +178,8 @@ _IN_EU = re.compile(
     r"befinden sich|ubicad[oa]s?|aloj\w*|situati|ospitat[oaie]|servers?|serveurs?|servern?|"
     r"servidor(?:es)?|stays?|remains?|restent|reste|bleib\w*|permanece\w*|riman\w*)\b[^.]{0,80}"
     r"(?:union europeenne|\bue\b|european union|\beu\b|en europe|in europe|\beee\b|\beea\b|"
+    r"european economic area|espace economique europeen|europaischen wirtschaftsraum|"
+    r"espacio economico europeo|spazio economico europeo|"
     rf"in der eu|europaischen union|union europea|unione europea|\b(?:{_EU_COUNTRY})\b)|"
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
     rf"\bin (?:der eu|(?:{_EU_COUNTRY})\b)[^.]{{0,40}}\b(?:gehostet|gespeichert|betrieben)"

@@ -151,7 +151,13 @@ _PROVIDED_BY = re.compile(
     r"\b(?:los|las|lo|la) (?:gestiona|procesa|tramita|presta|proporciona)n?|"
     r"\bg[ée]r[ée]e?s? (?:avec|via)|\bgestit[ioae] (?:con|tramite)|"
     r"\b(?:sign[ée]s?|signed|firmad[oa]s|firmat[ie]|unterschrieben) (?:\w+ )?(?:via|with|avec|con|"
-    r"mit|tramite|über))"
+    r"mit|tramite|über)|"
+    # "proposées via Cafeyn", "offered through"
+    r"\bpropos[ée]e?s? via|\boffered (?:via|through)|\bavailable (?:via|through)|"
+    r"\bangeboten über|\bofrecid[oa]s? a trav[ée]s de|\bofferti? tramite)"
+    # "embedded from a Google Calendar", "fourni par la société Decalog"
+    r"(?:\s+(?:a|an|the|la soci[ée]t[ée]|l'entreprise|the company|die Firma|la empresa|"
+    r"la società))?"
     r"\s+(?P<name>[A-Z][\w&.'’+-]*(?:\s+(?:&\s+)?[A-Z][\w&.'’+-]*){0,3}"
     r"(?:,?\s+(?:Inc|Ltd|LLC|GmbH|AG|SAS|SA|SARL|S\.r\.l|Srl|srl|S\.p\.A|SpA|S\.L|SL|B\.V|BV|"
     r"plc|Limited|SE)\b\.?)?)"
@@ -247,7 +253,8 @@ _PROVIDER_HINT = re.compile(
     r"partner|provider|processor|supplier|handled|managed|processed|gestiona|gestit|screened|"
     r"checked|filtered|protected|powered|runs?\b|embed|procesa|tramita|presta|proporciona|"
     r"\b(?:sent|passed|forwarded|transmitted) (?:to|with|via)\b|\bpass(?:e|ent)\b|\bgo(?:es)? "
-    r"through|\b(?:widget|player|plugin|badge)\b|funciona|realizzat|realise|\bbuilt\b|"
+    r"through|\b(?:widget|player|plugin|badge)\b|propose|offered|available|angeboten|ofrecid|"
+    r"offert|soci[ée]t[ée]|funciona|realizzat|realise|\bbuilt\b|"
     r"zugestellt|versendet|including|such as|\b(?:delivered|measured|tracked|counted|made|paid|"
     r"taken|stored|serve[sd]?|load(?:s|ed)?|count\w*|collected|entrusted|pasan?|alojan?|avviene|"
     r"erfolgt|effectue|realiza|hace|tool|dienst|plattform|outil|plateforme|herramienta|plataforma|"
@@ -287,6 +294,8 @@ def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
             found += [i for i in _LIST_ITEM.finditer(items)]
         for m in found:
             name = _clean(m.group("name"))
+            if name and _PLACE.match(name):
+                continue  # "processed in the United States": a place, not a company
             if name and not (name.isupper() and len(name) <= 5):  # "We use SSL to ..."
                 out.append((name, s))
             # "processed by Stripe and by GoCardless": the next name joined to this one

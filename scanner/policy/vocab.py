@@ -106,6 +106,7 @@ _UNIT_DAYS: tuple[tuple[str, float], ...] = (
     (r"ans?|annees?|years?|yrs?|jahr(?:e|en)?|anos?|anni|anno", 365.0),
     (r"mois|months?|monat(?:e|en)?|mes(?:es)?|mesi|mese|mos?|mths?", 30.44),
     (r"semaines?|weeks?|woche(?:n)?|semanas?|settimane?", 7.0),
+    (r"fortnights?", 14.0),
     (r"jours?|days?|tag(?:e|en)?|dias?|giorni|giorno|d|j", 1.0),
     (r"heures?|hours?|stunden?|horas?|\bore\b|h", 1 / 24),
     (r"minutes?|mins?|minuten?|minutos?|minuti", 1 / 1440),

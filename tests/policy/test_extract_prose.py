@@ -1362,3 +1362,48 @@ def test_session_cookies_in_prose_and_a_denied_kind_is_no_paragraph_topic() -> N
         Category.TECHNICAL,
         Category.SESSION,
     }
+
+
+# --- stage 5, batch W -------------------------------------------------------------------------
+
+
+def test_legal_lists_of_cookies_and_the_words_that_belong_to_each() -> None:
+    p = extract(
+        "The website deploys the following cookies: (a) ald_sid, a strictly necessary session "
+        "cookie, which expires at the end of the browsing session; (b) ald_pref, a functional "
+        "cookie, which persists for a period of six (6) months; and (c) _ga, an analytics "
+        "cookie deployed by Google Analytics, which persists for up to two (2) years.\n"
+        "We keep the cookies we set to a minimum: a basket cookie (ml_basket) that lasts a "
+        "fortnight, a login cookie (ml_auth) that lasts 30 days, and a cookie that records your "
+        "consent choices (ml_cc) for 180 days."
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got["ald_sid"][1:] == (True, None)
+    assert got["ald_pref"] == (Category.TECHNICAL, False, 182.64)
+    assert got["_ga"][0] in (Category.ANALYTICS, Category.GOOGLE_ANALYTICS)
+    assert got["ml_basket"] == (None, False, 14.0)
+    assert got["ml_auth"] == (None, False, 30.0)  # the next cookie's purpose is not its own
+    assert got["ml_cc"] == (Category.TECHNICAL, False, 180.0)
+
+
+def test_tracking_tags_places_and_articles_in_vendor_frames() -> None:
+    p = extract(
+        "Our website uses Google Tag Manager and, if you consent, Google Ads conversion tracking "
+        "(_gcl_au, 90 days) and the Microsoft Advertising UET tag (_uetvid, 390 days)."
+    )
+    assert {(c.name, c.lifetime_days) for c in p.cookies} == {("_gcl_au", 90.0), ("_uetvid", 390.0)}
+    assert not extract("Bookings may be handled in the United States.").vendors
+    assert "United States" not in {
+        v.name
+        for v in extract("Data sent to Help Scout may be processed in the United States.").vendors
+    }
+    for text, name in (
+        ("The service times are embedded from a Google Calendar.", "Google Calendar"),
+        ("Le catalogue en ligne est fourni par la société Decalog.", "Decalog"),
+        ("Les ressources numériques sont proposées via Cafeyn.", "Cafeyn"),
+    ):
+        assert name in {v.name for v in extract(text).vendors}, text
+    eea = extract("Personal data is stored on servers located within the European Economic Area.")
+    assert eea.storage_in_eu is not None and eea.storage_in_eu.value
+    fr = extract("Pour l'inscription, la médiathèque enregistre votre nom et votre adresse.")
+    assert fr.collects_personal_data is not None and fr.collects_personal_data.value
