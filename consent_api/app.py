@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -79,13 +79,29 @@ def status_of(error: RequestRefused) -> int:
     return 400
 
 
+class ConsentApp(Flask):
+    """Flask, with :meth:`ensure_sync` remembering its answers: Flask asks it for every hook
+    and view of every request, and the question (``inspect.iscoroutinefunction``, four calls
+    each time) has the same answer for a function as long as the process lives."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = self._sync[func] = super().ensure_sync(func)
+        return sync
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the API: defaults, then ``COOKIE_AUDIT_*`` environment variables, then ``config``.
 
     Migrations run at start when ``AUTO_MIGRATE`` is true (serialised between processes, so
     several gunicorn workers may start at once).
     """
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app = ConsentApp(__name__, instance_relative_config=True, static_folder=None)
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("COOKIE_AUDIT")
     if config:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any, cast
 
 from flask import Blueprint, Request, Response, g, jsonify, request
 from werkzeug.http import http_date
@@ -42,7 +41,7 @@ _COMPACT = json.JSONEncoder(separators=(",", ":"))  # what jsonify writes outsid
 def _request() -> Request:
     """The request itself rather than Flask's proxy to it: each attribute read through
     ``flask.request`` looks the request up again, and a post reads a dozen."""
-    return cast(Request, cast(Any, request)._get_current_object())
+    return request._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
 def _origin(req: Request) -> str | None:

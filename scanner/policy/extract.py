@@ -233,7 +233,9 @@ _PERSONAL_DATA = re.compile(
     r"fecha de nacimiento|data di nascita|date de naissance|"
     # records about people: "les dossiers des patients", "customer records"
     r"(?:donor|patient|customer|client|member|pupil|student|employee)s? (?:records|files|data|"
-    r"details)|"
+    r"details)|contact details|coordonnees|datos de contacto|dati di contatto|"
+    r"(?:vos|your|ihre|sus|tus|i tuoi|i suoi) (?:commandes|orders|bestellungen|pedidos|ordini|"
+    r"compte|account|konto|cuenta)\b|"
     r"(?:dossiers?|donnees|data|records?|daten|datos|dati|files?) (?:des |of |der |de los |de |"
     r"dei |of our )?(?:patients?|pazienti|pacientes|patienten|clients|customers?|kunden|"
     r"clientes|clienti|membres|members|mitglieder|socios|soci|adherents))"
@@ -245,8 +247,9 @@ _DATA_WORD = re.compile(
 #: a "no personal data" sentence about audience measurement is an anonymisation claim, not a
 #: statement about the whole site
 _NOT_IDENTIFY = re.compile(
-    r"(?:do(?:es)? not|don't|cannot|never|ne (?:\w+ )?(?:permet|permettent)\w* pas de|"
-    r"sans (?:\w+ )?permettre de|no (?:permite|permiten)\w*|nicht|non (?:consente|consentono))"
+    r"(?:do(?:es)? not|don't|doesn't|won't|cannot|never|"
+    r"ne (?:\w+ )?(?:permet|permettent)\w* pas de|sans (?:\w+ )?permettre de|"
+    r"no (?:permite|permiten)\w*|nicht|non (?:consente|consentono))"
     r"\s(?:\w+\s){0,6}(?:personally )?identif\w*|"
     r"without (?:\w+ ){0,4}(?:anything|nothing|data) (?:that|which) (?:could|can|would|might) "
     r"identif\w*|no (?:" + _PERSONAL + r") (?:is|are) "
@@ -278,6 +281,8 @@ _EXEMPT = re.compile(
     r"(?:einwilligung|zustimmung)\w* (?:\w+ ){0,2}befreit|"
     r"(?:ne (?:\w+ )?(?:necessite\w*|requiert|requierent|demande\w*)|sans) (?:\w+ )?(?:votre |le |"
     r"de |du )?(?:consentement|accord)|"
+    r"(?:do|does) not (?:ask for|request|need) (?:your |any )?consent|ne demandons pas (?:votre )?"
+    r"consentement|no (?:pedimos|solicitamos) (?:su |tu )?consentimiento|non chiediamo il consenso|"
     r"no (?:\w+ )?consent (?:is |was )?(?:needed|required|necessary)|consent is not (?:needed|"
     r"required)|(?:needs?|requires?) no (?:\w+ )?consent|"
     r"(?:keine|ohne) (?:\w+ )?einwilligung (?:\w+ )?(?:notig|erforderlich)|"
@@ -938,7 +943,10 @@ def _without_names(text: str) -> str:
 def _negated(norm: str, start: int) -> bool:
     """ "n'utilise aucun cookie publicitaire" / "we do not use advertising cookies", but not
     "n'utilise que des cookies techniques" (ne ... que = only)."""
-    window = norm[max(0, start - 40) : start]
+    lo = max(0, start - 40)
+    if lo > 0 and norm[lo - 1].isalnum():
+        lo = norm.find(" ", lo, start) + 1 or lo  # (not "ne" cut out of "fonctionne")
+    window = norm[lo:start]
     if _STRONG_NEGATION.search(window) or _INSTEAD_OF.search(window) or _NO_LONGER.search(window):
         return True
     if _NEGATED_LATER.match(norm, start):

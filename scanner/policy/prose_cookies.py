@@ -309,6 +309,7 @@ _SESSION_LIFETIME = re.compile(
     r"sitzungsende|end of (?:your|the) visit|fin de (?:votre|la) visite|"
     r"(?:only )?as long as (?:your|the) visit|(?:for )?the duration of (?:your|the) visit|"
     r"(?:your|the) browser closes|(?:close|closing) (?:the|your) (?:tab|window)|"
+    r"(?:lasts|valid|kept) (?:only )?for the (?:browser )?session|"
     r"duree de (?:votre|la) visite|dauer (?:ihres|des) besuch\w*|duracion de (?:su|la) visita|"
     r"durata della (?:sua )?visita|"
     r"(?:quand|lorsque) vous fermez (?:votre|le) navigateur|hasta que (?:se )?cierr\w* el "
@@ -667,6 +668,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 # "_ga, which persists for 2 years, and _ga_J4K2P9 for the same period"
                 lifetime, session = out[-1].lifetime_days, out[-1].session
             before = text[names[k - 1].end() if k else 0 : m.start()]
+            # (words before the last full stop belong to the previous name's sentence)
+            before = _AFTER_SENTENCE_END.split(before)[-1]
             if lifetime is None and not session and _SESSION_COOKIE_BEFORE.search(before):
                 session = True  # "la cookie de sesión rl_sid": a session cookie is one
             category = (
@@ -692,6 +695,8 @@ def _inline(sents: list[Sentence], source: str | None, taken: set[str]) -> list[
                 or category_from_purpose(
                     _ASSIMILATED.sub(" ", _SESSION_LIFETIME.sub(" ", normalise(following)))
                 )
+                # "hp_sess is a session cookie that keeps the form working": a kind as well
+                or (Category.SESSION if _IS_SESSION_COOKIE.match(normalise(following)) else None)
                 or (shared if k >= listed_from else None)
                 or _category_before(sents, i)
                 # "le pixel Meta dépose le cookie _fbp": what the vendor named is used for
@@ -757,8 +762,11 @@ def _category_of_paragraph(sents: list[Sentence], i: int, name: str) -> Category
     j = i - 1
     while j >= 0 and sents[j].para == sents[i].para and not sents[j].is_heading and i - j <= 3:
         # measurement "exempt from consent" or "treated like technical cookies" is still
-        # measurement
+        # measurement; a kind denied is no topic ("Wir setzen keine Analyse-Tools ein.")
         text = _EXEMPTED.sub(" ", _ASSIMILATED.sub(" ", sents[j].norm))
+        if _DENIAL.search(text):
+            j -= 1
+            continue
         if any(looks_like_cookie(t.group(1)) for t in _TOKEN.finditer(sents[j].text)):
             # a sentence about another cookie says what that one is for, unless its lead-in
             # speaks of all ("Our site uses strictly necessary cookies only: a, b.")
@@ -782,9 +790,18 @@ def _category_of_paragraph(sents: list[Sentence], i: int, name: str) -> Category
     return max(found, key=lambda c: c is not Category.GOOGLE_ANALYTICS)
 
 
+_DENIAL = re.compile(
+    r"\b(?:no|not|never|keine?\w*|nicht|aucun\w*|pas|jamais|ningun\w*|nunca|nessun\w*|non|mai|"
+    r"ni|weder|don't|doesn't)\b"
+)
 _EXEMPTED = re.compile(
     r"\b(?:exempt|exent|esent|dispens)\w* (?:\w+ ){0,3}(?:consent\w*|einwilligung\w*)|"
-    r"\b(?:einwilligungsfrei|sans (?:votre )?consentement|without (?:your )?consent)"
+    r"\b(?:einwilligungsfrei|sans (?:votre )?consentement|without (?:your )?consent)|"
+    # consent said not to be needed is no denial of the kind
+    r"\bnon richied\w* (?:il )?(?:tuo )?consenso|\bno requieren? (?:su |tu )?consentimiento|"
+    r"\bne (?:\w+ )?(?:necessite\w*|requiert|requierent|demande\w*) pas (?:de |votre |le )?"
+    r"consentement|\b(?:do|does) not require (?:your |prior )?consent|\bkeine (?:\w+ )?"
+    r"einwilligung (?:\w+ )?(?:notig|erforderlich)"
 )
 #: the three groups a reader tells apart
 _GROUP = {
@@ -869,6 +886,11 @@ _SESSION_COOKIE_BEFORE = re.compile(
 _COOKIE_BEFORE = re.compile(r"(?:cookies?|traceurs?|témoins?)(?:\s+[\w-]+)?\s*[,:(]?\s*$", re.I)
 
 
+_AFTER_SENTENCE_END = re.compile(r"[.!?]\s+")
+_IS_SESSION_COOKIE = re.compile(
+    r"^\W*(?:is|est|ist|es|e) (?:a|an|un|une|ein|una) (?:\w+ )?(?:session[- ]cookie|cookie de "
+    r"(?:session|sesion)|sitzungs-?cookie|cookie di sessione)"
+)
 _COOKIE_NOUN = re.compile(r"\b(?:cookie|traceur|t[ée]moin|galleta)\b", re.I)
 _SAME_PERIOD = re.compile(
     r"\b(?:for |over )?the same (?:period|time|duration|length of time)\b|la meme duree|"

@@ -68,6 +68,9 @@ _NEGATED_AFTER = re.compile(
 )
 
 
+_STORAGE_WORD = re.compile(r"server|data|donnee|daten|dato|dati|host|stor|heberg|aloj|ospit")
+
+
 def _place_words(norm: str) -> str:
     """A sentence with a framework's name blanked ("relies on the EU-US Data Privacy
     Framework" names no place) and the full stops inside names hidden ("server di Register.it
@@ -158,7 +161,12 @@ _EU_COUNTRY = (
     r"paises bajos|paesi bassi|ireland|irlande|irland|irlanda|belgium|belgique|belgien|belgica|"
     r"belgio|austria|autriche|osterreich|portugal|portogallo|luxembourg|luxemburg|lussemburgo|"
     r"finland|finlande|finnland|finlandia|sweden|suede|schweden|suecia|svezia|denmark|danemark|"
-    r"dinamarca|danimarca|poland|pologne|polen|polonia|"
+    r"dinamarca|danimarca|poland|pologne|polen|polonia|lithuania|lituanie|litauen|lituania|latvia|"
+    r"lettonie|lettland|letonia|lettonia|estonia|estonie|estland|czechia|czech republic|tchequie|"
+    r"tschechien|chequia|repubblica ceca|slovakia|slovaquie|slowakei|eslovaquia|slovacchia|"
+    r"slovenia|slovenie|slowenien|eslovenia|croatia|croatie|kroatien|croacia|croazia|hungary|"
+    r"hongrie|ungarn|hungria|ungheria|romania|roumanie|rumanien|rumania|bulgaria|bulgarie|"
+    r"bulgarien|greece|grece|griechenland|grecia|cyprus|chypre|zypern|chipre|cipro|malta|malte|"
     # cities where hosting is commonly said to be: "nuestro servidor, alojado en Madrid"
     r"paris|roubaix|gravelines|strasbourg|frankfurt|francfort|francoforte|frankfurt am main|"
     r"falkenstein|nurnberg|nuremberg|munchen|munich|berlin|madrid|barcelona|milano|milan|"
@@ -174,6 +182,10 @@ _IN_EU = re.compile(
     # German puts the verb last: "wird bei Hetzner in Deutschland gehostet"
     rf"\bin (?:der eu|(?:{_EU_COUNTRY})\b)[^.]{{0,40}}\b(?:gehostet|gespeichert|betrieben)"
 )
+#: a cheap test first: no EU place, no storage in the EU
+_EU_PLACE = re.compile(
+    rf"\b(?:{_EU_COUNTRY}|eu|ue|eee|eea|ewr|european|europeenne|europea|europa|europe)\b"
+)
 
 
 def storage_in_eu(sents: list[Sentence], source: str | None) -> Flag | None:
@@ -183,8 +195,11 @@ def storage_in_eu(sents: list[Sentence], source: str | None) -> Flag | None:
         # "conservati in Italia e non vengono trasferiti fuori dall'UE" still says it
         # ("stores booking data in the United Kingdom, which the EU recognises ...": a place
         # outside the EU named as where the data is)
+        found = _IN_EU.search(_place_words(s.norm)) if _EU_PLACE.search(s.norm) else None
+        if found and found.group(0).startswith("based") and not _STORAGE_WORD.search(s.norm):
+            continue  # "Typeform is based in Spain": a company's seat, not where data is kept
         if (
-            _IN_EU.search(_place_words(s.norm))
+            found
             and not _destinations(s.norm)
             and (
                 outside is None

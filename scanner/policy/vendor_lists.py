@@ -133,7 +133,15 @@ _PROVIDED_BY = re.compile(
     r"\bse gestiona\w* (?:con|a trav[ée]s de|mediante)|"
     # "screened by Akismet", "protected by hCaptcha", "powered by Shopify", "run on PostHog",
     # "we embed 3D models from Sketchfab"
-    r"\b(?:screened|checked|filtered|protected|powered) by|\bruns? on|"
+    r"\b(?:screened|checked|filtered|protected|powered|delivered|measured|tracked|counted) by|"
+    r"\bruns? on|\b(?:made|paid|taken) (?:through|via)|\bstored (?:with|at)|"
+    r"\b(?:serve[sd]?|deliver(?:s|ed)?|load(?:s|ed)?) (?:\w+ ){0,2}?(?:through|via)|"
+    r"\b(?:count|measure)\w* (?:\w+ ){0,2}?with|\b(?:collected|recueilli\w*|recogid\w*|"
+    r"raccolt\w*) (?:by|par|por|da)|\bconfi[ée]e?s? [àa]|\bentrusted to|\baffidat\w* a|"
+    r"\bpasan? por|\balojan? en (?:los )?servidores de|\bavviene (?:con|tramite)|"
+    r"\berfolgt (?:über|mit)|\bs'effectue (?:avec|via)|\bse (?:realiza|hace) (?:con|mediante)|"
+    r"\b(?:das Tool|den Dienst|die Plattform|die Software|l'outil|la plateforme|la herramienta|"
+    r"la plataforma|lo strumento|la piattaforma|the tool|the platform)|"
     r"\bembed(?:s|ded)? (?:\w+ ){0,3}?from|"
     # "newsletters are sent with Constant Contact", "passent par HelloAsso", "funcionan con
     # CoverManager", "realizzato con Jimdo", "réalisé avec", "built with"
@@ -211,6 +219,14 @@ _LIST_ITEM = re.compile(
 )
 
 
+#: "Reviews are shown in a Trustpilot widget", "played through the Vimeo player"
+_NAMED_WIDGET = re.compile(
+    r"\b(?:in|via|through|with|from) (?:a|an|the|our) "
+    r"(?P<name>[A-Z][\w&.'’+-]*(?:\s+[A-Z][\w&.'’+-]*)?)\s+(?:widget|player|plugin|plug-in|badge|"
+    r"embed)\b"
+)
+
+
 #: "A scrambled version of your e-mail address may be sent to Gravatar": a company data is
 #: sent to (not a place: "sent to Ireland", "sent to the US")
 _SENT_TO = re.compile(
@@ -230,9 +246,13 @@ _PROVIDER_HINT = re.compile(
     r"\b(?:by|par|chez|da|presso|von|bei|por|su|sur|auf|through|via|con|avec|mit|tramite)\b|"
     r"partner|provider|processor|supplier|handled|managed|processed|gestiona|gestit|screened|"
     r"checked|filtered|protected|powered|runs?\b|embed|procesa|tramita|presta|proporciona|"
-    r"sent to|passed to|forwarded to|transmitted to|sent with|sent via|passe|goes through|"
-    r"go through|funciona|realizzat|realise|built|uber|zugestellt|versendet|including|such as|"
-    r"namely|notamment|darunter|insbesondere|incluidos|tra cui|system|platform|software|crm|tool|"
+    r"\b(?:sent|passed|forwarded|transmitted) (?:to|with|via)\b|\bpass(?:e|ent)\b|\bgo(?:es)? "
+    r"through|\b(?:widget|player|plugin|badge)\b|funciona|realizzat|realise|\bbuilt\b|"
+    r"zugestellt|versendet|including|such as|\b(?:delivered|measured|tracked|counted|made|paid|"
+    r"taken|stored|serve[sd]?|load(?:s|ed)?|count\w*|collected|entrusted|pasan?|alojan?|avviene|"
+    r"erfolgt|effectue|realiza|hace|tool|dienst|plattform|outil|plateforme|herramienta|plataforma|"
+    r"strumento|piattaforma|namely|notamment|darunter|insbesondere|incluidos|system|platform|"
+    r"software|crm)\b|recueilli|recogid|raccolt|confie|affidat|tra cui|"
     r"prestataire|sous-traitant|partenaire|dienstleister|auftragsverarbeiter|proveedor|"
     r"encargado|fornitore|anbieter|hoster|\bhost\b|hebergeur|we use|we rely|utilis|utiliz|"
     r"nutzen|"
@@ -260,6 +280,7 @@ def provided_by(sents: list[Sentence]) -> list[tuple[str, Sentence]]:
             *_USED_FOR.finditer(s.text),
             *_HOSTED_ON.finditer(s.text),
             *(m for m in _SENT_TO.finditer(s.text) if not _PLACE.match(m.group("name"))),
+            *_NAMED_WIDGET.finditer(s.text),
         ]
         for m in _PROVIDER_LIST.finditer(s.text):
             items = re.sub(r"\([^)]*\)", " ", m.group("list"))

@@ -115,7 +115,7 @@ _UNITS = "|".join(u for u, _ in _UNIT_DAYS)
 #: "for a year", "after a day": the article is one, after a word that opens a duration
 _ARTICLE = r"(?:(?<=for )|(?<=after )|(?<=within )|(?<=lasts )|(?<=lasting ))an?"
 DURATION = re.compile(
-    rf"(?<![\w.,/-])(?P<num>\d{{1,4}}(?:[.,]\d+)?|{_WORDS}|{_ARTICLE})"
+    rf"(?<![\w.,/-])(?P<num>\d{{1,4}}(?:[.,]\d+)?|(?:{_WORDS}|{_ARTICLE})(?=\s))"
     rf"(?:\s*\((?P<paren>\d{{1,4}})\))?\s*(?P<unit>{_UNITS})(?![\w-])"
 )
 

@@ -3,6 +3,7 @@ canonical form, the receipt's JSON, ``Vary``, a lone writer's append beside a ba
 
 from __future__ import annotations
 
+import inspect
 import threading
 import uuid
 from typing import Any
@@ -109,3 +110,24 @@ def test_a_lone_writer_and_a_batch_of_threads_build_one_chain(api: Api) -> None:
     assert api.post(api.body()).get_json()["seq"] == 42
     verified = api.admin("GET", f"/sites/{api.site_key}/verify").get_json()
     assert verified["ok"] is True, verified
+
+
+def test_the_app_asks_once_whether_a_function_is_a_coroutine(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flask.app
+
+    asked: list[object] = []
+
+    def counting(func: object) -> bool:
+        asked.append(func)
+        return inspect.iscoroutinefunction(func)
+
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", counting)
+
+    def view() -> str:
+        return "x"
+
+    assert app.ensure_sync(view) is view
+    assert app.ensure_sync(view) is view
+    assert asked == [view]

@@ -24,7 +24,7 @@ from benchmarks._policy_score import (
 #: (split) -> (precision, recall) floors, in percent
 FLOORS = {
     "tune": (99, 99),
-    "held_out": (96, 93),
+    "held_out": (96, 94),
 }
 LANGUAGES = {"fr", "en", "de", "es", "it"}
 

@@ -1288,3 +1288,77 @@ def test_prose_cookies_set_by_a_product_closing_the_tab_and_own_clauses() -> Non
     assert got["PHPSESSID"][0] is Category.SESSION
     assert got["cn3r_cookies"] == (Category.TECHNICAL, False, 182.64)
     assert got["ps_cookie"] == (Category.TECHNICAL, False, 365.0)
+
+
+# --- stage 5, batch V -------------------------------------------------------------------------
+
+
+def test_a_negation_window_starts_at_a_word_and_number_words_need_a_space() -> None:
+    # "fonctionne" cut to "ne" 40 characters before the name is not a negation
+    p = extract("La boutique fonctionne avec PrestaShop et est hébergée chez o2switch.")
+    assert "o2switch" in {v.name for v in p.vendors}
+    # "und" is not "un d(ay)"
+    de = extract(
+        "Das Cookie tsv_hinweis hält fest, dass Sie den Cookie-Hinweis gelesen haben, und läuft "
+        "nach 30 Tagen ab."
+    )
+    assert [(c.name, c.lifetime_days) for c in de.cookies] == [("tsv_hinweis", 30.0)]
+
+
+def test_more_frames_for_vendors_in_passing() -> None:
+    for text, name in (
+        ("Reviews from adopters are shown in a Trustpilot widget.", "Trustpilot"),
+        ("Our project gallery serves images through Cloudinary.", "Cloudinary"),
+        ("Backups of the site are stored with Backblaze in Amsterdam.", "Backblaze"),
+        ("In-app messages are delivered by OneSignal.", "OneSignal"),
+        ("Episode downloads are measured by Podtrac.", "Podtrac"),
+        ("Payments are made through Patreon.", "Patreon"),
+        ("Les livraisons sont confiées à Colissimo.", "Colissimo"),
+        ("Les avis clients sont recueillis par Avis Vérifiés.", "Avis Vérifiés"),
+        ("Las reservas de vuelos pasan por Amadeus.", "Amadeus"),
+        ("Los datos se alojan en servidores de Hostinger en Lituania.", "Hostinger"),
+        ("La firma dei mandati avviene con Namirial.", "Namirial"),
+        ("Für Kursanmeldungen nutzen wir das Tool Doodle.", "Doodle"),
+    ):
+        assert name in {v.name for v in extract(text).vendors}, text
+    lt = extract("Los datos se alojan en servidores de Hostinger en Lituania.")
+    assert lt.storage_in_eu is not None and lt.storage_in_eu.value
+    # a company's seat is not where the data is stored
+    assert extract("Typeform is based in Spain.").storage_in_eu is None
+
+
+def test_flags_not_asking_for_consent_not_identifying_and_contact_details() -> None:
+    p = extract(
+        "We count visits with Simple Analytics, which does not use cookies and collects no "
+        "personal data, so we do not ask for consent."
+    )
+    assert p.consent_exemption is not None and p.consent_exemption.value
+    fathom = extract(
+        "We use Fathom Analytics, which doesn't use cookies and doesn't identify visitors."
+    )
+    assert fathom.audience_anonymised is not None and fathom.audience_anonymised.value
+    for text in (
+        "When you contact us we keep your message and contact details for 12 months.",
+        "Nous conservons vos commandes 10 ans.",
+    ):
+        got = extract(text).collects_personal_data
+        assert got is not None and got.value, text
+
+
+def test_session_cookies_in_prose_and_a_denied_kind_is_no_paragraph_topic() -> None:
+    p = extract(
+        "We set three cookies of our own. hp_sess is a session cookie that keeps the contact "
+        "form working. hp_theme remembers whether you prefer the dark theme; it is a persistent "
+        "cookie that lasts 1 year.\n"
+        "We use one strictly necessary cookie, nb_csrf, which lasts for the session.\n"
+        "Wir setzen keine Analyse-Tools ein. Das Cookie tsv_hinweis läuft nach 30 Tagen ab."
+    )
+    got = {c.name: (c.category, c.session, c.lifetime_days) for c in p.cookies}
+    assert got["hp_sess"] == (Category.SESSION, True, None)
+    assert got["hp_theme"] == (None, False, 365.0)
+    assert got["nb_csrf"] == (Category.TECHNICAL, True, None)
+    assert got["tsv_hinweis"] == (None, False, 30.0)
+    assert not p.categories or {c.category for c in p.categories} <= {
+        Category.TECHNICAL,
+        Category.SESSION,
+    }
