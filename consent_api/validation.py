@@ -40,6 +40,8 @@ REFUSING = frozenset({Action.REJECT_ALL, Action.WITHDRAW, Action.GPC})
 # Unicode category Cc is exactly these two ranges; Cs (surrogates) cannot be encoded.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 CONTROL_OR_SURROGATE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: ASCII letters, digits and hyphens, 1 to 35 of them (a BCP 47 tag's alphabet and length)
+LANGUAGE_TAG = re.compile("[A-Za-z0-9-]{1,35}")
 SPACE = re.compile(r"\s")  # the same characters as str.isspace()
 #: the canonical form of a version-4 UUID (any case); others are checked by uuid.UUID
 UUID4 = re.compile(
@@ -257,11 +259,7 @@ def _choices(raw: Any, action: Action, site: SiteView, gpc: bool) -> dict[str, b
 def _language(value: Any) -> str | None:
     if value is None:
         return None
-    if (
-        not isinstance(value, str)
-        or not 0 < len(value) <= 35
-        or not all(c.isascii() and (c.isalnum() or c == "-") for c in value)
-    ):
+    if not isinstance(value, str) or not LANGUAGE_TAG.fullmatch(value):
         raise _invalid("language", "language must be a language tag like 'fr-FR'.")
     return value
 

@@ -25,5 +25,10 @@ class NotFound(DashboardError):
     """The thing named does not exist (a user, a site, a run)."""
 
 
+class Unavailable(DashboardError):
+    """Something this request needs is missing or failing on the server right now (no
+    Chromium to print a PDF): 503, and the other formats still work."""
+
+
 class Conflict(DashboardError):
     """The change would contradict what is stored (a user name taken, the last admin removed)."""

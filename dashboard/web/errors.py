@@ -11,19 +11,24 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from audits import StoreUnavailableError
-from dashboard.errors import Conflict, DashboardError, InvalidInput, NotFound
+from dashboard.errors import Conflict, DashboardError, InvalidInput, NotFound, Unavailable
 from dashboard.web.auth import forget_user
 from database import RETRY_AFTER_UNAVAILABLE, unavailable_errors
 
 log = logging.getLogger("dashboard")
 
-DOMAIN_STATUS: dict[type[DashboardError], int] = {NotFound: 404, Conflict: 409, InvalidInput: 422}
+DOMAIN_STATUS: dict[type[DashboardError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    InvalidInput: 422,
+    Unavailable: 503,
+}
 
 
-def _page(status: int, detail: str | None = None) -> tuple[str, int]:
+def _page(status: int, detail: str | None = None, key: str | None = None) -> tuple[str, int]:
     known = status if status in {400, 403, 404, 405, 413, 422, 429, 503} else 500
     return render_template(
-        "error.html.j2", status=status, key=f"error.{known}", detail=detail
+        "error.html.j2", status=status, key=key or f"error.{known}", detail=detail
     ), status
 
 
@@ -42,7 +47,8 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(DashboardError)
     def domain(exc: DashboardError) -> tuple[str, int]:
         status = next((s for kind, s in DOMAIN_STATUS.items() if isinstance(exc, kind)), 422)
-        return _page(status, str(exc))
+        # 503 of the domain is not the database's: its own words
+        return _page(status, str(exc), "error.unavailable" if status == 503 else None)
 
     def database_unavailable(exc: Exception) -> tuple[str, int, dict[str, str]]:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

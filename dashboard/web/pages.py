@@ -3,6 +3,7 @@ changed between two runs, and a run's full reports."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,11 +17,13 @@ from dashboard import consent_stats
 from dashboard import overview as rows_of
 from dashboard.accounts import Role
 from dashboard.charts import columns_svg, stacked_columns
-from dashboard.errors import InvalidInput, NotFound
+from dashboard.errors import InvalidInput, NotFound, Unavailable
 from dashboard.web.auth import requires, viewer
 from dashboard.web.i18n import translate, translator
 from dashboard.web.security import document_csp, known_args
 from dashboard.web.state import audit_store, history, reading, writing
+
+log = logging.getLogger("dashboard")
 
 bp = Blueprint("pages", __name__)
 
@@ -232,6 +235,24 @@ FORMATS = {
 }
 
 
+def _pdf(scan: Any, lang: str) -> bytes:
+    """The report printed by the server's Chromium; without one (or when it fails) a 503 that
+    says so, never a 500: the HTML, CSV and JSON formats do not need it."""
+    from playwright.async_api import Error as PlaywrightError
+
+    from scanner.cli_report import chromium_pdf_printer
+    from scanner.errors import CookieAuditError
+
+    try:
+        return reports.render(scan, "pdf", lang=lang, pdf_printer=chromium_pdf_printer)
+    except (CookieAuditError, PlaywrightError, reports.ReportError) as exc:
+        log.warning("PDF report not printed: %s", str(exc).splitlines()[0] if str(exc) else exc)
+        raise Unavailable(
+            "PDF printing is not available on this server (no working Chromium); the HTML "
+            "report prints to PDF from the browser"
+        ) from None
+
+
 @bp.get("/sites/<name>/runs/<int:number>/report.<fmt>")
 @requires(Role.VIEWER)
 def run_report(name: str, number: int, fmt: str) -> Response:
@@ -245,12 +266,7 @@ def run_report(name: str, number: int, fmt: str) -> Response:
     except AuditNotFoundError:
         abort(404)
     lang = translator().lang.value
-    printer = None
-    if fmt == "pdf":
-        from scanner.cli_report import chromium_pdf_printer
-
-        printer = chromium_pdf_printer
-    body = reports.render(scan, fmt, lang=lang, pdf_printer=printer)
+    body = _pdf(scan, lang) if fmt == "pdf" else reports.render(scan, fmt, lang=lang)
     response = Response(body, mimetype=FORMATS[fmt])
     filename = f"{name}-run{number}.{fmt}"
     if fmt == "html":

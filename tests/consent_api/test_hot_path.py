@@ -13,7 +13,7 @@ from flask import Flask, Response, jsonify
 
 from consent_api.errors import InvalidInput
 from consent_api.public import cors_headers, json_response
-from consent_api.validation import parse_consent_id
+from consent_api.validation import LANGUAGE_TAG, parse_consent_id
 from tests.consent_api.conftest import ORIGIN, Api
 
 V4 = "0b6f3c51-6f2a-4c8e-9d0e-1a2b3c4d5e6f"
@@ -131,3 +131,14 @@ def test_the_app_asks_once_whether_a_function_is_a_coroutine(
     assert app.ensure_sync(view) is view
     assert app.ensure_sync(view) is view
     assert asked == [view]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["fr-FR", "en", "x" * 35, "x" * 36, "", "fr_FR", "fr FR", "fr\n", "٣", "é", "zh-Hant-TW"],
+)
+def test_a_language_tag_is_ascii_letters_digits_and_hyphens(value: str) -> None:
+    accepted = 0 < len(value) <= 35 and all(
+        c.isascii() and (c.isalnum() or c == "-") for c in value
+    )
+    assert bool(LANGUAGE_TAG.fullmatch(value)) == accepted

@@ -106,6 +106,19 @@ def test_run_reports_in_every_format(seeded: Flask) -> None:
     assert browser.get(f"/sites/boutique/compare?from=1&to={huge}").status_code == 404
 
 
+def test_a_pdf_without_chromium_is_503_not_500(
+    seeded: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Printing a PDF needs Chromium on the server: without it the page says so (503) and the
+    other formats still answer; it was an unhandled BrowserNotFoundError (500)."""
+    monkeypatch.setenv("COOKIE_AUDIT_CHROMIUM", "/nonexistent/chromium")
+    browser = signed_in(seeded, Role.VIEWER)
+    pdf = browser.get("/sites/boutique/runs/2/report.pdf")
+    assert pdf.status_code == 503, pdf.status_code
+    assert "PDF" in pdf.get_data(as_text=True)
+    assert browser.get("/sites/boutique/runs/2/report.html").status_code == 200
+
+
 def test_a_hostile_site_shows_as_text(seeded: Flask) -> None:
     browser = signed_in(seeded, Role.VIEWER)
     for path in ["/", "/sites/hostile"]:
