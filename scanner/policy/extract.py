@@ -370,7 +370,12 @@ _DPO = re.compile(
     r"data protection (?:lead|manager)|"
     r"responsable des donnees personnelles"
 )
+#: the local part of a DPO's mailbox
+_DPO_MAILBOX = re.compile(r"(?:dpo|dpd|rpd)[.@_-]")
+#: a heading over several subjects ("Kontakt und Datenschutzbeauftragter") says not which is which
+_SEVERAL_SUBJECTS = re.compile(r"\b(?:and|et|und|y|e|ed)\b|&|,")
 _AUTHORITY_DOMAINS = (
+    "gpdp.it",
     "dataprotection.ie",
     "datenschutz-berlin.de",
     "ldi.nrw.de",
@@ -886,22 +891,44 @@ class _Reader:
         return "personal_data"
 
     def contacts(self) -> list[DeclaredContact]:
+        """Addresses with their role, read from what precedes each address in its own sentence.
+
+        An address is the DPO's when the words before it in its sentence (since the previous
+        address) name the DPO, when its mailbox is `dpo@`/`dpd@`/`rpd@`, when a heading about
+        the DPO alone stands above it, or when it follows a DPO address with nothing between
+        them ("dpo@a.fr or privacy@a.fr"). A DPO named in the sentence before, or after the
+        address ("admissions@..., which the DPO does not read"), does not make it the DPO's:
+        policies name the DPO and then list the addresses for everything else.
+        """
         found: dict[str, DeclaredContact] = {}
         for i, s in enumerate(self.sents):
-            for email in _EMAIL.findall(s.norm):
-                if email in found:
-                    continue
-                near = " ".join(x.norm for x in self._window(i, 2, 0)) + " " + normalise(s.heading)
+            heading = normalise(s.heading)
+            dpo_heading = bool(_DPO.search(heading)) and not _SEVERAL_SUBJECTS.search(heading)
+            start, previous = 0, ""
+            for m in _EMAIL.finditer(s.norm):
+                email, before = m.group(), s.norm[start : m.start()]
+                if not start and len(before.split()) <= 3 and i and "@" not in self.sents[i - 1].norm:
+                    # "Datenschutzbeauftragter: Herr M. Vogt, dsb@...": the sentence was cut short
+                    before = self.sents[i - 1].norm + " " + before
+                start = m.end()
                 domain = email.rsplit("@", 1)[1]
                 if any(domain == d or domain.endswith("." + d) for d in _AUTHORITY_DOMAINS):
                     role = "authority"
-                elif _DPO.search(near):
+                elif (
+                    _DPO.search(before)
+                    or _DPO_MAILBOX.match(email)
+                    or _DPO.search(email.split("@", 1)[0])
+                    or (previous == "dpo" and len(before.strip(" ,;/()")) <= 3)
+                    or (dpo_heading and not previous)
+                ):
                     role = "dpo"
                 else:
                     role = "contact"
-                found[email] = DeclaredContact(
-                    email=email, role=role, quote=s.text, source=self.source
-                )
+                previous = role
+                if email not in found:
+                    found[email] = DeclaredContact(
+                        email=email, role=role, quote=s.text, source=self.source
+                    )
         return list(found.values())
 
     def rights(self) -> list[DeclaredRight]:

@@ -1407,3 +1407,36 @@ def test_tracking_tags_places_and_articles_in_vendor_frames() -> None:
     assert eea.storage_in_eu is not None and eea.storage_in_eu.value
     fr = extract("Pour l'inscription, la médiathèque enregistre votre nom et votre adresse.")
     assert fr.collects_personal_data is not None and fr.collects_personal_data.value
+
+
+def test_the_addresses_after_the_dpo_are_contacts_unless_their_own_words_name_the_dpo() -> None:
+    p = extract(
+        "Your rights\n"
+        "Our Data Protection Officer can be reached at privacy@harbour.example. For questions "
+        "about an order, write to orders@harbour.example. To report a security issue, use "
+        "security@harbour.example rather than the DPO address.\n"
+        "Délégué à la protection des données : Mme C. Roux, delegue@harbour.example\n"
+        "E-Mail: datenschutzbeauftragter@harbour.example\n"
+        "Le richieste al Garante vanno inviate a protocollo@gpdp.it.\n"
+    )
+    assert [(c.email, c.role) for c in p.contacts] == [
+        ("privacy@harbour.example", "dpo"),
+        ("orders@harbour.example", "contact"),
+        ("security@harbour.example", "contact"),
+        ("delegue@harbour.example", "dpo"),
+        ("datenschutzbeauftragter@harbour.example", "dpo"),
+        ("protocollo@gpdp.it", "authority"),
+    ]
+
+
+def test_a_heading_over_contact_and_dpo_does_not_make_every_address_the_dpos() -> None:
+    p = extract(
+        "9. Contact and Data Protection Officer\n\n"
+        "General enquiries go to office@lawfirm.example.\n\n"
+        "We have appointed an external data protection officer, reachable at "
+        "dsb@advisers.example.\n"
+    )
+    assert [(c.email, c.role) for c in p.contacts] == [
+        ("office@lawfirm.example", "contact"),
+        ("dsb@advisers.example", "dpo"),
+    ]

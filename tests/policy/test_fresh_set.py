@@ -2,9 +2,9 @@
 texts and annotations agree.
 
 The sets are measured only with `python -m benchmarks policy --set fresh` / `--set fresh2`
-(totals), by the lead (BENCHMARKS.md, "Stage 4" and "Stage 5"). So this test holds no score
-floor and never runs the extractor on the texts or prints their items: whoever runs it while
-tuning learns nothing about them.
+(BENCHMARKS.md, "Stage 4", "Stage 5" and "Stage 5b"; fresh2 is used up since 2026-12-02 01:52
+UTC and has been a tuning set since). This test holds no score floor and never runs the
+extractor on the texts or prints their items.
 """
 
 from __future__ import annotations
