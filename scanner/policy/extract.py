@@ -907,7 +907,12 @@ class _Reader:
             start, previous = 0, ""
             for m in _EMAIL.finditer(s.norm):
                 email, before = m.group(), s.norm[start : m.start()]
-                if not start and len(before.split()) <= 3 and i and "@" not in self.sents[i - 1].norm:
+                if (
+                    not start
+                    and len(before.split()) <= 3
+                    and i
+                    and "@" not in self.sents[i - 1].norm
+                ):
                     # "Datenschutzbeauftragter: Herr M. Vogt, dsb@...": the sentence was cut short
                     before = self.sents[i - 1].norm + " " + before
                 start = m.end()
