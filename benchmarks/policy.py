@@ -9,7 +9,8 @@ precision per language and per item kind (see benchmarks/_policy_score.py for th
 `--details` lists the wrong and missed items of one split; never look at `held_out` while tuning.
 `--set fresh` scores tests/policy/fresh/ (held out as a whole, written by someone who did not
 tune the extractor): totals only, never its items, and never as part of the default run.
-`--set fresh2` does the same for tests/policy/fresh2/, a second such set (20 excerpts).
+`--set fresh2` does the same for tests/policy/fresh2/, a second such set (20 excerpts), and
+`--set fresh3` for tests/policy/fresh3/, a third (20 excerpts, another author).
 
 Speed: a 2,000-word policy, the seed policies, a 5 MB page, and `check()` per cookie. Ratios in
 one run matter, not absolute numbers (shared machine).
@@ -30,6 +31,8 @@ from benchmarks._policy_score import (
     DEVSET_TEXTS,
     FRESH2_ANNOTATIONS,
     FRESH2_TEXTS,
+    FRESH3_ANNOTATIONS,
+    FRESH3_TEXTS,
     FRESH_ANNOTATIONS,
     FRESH_TEXTS,
     KINDS,
@@ -239,10 +242,10 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--set",
-        choices=("all", "devset", "authored", "seed", "fresh", "fresh2"),
+        choices=("all", "devset", "authored", "seed", "fresh", "fresh2", "fresh3"),
         default="all",
-        help="which annotated set(s) to score (default: all; `fresh` and `fresh2` only when "
-        "asked, totals only)",
+        help="which annotated set(s) to score (default: all; `fresh`, `fresh2` and `fresh3` only "
+        "when asked, totals only)",
     )
     args = parser.parse_args(argv)
     if args.set in ("all", "authored"):
@@ -268,6 +271,10 @@ def main(argv: list[str]) -> int:
         fresh2 = evaluate(load_annotations(FRESH2_ANNOTATIONS), FRESH2_TEXTS)
         print("## extraction on the second fresh held-out set (tests/policy/fresh2): totals only")
         quality(fresh2, ("held_out",), None)
+    if args.set == "fresh3":
+        fresh3 = evaluate(load_annotations(FRESH3_ANNOTATIONS), FRESH3_TEXTS)
+        print("## extraction on the third fresh held-out set (tests/policy/fresh3): totals only")
+        quality(fresh3, ("held_out",), None)
     if not args.no_speed:
         speed()
     return 0
