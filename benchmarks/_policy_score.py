@@ -44,6 +44,8 @@ FRESH_TEXTS = ROOT / "tests" / "policy" / "fresh" / "texts"
 FRESH_ANNOTATIONS = ROOT / "tests" / "policy" / "fresh" / "annotations.yaml"
 FRESH2_TEXTS = ROOT / "tests" / "policy" / "fresh2" / "texts"
 FRESH2_ANNOTATIONS = ROOT / "tests" / "policy" / "fresh2" / "annotations.yaml"
+FRESH3_TEXTS = ROOT / "tests" / "policy" / "fresh3" / "texts"
+FRESH3_ANNOTATIONS = ROOT / "tests" / "policy" / "fresh3" / "annotations.yaml"
 
 KINDS = (
     "category",

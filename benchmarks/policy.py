@@ -11,7 +11,8 @@ precision per language and per item kind (see benchmarks/_policy_score.py for th
 tune the extractor): totals only, never its items, and never as part of the default run.
 `--set fresh2` scores tests/policy/fresh2/, a second such set (20 excerpts), measured twice as
 held out and USED UP since 2026-12-02 01:52 UTC: it is a tuning set now, and
-`--set fresh2 --details held_out` lists its wrong and missed items.
+`--set fresh2 --details held_out` lists its wrong and missed items. `--set fresh3` scores
+tests/policy/fresh3/, a third held-out set (20 excerpts, another author): totals only.
 
 Speed: a 2,000-word policy, the seed policies, a 5 MB page, and `check()` per cookie. Ratios in
 one run matter, not absolute numbers (shared machine).
@@ -32,6 +33,8 @@ from benchmarks._policy_score import (
     DEVSET_TEXTS,
     FRESH2_ANNOTATIONS,
     FRESH2_TEXTS,
+    FRESH3_ANNOTATIONS,
+    FRESH3_TEXTS,
     FRESH_ANNOTATIONS,
     FRESH_TEXTS,
     KINDS,
@@ -241,11 +244,11 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--set",
-        choices=("all", "devset", "authored", "seed", "fresh", "fresh2"),
+        choices=("all", "devset", "authored", "seed", "fresh", "fresh2", "fresh3"),
         default="all",
-        help="which annotated set(s) to score (default: all; `fresh` and `fresh2` only when "
-        "asked; `fresh` totals only; `fresh2` is used up since 2026-12-02 01:52 UTC and is a "
-        "tuning set: `--details held_out` lists its items)",
+        help="which annotated set(s) to score (default: all; `fresh`, `fresh2` and `fresh3` only "
+        "when asked; `fresh` and `fresh3` totals only; `fresh2` is used up since 2026-12-02 "
+        "01:52 UTC and is a tuning set: `--details held_out` lists its items)",
     )
     args = parser.parse_args(argv)
     if args.set in ("all", "authored"):
@@ -274,6 +277,10 @@ def main(argv: list[str]) -> int:
             "set since 2026-12-02 01:52 UTC, now a tuning set)"
         )
         quality(fresh2, ("held_out",), args.details)
+    if args.set == "fresh3":
+        fresh3 = evaluate(load_annotations(FRESH3_ANNOTATIONS), FRESH3_TEXTS)
+        print("## extraction on the third fresh held-out set (tests/policy/fresh3): totals only")
+        quality(fresh3, ("held_out",), None)
     if not args.no_speed:
         speed()
     return 0

@@ -1,10 +1,10 @@
-"""The fresh held-out sets' structure (tests/policy/fresh/, tests/policy/fresh2/): each set's
-texts and annotations agree.
+"""The fresh held-out sets' structure (tests/policy/fresh/, fresh2/, fresh3/): each set's texts
+and annotations agree.
 
-The sets are measured only with `python -m benchmarks policy --set fresh` / `--set fresh2`
-(BENCHMARKS.md, "Stage 4", "Stage 5" and "Stage 5b"; fresh2 is used up since 2026-12-02 01:52
-UTC and has been a tuning set since). This test holds no score floor and never runs the
-extractor on the texts or prints their items.
+The sets are measured only with `python -m benchmarks policy --set fresh` / `fresh2` / `fresh3`
+(totals), by the lead (BENCHMARKS.md, "Stage 4", "Stage 5" and the third fresh set); fresh2 is
+used up since 2026-12-02 01:52 UTC and has been a tuning set since. This test holds no score
+floor and never runs the extractor on the texts or prints their items.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import yaml
 from benchmarks._policy_score import (
     FRESH2_ANNOTATIONS,
     FRESH2_TEXTS,
+    FRESH3_ANNOTATIONS,
+    FRESH3_TEXTS,
     FRESH_ANNOTATIONS,
     FRESH_TEXTS,
     load_annotations,
@@ -30,8 +32,12 @@ SAFEGUARDS = {"scc", "adequacy", "bcr", "dpf"}
 ROLES = {"dpo", "contact", "authority"}
 SETS = pytest.mark.parametrize(
     ("annotations", "texts"),
-    [(FRESH_ANNOTATIONS, FRESH_TEXTS), (FRESH2_ANNOTATIONS, FRESH2_TEXTS)],
-    ids=["fresh", "fresh2"],
+    [
+        (FRESH_ANNOTATIONS, FRESH_TEXTS),
+        (FRESH2_ANNOTATIONS, FRESH2_TEXTS),
+        (FRESH3_ANNOTATIONS, FRESH3_TEXTS),
+    ],
+    ids=["fresh", "fresh2", "fresh3"],
 )
 
 
