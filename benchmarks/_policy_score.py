@@ -11,7 +11,11 @@ Item kinds and how they match:
 - cookie_lifetime: (name, "session" or days), days equal within 3 % (or 0.01 day).
 - cookie_category: (name, group) with the 3 groups exempt (technical, session), analytics
   (analytics, google_analytics), tracking.
-- vendor: the annotated name or one of its aliases (case-insensitive, exact).
+- vendor: the annotated name or one of its aliases (case-insensitive, exact); a product of the
+  vendor catalogue whose company sells nothing else in it also stands for that company (the
+  extractor's "Meta Pixel" is the reader's "Meta" or "Facebook", "Pinterest Tag" is
+  "Pinterest": vendors are companies, README), never for a company of several products
+  (Google, Microsoft); a legal form ("Ltd", "S.r.l.") is ignored on both sides.
 - personal_data, anonymised, exempt, storage_in_eu: the flag's value.
 - transfer: "none", "outside", "country:XX", "safeguard:scc|adequacy|bcr|dpf".
 - retention: days, equal within 3 %.
@@ -22,8 +26,10 @@ Optional items (`optional:` in the annotation) are neither counted as missed nor
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +38,8 @@ import yaml
 from scanner.model import Category
 from scanner.policy import DeclaredPolicy, TransferKind, extract_policy
 from scanner.policy.text import html_to_lines
+from scanner.policy.vendor_lists import _LEGAL
+from scanner.policy.vendors import VENDORS, Vendor
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET_TEXTS = ROOT.parent / "shared" / "policy-devset"
@@ -227,11 +235,30 @@ def extracted_items(policy: DeclaredPolicy) -> dict[str, list[Item]]:
     return items
 
 
+@cache
+def _single_product_companies() -> dict[str, Vendor]:
+    """Catalogue products (casefolded name) whose company has no other product in the catalogue."""
+    per_company = Counter(v.company for v in VENDORS)
+    return {_name(v.name): v for v in VENDORS if per_company[v.company] == 1}
+
+
+def _company_of(got: str, expected: str) -> bool:
+    vendor = _single_product_companies().get(got)
+    return vendor is not None and (
+        expected == _name(vendor.company) or re.fullmatch(vendor.text, expected) is not None
+    )
+
+
 def _matcher(kind: str, ann: Annotation) -> Callable[[Item, Item], bool]:
     if kind == "vendor":
 
         def vendor(expected: Item, got: Item) -> bool:
-            return got[0] in ann.vendor_aliases.get(expected[0], frozenset({expected[0]}))
+            names = ann.vendor_aliases.get(expected[0], frozenset({expected[0]}))
+            return (
+                got[0] in names
+                or _LEGAL.sub("", str(got[0])) in {_LEGAL.sub("", str(n)) for n in names}
+                or _company_of(str(got[0]), str(expected[0]))
+            )
 
         return vendor
     if kind == "cookie_lifetime":

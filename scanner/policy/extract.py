@@ -902,6 +902,8 @@ class _Reader:
         """
         found: dict[str, DeclaredContact] = {}
         for i, s in enumerate(self.sents):
+            if "@" not in s.norm:
+                continue
             heading = normalise(s.heading)
             dpo_heading = bool(_DPO.search(heading)) and not _SEVERAL_SUBJECTS.search(heading)
             start, previous = 0, ""

@@ -47,8 +47,8 @@ _NAME = re.compile(
     r"\s*(?:\(|,|;|\s[–—-]\s|\.?$)"
 )
 _LEGAL = re.compile(
-    r"(?:,?\s+(?:inc|ltd|llc|gmbh|ag|sas|sa|sarl|srl|spa|s\.?p\.?a|s\.?l|bv|b\.v|nv|plc|co|"
-    r"corp|corporation|limited|unlimited|se|oy|ab|as|kg|gmbh & co\. kg)\.?)+$",
+    r"(?:,?\s+(?:inc|ltd|llc|gmbh|ag|sas|sa|sarl|s\.?r\.?l|spa|s\.?p\.?a|s\.?l|bv|b\.v|nv|plc|co|"
+    r"corp|corporation|limited|unlimited|se|oy|ab|as|kg|&(?:\s+co\.?(?:\s+kg)?)?)\.?)+$",
     re.I,
 )
 #: words that start list items without being a company

@@ -17,12 +17,15 @@ from benchmarks._policy_score import (
     KINDS,
     SEED_ANNOTATIONS,
     SEED_TEXTS,
+    Annotation,
     FileResult,
     aggregate,
     evaluate,
     load_annotations,
     overall,
+    score,
 )
+from scanner.policy import extract_policy
 from tests.conftest import IN_CI
 
 #: (split) -> (precision, recall) floors, in percent
@@ -91,3 +94,23 @@ def test_every_quote_is_the_policy_s_own_words(
 def test_item_kinds_are_all_scored(devset: list[FileResult]) -> None:
     kinds = {k for r in devset for k in r.counts}
     assert kinds == set(KINDS)
+
+
+def test_a_single_product_of_a_company_scores_as_that_company_and_legal_forms_are_ignored() -> None:
+    ann = Annotation(
+        file="t.txt",
+        language="en",
+        split="tune",
+        items={"vendor": [("meta",), ("pinterest",), ("google ads",), ("seeweb",)]},
+        optional={"vendor": [("facebook",)]},
+        vendor_aliases={"google ads": frozenset({"google ads", "google"})},
+    )
+    text = (
+        "We use the Meta Pixel, the Pinterest Tag and Google Analytics. Our servers are "
+        "provided by Seeweb S.r.l. in Milan."
+    )
+    counts = score(ann, extract_policy(text, "t", "text/plain"))["vendor"]
+    # Meta Pixel is Meta's, Pinterest Tag is Pinterest's; Google Analytics is not Google Ads
+    # although Google Ads is also called "Google": Google sells several products
+    assert (counts.tp, counts.fp, counts.fn) == (3, 1, 1)
+    assert counts.wrong == ["t.txt: vendor google analytics"]
