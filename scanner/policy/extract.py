@@ -1005,10 +1005,11 @@ _NO_LONGER = re.compile(
 )
 
 
-#: a negation at the end of the clause: German puts it last ("verwenden wir nicht"); "Some
+#: a negation at the end of the clause: German puts it last ("verwenden wir nicht", "setzen wir
+#: seit 2025 nicht mehr ein", but not "nicht nur", not only); "Some
 #: websites use cookies for advertising; we do not."
 _NEGATED_LATER = re.compile(
-    r"[^;.]{0,110}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ )?nicht\b|"
+    r"[^;.]{0,110}\b(?:verwenden|nutzen|setzen|einsetzen) wir (?:\w+ ){0,4}nicht\b(?! nur)|"
     # "Eine Reichweitenmessung findet nicht statt", "... erfolgt nicht"
     r"[^;.]{0,60}\b(?:findet (?:\w+ )?nicht statt|erfolgt (?:\w+ )?nicht)\b|"
     r"[^.]{0,120}[;,:] (?:we do not|we don't|we don't use them|but not us|pas nous|"

@@ -1440,3 +1440,13 @@ def test_a_heading_over_contact_and_dpo_does_not_make_every_address_the_dpos() -
         ("office@lawfirm.example", "contact"),
         ("dsb@advisers.example", "dpo"),
     ]
+
+
+def test_a_german_verb_second_negation_with_words_between_is_no_use() -> None:
+    p = extract(
+        "Den Facebook-Pixel setzen wir seit März 2025 nicht mehr ein. Für die Reichweitenmessung "
+        "nutzen wir nicht nur Matomo, sondern auch Hotjar; beide setzen Cookies."
+    )
+    names = {v.name for v in p.vendors}
+    assert "Meta Pixel" not in names
+    assert {"Matomo", "Hotjar"} <= names
