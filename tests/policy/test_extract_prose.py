@@ -1450,3 +1450,46 @@ def test_a_german_verb_second_negation_with_words_between_is_no_use() -> None:
     names = {v.name for v in p.vendors}
     assert "Meta Pixel" not in names
     assert {"Matomo", "Hotjar"} <= names
+
+
+def test_processors_named_in_passing_carriers_payment_mail_and_monitoring() -> None:
+    p = extract(
+        "Les colis sont remis à DPD ou à Colissimo, qui reçoivent votre nom et votre adresse. "
+        "I pagamenti avvengono tramite Nexi o Satispay. "
+        "Transactional e-mails are sent via Mailgun and error logs are stored with Datadog. "
+        "Los envíos los gestiona SEUR. We do not use FedEx."
+    )
+    got = {v.name: (v.kind, v.country) for v in p.vendors}
+    assert {
+        "DPD": ("other", "FR"),
+        "Colissimo": ("other", "FR"),
+        "Nexi": ("payment", "IT"),
+        "Satispay": ("payment", "IT"),
+        "Mailgun": ("crm", "US"),
+        "Datadog": ("other", "US"),
+        "SEUR": ("other", "ES"),
+    }.items() <= got.items()
+    assert "FedEx" not in got  # a vendor said not to be used stays out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our teams answer your questions and we are in constant contact with our customers.",
+        "You can zoom in on the map; cookies store the zoom level you chose.",
+        "Puede enviarnos correos electrónicos o escribirnos por correo postal.",
+        "Vous pouvez exercer vos droits par la poste ou par e-mail.",
+        "Un ulteriore strato di protezione cifra i dati che ci invii.",
+        "Cookies help us understand the ups and downs of traffic; a box shows your choice.",
+    ],
+)
+def test_vendor_names_that_are_ordinary_words_are_not_vendors_in_prose(text: str) -> None:
+    assert extract(text).vendors == []
+
+
+def test_vendor_names_that_are_ordinary_words_are_vendors_when_qualified_or_listed() -> None:
+    p = extract(
+        "Meetings take place via Zoom and Microsoft Teams; parcels are shipped with DHL and UPS.\n"
+        "Our sub-processors:\n- Slack (internal messaging)\n- Box (file storage)\n"
+    )
+    assert {"Zoom", "Microsoft Teams", "DHL", "UPS", "Slack", "Box"} <= {v.name for v in p.vendors}
