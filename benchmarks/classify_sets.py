@@ -33,6 +33,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).parent / "data"
 SITE_SET = DATA / "site_declared.csv"
@@ -106,48 +107,50 @@ def _days(cell: str) -> float | None:
     return None if cell in ("", "session") else float(cell)
 
 
-def load_set(path: Path) -> list[Labelled]:
+def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        return list(csv.DictReader(handle))
+
+
+def _common(row: dict[str, str]) -> dict[str, Any]:
+    """The fields every labelled set's row gives the same way."""
+    return {
+        "site": row["site"] or None,
+        "lifetime_days": _days(row["lifetime_days"]),
+        "label": row["label"],
+        "group": row["group"],
+        "unit": row["unit"],
+        "hosts": tuple(row["hosts"].split()),
+        "split": row["split"],
+    }
+
+
+def load_set(path: Path) -> list[Labelled]:
     return [
         Labelled(
             name=_instance(row["name"], row["match"]),
             domain=row["domain"],
-            site=row["site"] or None,
-            lifetime_days=_days(row["lifetime_days"]),
-            label=row["label"],
-            group=row["group"],
-            unit=row["unit"],
-            hosts=tuple(row["hosts"].split()),
-            split=row["split"],
             lifetime_known=row["lifetime_days"] != "",
+            **_common(row),
         )
-        for row in rows
+        for row in _rows(path)
         if row["group"]
     ]
 
 
 def load_crawl(path: Path = CRAWL_SET) -> list[Labelled]:
     """The crawl-shaped check set: every field a crawl records, with the label's sources."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
     return [
         Labelled(
             name=row["name"],
             domain=row["domain"].lstrip("."),
-            site=row["site"] or None,
-            lifetime_days=_days(row["lifetime_days"]),
-            label=row["label"],
-            group=row["group"],
-            unit=row["unit"],
-            hosts=tuple(row["hosts"].split()),
-            split=row["split"],
             party=row["party"],
             value=row["value"],
             set_by=row["set_by"],
             ambiguous=row["ambiguous"],
+            **_common(row),
         )
-        for row in rows
+        for row in _rows(path)
     ]
 
 

@@ -233,6 +233,31 @@ def speed() -> None:
         )
 
 
+# The fresh sets, scored only when asked: (annotations, texts, heading, items may be listed).
+# A held-out one prints totals only; fresh2 is a tuning set since it was used up.
+FRESH_SETS: dict[str, tuple[Path, Path, str, bool]] = {
+    "fresh": (
+        FRESH_ANNOTATIONS,
+        FRESH_TEXTS,
+        "the fresh held-out set (tests/policy/fresh): totals only",
+        False,
+    ),
+    "fresh2": (
+        FRESH2_ANNOTATIONS,
+        FRESH2_TEXTS,
+        "the second fresh set (tests/policy/fresh2; used up as a held-out set since 2026-12-02"
+        " 01:52 UTC, now a tuning set)",
+        True,
+    ),
+    "fresh3": (
+        FRESH3_ANNOTATIONS,
+        FRESH3_TEXTS,
+        "the third fresh held-out set (tests/policy/fresh3): totals only",
+        False,
+    ),
+}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks policy")
     parser.add_argument("--details", choices=("tune", "held_out", "seed"))
@@ -244,7 +269,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--set",
-        choices=("all", "devset", "authored", "seed", "fresh", "fresh2", "fresh3"),
+        choices=("all", "devset", "authored", "seed", *FRESH_SETS),
         default="all",
         help="which annotated set(s) to score (default: all; `fresh`, `fresh2` and `fresh3` only "
         "when asked; `fresh` and `fresh3` totals only; `fresh2` is used up since 2026-12-02 "
@@ -266,21 +291,14 @@ def main(argv: list[str]) -> int:
         seeds = evaluate(load_annotations(SEED_ANNOTATIONS), SEED_TEXTS)
         print("\n## extraction on the seed policies (designed on them: a regression check)")
         quality(seeds, ("seed",), args.details)
-    if args.set == "fresh":
-        fresh = evaluate(load_annotations(FRESH_ANNOTATIONS), FRESH_TEXTS)
-        print("## extraction on the fresh held-out set (tests/policy/fresh): totals only")
-        quality(fresh, ("held_out",), None)
-    if args.set == "fresh2":
-        fresh2 = evaluate(load_annotations(FRESH2_ANNOTATIONS), FRESH2_TEXTS)
-        print(
-            "## extraction on the second fresh set (tests/policy/fresh2; used up as a held-out "
-            "set since 2026-12-02 01:52 UTC, now a tuning set)"
+    if args.set in FRESH_SETS:
+        annotations, texts, heading, itemised = FRESH_SETS[args.set]
+        print(f"## extraction on {heading}")
+        quality(
+            evaluate(load_annotations(annotations), texts),
+            ("held_out",),
+            args.details if itemised else None,
         )
-        quality(fresh2, ("held_out",), args.details)
-    if args.set == "fresh3":
-        fresh3 = evaluate(load_annotations(FRESH3_ANNOTATIONS), FRESH3_TEXTS)
-        print("## extraction on the third fresh held-out set (tests/policy/fresh3): totals only")
-        quality(fresh3, ("held_out",), None)
     if not args.no_speed:
         speed()
     return 0
