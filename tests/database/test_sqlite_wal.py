@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from database import DatabaseSettings, make_engine, write_transaction
+from database.engine import _Checkpointer, _queue
 
 
 def test_wal_is_truncated_past_its_limit(tmp_path: Path) -> None:
@@ -51,3 +53,47 @@ def test_wal_is_truncated_past_its_limit(tmp_path: Path) -> None:
         time.sleep(0.1)
     assert wal.stat().st_size <= 1024 * 1024
     engine.dispose()
+
+
+def test_the_log_starts_over_while_writers_keep_writing(tmp_path: Path) -> None:
+    """A PASSIVE checkpoint alone never catches up with a writer that never stops, and SQLite
+    only starts the log over once all of it is copied: the checkpointer's second pass, under
+    the writer queue, copies the rest, and the next writer starts the log from its beginning
+    (a new salt in the log's header)."""
+    path = tmp_path / "restart.db"
+    wal = Path(f"{path}-wal")
+    # the engine's own checkpointer starts the log over only past 1 GB / 8: not in this test
+    engine = make_engine(DatabaseSettings(f"sqlite:///{path}", wal_limit_mb=1024))
+    with write_transaction(engine) as conn:
+        conn.execute(text("CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB)"))
+    stop = threading.Event()
+
+    def write_forever() -> None:
+        while not stop.is_set():
+            with write_transaction(engine) as conn:
+                conn.execute(text("INSERT INTO blobs (data) VALUES (randomblob(4000))"))
+
+    writer = threading.Thread(target=write_forever)
+    writer.start()
+    checkpointer = _Checkpointer(_queue(str(path)), DatabaseSettings("sqlite://", wal_limit_mb=8))
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        deadline = time.monotonic() + 60
+        while wal.stat().st_size < 2 * 1024 * 1024:  # past the restart point (8 MB / 8)
+            assert time.monotonic() < deadline, "the writer wrote too little"
+            time.sleep(0.02)
+        salt = _salt(wal)
+        checkpointer._checkpoint(connection, 4096)
+        time.sleep(0.2)  # the writer goes on, from the start of the log
+        assert _salt(wal) != salt
+    finally:
+        stop.set()
+        writer.join(10)
+        connection.close()
+    engine.dispose()
+
+
+def _salt(wal: Path) -> bytes:
+    """The log's salt-1 (bytes 16-19 of its header), which changes whenever it starts over."""
+    with wal.open("rb") as file:
+        return file.read(20)[16:]
