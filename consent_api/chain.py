@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import operator
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,7 +61,6 @@ CHECKPOINTS = cast(Table, Checkpoint.__table__)
 HASHED_RECORD_COLUMNS = (*V2_RECORD_FIELDS, "hash_version", "hash")
 INSERT_COLUMNS = ("site_id", *HASHED_RECORD_COLUMNS, "idempotency_key")
 _HASHED_SELECT = [RECORDS.c[name] for name in HASHED_RECORD_COLUMNS]
-_INSERT_ROW = operator.itemgetter(*INSERT_COLUMNS)
 CHECKPOINT_COLUMNS = ("seq", "hash", "signed_at", "key_id", "public_key", "signature")
 
 
@@ -175,12 +175,28 @@ def _checkpoint(site_key: str, row: Sequence[Any]) -> dict[str, Any] | None:
     return {"site": site_key, **dict(zip(CHECKPOINT_COLUMNS, row, strict=True))}
 
 
+# The insert's columns between recorded_at and prev_hash: the draft's, taken as they are.
+_MIDDLE = operator.itemgetter(
+    *INSERT_COLUMNS[INSERT_COLUMNS.index("recorded_at") + 1 : INSERT_COLUMNS.index("prev_hash")]
+)
+if INSERT_COLUMNS[:4] != ("site_id", "seq", "consent_id", "recorded_at") or INSERT_COLUMNS[
+    INSERT_COLUMNS.index("prev_hash") :
+] != ("prev_hash", "hash_version", "hash", "idempotency_key"):
+    raise AssertionError("the insert's columns moved: _Pending.row and _plan build its rows")
+
+
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    """A draft queued for the chain, with its canonical JSON made before the lock is taken."""
+    """A draft queued for the chain, with what the lock does not change made before it is
+    taken: the canonical JSON around the chain's fields, and the insert's middle columns."""
 
     draft: Draft
     template: tuple[str, str]
+    middle: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, draft: Draft, site_key: str) -> _Pending:
+        return cls(draft, hash_template(draft.fields, site_key), _MIDDLE(draft.fields))
 
 
 @dataclass
@@ -211,7 +227,7 @@ class Ledger:
         if self._postgres:
             return self._append_postgres(draft, site_key)
         self._site_keys[draft.site_id] = site_key
-        pending = _Pending(draft, hash_template(draft.fields, site_key))
+        pending = _Pending.of(draft, site_key)
         # A sync worker has one thread: its appends never meet another's in this process, so
         # the batch queue (a leader, a condition, plans per site) would be pure cost. Threads
         # that come while one writes alone queue for the next batch as usual.
@@ -225,21 +241,10 @@ class Ledger:
 
     def _write_one(self, pending: _Pending) -> Receipt:
         """A batch of one, written by the caller itself (the same SQL and plan as a batch)."""
-        draft = pending.draft
-        site_id = draft.site_id
         slot: Slot[_Pending, Receipt] = Slot(pending)
-        sql = _sql(1, 1)
         with sqlite_write_cursor(self.engine) as cursor:
             moment = datetime.now(UTC)  # under the lock: recorded_at follows the chain order
-            cursor.execute(sql["head"], (site_id,))
-            head = cursor.fetchone()
-            cursor.execute(
-                sql["stored"], (site_id, draft.consent_id, site_id, draft.idempotency_key)
-            )
-            plan = self._plan(site_id, (slot,), head, cursor.fetchall(), moment)
-            if plan.rows:
-                cursor.execute(sql["insert"], plan.rows[0])
-                cursor.execute(sql["move_head"], (*plan.head, site_id))
+            plan = self._write_site(cursor, pending.draft.site_id, (slot,), moment)
         outcome = plan.settle[0][1]
         if isinstance(outcome, BaseException):
             raise outcome
@@ -314,18 +319,36 @@ class Ledger:
         with sqlite_write_cursor(self.engine) as cursor:
             moment = datetime.now(UTC)  # under the lock: recorded_at follows the chain order
             for site_id, group in self._groups(slots).items():
-                ids = list(dict.fromkeys(s.item.draft.consent_id for s in group))
-                keys = list(dict.fromkeys(s.item.draft.idempotency_key for s in group))
-                sql = _sql(len(ids), len(keys))
-                cursor.execute(sql["head"], (site_id,))
-                head = cursor.fetchone()
-                cursor.execute(sql["stored"], (site_id, *ids, site_id, *keys))
-                plan = self._plan(site_id, group, head, cursor.fetchall(), moment)
-                if plan.rows:
-                    cursor.executemany(sql["insert"], plan.rows)
-                    cursor.execute(sql["move_head"], (*plan.head, site_id))
-                plans.append(plan)
+                plans.append(self._write_site(cursor, site_id, group, moment))
         return plans
+
+    def _write_site(
+        self,
+        cursor: sqlite3.Cursor,
+        site_id: int,
+        group: Sequence[Slot[_Pending, Receipt]],
+        moment: datetime,
+    ) -> _Plan:
+        """One site's part of a batch, inside the batch's transaction: read the head and what
+        is stored for the batch's consent ids and keys, plan, insert, move the head."""
+        if len(group) == 1:  # a sync worker's every append: no lists to dedupe
+            draft = group[0].item.draft
+            ids, keys = [draft.consent_id], [draft.idempotency_key]
+        else:
+            ids = list(dict.fromkeys(s.item.draft.consent_id for s in group))
+            keys = list(dict.fromkeys(s.item.draft.idempotency_key for s in group))
+        sql = _sql(len(ids), len(keys))
+        cursor.execute(sql["head"], (site_id,))
+        head = cursor.fetchone()
+        cursor.execute(sql["stored"], (site_id, *ids, site_id, *keys))
+        plan = self._plan(site_id, group, head, cursor.fetchall(), moment)
+        if len(plan.rows) == 1:
+            cursor.execute(sql["insert"], plan.rows[0])
+        elif plan.rows:
+            cursor.executemany(sql["insert"], plan.rows)
+        if plan.rows:
+            cursor.execute(sql["move_head"], (*plan.head, site_id))
+        return plan
 
     def _plan(
         self,
@@ -362,17 +385,27 @@ class Ledger:
             if last and last[1] and draft.client_ts and draft.client_ts < last[1]:
                 settle.append((slot, _out_of_order()))
                 continue
-            fields = dict(draft.fields, seq=head_seq + 1, recorded_at=recorded_at)
-            fields["prev_hash"] = head_hash
-            fields["hash"] = chained_hash(slot.item.template, head_hash, recorded_at, fields["seq"])
-            fields["idempotency_key"] = draft.idempotency_key
-            rows.append(_INSERT_ROW(fields))
-            head_seq, head_hash = fields["seq"], fields["hash"]
-            latest[draft.consent_id] = (head_seq, draft.client_ts)
-            by_key[draft.idempotency_key] = len(settle)
-            settle.append(
-                (slot, Receipt(draft.consent_id, head_seq, recorded_at, head_hash, checkpoint))
+            item = slot.item
+            seq = head_seq + 1
+            digest = chained_hash(item.template, head_hash, recorded_at, seq)
+            consent_id = draft.consent_id
+            rows.append(
+                (
+                    site_id,
+                    seq,
+                    consent_id,
+                    recorded_at,
+                    *item.middle,
+                    head_hash,
+                    draft.fields["hash_version"],
+                    digest,
+                    draft.idempotency_key,
+                )
             )
+            head_seq, head_hash = seq, digest
+            latest[consent_id] = (seq, draft.client_ts)
+            by_key[draft.idempotency_key] = len(settle)
+            settle.append((slot, Receipt(consent_id, seq, recorded_at, digest, checkpoint)))
         return _Plan(rows, (head_seq, head_hash), settle)
 
 
