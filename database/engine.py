@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,9 @@ class _WriterQueue:
         #: :meth:`bound_wal`); the background checkpointer normally keeps it far below
         self.hard_limit = 2 * (settings.wal_limit_mb if settings else 64) * 1024 * 1024
         self.commits = 0
+        #: this process's checkpointer, while it runs (it ends after a while without writes)
+        self.checkpointer: _Checkpointer | None = None
+        self.last_write = 0.0
 
     @contextmanager
     def hold(self) -> Iterator[None]:
@@ -100,7 +103,11 @@ class _WriterQueue:
             if self.fd is None or self.pid != os.getpid():  # re-open after a fork
                 self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
                 self.pid = os.getpid()
-                _Checkpointer(self, _SQLITE.get(self.database)).start()
+                self.checkpointer = None  # the parent's thread is not in this process
+            self.last_write = time.monotonic()
+            if self.checkpointer is None:
+                self.checkpointer = _Checkpointer(self, _SQLITE.get(self.database))
+                self.checkpointer.start()
             fcntl.flock(self.fd, fcntl.LOCK_EX)
             try:
                 yield
@@ -142,7 +149,13 @@ class _Checkpointer(threading.Thread):
     log also keeps every page look-up in the WAL index short. Past ``wal_limit_mb`` (a thread
     that a loaded machine did not schedule), a TRUNCATE checkpoint under the queue empties the
     log and cuts the file.
+
+    The thread ends after ``idle`` seconds without a write in its process (a last PASSIVE
+    checkpoint first), and when the database file is deleted; the next writer starts another.
     """
+
+    #: seconds without a write after which the thread ends
+    idle = 30.0
 
     def __init__(
         self, queue: _WriterQueue, settings: DatabaseSettings | None, interval: float = 0.5
@@ -154,6 +167,14 @@ class _Checkpointer(threading.Thread):
         self.restart_at = self.limit // 4
 
     def run(self) -> None:
+        try:
+            self._watch()
+        finally:  # ended (idle, the file deleted, or it could not open it): the next writer
+            with self.queue.thread_lock:  # starts another
+                if self.queue.checkpointer is self:
+                    self.queue.checkpointer = None
+
+    def _watch(self) -> None:
         database = self.queue.database
         wal = Path(database + "-wal")
         try:
@@ -164,6 +185,8 @@ class _Checkpointer(threading.Thread):
         last = time.monotonic()
         while Path(database).exists():  # a deleted database (tests) ends the thread
             time.sleep(0.05)  # the size is watched often (a stat), checkpoints run less often
+            if time.monotonic() - self.queue.last_write > self.idle and self._retire(connection):
+                break
             try:
                 if wal.exists() and wal.stat().st_size > self.limit:
                     with self.queue.hold():
@@ -175,6 +198,19 @@ class _Checkpointer(threading.Thread):
             except (sqlite3.Error, OSError):
                 continue
         connection.close()
+
+    def _retire(self, connection: sqlite3.Connection) -> bool:
+        """Copy the log back a last time and leave the queue without a checkpointer, unless a
+        write came meanwhile (checked under the queue's thread lock, which every writer takes
+        first: no writer can find the old thread in place after it has ended)."""
+        with suppress(sqlite3.Error):
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        with self.queue.thread_lock:
+            if time.monotonic() - self.queue.last_write <= self.idle:
+                return False
+            if self.queue.checkpointer is self:
+                self.queue.checkpointer = None
+            return True
 
     def _checkpoint(self, connection: sqlite3.Connection, page_size: int) -> None:
         _, frames, _ = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

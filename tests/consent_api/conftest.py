@@ -8,6 +8,7 @@ the end), so parallel pytest workers never share tables. Every test registers it
 from __future__ import annotations
 
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,11 +22,31 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from consent_api import create_app
+from consent_api.checkpoints import CheckpointScheduler
 from consent_api.db import State
 from consent_api.sites import create_admin_key, create_site
 from tests.scratch_db import scratch_database
 
 ORIGIN = "https://www.shop.test"
+
+
+def _checkpoint_threads() -> set[threading.Thread]:
+    return {
+        t
+        for t in threading.enumerate()
+        if t.name == CheckpointScheduler.THREAD_NAME and t.is_alive()
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_checkpoint_thread_outlives_its_test() -> Iterator[None]:
+    """Every app a test starts with checkpoints at an interval is closed by the test or its
+    fixtures: a thread left running signs chains that later tests tamper with, and logs the
+    errors of a deleted database into their output."""
+    before = _checkpoint_threads()
+    yield
+    left = _checkpoint_threads() - before
+    assert not left, f"{len(left)} checkpoint thread(s) still running after the test"
 
 
 @pytest.fixture(scope="session")

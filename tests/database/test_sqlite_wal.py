@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from database import DatabaseSettings, make_engine, write_transaction
@@ -97,3 +98,39 @@ def _salt(wal: Path) -> bytes:
     """The log's salt-1 (bytes 16-19 of its header), which changes whenever it starts over."""
     with wal.open("rb") as file:
         return file.read(20)[16:]
+
+
+def test_the_checkpointer_ends_when_writes_stop_and_comes_back_with_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that wrote once keeps no thread watching the file for ever: after ``idle``
+    seconds without a write the checkpointer copies the log back and ends; the next write
+    starts another."""
+    monkeypatch.setattr(_Checkpointer, "idle", 0.3)
+    path = tmp_path / "idle.db"
+    engine = make_engine(DatabaseSettings(f"sqlite:///{path}"))
+    queue = _queue(str(path))
+
+    def write() -> None:
+        with write_transaction(engine) as conn:
+            conn.execute(text("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY)"))
+            conn.execute(text("INSERT INTO t DEFAULT VALUES"))
+
+    write()
+    first = queue.checkpointer
+    assert first is not None and first.is_alive()
+    first.join(10)
+    assert not first.is_alive() and queue.checkpointer is None
+    assert Path(f"{path}-wal").stat().st_size == 0 or _copied_back(path)
+    write()
+    second = queue.checkpointer
+    assert second is not None and second is not first and second.is_alive()
+    second.join(10)
+    engine.dispose()
+
+
+def _copied_back(path: Path) -> bool:
+    """Every frame of the log is in the database file (a PASSIVE checkpoint copies none)."""
+    with sqlite3.connect(path) as connection:
+        _, frames, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return bool(frames == copied)
