@@ -4,7 +4,6 @@ database, users of each role, and a test client that signs in through the real l
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +13,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from consent_api.checkpoints import CheckpointScheduler
 from dashboard import accounts, create_app
 from dashboard.accounts import Role
 from database import write_transaction
-from tests.consent_api.conftest import pg_database  # noqa: F401  (a fixture, shared)
+
+# fixtures, shared: the scratch PostgreSQL database, and the check that every app a test starts
+# is closed with its checkpoint thread
+from tests.consent_api.conftest import (  # noqa: F401
+    no_checkpoint_thread_outlives_its_test,
+    pg_database,
+)
 
 PASSWORD = "correct horse battery staple"
 BASE = "https://dash.test"
@@ -43,24 +47,6 @@ def make_app(database_url: str, **config: Any) -> Flask:
 def close_app(app: Flask) -> None:
     """Stop what the app factory started (the checkpoint thread, if any) and close the engine."""
     app.extensions["consent_api"].close()
-
-
-def _checkpoint_threads() -> set[threading.Thread]:
-    return {
-        t
-        for t in threading.enumerate()
-        if t.name == CheckpointScheduler.THREAD_NAME and t.is_alive()
-    }
-
-
-@pytest.fixture(autouse=True)
-def no_checkpoint_thread_outlives_its_test() -> Iterator[None]:
-    """Every app a test starts is closed by the test or its fixtures: no thread of it is left
-    running once the test is over (fixtures torn down before this one)."""
-    before = _checkpoint_threads()
-    yield
-    left = _checkpoint_threads() - before
-    assert not left, f"{len(left)} checkpoint thread(s) still running after the test"
 
 
 @pytest.fixture
