@@ -182,7 +182,7 @@ _MIDDLE = operator.itemgetter(
 if INSERT_COLUMNS[:4] != ("site_id", "seq", "consent_id", "recorded_at") or INSERT_COLUMNS[
     INSERT_COLUMNS.index("prev_hash") :
 ] != ("prev_hash", "hash_version", "hash", "idempotency_key"):
-    raise AssertionError("the insert's columns moved: _Pending.row and _plan build its rows")
+    raise AssertionError("the insert's columns moved: _Pending.middle and _plan build its rows")
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,11 +342,11 @@ class Ledger:
         head = cursor.fetchone()
         cursor.execute(sql["stored"], (site_id, *ids, site_id, *keys))
         plan = self._plan(site_id, group, head, cursor.fetchall(), moment)
-        if len(plan.rows) == 1:
-            cursor.execute(sql["insert"], plan.rows[0])
-        elif plan.rows:
-            cursor.executemany(sql["insert"], plan.rows)
         if plan.rows:
+            if len(plan.rows) == 1:  # executemany costs more for one row
+                cursor.execute(sql["insert"], plan.rows[0])
+            else:
+                cursor.executemany(sql["insert"], plan.rows)
             cursor.execute(sql["move_head"], (*plan.head, site_id))
         return plan
 

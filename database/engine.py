@@ -143,9 +143,9 @@ class _Checkpointer(threading.Thread):
     writes it never quite catches up (frames arrive while it copies), and SQLite only starts
     the log over once a checkpoint has copied all of it: the log would grow until the hard
     limit. So when the log holds more than a quarter of ``wal_limit_mb`` after a PASSIVE
-    checkpoint, the thread takes the writer queue for a second one, which has only the last moment's
-    frames to copy (a few milliseconds, measured: 2-12 ms where a TRUNCATE of the full log
-    took 110-180 ms); the next writer then starts the log over from its beginning. A short
+    checkpoint, the thread takes the writer queue for a second one, which has only the last
+    moment's frames to copy (a few milliseconds, measured: 2-12 ms where a TRUNCATE of the full
+    log took 110-180 ms); the next writer then starts the log over from its beginning. A short
     log also keeps every page look-up in the WAL index short. Past ``wal_limit_mb`` (a thread
     that a loaded machine did not schedule), a TRUNCATE checkpoint under the queue empties the
     log and cuts the file.

@@ -111,8 +111,9 @@ def config_int(
 class DatabaseSettings:
     """How to reach and tune the product database.
 
-    ``wal_limit_mb`` bounds SQLite's write-ahead log: past it the background checkpointer
-    copies the log back and truncates it (also the ``journal_size_limit``).
+    ``wal_limit_mb`` bounds SQLite's write-ahead log: past a quarter of it the background
+    checkpointer has the log started over, past it the log is truncated (also the
+    ``journal_size_limit``).
     """
 
     url: str
