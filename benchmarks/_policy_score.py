@@ -38,7 +38,7 @@ import yaml
 from scanner.model import Category
 from scanner.policy import DeclaredPolicy, TransferKind, extract_policy
 from scanner.policy.text import html_to_lines
-from scanner.policy.vendor_lists import _LEGAL
+from scanner.policy.vendor_lists import without_legal_form
 from scanner.policy.vendors import VENDORS, Vendor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,7 +256,7 @@ def _matcher(kind: str, ann: Annotation) -> Callable[[Item, Item], bool]:
             names = ann.vendor_aliases.get(expected[0], frozenset({expected[0]}))
             return (
                 got[0] in names
-                or _LEGAL.sub("", str(got[0])) in {_LEGAL.sub("", str(n)) for n in names}
+                or without_legal_form(str(got[0])) in {without_legal_form(str(n)) for n in names}
                 or _company_of(str(got[0]), str(expected[0]))
             )
 

@@ -74,8 +74,14 @@ _NOT_VENDORS = {
 }
 
 
+def without_legal_form(name: str) -> str:
+    """The name without its trailing legal forms ("Acme S.r.l." -> "Acme", "X GmbH & Co. KG"
+    -> "X")."""
+    return _LEGAL.sub("", name)
+
+
 def _clean(raw: str) -> str | None:
-    name = _LEGAL.sub("", raw.strip(" .,;")).strip(" .,;")
+    name = without_legal_form(raw.strip(" .,;")).strip(" .,;")
     if len(name) < 2 or name.lower() in _NOT_VENDORS or name.isdigit():
         return None
     if category_from_label(name) is not None or _RECIPIENTS.search(normalise(name)):
