@@ -72,7 +72,8 @@ WRK_SCRIPT = textwrap.dedent(
         math.random(0, 0xfff), tid * 1000000000 + counter)
       local body = '{"consent_id":"' .. id .. '","choices":{"analytics":true,'
         .. '"marketing":false},"action":"custom","policy_version":"1","banner_revision":1,'
-        .. '"language":"fr-FR","page_url":"https://www.shop.test/products/42"}'
+        .. '"language":"fr-FR","page_url":"https://www.shop.test/products/42",'
+        .. '"client_ts":' .. os.time() * 1000 .. '}'
       return wrk.format("POST", nil, {["Content-Type"]="application/json",
         ["Origin"]="https://www.shop.test"}, body)
     end

@@ -1,7 +1,7 @@
 """The chain of a site: append, purge past retention, verify.
 
 On PostgreSQL an append is one statement, its own transaction: the function ``consent_append``
-(migration 0003) locks the site's row, numbers, stamps and hashes the record (over the
+(migrations 0003, 0004) locks the site's row, numbers, stamps and hashes the record (over the
 canonical JSON this module hands it, :func:`hash_template`), inserts it and moves the head.
 No client round trip happens while a chain is locked, and concurrent appends to other sites
 never wait for each other.
@@ -116,7 +116,7 @@ def _sql(ids: int, keys: int) -> dict[str, str]:
 # keys of its canonical JSON they follow one another (see hash_template).
 _CHAIN_FIELDS = ("prev_hash", "recorded_at", "seq")
 #: The fields of a draft that the chain stores as they are (a hashed record's fields but the
-#: chain's), in the order of ``consent_append``'s parameters (migration 0003).
+#: chain's), in the order of ``consent_append``'s parameters (migration 0004).
 DRAFT_FIELDS = tuple(n for n in V2_RECORD_FIELDS if n not in _CHAIN_FIELDS)
 #: ``consent_append``'s parameters, in order (each named ``p_<name>`` in the function).
 APPEND_PARAMETERS = ("site_id", *DRAFT_FIELDS, "idempotency_key", "before", "after")
@@ -252,7 +252,7 @@ class Ledger:
         return outcome
 
     def _append_postgres(self, draft: Draft, site_key: str) -> Receipt:
-        """One statement, its own transaction: ``consent_append`` (migration 0003) locks the
+        """One statement, its own transaction: ``consent_append`` (migration 0004) locks the
         site's chain, answers a replay, numbers, stamps, hashes and inserts; its commit is the
         statement's. Concurrent appends to one site wait on the site's row, not on a client;
         the threads of one process take turns before (many waiters on one row cost PostgreSQL
