@@ -1,6 +1,9 @@
 """Fetch one policy page for `cookie-audit policy extract URL`: bounded in time and size, and
 refusing private addresses unless asked (the command must not become a way to probe an
-internal network)."""
+internal network): the address of every request is checked, redirects included, so a public
+page that redirects to `http://169.254.169.254/` or `http://localhost:8080/` is refused before
+the second request is sent. Not covered: a name whose DNS answer changes between the check and
+the connection."""
 
 from __future__ import annotations
 
@@ -39,12 +42,24 @@ def _check_address(host: str, port: int) -> None:
             )
 
 
-def fetch_policy(url: str, *, allow_private: bool = False, verify: bool = True) -> Fetched:
+def _check_request(request: httpx.Request) -> None:
+    """httpx's request hook: runs before each request is sent, the redirects' too."""
+    url = request.url
+    _check_address(url.host, url.port or (443 if url.scheme == "https" else 80))
+
+
+def fetch_policy(
+    url: str,
+    *,
+    allow_private: bool = False,
+    verify: bool = True,
+    transport: httpx.BaseTransport | None = None,
+) -> Fetched:
+    """``transport``: httpx's own, unless a test hands one in (a public site that redirects
+    cannot be served from this machine's loopback)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{url}: not an http(s) URL")
-    if not allow_private:
-        _check_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
     chunks: list[bytes] = []
     size = 0
     truncated = False
@@ -56,6 +71,8 @@ def fetch_policy(url: str, *, allow_private: bool = False, verify: bool = True) 
                 verify=verify,
                 max_redirects=5,
                 headers={"User-Agent": "cookie-audit policy reader"},
+                event_hooks={"request": [] if allow_private else [_check_request]},
+                transport=transport,
             ) as client,
             client.stream("GET", url) as response,
         ):
