@@ -49,8 +49,25 @@ def make_engine(settings: DatabaseSettings) -> Engine:
     )
 
 
+def _wal_mode(connection: sqlite3.Connection, timeout: float = 30.0) -> None:
+    """``PRAGMA journal_mode=WAL``, tried again while the file is busy. The first connection
+    to a new file switches it, which needs the file alone, and SQLite answers "database is
+    locked" at once when the switch meets another connection opening it (the busy handler is
+    not called for that lock): workers starting together on a new database failed so. Once
+    switched, WAL is the file's mode and the pragma only reads it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
+
+
 def _pragmas(connection: sqlite3.Connection, settings: DatabaseSettings) -> None:
-    connection.execute("PRAGMA journal_mode=WAL")
+    _wal_mode(connection)
     connection.execute(f"PRAGMA synchronous={settings.sqlite_synchronous.value}")
     connection.execute("PRAGMA foreign_keys=ON")
     connection.execute("PRAGMA busy_timeout=30000")
