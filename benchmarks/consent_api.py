@@ -1,6 +1,7 @@
-"""Consent API under load: gunicorn on 127.0.0.1, wrk posting distinct consents for a bounded
-time, on SQLite and on PostgreSQL, beside a hello-world Flask app under the same gunicorn
-settings (the ceiling on this machine), one after the other in one run.
+"""Consent API under load: gunicorn on 127.0.0.1, wrk posting distinct consents (as the
+banner posts them, ``client_ts`` included) for a bounded time, on SQLite and on PostgreSQL,
+beside a hello-world Flask app under the same gunicorn settings (the ceiling on this
+machine), one after the other in one run.
 
     python -m benchmarks consent_api [--duration 10] [--workers 2] [--threads 1]
         [--connections 16] [--repeat 1] [--skip-postgres]
