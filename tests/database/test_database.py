@@ -4,7 +4,6 @@ branch per package, upgrades serialised between processes, paths with '%' and "'
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from database import (
     version_locations,
 )
 from scanner.cli import main
+from tests.database.at_once import at_once
 from tests.scratch_db import scratch_database
 
 CONSENT_VERSIONS = Path(__file__).resolve().parents[2] / "consent_api/migrations/versions"
@@ -175,20 +175,8 @@ def test_upgrade_from_0001_adds_a_new_branch_and_keeps_the_data(
 
 def test_concurrent_upgrades_are_serialised(url: str) -> None:
     """Several workers start at once on a fresh database: each migrates or waits, none fails."""
-    errors: list[BaseException] = []
     engines = [make_engine(DatabaseSettings(url)) for _ in range(4)]
-
-    def run(engine: object) -> None:
-        try:
-            upgrade(engine)  # type: ignore[arg-type]
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    errors = at_once(upgrade, engines)
     try:
         assert not errors, errors
         assert current_revisions(engines[0]) == head_revisions()

@@ -6,13 +6,13 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from database import DatabaseSettings, make_engine, write_transaction
 from database.engine import _Checkpointer, _queue
+from tests.database.at_once import at_once
 
 
 def test_wal_is_truncated_past_its_limit(tmp_path: Path) -> None:
@@ -140,26 +140,17 @@ def _copied_back(path: Path) -> bool:
 def _open_at_once(path: Path, count: int) -> tuple[list[BaseException], list[str]]:
     """``count`` engines of a new file connect at the same moment; their errors and modes."""
     engines = [make_engine(DatabaseSettings(f"sqlite:///{path}")) for _ in range(count)]
-    errors: list[BaseException] = []
     modes: list[str] = []
-    start = threading.Barrier(count)
 
-    def connect(engine: Any) -> None:
-        start.wait()
-        try:
-            with engine.connect() as conn:
-                modes.append(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())
-        except BaseException as exc:  # every failure is the finding
-            errors.append(exc)
+    def connect(engine: Engine) -> None:
+        with engine.connect() as conn:
+            modes.append(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())
 
-    threads = [threading.Thread(target=connect, args=(e,)) for e in engines]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    for engine in engines:
-        engine.dispose()
-    return errors, modes
+    try:
+        return at_once(connect, engines), modes
+    finally:
+        for engine in engines:
+            engine.dispose()
 
 
 def test_connections_opening_a_new_file_at_once_all_get_wal(tmp_path: Path) -> None:
