@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 import time
@@ -162,3 +164,36 @@ def test_connections_opening_a_new_file_at_once_all_get_wal(tmp_path: Path) -> N
         errors, modes = _open_at_once(tmp_path / f"new-{trial}.db", 6)
         assert not errors, (trial, errors)
         assert modes == ["wal"] * 6
+
+
+@pytest.mark.parametrize("held_for", [0.0005, 0.3], ids=["while-polling", "after-polling"])
+def test_a_writer_gets_the_queue_only_once_another_process_leaves_it(
+    tmp_path: Path, held_for: float
+) -> None:
+    """Another process holds the writer queue (here another open file of the lock, which
+    flock treats as another process). A writer that finds the queue taken gets it as soon as
+    it is left and never before, whether that comes while the writer tries again between
+    short sleeps (0.5 ms) or after its tries, when it blocks until its turn (0.3 s)."""
+    path = tmp_path / "queue.db"
+    engine = make_engine(DatabaseSettings(f"sqlite:///{path}"))
+    queue = _queue(str(path))
+    assert held_for > queue.POLLS * queue.PAUSE[1] or held_for < queue.POLLS * queue.PAUSE[0]
+    other = os.open(queue.path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other, fcntl.LOCK_EX)
+    left: list[float] = []
+
+    def leave() -> None:
+        time.sleep(held_for)
+        left.append(time.monotonic())
+        fcntl.flock(other, fcntl.LOCK_UN)
+
+    leaver = threading.Thread(target=leave)
+    leaver.start()
+    try:
+        with queue.hold():
+            got = time.monotonic()
+    finally:
+        leaver.join(10)
+        os.close(other)
+        engine.dispose()
+    assert left and got >= left[0]
