@@ -157,6 +157,7 @@ class Server:
         self, target: str, env: dict[str, str], args: argparse.Namespace, cwd: Path
     ) -> None:
         self.port = free_port()
+        self.workers = args.workers
         command = [
             str(GUNICORN),
             "-w",
@@ -179,13 +180,20 @@ class Server:
         )
 
     def __enter__(self) -> Server:
+        """Once a worker answers and every worker is forked: the first answer can come
+        before gunicorn has forked the others, and a worker forked after the CPU meter's
+        first sample would go uncounted (and the run would start with fewer workers)."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
-                    return self
+                answered = (
+                    httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200
+                )
             except httpx.TransportError:
-                time.sleep(0.1)
+                answered = False
+            if answered and len(_children(self.process.pid)) >= self.workers:
+                return self
+            time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
 
     def __exit__(self, *exc: object) -> None:
