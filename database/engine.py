@@ -99,8 +99,9 @@ class _WriterQueue:
     (:attr:`held`, a running average) and tries again, up to :attr:`POLLS` times, then blocks
     in ``flock`` until it is its turn. Blocking at once cost more on these machines: two
     gunicorn workers appending, each wait was a sleep in the kernel and a wake-up sent by the
-    other worker's unlock, and the pair took turns at every append (measured in BENCHMARKS.md,
-    "Consent API under load": +20 % stored/s and -10 % CPU per consent with the short sleeps).
+    other worker's unlock, and the pair took turns at nearly every append (BENCHMARKS.md,
+    "Consent API under load": +5 to +21 % stored/s, -3 to -12 % CPU per consent with the short
+    sleeps).
     ``BEGIN IMMEDIATE`` stays the actual guarantee.
     """
 
