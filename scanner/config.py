@@ -124,6 +124,11 @@ class ScanSettings:
                         "service cannot be turned against its own network)"
                     )
 
+    def refuses_nothing(self) -> bool:
+        """Whether no host can be refused: ``--allow-private``, or ``--resolve '*:...'`` (every
+        host goes where the operator chose)."""
+        return self.allow_private or any(parse_resolve(e)[0] == "*" for e in self.resolve)
+
     def resolved(self, host: str) -> bool:
         """Whether a `--resolve` entry names ``host`` (the operator chose where it goes)."""
         for entry in self.resolve:

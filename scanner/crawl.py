@@ -75,6 +75,7 @@ from scanner.model import (
     SkipReason,
     ToolInfo,
 )
+from scanner.netguard import PrivateAddressGuard
 from scanner.recorder import RECORDER_ARGS, PhaseRecorder
 from scanner.skips import skip_reason
 from scanner.stages import StageClock
@@ -333,8 +334,12 @@ class Crawler:
             keep_values=settings.keep_values,
             max_body_bytes=settings.max_body_bytes,
         )
+        guard = None
         with self.stages.stage("install"):
             await recorder.install()
+            if not settings.refuses_nothing():
+                guard = PrivateAddressGuard(self._refused)
+                await guard.install(context)
         run = PhaseRun(phase, context, recorder, ConsentApiWatcher(context))
         start_work: asyncio.Future[list[PageVisit]] | None = None
         try:
@@ -365,13 +370,13 @@ class Crawler:
                 start_work.cancel()
             await _quiet(recorder.snapshot(None, None))
             site.phases.append(run.result())
-            site.notes.extend(run.notes)
+            site.notes.extend(run.notes + _guard_notes(phase, guard))
             raise
         with self.stages.stage("snapshot"):
             await recorder.snapshot(None, None)
         with self.stages.stage("consent api"):
             await run.consent_api.settle()
-        site.notes.extend(run.notes)
+        site.notes.extend(run.notes + _guard_notes(phase, guard))
         return run.result()
 
     async def _start_page(self, site: _SiteCrawl, run: PhaseRun) -> tuple[_Outcome, Page | None]:
@@ -730,3 +735,7 @@ def _autoconsent_version() -> str | None:
         return package_version("duckduckgo-autoconsent-py")
     except PackageNotFoundError:
         return None
+
+
+def _guard_notes(phase: Phase, guard: PrivateAddressGuard | None) -> list[str]:
+    return [f"{phase.value}: {line}" for line in guard.notes()] if guard is not None else []

@@ -77,3 +77,65 @@ def test_allow_private_visits_it() -> None:
     result, hits = _scan(allow_private=True)
     assert "/admin" in hits
     assert any("intranet.shop.localhost" in p.url for p in result.scan.phases[0].pages)
+
+
+def _redirect(location: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        target = location.replace("PORT", str(environ["SERVER_PORT"]))
+        start_response("302 Found", [("Location", target), ("Content-Length", "0")])
+        return [b""]
+
+    return app
+
+
+def _scan_reaching_out(allow_private: bool) -> tuple[Any, list[str]]:
+    """A public page whose image lives on the intranet, and a link of the site that redirects
+    there: neither is a page the crawler chose to visit on a private host."""
+    hits: list[str] = []
+    intranet = _page("<title>intranet admin</title><p>internal</p>")
+
+    def recording(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        hits.append(environ.get("PATH_INFO", ""))
+        return intranet(environ, start_response)
+
+    page = _page(
+        '<title>shop</title><img src="https://intranet.shop.localhost:PORT/pixel.gif">'
+        '<a href="/moved">moved</a>'
+    )
+    moved = _redirect("https://intranet.shop.localhost:PORT/admin")
+
+    def shop(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        app = moved if environ.get("PATH_INFO") == "/moved" else page
+        return app(environ, start_response)
+
+    with LocalWeb({"www.shop.localhost": shop, "intranet.shop.localhost": recording}) as web:
+        settings = ScanSettings(
+            urls=("https://www.shop.localhost/",),
+            resolve=(f"www.shop.localhost:443:127.0.0.1:{web.port}",),
+            ignore_https_errors=True,
+            allow_private=allow_private,
+            phases=(Phase.NONE,),
+            max_depth=1,
+            page_timeout=8.0,
+            banner_timeout=1.0,
+            dwell=0.0,
+            sitemap=False,
+        )
+        return crawl(settings), hits
+
+
+def test_a_public_page_cannot_make_the_browser_reach_a_private_address() -> None:
+    """Its sub-resources and the hops of its redirects are refused like pages (Playwright's
+    routing never sees a redirect hop: the browser's own interceptor does)."""
+    result, hits = _scan_reaching_out(allow_private=False)
+    assert hits == []
+    assert "intranet admin" not in result.scan.to_json()
+    notes = [n for n in result.scan.notes if "intranet.shop.localhost" in n]
+    assert len(notes) == 1 and "refused" in notes[0], result.scan.notes
+    moved = [s for s in result.scan.phases[0].skipped if s.url.endswith("/moved")]
+    assert len(moved) == 1, result.scan.phases[0].skipped
+
+
+def test_allow_private_lets_the_page_reach_it() -> None:
+    _result, hits = _scan_reaching_out(allow_private=True)
+    assert "/pixel.gif" in hits and "/admin" in hits
