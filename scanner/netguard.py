@@ -80,10 +80,16 @@ class PrivateAddressGuard:
             if why is None:
                 await session.send("Fetch.continueRequest", {"requestId": request_id})
                 return
-            host = urlsplit(url).hostname or url[:100]
-            self.refused.setdefault(host, (why, url))
+            self.refused.setdefault(_host_of(url), (why, url))
             await session.send(
                 "Fetch.failRequest", {"requestId": request_id, "errorReason": "AccessDenied"}
             )
         except PlaywrightError:
             pass  # the request, its page or the browser is gone
+
+
+def _host_of(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or url[:100]
+    except ValueError:  # Chromium sends canonical URLs; a note must not fail on another
+        return url[:100]

@@ -8,14 +8,18 @@ link to `intranet.shop.localhost` is not.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
+from playwright.async_api import async_playwright
 
+from scanner.browser import fresh_profile
 from scanner.config import ScanSettings
 from scanner.demo.server import LocalWeb
 from scanner.model import Phase
+from scanner.netguard import PrivateAddressGuard
 from tests.scanner.conftest import crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -139,3 +143,37 @@ def test_a_public_page_cannot_make_the_browser_reach_a_private_address() -> None
 def test_allow_private_lets_the_page_reach_it() -> None:
     _result, hits = _scan_reaching_out(allow_private=True)
     assert "/pixel.gif" in hits and "/admin" in hits
+
+
+def test_a_request_whose_check_fails_is_refused_not_left_waiting() -> None:
+    """A paused request nobody answers would hang its page: when the check itself raises, the
+    request is failed and the page loads without it."""
+    hits: list[str] = []
+    page_app = _page('<title>shop</title><img src="/pixel.gif">')
+
+    def shop(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        hits.append(environ.get("PATH_INFO", ""))
+        return page_app(environ, start_response)
+
+    async def refused(url: str) -> str | None:
+        if url.endswith("/pixel.gif"):
+            raise RuntimeError("the check broke")
+        return None
+
+    async def visit(web: LocalWeb) -> tuple[str, PrivateAddressGuard]:
+        settings = ScanSettings(
+            urls=("https://www.shop.test/",), resolve=web.resolve, ignore_https_errors=True
+        )
+        options = settings.browser_options()
+        async with async_playwright() as pw, fresh_profile(pw, options) as context:
+            guard = PrivateAddressGuard(refused)
+            await guard.install(context)
+            page = await context.new_page()
+            await page.goto("https://www.shop.test/", wait_until="load", timeout=15_000)
+            return await page.title(), guard
+
+    with LocalWeb({"www.shop.test": shop}) as web:
+        title, guard = asyncio.run(visit(web))
+    assert title == "shop"
+    assert "/pixel.gif" not in hits and "/" in hits
+    assert guard.refused["www.shop.test"][0] == "not checked: RuntimeError"
