@@ -25,7 +25,10 @@ from tests.scanner.conftest import crawl
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def _page(body: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def _page(body: str) -> App:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         html = body.replace("PORT", str(environ["SERVER_PORT"])).encode()
         start_response(
@@ -36,7 +39,9 @@ def _page(body: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[
     return app
 
 
-def _scan(allow_private: bool) -> tuple[Any, list[str]]:
+def _scan_shop(shop: App, allow_private: bool) -> tuple[Any, list[str]]:
+    """Phase `none` of `www.shop.localhost` (consented through `--resolve`) beside
+    `intranet.shop.localhost` (not consented); the paths the intranet was asked for."""
     hits: list[str] = []
     intranet = _page("<title>intranet admin</title><p>internal</p>")
 
@@ -44,10 +49,6 @@ def _scan(allow_private: bool) -> tuple[Any, list[str]]:
         hits.append(environ.get("PATH_INFO", ""))
         return intranet(environ, start_response)
 
-    shop = _page(
-        '<title>shop</title><a href="https://intranet.shop.localhost:PORT/admin">admin</a>'
-        '<a href="/about">about</a>'
-    )
     with LocalWeb({"www.shop.localhost": shop, "intranet.shop.localhost": recording}) as web:
         settings = ScanSettings(
             urls=("https://www.shop.localhost/",),
@@ -62,6 +63,14 @@ def _scan(allow_private: bool) -> tuple[Any, list[str]]:
             sitemap=False,
         )
         return crawl(settings), hits
+
+
+def _scan(allow_private: bool) -> tuple[Any, list[str]]:
+    shop = _page(
+        '<title>shop</title><a href="https://intranet.shop.localhost:PORT/admin">admin</a>'
+        '<a href="/about">about</a>'
+    )
+    return _scan_shop(shop, allow_private)
 
 
 def test_a_page_of_the_site_on_a_private_address_is_refused_not_visited() -> None:
@@ -83,7 +92,7 @@ def test_allow_private_visits_it() -> None:
     assert any("intranet.shop.localhost" in p.url for p in result.scan.phases[0].pages)
 
 
-def _redirect(location: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+def _redirect(location: str) -> App:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = location.replace("PORT", str(environ["SERVER_PORT"]))
         start_response("302 Found", [("Location", target), ("Content-Length", "0")])
@@ -95,13 +104,6 @@ def _redirect(location: str) -> Callable[[dict[str, Any], Callable[..., Any]], I
 def _scan_reaching_out(allow_private: bool) -> tuple[Any, list[str]]:
     """A public page whose image lives on the intranet, and a link of the site that redirects
     there: neither is a page the crawler chose to visit on a private host."""
-    hits: list[str] = []
-    intranet = _page("<title>intranet admin</title><p>internal</p>")
-
-    def recording(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        hits.append(environ.get("PATH_INFO", ""))
-        return intranet(environ, start_response)
-
     page = _page(
         '<title>shop</title><img src="https://intranet.shop.localhost:PORT/pixel.gif">'
         '<a href="/moved">moved</a>'
@@ -112,20 +114,7 @@ def _scan_reaching_out(allow_private: bool) -> tuple[Any, list[str]]:
         app = moved if environ.get("PATH_INFO") == "/moved" else page
         return app(environ, start_response)
 
-    with LocalWeb({"www.shop.localhost": shop, "intranet.shop.localhost": recording}) as web:
-        settings = ScanSettings(
-            urls=("https://www.shop.localhost/",),
-            resolve=(f"www.shop.localhost:443:127.0.0.1:{web.port}",),
-            ignore_https_errors=True,
-            allow_private=allow_private,
-            phases=(Phase.NONE,),
-            max_depth=1,
-            page_timeout=8.0,
-            banner_timeout=1.0,
-            dwell=0.0,
-            sitemap=False,
-        )
-        return crawl(settings), hits
+    return _scan_shop(shop, allow_private)
 
 
 def test_a_public_page_cannot_make_the_browser_reach_a_private_address() -> None:
