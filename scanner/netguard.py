@@ -1,15 +1,15 @@
 """Keeps a scan's browser off private addresses, whatever the pages ask for.
 
 The crawler refuses a page whose host is a private address before it navigates, but a public
-page can still make Chromium reach one: an image, a script or a frame with a private host,
-or a redirect to one (Playwright's routing never sees the hops of a redirect). So every
-request of the profile's browser is paused by a browser-wide CDP ``Fetch`` interceptor (it sees
-redirect hops and out-of-process frames alike) and failed when the crawler's own rule
-refuses its host: a non-public IP literal or ``localhost``, or a name that resolves to a
-non-public address, unless ``--allow-private`` or a ``--resolve`` entry names it. Not installed
-when the settings can refuse nothing (``--allow-private``, or ``--resolve '*:...'``, which sends
-every host where the operator chose): it costs a round trip per request (measured in
-BENCHMARKS.md).
+page can still make Chromium reach one: an image, a script, a frame or a worker's fetch with a
+private host, or a redirect to one (Playwright's routing never sees the hops of a redirect).
+So every request of the profile's browser is paused by a browser-wide CDP ``Fetch``
+interceptor (it sees redirect hops, out-of-process frames and workers alike) and failed when
+the crawler's own rule refuses its host: a non-public IP literal or ``localhost``, or a name
+that resolves to a non-public address, unless ``--allow-private`` or a ``--resolve`` entry
+names it. Not installed when the settings can refuse nothing (``--allow-private``, or
+``--resolve '*:...'``, which sends every host where the operator chose): it costs a round
+trip per request (measured in BENCHMARKS.md).
 
 A name is looked up once per scan (the crawler caches the answer); Chromium looks it up again
 when it connects, so a name whose DNS answer changes in between (rebinding) is not caught here.

@@ -101,25 +101,40 @@ def _redirect(location: str) -> App:
     return app
 
 
+def _script(body: str) -> App:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        js = body.replace("PORT", str(environ["SERVER_PORT"])).encode()
+        start_response(
+            "200 OK",
+            [("Content-Type", "text/javascript"), ("Content-Length", str(len(js)))],
+        )
+        return [js]
+
+    return app
+
+
 def _scan_reaching_out(allow_private: bool) -> tuple[Any, list[str]]:
-    """A public page whose image lives on the intranet, and a link of the site that redirects
-    there: neither is a page the crawler chose to visit on a private host."""
+    """A public page whose image lives on the intranet, whose worker fetches from it, and a
+    link of the site that redirects there: none is a page the crawler chose to visit on a
+    private host."""
     page = _page(
         '<title>shop</title><img src="https://intranet.shop.localhost:PORT/pixel.gif">'
-        '<a href="/moved">moved</a>'
+        '<a href="/moved">moved</a><script>new Worker("/worker.js")</script>'
     )
+    worker = _script('fetch("https://intranet.shop.localhost:PORT/from-worker")')
     moved = _redirect("https://intranet.shop.localhost:PORT/admin")
+    paths = {"/moved": moved, "/worker.js": worker}
 
     def shop(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        app = moved if environ.get("PATH_INFO") == "/moved" else page
-        return app(environ, start_response)
+        return paths.get(environ.get("PATH_INFO", ""), page)(environ, start_response)
 
     return _scan_shop(shop, allow_private)
 
 
 def test_a_public_page_cannot_make_the_browser_reach_a_private_address() -> None:
-    """Its sub-resources and the hops of its redirects are refused like pages (Playwright's
-    routing never sees a redirect hop: the browser's own interceptor does)."""
+    """Its sub-resources, its worker's requests and the hops of its redirects are refused like
+    pages (Playwright's routing never sees a redirect hop: the browser's own interceptor
+    does)."""
     result, hits = _scan_reaching_out(allow_private=False)
     assert hits == []
     assert "intranet admin" not in result.scan.to_json()
@@ -131,7 +146,7 @@ def test_a_public_page_cannot_make_the_browser_reach_a_private_address() -> None
 
 def test_allow_private_lets_the_page_reach_it() -> None:
     _result, hits = _scan_reaching_out(allow_private=True)
-    assert "/pixel.gif" in hits and "/admin" in hits
+    assert {"/pixel.gif", "/from-worker", "/admin"} <= set(hits), hits
 
 
 def test_a_request_whose_check_fails_is_refused_not_left_waiting() -> None:
