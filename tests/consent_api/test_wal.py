@@ -65,8 +65,11 @@ def test_wal_stays_bounded_under_a_stream_of_consents(tmp_path: Path) -> None:
     written = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
     assert written > 8 * MB, f"too little written to test the bound: {written}"
     # Twice the limit at most (past it the writer that committed truncates the log), plus
-    # what one batch adds.
-    assert max(sizes) < 3 * MB, (max(sizes), sizes[::50])
+    # what the commits between two looks at the size add: a writer looks every 16 commits,
+    # and a commit here adds up to ~90 KB (4 records of ~2.5 KB, each in five B-trees). Seen
+    # under load: up to 3.0 MB, before and after the writer queue's polling alike; the bug
+    # this guards against grew the log to 286 MB.
+    assert max(sizes) < 4 * MB, (max(sizes), sizes[::50])
     deadline = time.monotonic() + 30
     while wal.exists() and wal.stat().st_size > MB and time.monotonic() < deadline:
         time.sleep(0.1)
