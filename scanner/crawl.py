@@ -687,16 +687,19 @@ class Crawler:
         return outcome, None
 
     async def _refused(self, url: str) -> str | None:
-        """Why a page may not be visited: its host is a private address that neither
-        `--allow-private` nor `--resolve` allowed (the start URL's rule, for every page: a
-        sub-domain of the site whose name resolves to the LAN is not visited). Once per host."""
+        """Why a page may not be visited, nor a request of the browser sent (the guard asks
+        at every request): its host is a private address that neither `--allow-private` nor
+        `--resolve` allowed (the start URL's rule, for every page: a sub-domain of the site
+        whose name resolves to the LAN is not visited). Decided once per host."""
         settings = self.settings
         host = urlsplit(url).hostname or ""
-        if settings.allow_private or not host or settings.resolved(host):
+        if settings.allow_private or not host:
             return None
         if host not in self._refused_hosts:
             why = None
-            if is_private_host(host):
+            if settings.resolved(host):
+                pass  # the operator chose where it goes
+            elif is_private_host(host):
                 why = f"not visited: {host} is a private or loopback address"
             else:
                 address = await asyncio.to_thread(private_address_of, host)
