@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -43,9 +44,21 @@ def _storm(api: Api, body: dict[str, Any], apps: int = 2, threads: int = 6) -> l
     return sorted(statuses)
 
 
+def _away_from_a_window_edge(window: float, margin: float = 3.0) -> None:
+    """A post without ``client_ts`` is keyed by the server's time in windows of ``window``
+    seconds (from the epoch): posts on either side of an edge are two posts, by design, and a
+    storm is kept clear of one. (This case failed once in a parallel run of the suite, message
+    not kept; an edge inside a storm is the one way found for it to store two records.)"""
+    into = time.time() % window
+    if into > window - margin:
+        time.sleep(window - into + 0.05)
+
+
 @pytest.mark.parametrize("with_client_ts", [True, False])
 def test_concurrent_identical_posts_store_one_record(api: Api, with_client_ts: bool) -> None:
     for trial in range(4):
+        if not with_client_ts:
+            _away_from_a_window_edge(api.state.limits.replay_window)
         body = api.body(client_ts=ts()) if with_client_ts else api.body()
         statuses = _storm(api, body)
         assert statuses == [200] * 11 + [201], f"trial {trial}: {statuses}"
