@@ -35,6 +35,7 @@ from database.migrate import (
     upgrade,
     version_locations,
 )
+from database.prepared import PreparedStatement
 from database.settings import (
     DatabaseSettings,
     SqliteSync,
@@ -53,6 +54,7 @@ __all__ = [
     "DatabaseConfigError",
     "DatabaseError",
     "DatabaseSettings",
+    "PreparedStatement",
     "SqliteSync",
     "alembic_config",
     "config_bool",
