@@ -132,13 +132,14 @@ def test_an_append_reads_no_more_as_the_site_grows_whatever_plan_is_cached(
     postgres_url: str, outage_url: str
 ) -> None:
     """Once a site has records, an append reads a few index entries, not the site's records,
-    whatever plans the server keeps: the lookups whose best plan depends on the table's size
-    (the visitor's latest choice, a replay's stored record) are planned with their values at
-    every call (migration 0004), and here every other statement keeps the generic plan made at
-    its first call, on an empty table. (A generic plan that searched the wrong index, made
-    once on a new database and kept, is what made one benchmark run in three 2x slower; it did
-    not happen in this test's sequential calls, so this test guards the outcome, not that
-    mechanism.) A walk of the site's records would read all of them at every new visitor."""
+    whatever plans the server keeps: a replay's stored record is looked up with a plan made
+    with its values at every call (migration 0004), the visitor's latest choice with a kept
+    plan that cannot scan the table (0005, and the next test), and here every statement keeps
+    the generic plan made at its first call, on an empty table. (A generic plan that searched
+    the wrong index, made once on a new database and kept, is what made one benchmark run in
+    three 2x slower; it did not happen in this test's sequential calls, so this test guards
+    the outcome, not that mechanism.) A walk of the site's records would read all of them at
+    every new visitor."""
     database = make_url(outage_url).database
     admin = create_engine(make_url(postgres_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -175,3 +176,75 @@ def test_an_append_reads_no_more_as_the_site_grows_whatever_plan_is_cached(
         app.extensions["consent_api"].close()
     # 204 appends and lookups; a walk of the site's records would read over 120,000 entries
     assert read < 600, read
+
+
+@pytest.mark.parametrize("visitor_counts", ["as migrated", "left to ANALYZE"])
+def test_a_kept_plan_searches_the_visitors_index_on_stale_statistics(
+    postgres_url: str, outage_url: str, visitor_counts: str
+) -> None:
+    """The visitor's latest choice is looked up with a plan the server keeps (migration 0005).
+    Statistics sampled while a site had records of a single visitor, then 20,000 new visitors:
+    as migrated (``n_distinct`` of ``consent_id`` fixed), the kept plan searches the
+    ``(site, consent, seq)`` index and a new visitor's append reads a few index entries. The
+    same statistics left to ANALYZE's own count make the kept plan walk the site's records,
+    newest first, to the end at every new visitor: the second case shows this test sees a walk.
+    (The 20,000 records are written straight into the table, chain left aside: only the lookup's
+    plan is looked at.)"""
+    database = make_url(outage_url).database
+    admin = create_engine(make_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # every statement keeps one plan: the case looked at
+        conn.execute(
+            text(f"ALTER DATABASE \"{database}\" SET plan_cache_mode = 'force_generic_plan'")
+        )
+    admin.dispose()
+    app = make_app(outage_url)
+    site_key, site_admin_key, global_key = register(app)
+    api = Api(app, app.test_client(), site_key, site_admin_key, global_key)
+    engine = create_engine(make_url(outage_url), isolation_level="AUTOCOMMIT")
+
+    def new_visitors(count: int) -> None:
+        for n in range(count):
+            body = api.body(client_ts=f"2026-12-02T09:{n // 60 % 60:02d}:{n % 60:02d}Z")
+            assert api.post(body).status_code == 201, n
+
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("ALTER TABLE consent_records SET (autovacuum_enabled = false)"))
+            if visitor_counts == "left to ANALYZE":
+                conn.execute(
+                    text("ALTER TABLE consent_records ALTER COLUMN consent_id RESET (n_distinct)")
+                )
+        one = api.body()
+        for n in range(30):  # one visitor's choices, and the statistics sampled on them
+            assert api.post({**one, "client_ts": f"2026-12-02T08:00:{n:02d}Z"}).status_code == 201
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE consent_records"))
+            site_id = conn.execute(
+                text("SELECT id FROM sites WHERE site_key = :k"), {"k": site_key}
+            ).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO consent_records (site_id, seq, consent_id, recorded_at, choices,"
+                    " action, policy_version, banner_revision, gpc, prev_hash, hash_version, hash,"
+                    " idempotency_key) SELECT :s, 30 + i, md5(i::text),"
+                    " '2026-12-02T08:30:00.000000Z', '{}', 'custom', '1', 1, false, 'x', 2, 'y',"
+                    " md5('key' || i) FROM generate_series(1, 20000) i"
+                ),
+                {"s": site_id},
+            )
+            conn.execute(text("UPDATE sites SET head_seq = 20030 WHERE id = :s"), {"s": site_id})
+        new_visitors(1)
+        time.sleep(1.1)  # a backend reports its statistics once a second at most
+        new_visitors(1)
+        before = _index_entries_read(outage_url, "consent_records")
+        new_visitors(20)
+        time.sleep(1.1)
+        new_visitors(1)
+        read = _index_entries_read(outage_url, "consent_records") - before
+    finally:
+        app.extensions["consent_api"].close()
+        engine.dispose()
+    if visitor_counts == "as migrated":
+        assert read < 500, read  # 21 appends
+    else:
+        assert read > 100_000, read  # a walk of 20,030 entries at each
