@@ -29,6 +29,10 @@ def _text(value: object, encoding: str) -> bytes | None:
     if isinstance(value, int | float):
         return str(value).encode()
     if isinstance(value, str):
+        if "\x00" in value:  # libpq would cut a text parameter there, silently
+            import psycopg
+
+            raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
         return value.encode(encoding)
     raise TypeError(f"no text form for a parameter of type {type(value).__name__}")
 

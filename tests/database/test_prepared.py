@@ -71,6 +71,10 @@ def test_a_failing_statement_raises_psycopgs_error_and_the_connection_goes_on(
 def test_a_value_without_a_text_form_is_refused(connection: Any) -> None:
     with pytest.raises(TypeError, match="bytes"):
         ECHO.first_row(connection, (1, True, True, b"raw", None, 1))
+    # libpq reads a text parameter up to its first NUL: refused as psycopg refuses it
+    with pytest.raises(psycopg.DataError, match="NUL"):
+        ECHO.first_row(connection, (1, True, True, "before\x00after", None, 1))
+    assert ECHO.first_row(connection, (1, True, True, "after", None, 1))[3] == "after"
 
 
 def test_a_lost_connection_raises_operational_error(postgres_url: str, connection: Any) -> None:
