@@ -128,6 +128,29 @@ def _index_entries_read(url: str, table: str) -> int:
         engine.dispose()
 
 
+def _api_keeping_every_plan(postgres_url: str, url: str) -> Api:
+    """The API on the database ``url``, where every statement keeps the plan made at its
+    first call (``plan_cache_mode``): the case a long-lived connection can end up in."""
+    database = make_url(url).database
+    admin = create_engine(make_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text(f"ALTER DATABASE \"{database}\" SET plan_cache_mode = 'force_generic_plan'")
+        )
+    admin.dispose()
+    app = make_app(url)
+    site_key, site_admin_key, global_key = register(app)
+    return Api(app, app.test_client(), site_key, site_admin_key, global_key)
+
+
+def _new_visitors(api: Api, count: int, hour: int) -> None:
+    """``count`` first choices: each visitor's latest choice is looked up, and not found."""
+    for n in range(count):
+        body = api.body(client_ts=f"2026-12-02T{hour:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z")
+        response = api.post(body)
+        assert response.status_code == 201, (n, response.get_json())
+
+
 def test_an_append_reads_no_more_as_the_site_grows_whatever_plan_is_cached(
     postgres_url: str, outage_url: str
 ) -> None:
@@ -140,37 +163,23 @@ def test_an_append_reads_no_more_as_the_site_grows_whatever_plan_is_cached(
     three 2x slower; it did not happen in this test's sequential calls, so this test guards
     the outcome, not that mechanism.) A walk of the site's records would read all of them at
     every new visitor."""
-    database = make_url(outage_url).database
-    admin = create_engine(make_url(postgres_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(
-            text(f"ALTER DATABASE \"{database}\" SET plan_cache_mode = 'force_generic_plan'")
-        )
-    admin.dispose()
-    app = make_app(outage_url)
-    site_key, site_admin_key, global_key = register(app)
-    api = Api(app, app.test_client(), site_key, site_admin_key, global_key)
-
-    def new_visitors(count: int) -> None:  # their latest choice is looked up, and not found
-        for n in range(count):
-            body = api.body(client_ts=f"2026-12-02T08:{n // 60 % 60:02d}:{n % 60:02d}Z")
-            response = api.post(body)
-            assert response.status_code == 201, (n, response.get_json())
+    api = _api_keeping_every_plan(postgres_url, outage_url)
+    app = api.app
 
     try:
-        new_visitors(600)
+        _new_visitors(api, 600, hour=8)
         # a backend reports its statistics after a statement, once a second at most
         time.sleep(1.1)
-        new_visitors(1)
+        _new_visitors(api, 1, hour=8)
         before = _index_entries_read(outage_url, "consent_records")
-        new_visitors(200)
+        _new_visitors(api, 200, hour=8)
         body = api.body(client_ts="2026-12-02T09:00:00Z")
         assert api.post(body).status_code == 201
         assert api.post(body).status_code == 200  # a replay
         older = {**body, "client_ts": "2026-12-02T07:00:00Z", "language": "de-DE"}
         assert_error(api.post(older), 409, "out_of_order")
         time.sleep(1.1)
-        new_visitors(1)
+        _new_visitors(api, 1, hour=8)
         read = _index_entries_read(outage_url, "consent_records") - before
     finally:
         app.extensions["consent_api"].close()
@@ -190,22 +199,9 @@ def test_a_kept_plan_searches_the_visitors_index_on_stale_statistics(
     newest first, to the end at every new visitor: the second case shows this test sees a walk.
     (The 20,000 records are written straight into the table, chain left aside: only the lookup's
     plan is looked at.)"""
-    database = make_url(outage_url).database
-    admin = create_engine(make_url(postgres_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:  # every statement keeps one plan: the case looked at
-        conn.execute(
-            text(f"ALTER DATABASE \"{database}\" SET plan_cache_mode = 'force_generic_plan'")
-        )
-    admin.dispose()
-    app = make_app(outage_url)
-    site_key, site_admin_key, global_key = register(app)
-    api = Api(app, app.test_client(), site_key, site_admin_key, global_key)
+    api = _api_keeping_every_plan(postgres_url, outage_url)
+    app, site_key = api.app, api.site_key
     engine = create_engine(make_url(outage_url), isolation_level="AUTOCOMMIT")
-
-    def new_visitors(count: int) -> None:
-        for n in range(count):
-            body = api.body(client_ts=f"2026-12-02T09:{n // 60 % 60:02d}:{n % 60:02d}Z")
-            assert api.post(body).status_code == 201, n
 
     try:
         with engine.connect() as conn:
@@ -233,13 +229,13 @@ def test_a_kept_plan_searches_the_visitors_index_on_stale_statistics(
                 {"s": site_id},
             )
             conn.execute(text("UPDATE sites SET head_seq = 20030 WHERE id = :s"), {"s": site_id})
-        new_visitors(1)
+        _new_visitors(api, 1, hour=9)
         time.sleep(1.1)  # a backend reports its statistics once a second at most
-        new_visitors(1)
+        _new_visitors(api, 1, hour=9)
         before = _index_entries_read(outage_url, "consent_records")
-        new_visitors(20)
+        _new_visitors(api, 20, hour=9)
         time.sleep(1.1)
-        new_visitors(1)
+        _new_visitors(api, 1, hour=9)
         read = _index_entries_read(outage_url, "consent_records") - before
     finally:
         app.extensions["consent_api"].close()
