@@ -18,6 +18,7 @@ import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from alembic import command
 from alembic.config import Config
@@ -67,6 +68,19 @@ def _folder(dotted: str) -> Path | None:
 def version_locations(branches: Iterable[Branch] = BRANCHES) -> list[Path]:
     """The revision folders of the branches whose package is installed."""
     return [folder for b in branches if (folder := _folder(b.versions)) is not None]
+
+
+def sibling_revision(revision_file: str, name: str) -> ModuleType:
+    """The revision file ``name`` beside ``revision_file`` (a revision's ``__file__``), loaded
+    as a module: a revision that restores or changes an earlier one's SQL reads it from there
+    (a revision file's name, ``0004_append_plans.py``, is not an importable module name)."""
+    spec = importlib.util.spec_from_file_location(
+        f"revision_{Path(name).stem}", Path(revision_file).with_name(name)
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _escape(value: str) -> str:

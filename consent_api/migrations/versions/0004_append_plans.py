@@ -27,10 +27,9 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from alembic import op
+
+from database.migrate import sibling_revision
 
 revision = "0004"
 down_revision = "0003"
@@ -111,11 +110,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        # 0003's function, from its own file (a revision file is not an importable module name)
-        spec = importlib.util.spec_from_file_location(
-            "consent_0003", Path(__file__).with_name("0003_postgres_append.py")
-        )
-        assert spec is not None and spec.loader is not None
-        previous = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(previous)
-        op.execute(previous.APPEND)
+        # 0003's function, from its own file
+        op.execute(sibling_revision(__file__, "0003_postgres_append.py").APPEND)

@@ -27,11 +27,11 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 from alembic import op
+
+from database.migrate import sibling_revision
 
 revision = "0005"
 down_revision = "0004"
@@ -60,14 +60,7 @@ N_DISTINCT = {"consent_id": -0.5, "idempotency_key": -1}
 
 
 def _revision_0004() -> ModuleType:
-    """0004's module, from its file (a revision file is not an importable module name)."""
-    spec = importlib.util.spec_from_file_location(
-        "consent_0004", Path(__file__).with_name("0004_append_plans.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return sibling_revision(__file__, "0004_append_plans.py")
 
 
 def append_function() -> str:
