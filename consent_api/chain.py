@@ -186,6 +186,7 @@ def _checkpoint(site_key: str, row: Sequence[Any]) -> dict[str, Any] | None:
 _MIDDLE = operator.itemgetter(
     *INSERT_COLUMNS[INSERT_COLUMNS.index("recorded_at") + 1 : INSERT_COLUMNS.index("prev_hash")]
 )
+_GPC = INSERT_COLUMNS[INSERT_COLUMNS.index("recorded_at") + 1 :].index("gpc")
 if INSERT_COLUMNS[:4] != ("site_id", "seq", "consent_id", "recorded_at") or INSERT_COLUMNS[
     INSERT_COLUMNS.index("prev_hash") :
 ] != ("prev_hash", "hash_version", "hash", "idempotency_key"):
@@ -203,7 +204,11 @@ class _Pending:
 
     @classmethod
     def of(cls, draft: Draft, site_key: str) -> _Pending:
-        return cls(draft, hash_template(draft.fields, site_key), _MIDDLE(draft.fields))
+        middle = _MIDDLE(draft.fields)
+        # gpc as 0 or 1 (what SQLAlchemy's Boolean stores): sqlite3 binds a bool through its
+        # adapter lookup, which makes and drops an AttributeError each time
+        middle = (*middle[:_GPC], int(middle[_GPC]), *middle[_GPC + 1 :])
+        return cls(draft, hash_template(draft.fields, site_key), middle)
 
 
 @dataclass

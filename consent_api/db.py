@@ -85,7 +85,10 @@ def init_app(app: Flask, settings: Settings) -> State:
 
 
 def state() -> State:
-    value = current_app.extensions["consent_api"]
+    # the app itself rather than its proxy: an attribute read through ``current_app`` first
+    # fails on the proxy (an AttributeError made and dropped) before it is looked up on the app
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    value = app.extensions["consent_api"]
     assert isinstance(value, State)
     return value
 

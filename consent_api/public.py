@@ -44,6 +44,13 @@ def _request() -> Request:
     return request._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
+def _site_of_request() -> SiteView | None:
+    """The site ``load_site_and_check_origin`` found, if any, read from ``g`` itself: through
+    its proxy, a read first fails on the proxy (an AttributeError made and dropped)."""
+    site: SiteView | None = g._get_current_object().get("site")
+    return site
+
+
 def _origin(req: Request) -> str | None:
     """The request's ``Origin`` header (as ``request.headers.get("Origin")``, from the environ)."""
     origin = req.environ.get("HTTP_ORIGIN")
@@ -73,12 +80,13 @@ def load_site_and_check_origin() -> Response | None:
 @public.after_request
 def cors_headers(response: Response) -> Response:
     headers = response.headers
-    vary = headers.get("Vary")
+    # getlist, not get: werkzeug's get builds an HTTP exception for every missing header
+    vary = ", ".join(headers.getlist("Vary"))
     if not vary:
         headers["Vary"] = "Origin"
     elif "origin" not in {v.strip().lower() for v in vary.split(",")}:
         headers["Vary"] = f"{vary}, Origin"
-    site: SiteView | None = g.get("site")
+    site = _site_of_request()
     if site is None:
         return response
     origin = _origin(_request())
@@ -95,7 +103,7 @@ def json_response(value: object, status: int = 200) -> Response:
 
 
 def _site() -> SiteView:
-    site = g.site
+    site = _site_of_request()
     assert isinstance(site, SiteView)
     return site
 

@@ -72,15 +72,20 @@ def test_the_receipt_is_the_json_jsonify_writes(value: dict[str, Any]) -> None:
         ("Accept-Encoding", "Accept-Encoding, Origin"),
         ("accept-encoding, origin", "accept-encoding, origin"),
         ("Origin", "Origin"),
+        (["Accept-Encoding", "Cookie"], "Accept-Encoding, Cookie, Origin"),
+        (["Cookie", "origin"], ["Cookie", "origin"]),
     ],
 )
-def test_vary_names_origin_once(before: str | None, after: str) -> None:
+def test_vary_names_origin_once(before: str | list[str] | None, after: str | list[str]) -> None:
+    """Every ``Vary`` header the view set is kept (joined into one when Origin is added)."""
     app = Flask("t")
     response = Response("x")
-    if before is not None:
-        response.headers["Vary"] = before
+    for value in [before] if isinstance(before, str) else before or []:
+        response.headers.add("Vary", value)
     with app.test_request_context("/"):
-        assert cors_headers(response).headers.get_all("Vary") == [after]
+        assert cors_headers(response).headers.get_all("Vary") == (
+            [after] if isinstance(after, str) else after
+        )
 
 
 def test_a_lone_writer_and_a_batch_of_threads_build_one_chain(api: Api) -> None:
