@@ -253,6 +253,17 @@ class _Profiles:
         await stack.aclose()
 
 
+async def _why_private(host: str) -> str | None:
+    """Why ``host`` is not on the public internet (a private or loopback address, or a name
+    that resolves to one), or None."""
+    if is_private_host(host):
+        return f"not visited: {host} is a private or loopback address"
+    address = await asyncio.to_thread(private_address_of, host)
+    if address is None:
+        return None
+    return f"not visited: {host} resolves to the non-public address {address}"
+
+
 class Crawler:
     """Crawls one site in every phase of `settings`; collaborators come in through here."""
 
@@ -696,15 +707,8 @@ class Crawler:
         if settings.allow_private or not host:
             return None
         if host not in self._refused_hosts:
-            why = None
-            if settings.resolved(host):
-                pass  # the operator chose where it goes
-            elif is_private_host(host):
-                why = f"not visited: {host} is a private or loopback address"
-            else:
-                address = await asyncio.to_thread(private_address_of, host)
-                if address is not None:
-                    why = f"not visited: {host} resolves to the non-public address {address}"
+            # a host given to --resolve goes where the operator chose
+            why = None if settings.resolved(host) else await _why_private(host)
             self._refused_hosts[host] = why and f"{why} (--allow-private to scan it)"
         return self._refused_hosts[host]
 
