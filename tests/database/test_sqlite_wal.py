@@ -166,18 +166,27 @@ def test_connections_opening_a_new_file_at_once_all_get_wal(tmp_path: Path) -> N
         assert modes == ["wal"] * 6
 
 
-@pytest.mark.parametrize("held_for", [0.0005, 0.3], ids=["while-polling", "after-polling"])
+@pytest.mark.parametrize(
+    "held_for", [0.0005, 0.006, 0.3], ids=["while-trying", "while-sleeping", "after-polling"]
+)
 def test_a_writer_gets_the_queue_only_once_another_process_leaves_it(
     tmp_path: Path, held_for: float
 ) -> None:
     """Another process holds the writer queue (here another open file of the lock, which
     flock treats as another process). A writer that finds the queue taken gets it as soon as
-    it is left and never before, whether that comes while the writer tries again between
-    short sleeps (0.5 ms) or after its tries, when it blocks until its turn (0.3 s)."""
+    it is left and never before, whether that comes while the writer tries again without
+    sleeping (0.5 ms), between short sleeps (6 ms) or after its tries, when it blocks until its
+    turn (0.3 s)."""
     path = tmp_path / "queue.db"
     engine = make_engine(DatabaseSettings(f"sqlite:///{path}"))
     queue = _queue(str(path))
-    assert held_for > queue.POLLS * queue.PAUSE[1] or held_for < queue.POLLS * queue.PAUSE[0]
+    queue.held = queue.PAUSE[1]  # sleeps of 1 ms: the sleeping tries end after SPIN + 20 ms
+    sleeping_until = queue.SPIN + queue.POLLS * queue.PAUSE[1]
+    assert (
+        held_for < queue.SPIN
+        or queue.SPIN * 2 < held_for < sleeping_until / 2
+        or (held_for > sleeping_until * 2)
+    )
     other = os.open(queue.path, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(other, fcntl.LOCK_EX)
     left: list[float] = []
