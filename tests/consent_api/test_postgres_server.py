@@ -165,9 +165,9 @@ def test_an_append_reads_no_more_as_the_site_grows_whatever_plan_is_cached(
     plan that cannot scan the table (0005, and the next test), and here every statement keeps
     the generic plan made at its first call, on an empty table. (A generic plan that searched
     the wrong index, made once on a new database and kept, is what made one benchmark run in
-    three 2x slower; it did not happen in this test's sequential calls, so this test guards
-    the outcome, not that mechanism.) A walk of the site's records would read all of them at
-    every new visitor."""
+    three or four 2x slower; it did not happen in this test's sequential calls: the test after
+    the next makes such a plan for sure.) A walk of the site's records would read all of them
+    at every new visitor."""
     api = _api_keeping_every_plan(postgres_url, outage_url)
     app = api.app
 
