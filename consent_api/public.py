@@ -25,7 +25,13 @@ from consent_api import records, stats
 from consent_api.chain import latest_checkpoint
 from consent_api.db import state
 from consent_api.declarations import current_declaration
-from consent_api.errors import Forbidden, MalformedRequest, NotFound, UnsupportedMediaType
+from consent_api.errors import (
+    Forbidden,
+    MalformedRequest,
+    NotFound,
+    TooLarge,
+    UnsupportedMediaType,
+)
 from consent_api.models import Source
 from consent_api.settings import Settings
 from consent_api.sites import SiteView, server_key_matches
@@ -128,16 +134,32 @@ def config(site_key: str) -> Response:
     return response
 
 
-def _json_body(req: Request) -> object:
+def _json_body(req: Request, limit: int) -> object:
     # req.mimetype, without parsing the parameters we do not look at
     mimetype = str(req.environ.get("CONTENT_TYPE", "")).split(";", 1)[0].strip().lower()
     if mimetype not in {"application/json", "text/plain", ""}:
         raise UnsupportedMediaType("Send the body as application/json or text/plain (JSON text).")
-    raw = req.get_data(cache=False)
+    raw = _body_bytes(req, limit)
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
         raise MalformedRequest("The body is not valid JSON.") from None
+
+
+def _body_bytes(req: Request, limit: int) -> bytes:
+    """The body. A post of the banner's states its length: it is read in one call from the
+    server's stream, within ``limit`` (413 past it). Anything else (no or a malformed
+    ``Content-Length``, chunked) goes through werkzeug's limited stream (the same limit, from
+    the app's ``MAX_CONTENT_LENGTH``), which costs ~4 % of a post's instructions more."""
+    environ = req.environ
+    declared = environ.get("CONTENT_LENGTH")
+    if declared and declared.isdigit():
+        length = int(declared)
+        if length > limit:
+            raise TooLarge("The request body is too large.")
+        data: bytes = environ["wsgi.input"].read(length)
+        return data
+    return req.get_data(cache=False)
 
 
 def _source(req: Request, site: SiteView, settings: Settings) -> Source:
@@ -162,7 +184,7 @@ def post_consent(site_key: str) -> Response:
     current = state()
     req = _request()
     source = _source(req, site, current.settings)
-    body = _json_body(req)
+    body = _json_body(req, current.settings.max_content_length)
     environ = req.environ
     context = RequestContext(
         user_agent=environ.get("HTTP_USER_AGENT"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -74,6 +76,35 @@ def test_text_plain_body_works_for_send_beacon(api: Api) -> None:
     )
     assert response.status_code == 201
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+@pytest.mark.parametrize("length", ["declared", "chunked"])
+def test_a_body_is_read_whole_with_or_without_its_length(api: Api, length: str) -> None:
+    """A post that states its length is read in one call from the server's stream; one sent
+    in chunks (no ``Content-Length``; the server ends the stream) through werkzeug's. Both are
+    stored; past the limit, both are 413 and nothing is stored."""
+    small = json.dumps(api.body()).encode()
+    large = json.dumps(api.body(page_url="https://www.shop.test/" + "x" * 20000)).encode()
+    answers = []
+    for data in (small, large):
+        if length == "declared":
+            kwargs: dict[str, Any] = {"data": data}
+        else:
+            kwargs = {
+                "input_stream": io.BytesIO(data),
+                "environ_overrides": {"wsgi.input_terminated": True},
+                "headers": {"Origin": ORIGIN, "Transfer-Encoding": "chunked"},
+            }
+        answers.append(
+            api.client.post(
+                f"/v1/sites/{api.site_key}/consents",
+                content_type="application/json",
+                **{"headers": {"Origin": ORIGIN}, **kwargs},  # chunked: its own headers
+            )
+        )
+    assert answers[0].status_code == 201, answers[0].get_json()
+    assert_error(answers[1], 413, "payload_too_large")
+    assert api.count() == 1
 
 
 def test_withdrawal_is_a_new_record_and_history_keeps_both(api: Api) -> None:
