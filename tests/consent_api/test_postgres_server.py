@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from consent_api.chain import APPEND_PARAMETERS
@@ -156,6 +156,41 @@ def _new_visitors(api: Api, count: int, hour: int) -> None:
         assert response.status_code == 201, (n, response.get_json())
 
 
+def _grow_site(conn: Connection, site_key: str, after: int, count: int) -> None:
+    """``count`` records of as many visitors written straight into the table after entry
+    ``after`` of the site's chain, and the head moved past them (chain left aside: only the
+    lookup's plan is looked at)."""
+    site_id = conn.execute(
+        text("SELECT id FROM sites WHERE site_key = :k"), {"k": site_key}
+    ).scalar_one()
+    conn.execute(
+        text(
+            "INSERT INTO consent_records (site_id, seq, consent_id, recorded_at, choices,"
+            " action, policy_version, banner_revision, gpc, prev_hash, hash_version, hash,"
+            " idempotency_key) SELECT :s, :after + i, md5(i::text),"
+            " '2026-12-02T08:30:00.000000Z', '{}', 'custom', '1', 1, false, 'x', 2, 'y',"
+            " md5('key' || i) FROM generate_series(1, :n) i"
+        ),
+        {"s": site_id, "after": after, "n": count},
+    )
+    conn.execute(
+        text("UPDATE sites SET head_seq = :h WHERE id = :s"), {"h": after + count, "s": site_id}
+    )
+
+
+def _entries_read_by_new_visitors(api: Api, url: str) -> int:
+    """Index entries of the records' table read by 21 new visitors' appends (the server's
+    statistics, which a backend reports once a second at most: settled before and after)."""
+    _new_visitors(api, 1, hour=9)
+    time.sleep(1.1)
+    _new_visitors(api, 1, hour=9)
+    before = _index_entries_read(url, "consent_records")
+    _new_visitors(api, 20, hour=9)
+    time.sleep(1.1)
+    _new_visitors(api, 1, hour=9)
+    return _index_entries_read(url, "consent_records") - before
+
+
 def test_an_append_reads_no_more_as_the_site_grows_whatever_plan_is_cached(
     postgres_url: str, outage_url: str
 ) -> None:
@@ -220,28 +255,8 @@ def test_a_kept_plan_searches_the_visitors_index_on_stale_statistics(
             assert api.post({**one, "client_ts": f"2026-12-02T08:00:{n:02d}Z"}).status_code == 201
         with engine.connect() as conn:
             conn.execute(text("ANALYZE consent_records"))
-            site_id = conn.execute(
-                text("SELECT id FROM sites WHERE site_key = :k"), {"k": site_key}
-            ).scalar_one()
-            conn.execute(
-                text(
-                    "INSERT INTO consent_records (site_id, seq, consent_id, recorded_at, choices,"
-                    " action, policy_version, banner_revision, gpc, prev_hash, hash_version, hash,"
-                    " idempotency_key) SELECT :s, 30 + i, md5(i::text),"
-                    " '2026-12-02T08:30:00.000000Z', '{}', 'custom', '1', 1, false, 'x', 2, 'y',"
-                    " md5('key' || i) FROM generate_series(1, 20000) i"
-                ),
-                {"s": site_id},
-            )
-            conn.execute(text("UPDATE sites SET head_seq = 20030 WHERE id = :s"), {"s": site_id})
-        _new_visitors(api, 1, hour=9)
-        time.sleep(1.1)  # a backend reports its statistics once a second at most
-        _new_visitors(api, 1, hour=9)
-        before = _index_entries_read(outage_url, "consent_records")
-        _new_visitors(api, 20, hour=9)
-        time.sleep(1.1)
-        _new_visitors(api, 1, hour=9)
-        read = _index_entries_read(outage_url, "consent_records") - before
+            _grow_site(conn, site_key, 30, 20_000)
+        read = _entries_read_by_new_visitors(api, outage_url)
     finally:
         app.extensions["consent_api"].close()
         engine.dispose()
@@ -284,31 +299,8 @@ def test_a_plan_made_while_the_site_is_young_is_not_kept(
             with engine.connect() as conn:
                 conn.execute(text(usable), {"v": True})
         with engine.connect() as conn:
-            site_id = conn.execute(
-                text("SELECT id FROM sites WHERE site_key = :k"), {"k": site_key}
-            ).scalar_one()
-            head = 8 + 4 * young
-            conn.execute(
-                text(
-                    "INSERT INTO consent_records (site_id, seq, consent_id, recorded_at, choices,"
-                    " action, policy_version, banner_revision, gpc, prev_hash, hash_version, hash,"
-                    " idempotency_key) SELECT :s, 8 + i, md5(i::text),"
-                    " '2026-12-02T08:30:00.000000Z', '{}', 'custom', '1', 1, false, 'x', 2, 'y',"
-                    " md5('key' || i) FROM generate_series(1, :n) i"
-                ),
-                {"s": site_id, "n": head - 8},
-            )
-            conn.execute(
-                text("UPDATE sites SET head_seq = :h WHERE id = :s"), {"h": head, "s": site_id}
-            )
-        _new_visitors(api, 1, hour=9)
-        time.sleep(1.1)  # a backend reports its statistics once a second at most
-        _new_visitors(api, 1, hour=9)
-        before = _index_entries_read(outage_url, "consent_records")
-        _new_visitors(api, 20, hour=9)
-        time.sleep(1.1)
-        _new_visitors(api, 1, hour=9)
-        read = _index_entries_read(outage_url, "consent_records") - before
+            _grow_site(conn, site_key, 8, 4 * young)
+        read = _entries_read_by_new_visitors(api, outage_url)
     finally:
         app.extensions["consent_api"].close()
         engine.dispose()
