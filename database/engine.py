@@ -104,8 +104,8 @@ class _WriterQueue:
     under load"): blocking at once cost more than the short sleeps (each wait a sleep in the
     kernel and a wake-up sent by the other worker's unlock; +5 to +21 % stored/s with the
     sleeps), and the sleeps more than trying again without sleeping (a sleep idles the core
-    and overshoots the write it waits for; +14 % stored/s with the tries, over eight pairs of
-    runs). A writer held up longer than :attr:`SPIN` (a checkpoint under the queue, a large
+    and overshoots the write it waits for; +11 to +14 % stored/s with the tries, over fourteen
+    pairs of runs). A writer held up longer than :attr:`SPIN` (a checkpoint under the queue, a large
     batch) stops taking the core.
     ``BEGIN IMMEDIATE`` stays the actual guarantee.
     """
