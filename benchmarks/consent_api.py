@@ -353,6 +353,8 @@ def main(argv: list[str]) -> int:
 #: verifying afterwards.
 GOALS = {"sqlite": ("ratio", 0.5), "postgresql": ("stored_per_s", 1500.0)}
 P99_GOAL_MS = 50.0
+#: hello-world measured again after the targets
+HELLO_AFTER = "hello-again"
 
 
 def print_goals(runs: list[dict[str, dict[str, float]]]) -> None:
@@ -409,10 +411,6 @@ def one_run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     for result in results.values():  # requests/s as a share of hello-world's
         result["ratio"] = result["rps"] / ceiling
     return results
-
-
-#: hello-world measured again after the targets
-HELLO_AFTER = "hello-again"
 
 
 def print_table(results: dict[str, dict[str, float]]) -> None:

@@ -24,6 +24,7 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
+from textwrap import indent
 from types import ModuleType
 
 from alembic import op
@@ -38,35 +39,28 @@ depends_on = None
 #: a site's chain length from which the lookup's plan is kept
 YOUNG = 1000
 
-_KEPT_LOOKUP = """        -- a kept plan: the (site, consent, seq) index (see migration 0005)
-        SELECT r.client_ts INTO v_last_ts FROM consent_records r
-            WHERE r.site_id = p_site_id AND r.consent_id = p_consent_id
-            ORDER BY r.seq DESC LIMIT 1;
-"""
-_YOUNG_OR_KEPT = f"""        IF v_seq < {YOUNG} THEN
-            -- a young site: planned with its values at every call, never kept (a plan made
-            -- on a few rows may walk the site's records; see migration 0006)
-            EXECUTE 'SELECT r.client_ts FROM consent_records r'
-                ' WHERE r.site_id = $1 AND r.consent_id = $2 ORDER BY r.seq DESC LIMIT 1'
-                INTO v_last_ts USING p_site_id, p_consent_id;
-        ELSE
-            -- a kept plan: the (site, consent, seq) index (see migration 0005)
-            SELECT r.client_ts INTO v_last_ts FROM consent_records r
-                WHERE r.site_id = p_site_id AND r.consent_id = p_consent_id
-                ORDER BY r.seq DESC LIMIT 1;
-        END IF;
-"""  # noqa: S608 (a constant)
-
 
 def _revision_0005() -> ModuleType:
     return sibling_revision(__file__, "0005_append_static_lookup.py")
 
 
+def _young_or_kept(previous: ModuleType) -> str:
+    """0005's kept lookup, and 0004's planned at every call for a young site."""
+    return (
+        f"        IF v_seq < {YOUNG} THEN  -- a young site (see migration 0006)\n"
+        + indent(previous._DYNAMIC_LOOKUP, "    ")
+        + "        ELSE\n"
+        + indent(previous._STATIC_LOOKUP, "    ")
+        + "        END IF;\n"
+    )
+
+
 def append_function() -> str:
-    previous: str = _revision_0005().append_function()
-    if previous.count(_KEPT_LOOKUP) != 1:
+    previous = _revision_0005()
+    text: str = previous.append_function()
+    if text.count(previous._STATIC_LOOKUP) != 1:
         raise AssertionError("0005's consent_append is not the text 0006 changes")
-    return previous.replace(_KEPT_LOOKUP, _YOUNG_OR_KEPT)
+    return text.replace(previous._STATIC_LOOKUP, _young_or_kept(previous))
 
 
 def upgrade() -> None:
