@@ -128,6 +128,8 @@ SAVE_WORDS = [
 _API_RULES = {"Klaro"}
 
 _POLL_S = 0.1
+#: More time for a rule that says it is still opting in or out when the budget runs out.
+RULE_GRACE_S = 3.0
 _VERIFY_GRACE_S = 2.0  # a clicked banner's time to go, whatever is left of the budget
 #: How long to look for a consent platform at most (banners show within a few seconds of load).
 SEARCH_S = 4.0
@@ -206,7 +208,7 @@ def _injection(retries: int) -> str:
     }
     return (
         "(() => { if (window.__caAutoconsent) return;"
-        " window.__caAutoconsent = {messages: []};"
+        " window.__caAutoconsent = {id: Math.random(), messages: []};"
         f" const CONFIG = {json.dumps(config)}; const RULES = {_all_rules()};"
         " window.autoconsentSendMessage = (m) => {"
         "  if (m.type === 'init') { setTimeout(() => window.autoconsentReceiveMessage("
@@ -216,9 +218,13 @@ def _injection(retries: int) -> str:
     )
 
 
-_DRAIN = (
-    "() => { const a = window.__caAutoconsent; if (!a) return null;"
-    " const m = a.messages; a.messages = []; return m; }"
+#: What autoconsent said in a frame since message `since` of injection `id`: the read leaves
+#: the messages in the page, so a read whose answer never reached us (an evaluate that timed out
+#: here but ran there) loses nothing; a new document (new id) is read from its start.
+_READ = (
+    "([id, since]) => { const a = window.__caAutoconsent; if (!a) return null;"
+    " const m = a.messages;"
+    " return {id: a.id, count: m.length, messages: m.slice(a.id === id ? since : 0)}; }"
 )
 
 #: Finds visible clickable elements whose text is one of `words` (whole text, case-folded).
@@ -299,6 +305,9 @@ class _Session:
         self.popup: tuple[str, Frame] | None = None
         self.lifecycle: dict[int, str] = {}
         self.results: dict[str, Any] = {}
+        self.read: dict[
+            int, tuple[float | None, int]
+        ] = {}  # frame -> (injection id, messages read)
         self.injected = False
 
     def left(self) -> float:
@@ -318,11 +327,17 @@ class _Session:
         self.injected = any(done)
 
     async def poll(self) -> None:
-        drained = await asyncio.gather(
-            *(_safe(asyncio.wait_for(f.evaluate(_DRAIN), 2.0), None) for f in self.frames)
+        reads = await asyncio.gather(
+            *(
+                _safe(asyncio.wait_for(f.evaluate(_READ, self.read.get(i, (None, 0))), 2.0), None)
+                for i, f in enumerate(self.frames)
+            )
         )
-        for index, (frame, messages) in enumerate(zip(self.frames, drained, strict=True)):
-            for m in messages or []:
+        for index, (frame, read) in enumerate(zip(self.frames, reads, strict=True)):
+            if not read:
+                continue
+            self.read[index] = (read["id"], read["count"])
+            for m in read["messages"]:
                 kind = m.get("type")
                 if kind == "cmpDetected":
                     self.detected.setdefault(m["cmp"], m.get("url", ""))
@@ -332,6 +347,13 @@ class _Session:
                     self.lifecycle[index] = m["state"]["lifecycle"]
                 elif kind in {"optOutResult", "optInResult", "autoconsentDone", "selfTestResult"}:
                     self.results[kind] = m
+
+    def running(self, frame: Frame) -> bool:
+        """The frame's autoconsent last said it is in the middle of an opt-in or opt-out."""
+        running = {"runningOptIn", "runningOptOut"}
+        return any(
+            f is frame and self.lifecycle.get(i) in running for i, f in enumerate(self.frames)
+        )
 
     def found(self) -> bool:
         return self.popup is not None
@@ -660,11 +682,16 @@ async def _opt(
 ) -> Banner:
     """The rule's own opt-out / opt-in, verified (cmp and first layer filled in by the caller)."""
     opt_in = action is Phase.ACCEPT
+    sent = time.monotonic()
     await session.send(frame, {"type": "optIn" if opt_in else "optOut"})
     kind = "optInResult" if opt_in else "optOutResult"
     # Always leave time for the click itself even when detection used most of the budget.
     session.deadline = max(session.deadline, time.monotonic() + min(5.0, timeout_s))
     result = await session.wait_for(kind, session.left())
+    if result is None and session.running(frame):
+        # The rule is still at work (a slow banner, a loaded machine): a bounded while more.
+        session.deadline = time.monotonic() + RULE_GRACE_S
+        result = await session.wait_for(kind, RULE_GRACE_S)
     base = f"autoconsent {AUTOCONSENT_VERSION} rule '{rule}'"
 
     def failed(why: str) -> Banner:
@@ -673,7 +700,7 @@ async def _opt(
         )
 
     if result is None:
-        return failed(f"no answer from the banner within {timeout_s:g} s")
+        return failed(f"no answer from the banner within {time.monotonic() - sent:.0f} s")
     if not result.get("result"):
         return failed(f"the {'accept' if opt_in else 'reject'} click did not work")
     detail = base

@@ -16,7 +16,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from scanner.browser import BrowserOptions, fresh_profile
-from scanner.consent import _generic, detect_banner, handle_banner
+from scanner.consent import _generic, _opt, _Session, detect_banner, handle_banner
 from scanner.model import Banner, BannerStatus, Phase
 from tests.fixtureweb.npm_assets import ensure_npm_banners
 
@@ -254,3 +254,61 @@ def test_a_click_made_after_the_budget_ran_out_is_still_verified(
     banner = asyncio.run(run())
     assert banner.status is BannerStatus.SUCCEEDED, banner.detail
     assert "tout refuser" in banner.detail
+
+
+def test_a_read_whose_answer_is_lost_loses_no_message(browser_options: BrowserOptions) -> None:
+    """The page's main thread busy past a read's timeout: the read runs there after we gave up on
+    its answer. The rule's answer must still reach us on the next read (it used to be taken out
+    of the page by the lost read: "no answer from the banner" on a loaded machine)."""
+
+    async def run() -> tuple[bool, dict[str, object] | None]:
+        async with async_playwright() as pw, fresh_profile(pw, browser_options) as context:
+            page = await context.new_page()
+            await page.goto("https://www.vanilla-honest.test/", wait_until="load")
+            session = _Session(page, time.monotonic() + 30)
+            await session.inject(8)
+            await session.wait_for_popup(4.0)
+            assert session.popup is not None
+            frame = session.popup[1]
+            await session.send(frame, {"type": "optIn"})
+            await frame.wait_for_function(
+                "() => window.__caAutoconsent.messages.some((m) => m.type === 'optInResult')"
+            )
+            await frame.evaluate(
+                "() => { setTimeout(() => { const t = Date.now();"
+                " while (Date.now() - t < 3000); }, 0); }"
+            )
+            await session.poll()  # times out here after 2 s; runs in the page at 3 s
+            lost = "optInResult" not in session.results
+            return lost, await session.wait_for("optInResult", 5.0)
+
+    lost, answer = asyncio.run(run())
+    assert lost  # the scenario happened: the first read's answer never reached us
+    assert answer is not None and answer["result"] is True
+
+
+def test_a_rule_still_at_work_when_the_budget_ends_gets_a_while_more(
+    browser_options: BrowserOptions,
+) -> None:
+    """The accept button shows 2 s after the rule starts waiting for it, with 1 s of budget: the
+    rule says it is still opting in, so its click is waited for instead of called a failure."""
+
+    async def run() -> Banner:
+        async with async_playwright() as pw, fresh_profile(pw, browser_options) as context:
+            page = await context.new_page()
+            await page.goto("https://www.vanilla-honest.test/", wait_until="load")
+            session = _Session(page, time.monotonic() + 30)
+            await session.inject(8)
+            await session.wait_for_popup(4.0)
+            assert session.popup is not None
+            rule, frame = session.popup
+            await frame.evaluate(
+                "() => { const b = document.querySelector('.cm__btn[data-role=all]');"
+                " const parent = b.parentNode; b.remove();"
+                " setTimeout(() => parent.appendChild(b), 2000); }"
+            )
+            session.deadline = time.monotonic()
+            return await _opt(session, rule, frame, Phase.ACCEPT, 1.0, first_layer_reject=True)
+
+    banner = asyncio.run(run())
+    assert banner.status is BannerStatus.SUCCEEDED, banner.detail
