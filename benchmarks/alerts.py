@@ -16,7 +16,14 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from audits.alerts import AlertDispatcher, AlertSettings, RunOutcome, build_alert, parse_target
+from audits.alerts import (
+    Alert,
+    AlertDispatcher,
+    AlertSettings,
+    RunOutcome,
+    build_alert,
+    parse_target,
+)
 from audits.alerts.delivery import deliver_to
 from audits.alerts.mail import build_message
 from audits.alerts.payloads import encode, slack_payload, teams_payload
@@ -65,7 +72,7 @@ def main(argv: list[str]) -> int:
     old, new = before_after()
     diff = compare(old, new)
 
-    def build() -> object:
+    def build() -> Alert | None:
         return build_alert(
             audit="shop",
             site_url=new.target,
@@ -77,7 +84,7 @@ def main(argv: list[str]) -> int:
         )
 
     alert = build()
-    assert alert is not None and not isinstance(alert, bool)
+    assert alert is not None
     settings = AlertSettings(
         smtp_from="audit@example.com", allow_private=True, retries=0, webhook_timeout=5.0
     )

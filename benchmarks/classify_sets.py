@@ -248,9 +248,9 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["rebuild"] and len(argv) == 2:
-        rows = read_tarteaucitron(Path(argv[1]).read_text(encoding="utf-8"))
-        write_rows(CMP_SET, rows)
-        print(f"{len(rows)} declarations -> {CMP_SET}")
+        declarations = read_tarteaucitron(Path(argv[1]).read_text(encoding="utf-8"))
+        write_rows(CMP_SET, declarations)
+        print(f"{len(declarations)} declarations -> {CMP_SET}")
         return 0
     sets = {"site_declared": load_set(SITE_SET), "cmp_tarteaucitron": load_set(CMP_SET)}
     sets["crawl_shaped"] = load_crawl()

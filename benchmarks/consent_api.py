@@ -114,7 +114,7 @@ def _postgres_pids(database: str | None) -> list[int]:
     """The PostgreSQL backends serving ``database`` (their process title names it), so that
     other people's use of the same server is not counted; the server's shared processes (WAL
     writer, checkpointer) are left out."""
-    pids = []
+    pids: list[int] = []
     if database is None:
         return pids
     for entry in Path("/proc").iterdir():

@@ -30,9 +30,9 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import Table, create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 from audits.models import AuditRow, DocumentRow, RunCountRow, RunRow
@@ -344,7 +344,8 @@ def postgres_stats(rounds: int, base_url: str) -> None:
 
 from consent_api.models import ConsentRecord  # noqa: E402
 
-RecordTable = ConsentRecord.__table__
+# a declarative class's __table__ is typed FromClause; it is a Table, as consent_api.chain casts it
+RecordTable = cast(Table, ConsentRecord.__table__)
 
 
 def main(argv: list[str]) -> int:

@@ -48,10 +48,11 @@ class SiteResult:
     missed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _pair(entry: object) -> tuple[str, str]:
+def _pair(entry: str | list[object]) -> tuple[str, str]:
+    """One expected finding as the YAML file writes it: a rule alone, or [rule, subject]."""
     if isinstance(entry, str):
         return (entry, "")
-    rule, subject = entry  # type: ignore[misc]
+    rule, subject = entry
     return (str(rule), str(subject))
 
 

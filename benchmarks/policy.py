@@ -23,7 +23,9 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from benchmarks._policy_score import (
@@ -118,14 +120,14 @@ def quality(results: list[FileResult], splits: tuple[str, ...], details: str | N
                         print(f"    missed: {m}")
 
 
-def _timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+def _timed(fn: Callable[[], object], repeat: int) -> float:
     started = time.perf_counter()
     for _ in range(repeat):
         fn()
     return (time.perf_counter() - started) / repeat
 
 
-def _cpu(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+def _cpu(fn: Callable[[], object], repeat: int) -> float:
     """CPU time of this process per call: steadier than wall time on a shared machine."""
     started = time.process_time()
     for _ in range(repeat):
@@ -204,8 +206,8 @@ def speed() -> None:
         policies.append(("dev-set excerpts (5 languages)", _words(joined, 2000)))
     extract_policy(policies[0][1], None, "text/plain")  # loads the knowledge base once
     for label, text in policies:
-        t = _timed(lambda text=text: extract_policy(text, None, "text/plain"), 20)  # type: ignore[misc]
-        cpu = _cpu(lambda text=text: extract_policy(text, None, "text/plain"), 20)  # type: ignore[misc]
+        t = _timed(partial(extract_policy, text, None, "text/plain"), 20)
+        cpu = _cpu(partial(extract_policy, text, None, "text/plain"), 20)
         print(f"2,000-word policy, {label}: {t * 1000:.1f} ms ({cpu * 1000:.1f} ms of CPU)")
     total_chars = sum(len(d) for d in docs.values())
     per_seed = _timed(lambda: [extract_policy(d, None, "text/plain") for d in docs.values()], 5)
@@ -225,8 +227,8 @@ def speed() -> None:
     )
     for n in (100, 1000):
         scan = _scan(n)
-        t = _timed(lambda scan=scan: check(scan, None, policy_pages_found=True), 3)  # type: ignore[misc]
-        cpu = _cpu(lambda scan=scan: check(scan, None, policy_pages_found=True), 3)  # type: ignore[misc]
+        t = _timed(partial(check, scan, None, policy_pages_found=True), 3)
+        cpu = _cpu(partial(check, scan, None, policy_pages_found=True), 3)
         print(
             f"check() on {n} cookies x 3 phases: {t * 1000:.1f} ms ({cpu * 1000:.1f} ms of CPU, "
             f"{cpu / n * 1e6:.0f} us per cookie)"

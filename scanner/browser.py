@@ -23,10 +23,14 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from playwright.async_api import BrowserContext, Playwright
 
 from scanner.errors import BrowserNotFoundError
+
+if TYPE_CHECKING:  # the tests hand it sync Playwright: only its chromium.executable_path is read
+    from playwright.sync_api import Playwright as SyncPlaywright
 
 #: Flags the closed network needs (otherwise Chromium keeps dialling Google's hosts), plus the
 #: anti-bot-detection flag. `--no-sandbox` is added when running as root.
@@ -57,7 +61,9 @@ DEFAULT_PREFERENCES = {
 }
 
 
-def find_chromium(playwright: Playwright, explicit: str | None = None) -> str | None:
+def find_chromium(
+    playwright: Playwright | SyncPlaywright, explicit: str | None = None
+) -> str | None:
     """Return the executable to launch, or None to let Playwright use its own download.
 
     Order: an explicit path (setting or COOKIE_AUDIT_CHROMIUM, read by the caller), Playwright's

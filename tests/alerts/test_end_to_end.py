@@ -92,4 +92,4 @@ def test_a_change_on_the_site_reaches_slack_and_the_mailbox(
     assert envelope.rcpt_tos == ["dpo@changing-shop.test"]
     assert "ce qui a changé sur" in message["Subject"]
     html = message.get_body(("html",))
-    assert html is not None and "static.heatmap-two.test" in html.get_content()  # type: ignore[attr-defined]
+    assert html is not None and "static.heatmap-two.test" in html.get_content()

@@ -20,7 +20,7 @@ from tests.alerts.conftest import quick_settings
 from tests.alerts.receivers import WebhookReceiver
 
 WHSEC = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
-OK = (200, {}, b"ok")
+OK: tuple[int, dict[str, str], bytes] = (200, {}, b"ok")
 
 
 def _target(url: str, extra: str = "") -> WebhookTarget:

@@ -109,7 +109,7 @@ def test_a_run_publishes_and_the_policy_page_shows_it(
     }
     with LocalWeb(sites) as web, sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=find_chromium(p),  # type: ignore[arg-type]
+            executable_path=find_chromium(p),
             args=launch_args(resolve=web.resolve),
         )
         try:

@@ -180,6 +180,7 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     body = response.get_json()
     assert set(body) == {"error"}
     error = body["error"]
+    assert isinstance(error, dict), body
     assert {"code", "message", "status"} <= set(error)
     assert error["status"] == status
     assert isinstance(error["message"], str) and error["message"]

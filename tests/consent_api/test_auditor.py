@@ -71,7 +71,7 @@ def run_verifier(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_the_verifier_imports_only_the_standard_library_and_cryptography() -> None:
     tree = ast.parse(VERIFIER.read_text())
     imported = {
-        (node.module if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
+        ((node.module or "") if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names

@@ -116,7 +116,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     }
     with LocalWeb(sites) as web, sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=find_chromium(p),  # type: ignore[arg-type]  # sync or async alike
+            executable_path=find_chromium(p),
             args=launch_args(resolve=web.resolve),
         )
         try:

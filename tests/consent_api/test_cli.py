@@ -72,7 +72,9 @@ def test_sites_add_list_key_and_consents_export(tmp_path: Path) -> None:
     assert "deleted 0 record(s)" in purge.output
 
 
-def test_errors_are_one_line_with_exit_code_2(tmp_path: Path, capsys) -> None:
+def test_errors_are_one_line_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
     assert main(["consents", "verify", "pk_missing", "--db", url]) == 2
     assert "No site is registered" in capsys.readouterr().err

@@ -56,8 +56,12 @@ def test_publish_refuses_what_it_cannot_store(api: Api) -> None:
     now = datetime.now(UTC)
     with pytest.raises(InvalidInput):
         publish_declaration(
-            api.engine, api.site_key, ["not", "an object"], generated_at=now, source="x"
-        )  # type: ignore[arg-type]
+            api.engine,
+            api.site_key,
+            ["not", "an object"],  # type: ignore[arg-type]  # the wrong type, on purpose
+            generated_at=now,
+            source="x",
+        )
     with pytest.raises(TooLarge):
         publish_declaration(
             api.engine,

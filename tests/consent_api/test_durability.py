@@ -57,6 +57,7 @@ def gunicorn(database_url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    assert process.stderr is not None  # a pipe, as asked
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -38,7 +38,9 @@ def _fill(api: Api, n: int) -> list[dict[str, Any]]:
 def _verify(api: Api) -> dict[str, Any]:
     response = api.admin("GET", f"/sites/{api.site_key}/verify")
     assert response.status_code == 200
-    return response.get_json()
+    body = response.get_json()
+    assert isinstance(body, dict), body
+    return body
 
 
 def _codes(result: dict[str, Any]) -> list[tuple[int | None, str]]:
@@ -56,7 +58,9 @@ SITE = "(SELECT id FROM sites WHERE site_key = :k)"
 def _checkpoint(api: Api) -> dict[str, Any]:
     response = api.admin("POST", f"/sites/{api.site_key}/checkpoints")
     assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    body = response.get_json()
+    assert isinstance(body, dict), body
+    return body
 
 
 def _rows(api: Api) -> list[dict[str, Any]]:

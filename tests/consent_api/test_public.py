@@ -6,6 +6,7 @@ import io
 import json
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -368,7 +369,7 @@ BAD_INPUTS = [
     ("name", "send", "status", "code"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS]
 )
 def test_bad_input_is_a_4xx_and_nothing_is_written(
-    api: Api, name: str, send: dict, status: int, code: str
+    api: Api, name: str, send: dict[str, Any], status: int, code: str
 ) -> None:
     assert api.post(api.body()).status_code == 201
     site_key = send.get("site_key", api.site_key)
@@ -521,7 +522,7 @@ def test_server_side_posts_need_the_setting_and_the_sites_server_key(database_ur
     client = app.test_client()
     url = f"/v1/sites/{site_key}/consents"
 
-    def body() -> dict:
+    def body() -> dict[str, Any]:
         return {
             "consent_id": str(uuid.uuid4()),
             "choices": {},
@@ -606,7 +607,7 @@ def test_adapters_are_served_whole_cacheable_and_conditional(api: Api, name: str
 
 
 @pytest.mark.redis
-def test_rate_limits_can_live_in_redis(redis_url: str, tmp_path) -> None:
+def test_rate_limits_can_live_in_redis(redis_url: str, tmp_path: Path) -> None:
     from tests.consent_api.conftest import make_app
 
     app = make_app(

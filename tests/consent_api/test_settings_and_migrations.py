@@ -27,7 +27,7 @@ from database import current_revisions, head_revisions
     ],
 )
 def test_bad_setting_fails_at_start_naming_the_field(
-    tmp_path: Path, config: dict, field: str
+    tmp_path: Path, config: dict[str, object], field: str
 ) -> None:
     with pytest.raises(ConfigError, match=field):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}", **config})

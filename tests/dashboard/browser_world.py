@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from markupsafe import escape
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from dashboard import accounts
 from dashboard.accounts import Role
@@ -36,7 +36,7 @@ AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "results" / "dashboard-screenshots"
 DASHBOARD = f"{API}/dashboard"
 PASSWORD = "correct horse battery staple"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 #: a visitor's page with nothing but the real banner (no held-back scripts to wait for), so a
 #: test can record thousands of choices through the banner's own buttons in seconds
@@ -88,7 +88,7 @@ def make_world(tmp: Path, extra_sites: dict[str, WSGIApp] | None = None) -> Iter
             accounts.add_user(conn, name, PASSWORD, role)
     with LocalWeb(sites) as web, sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=find_chromium(p),  # type: ignore[arg-type]
+            executable_path=find_chromium(p),
             args=launch_args(resolve=web.resolve),
         )
         try:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 from sqlalchemy import text
 
 from consent_api.sites import create_admin_key, create_site
@@ -71,7 +72,7 @@ def post_real_choices(world: World, site_key: str, batches: list[tuple[str, int]
     """One visitor page per (language, choices), all recording at the same time."""
     contexts = [new_context(world) for _ in batches]
     try:
-        pages = []
+        pages: list[Page] = []
         for (lang, n), context in zip(batches, contexts, strict=True):
             page = context.new_page()
             page.goto(f"{STATS_ORIGIN}/?key={site_key}&lang={lang}")

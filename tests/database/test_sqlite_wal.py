@@ -119,14 +119,18 @@ def test_the_checkpointer_ends_when_writes_stop_and_comes_back_with_them(
             conn.execute(text("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY)"))
             conn.execute(text("INSERT INTO t DEFAULT VALUES"))
 
+    def running() -> _Checkpointer | None:
+        """The queue's checkpointer, read anew each time (writes start one, idleness ends it)."""
+        return queue.checkpointer
+
     write()
-    first = queue.checkpointer
+    first = running()
     assert first is not None and first.is_alive()
     first.join(10)
-    assert not first.is_alive() and queue.checkpointer is None
+    assert not first.is_alive() and running() is None
     assert Path(f"{path}-wal").stat().st_size == 0 or _copied_back(path)
     write()
-    second = queue.checkpointer
+    second = running()
     assert second is not None and second is not first and second.is_alive()
     second.join(10)
     engine.dispose()

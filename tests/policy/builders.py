@@ -66,11 +66,11 @@ def phase_cookie(c: dict[str, object]) -> Cookie:
         domain=str(c["domain"]),
         host_only=not str(c["domain"]).startswith("."),
         expires=None,
-        lifetime_days=c["days"],  # type: ignore[arg-type]
-        requested_lifetime_days=c["requested"],  # type: ignore[arg-type]
-        party=c["party"],  # type: ignore[arg-type]
-        set_by=c["set_by"],  # type: ignore[arg-type]
-        first_seen_page=c["page"],  # type: ignore[arg-type]
+        lifetime_days=c["days"],
+        requested_lifetime_days=c["requested"],
+        party=c["party"],
+        set_by=c["set_by"],
+        first_seen_page=c["page"],
         value=ValueInfo(length=10, entropy=3.0, shape=ValueShape.TEXT),
     )
 
@@ -79,17 +79,17 @@ def classified(c: dict[str, object], phases: list[Phase]) -> ClassifiedCookie:
     return ClassifiedCookie(
         name=str(c["name"]),
         domain=str(c["domain"]),
-        party=c["party"],  # type: ignore[arg-type]
+        party=c["party"],
         phases=phases,
-        lifetime_days=c["days"],  # type: ignore[arg-type]
-        requested_lifetime_days=c["requested"],  # type: ignore[arg-type]
-        set_by=c["set_by"],  # type: ignore[arg-type]
-        first_seen_page=c["page"],  # type: ignore[arg-type]
+        lifetime_days=c["days"],
+        requested_lifetime_days=c["requested"],
+        set_by=c["set_by"],
+        first_seen_page=c["page"],
         classification=Classification(
-            category=c["category"],  # type: ignore[arg-type]
-            vendor=c["vendor"],  # type: ignore[arg-type]
+            category=c["category"],
+            vendor=c["vendor"],
             exempt=bool(c["exempt"]),
-            confidence=c["confidence"],  # type: ignore[arg-type]
+            confidence=c["confidence"],
             reason="test",
         ),
     )

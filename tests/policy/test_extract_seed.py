@@ -49,10 +49,9 @@ def test_in2cloud_001() -> None:
         Category.GOOGLE_ANALYTICS,
     } <= p.category_set()
     quotes = {c.category: c.quote for c in p.categories}
-    assert (
-        quotes[Category.TRACKING] is not None and "cookie de traçage" in quotes[Category.TRACKING]
-    )
-    assert quotes[Category.SESSION] is not None and "cookie de session" in quotes[Category.SESSION]
+    tracking, session = quotes[Category.TRACKING], quotes[Category.SESSION]
+    assert tracking is not None and "cookie de traçage" in tracking
+    assert session is not None and "cookie de session" in session
     assert [v.name for v in p.vendors] == ["Google Analytics"]
     us = [t for t in p.transfers if "US" in t.countries]
     assert len(us) == 1 and us[0].kind is TransferKind.COUNTRIES

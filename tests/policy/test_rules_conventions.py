@@ -47,7 +47,7 @@ def technical_only(**extra: object) -> DeclaredPolicy:
         mentions_cookies=True,
         language="fr",
         categories=[DeclaredCategory(category=Category.TECHNICAL, quote="cookies techniques")],
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

@@ -6,7 +6,7 @@ import itertools
 import re
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 import reports
 from reports.i18n import EN, FR
@@ -18,6 +18,12 @@ from tests.reports.sample_scans import (
     hostile_scan,
     shop_scan,
 )
+
+
+def text_of(tag: Tag | None, separator: str = "", strip: bool = False) -> str:
+    """The text of a tag that must be there: a missing one fails the test here."""
+    assert tag is not None
+    return tag.get_text(separator, strip=strip)
 
 
 def soup_of(data: bytes) -> BeautifulSoup:
@@ -36,7 +42,7 @@ def test_verdict_comes_first_with_status_and_serious_findings(shop_en: Beautiful
     verdict = shop_en.find(id="verdict")
     assert verdict is not None
     assert verdict.h2 is not None and verdict.h2.get_text() == "Verdict: Problems found"
-    top = [li.strong.get_text() for li in verdict.select("ol.top-findings li")]
+    top = [text_of(li.strong) for li in verdict.select("ol.top-findings li")]
     assert top[0] == "Google Analytics cookies are set before the visitor chooses"  # high first
     assert len(top) == 3
     lead = verdict.select_one("p.lead")
@@ -64,7 +70,8 @@ def test_self_contained_no_external_resources(shop_en: BeautifulSoup) -> None:
     for tag in shop_en.find_all(["script", "img", "link", "iframe"]):
         assert not tag.get("src") and not tag.get("href"), tag
     for a in shop_en.find_all("a"):
-        assert a["href"].startswith("#")
+        href = a["href"]
+        assert isinstance(href, str) and href.startswith("#"), a
     assert len(shop_en.find_all("style")) == 1 and len(shop_en.find_all("script")) == 1
     assert shop_en.find("svg") is not None
 
@@ -73,7 +80,7 @@ def test_phase_chart_and_matrix(shop_en: BeautifulSoup) -> None:
     counts = shop_en.select_one("table.counts")
     assert counts is not None
     rows = {
-        tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
+        text_of(tr.th): [td.get_text() for td in tr.find_all("td")]
         for tr in counts.select("tbody tr")
     }
     # technical, session, audience, GA, tracking, unknown, banner
@@ -83,7 +90,7 @@ def test_phase_chart_and_matrix(shop_en: BeautifulSoup) -> None:
     assert "Google Analytics: 2" in [b.get_text() for b in bars]
     matrix = shop_en.select_one("table.matrix")
     assert matrix is not None
-    klaro = next(tr for tr in matrix.select("tbody tr") if tr.th.get_text() == "klaro")
+    klaro = next(tr for tr in matrix.select("tbody tr") if text_of(tr.th) == "klaro")
     assert [td.get_text() for td in klaro.select("td")[1:]] == ["–absent", "●present", "●present"]
 
 
@@ -110,7 +117,8 @@ def test_cookie_table_columns_and_rows(shop_en: BeautifulSoup) -> None:
     assert cells[4] == "13 months (asked for 2 years)"
     assert cells[5] == "Before any choice After reject After accept"
     assert ga["data-category"] == "google_analytics"
-    assert shop_en.find(id="cookie-controls").has_attr("hidden")  # shown by JS only
+    controls = shop_en.find(id="cookie-controls")
+    assert controls is not None and controls.has_attr("hidden")  # shown by JS only
 
 
 def test_findings_show_evidence_and_quoted_policy(shop_en: BeautifulSoup) -> None:
@@ -118,7 +126,7 @@ def test_findings_show_evidence_and_quoted_policy(shop_en: BeautifulSoup) -> Non
     assert quotes == [
         "Les cookies de mesure d'audience ne sont déposés qu'après votre consentement."
     ]
-    assert "CNIL, délibération 2020-091" in shop_en.find(id="findings").get_text()
+    assert "CNIL, délibération 2020-091" in text_of(shop_en.find(id="findings"))
 
 
 def test_metadata(shop_en: BeautifulSoup) -> None:
@@ -143,7 +151,7 @@ def test_hostile_strings_are_text_everywhere() -> None:
     soup = soup_of(html.encode())
     assert soup.find("img") is None
     assert len(soup.find_all("script")) == 1
-    assert "alert" not in soup.find("script").get_text()
+    assert "alert" not in text_of(soup.find("script"))
     assert HOSTILE not in html and HOSTILE_SCRIPT not in html and HOSTILE_ATTR not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     names = [c.get_text() for c in soup.select("#cookie-table code.cookie-name")]
@@ -197,7 +205,7 @@ def test_french_report_translates_every_ui_string() -> None:
 def test_diff_html_sections() -> None:
     old, new = before_after()
     soup = soup_of(reports.render_diff(reports.compare(old, new), "html", lang="en"))
-    summary = {tr.th.get_text(): tr.td.get_text() for tr in soup.select("table.diff-summary tr")}
+    summary = {text_of(tr.th): text_of(tr.td) for tr in soup.select("table.diff-summary tr")}
     assert summary == {
         "New findings": "1",
         "Resolved findings": "2",
@@ -209,8 +217,8 @@ def test_diff_html_sections() -> None:
     }
     added = [c.get_text() for c in soup.select("#cookies-added tbody th code")]
     assert added == ["_hjSessionUser_42", "_hjSession_42"]
-    assert "Hotjar cookies are not declared" in soup.find(id="findings-new").get_text()
-    assert "Nous utilisons Google Analytics" in soup.find(id="findings-new").get_text()
+    assert "Hotjar cookies are not declared" in text_of(soup.find(id="findings-new"))
+    assert "Nous utilisons Google Analytics" in text_of(soup.find(id="findings-new"))
 
 
 def test_failed_scan_says_so_and_shows_why() -> None:
@@ -232,10 +240,10 @@ def test_failed_scan_says_so_and_shows_why() -> None:
     ):
         soup = soup_of(reports.render(scan, "html", lang=lang))
         verdict = soup.find(id="verdict")
-        assert verdict is not None and status in verdict.h2.get_text()
+        assert verdict is not None and status in text_of(verdict.h2)
         assert "host name not found" in verdict.get_text()
         assert soup.find("svg") is None and soup.find(id="cookie-table") is None
-        assert empty in soup.find(id="cookies").get_text()
+        assert empty in text_of(soup.find(id="cookies"))
     assert reports.render(scan, "csv").count(b"\r\n") == 1  # header only
 
 
@@ -245,7 +253,7 @@ def test_unclassified_partial_scan_renders_phases_it_has() -> None:
         update={"cookies": [], "phases": scan.phases[:1], "summary": None, "findings": []}
     )
     soup = soup_of(reports.render(scan, "html"))
-    states = [tr.th.get_text() for tr in soup.select("table.counts tbody tr")]
+    states = [text_of(tr.th) for tr in soup.select("table.counts tbody tr")]
     assert states == ["Before any choice"]
     assert len(soup.select("#cookie-table tbody tr")) == 5
     assert {tr["data-category"] for tr in soup.select("#cookie-table tbody tr")} == {"unknown"}
@@ -267,7 +275,7 @@ def test_findings_of_one_rule_are_grouped() -> None:
     articles = soup.select("#findings article")
     assert len(articles) == 4
     grouped = articles[1]
-    assert grouped.h3.get_text(" ", strip=True).endswith("set before any choice (3)")
+    assert text_of(grouped.h3, " ", strip=True).endswith("set before any choice (3)")
     assert len(grouped.select("ol.finding-items > li")) == 3
     assert grouped.get_text().count("ePrivacy Directive") == 1
 

@@ -104,7 +104,7 @@ def _resolves_local(name: str) -> bool:
     except OSError:
         return False
     return name != "localhost" and all(
-        ipaddress.ip_address(i[4][0].split("%")[0]).is_loopback for i in infos
+        ipaddress.ip_address(str(i[4][0]).split("%")[0]).is_loopback for i in infos
     )
 
 

@@ -28,7 +28,7 @@ from playwright.async_api import async_playwright
 
 from consent_api.db import State
 from consent_api.sites import create_admin_key, create_site
-from scanner.demo.server import LocalWeb
+from scanner.demo.server import LocalWeb, WSGIApp
 from scanner.model import Phase, PhaseResult, ReadBack, Scan
 from scanner.pipeline import scan_site
 from tests.consent_api.conftest import make_app
@@ -68,7 +68,7 @@ def _page(key: str, head: str) -> bytes:
     ).encode()
 
 
-def _shop(key: str, head: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+def _shop(key: str, head: str) -> WSGIApp:
     body = _page(key, head)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -119,7 +119,7 @@ def shops(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Shop]]
         for name in SHOPS:
             view = create_site(conn, {"name": name, "origins": [f"https://www.ca-{name}.test"]})
             shops[name] = Shop(view.site_key, create_admin_key(conn, view.id, "scan test"))
-    sites = {
+    sites: dict[str, WSGIApp] = {
         **all_sites(),
         "consent.api.test": app.wsgi_app,
         **{f"www.ca-{n}.test": _shop(shops[n].key, head) for n, head in SHOPS.items()},

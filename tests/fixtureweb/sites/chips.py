@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, make_response, redirect
+from werkzeug.wrappers import Response as BaseResponse
 
 site = Flask("chips")
 
@@ -64,7 +65,7 @@ net_a = Flask("redirect-a")
 
 
 @net_a.get("/px")
-def px() -> Response:
+def px() -> BaseResponse:
     resp = redirect("https://sync.redirect-b.test/sync?partner=a", code=302)
     resp.set_cookie("ra_uid", "a-1", max_age=30 * 86400, secure=True, samesite="None")
     return resp

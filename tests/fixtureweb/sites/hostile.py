@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 
 from flask import Flask, Response, make_response, redirect
+from werkzeug.wrappers import Response as BaseResponse
 
 site = Flask("hostile")
 
@@ -65,13 +66,13 @@ def trickle() -> Response:
 
 
 @site.get("/loop")
-def loop() -> Response:
-    return redirect("/loop2")  # type: ignore[return-value]
+def loop() -> BaseResponse:
+    return redirect("/loop2")
 
 
 @site.get("/loop2")
-def loop2() -> Response:
-    return redirect("/loop")  # type: ignore[return-value]
+def loop2() -> BaseResponse:
+    return redirect("/loop")
 
 
 @site.get("/cookies2000")
