@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from playwright.async_api import async_playwright
+from playwright.async_api import BrowserContext, Frame, async_playwright
 
 from scanner.browser import BrowserOptions, fresh_profile
 from scanner.consent import _generic, _opt, _Session, detect_banner, handle_banner
@@ -256,6 +256,18 @@ def test_a_click_made_after_the_budget_ran_out_is_still_verified(
     assert "tout refuser" in banner.detail
 
 
+async def _vanilla_banner_found(context: BrowserContext) -> tuple[_Session, str, Frame]:
+    """vanilla-honest loaded in a new page, autoconsent injected and its banner found."""
+    page = await context.new_page()
+    await page.goto("https://www.vanilla-honest.test/", wait_until="load")
+    session = _Session(page, time.monotonic() + 30)
+    await session.inject(8)
+    await session.wait_for_popup(4.0)
+    assert session.popup is not None
+    rule, frame = session.popup
+    return session, rule, frame
+
+
 def test_a_read_whose_answer_is_lost_loses_no_message(browser_options: BrowserOptions) -> None:
     """The page's main thread busy past a read's timeout: the read runs there after we gave up on
     its answer. The rule's answer must still reach us on the next read (it used to be taken out
@@ -263,13 +275,7 @@ def test_a_read_whose_answer_is_lost_loses_no_message(browser_options: BrowserOp
 
     async def run() -> tuple[bool, dict[str, object] | None]:
         async with async_playwright() as pw, fresh_profile(pw, browser_options) as context:
-            page = await context.new_page()
-            await page.goto("https://www.vanilla-honest.test/", wait_until="load")
-            session = _Session(page, time.monotonic() + 30)
-            await session.inject(8)
-            await session.wait_for_popup(4.0)
-            assert session.popup is not None
-            frame = session.popup[1]
+            session, _, frame = await _vanilla_banner_found(context)
             await session.send(frame, {"type": "optIn"})
             await frame.wait_for_function(
                 "() => window.__caAutoconsent.messages.some((m) => m.type === 'optInResult')"
@@ -295,13 +301,7 @@ def test_a_rule_still_at_work_when_the_budget_ends_gets_a_while_more(
 
     async def run() -> Banner:
         async with async_playwright() as pw, fresh_profile(pw, browser_options) as context:
-            page = await context.new_page()
-            await page.goto("https://www.vanilla-honest.test/", wait_until="load")
-            session = _Session(page, time.monotonic() + 30)
-            await session.inject(8)
-            await session.wait_for_popup(4.0)
-            assert session.popup is not None
-            rule, frame = session.popup
+            session, rule, frame = await _vanilla_banner_found(context)
             await frame.evaluate(
                 "() => { const b = document.querySelector('.cm__btn[data-role=all]');"
                 " const parent = b.parentNode; b.remove();"
