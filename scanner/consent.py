@@ -305,9 +305,8 @@ class _Session:
         self.popup: tuple[str, Frame] | None = None
         self.lifecycle: dict[int, str] = {}
         self.results: dict[str, Any] = {}
-        self.read: dict[
-            int, tuple[float | None, int]
-        ] = {}  # frame -> (injection id, messages read)
+        #: frame index -> (its injection's id, how many of its messages were read)
+        self.read: dict[int, tuple[float | None, int]] = {}
         self.injected = False
 
     def left(self) -> float:
