@@ -277,7 +277,16 @@ def consent_run(
     from consent_api.sites import create_site
 
     key_file = str(work / "ledger-signing-key.pem")
-    app = create_app({"DATABASE_URL": database_url, "SIGNING_KEY_FILE": key_file})
+    # this process only sets up and checks: its own checkpoint thread (a chain verified in
+    # Python at a random moment) would take CPU from the server under test; the workers
+    # sign checkpoints as in production
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SIGNING_KEY_FILE": key_file,
+            "CHECKPOINT_INTERVAL_SECONDS": 0,
+        }
+    )
     engine = app.extensions["consent_api"].engine
     with engine.begin() as conn:
         site = create_site(conn, {"name": "Bench", "origins": ["https://www.shop.test"]})
