@@ -26,6 +26,7 @@ from consent_api.chain import (
     chain_records,
     latest_checkpoint,
     purge_entries,
+    stored_record_hash,
 )
 from consent_api.errors import ChainBroken
 from consent_api.signing import SigningKey
@@ -71,6 +72,7 @@ def create_checkpoint(
         keys=keys,
         head=(site.head_seq, site.head_hash),
         start=start,
+        hash_record=stored_record_hash,
     )
     if not report.ok:
         log.error("chain of %s does not verify, not signed: %s", site_key, report.problems[:5])

@@ -21,6 +21,7 @@ from consent_api import chain
 from consent_api.checkpoints import create_checkpoint
 from consent_api.cli import consents
 from consent_api.errors import ChainBroken
+from consent_api.sites import get_site
 from consent_api.validation import parse_iso
 from consent_api.verifier import key_id_of, purge_hash, record_hash, statement
 from tests.consent_api.conftest import Api, assert_error, register
@@ -464,6 +465,43 @@ def test_the_hash_made_under_the_lock_is_the_verifiers(overrides: dict[str, Any]
     prev, at, seq = "ab" * 32, "2026-12-01T10:00:01.123456Z", 12345678901
     expected = record_hash(dict(fields, prev_hash=prev, recorded_at=at, seq=seq), "site_Key-1", 1)
     assert chain.chained_hash(template, prev, at, seq) == expected
+
+
+_STORED_CHOICES = '{"analytics":true,"marketing":false,"necessary":true}'
+
+
+@pytest.mark.parametrize(
+    ("edit", "intact"),
+    [
+        ({}, True),
+        ({"gpc": 0}, True),
+        ({"choices": _STORED_CHOICES}, True),
+        # the same choices in another form: not the hashed text, the same record once parsed
+        ({"choices": '{"necessary": true, "marketing": false, "analytics": true}'}, True),
+        ({"choices": '{"analytics":true,"marketing":true,"necessary":true}'}, False),
+        ({"action": "reject_all"}, False),
+        ({"gpc": 1}, False),
+        ({"prev_hash": None}, False),
+        ({"recorded_at": None, "seq": 0}, False),
+        ({"hash_version": 1}, False),
+        ({"hash_version": None}, False),
+    ],
+)
+def test_the_servers_quick_record_hash_is_the_verifiers(
+    api: Api, edit: dict[str, Any], intact: bool
+) -> None:
+    """``verify`` and the checkpoints hash records read from the ledger the quick way: whatever
+    a record holds, intact or edited, the answer is :func:`record_hash`'s (so the server and an
+    auditor's verifier never disagree)."""
+    api.post(api.body(action="custom", choices={"analytics": True, "marketing": False}))
+    with api.engine.connect() as conn:
+        site = get_site(conn, api.site_key)
+    (stored,) = list(chain.chain_records(api.engine, site))
+    assert stored["choices"] == _STORED_CHOICES
+    record = {**stored, **edit}
+    quick = chain.stored_record_hash(record, api.site_key, site.id)
+    assert quick == record_hash(record, api.site_key, site.id)
+    assert (quick == stored["hash"]) is intact
 
 
 @pytest.mark.parametrize(("ids", "keys"), [(1, 1), (3, 4)])
