@@ -31,7 +31,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from consent_api.errors import ChainBroken, Conflict, NotFound
 from consent_api.groupcommit import GroupCommitter, Slot
@@ -499,14 +509,7 @@ def chain_records(
     open across them), with every field a hash covers."""
     while True:
         with engine.connect() as conn:
-            result = conn.execute(
-                select(*_HASHED_SELECT)
-                .where(RECORDS.c.site_id == site.id, RECORDS.c.seq > after_seq)
-                .order_by(RECORDS.c.seq)
-                .limit(batch)
-            )
-            names = list(result.keys())  # once a batch, not once a row (mappings())
-            rows = [dict(zip(names, row, strict=True)) for row in result]
+            rows = _hashed_records(conn, site, RECORDS.c.seq > after_seq, limit=batch)
         yield from rows
         if len(rows) < batch:
             return
@@ -667,12 +670,22 @@ def purge(
 
 
 def _records_up_to(conn: Connection, site: SiteView, up_to: int) -> list[dict[str, Any]]:
-    rows = conn.execute(
+    return _hashed_records(conn, site, RECORDS.c.seq <= up_to)
+
+
+def _hashed_records(
+    conn: Connection, site: SiteView, *where: ColumnElement[bool], limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The site's records that match ``where``, in chain order, with every field a hash covers
+    (column names looked up once, not once a row as ``mappings()`` does)."""
+    result = conn.execute(
         select(*_HASHED_SELECT)
-        .where(RECORDS.c.site_id == site.id, RECORDS.c.seq <= up_to)
+        .where(RECORDS.c.site_id == site.id, *where)
         .order_by(RECORDS.c.seq)
-    ).mappings()
-    return [dict(r) for r in rows]
+        .limit(limit)
+    )
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
 
 
 def _hash_of_entry(
